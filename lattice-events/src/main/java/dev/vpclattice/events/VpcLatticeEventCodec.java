@@ -1,0 +1,151 @@
+package dev.vpclattice.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * Reads and writes VPC Lattice V2 events and responses as JSON with Jackson.
+ *
+ * <p>Lenient where real inputs vary: unknown fields are ignored (AWS adds identity fields over time), a plain string
+ * is accepted where a list is expected (some fixtures send {@code "queryStringParameters": {"id": "1"}}), and a
+ * numeric {@code timeEpoch} is read as text. Strict where a mistake is likely: a version 1 event, the target
+ * group's default, is refused with a message naming the setting to change. Writing leaves out null fields.
+ *
+ * <p>Thread-safe: create one and share it.
+ */
+public final class VpcLatticeEventCodec {
+    private final ObjectMapper mapper;
+
+    /** Creates a codec with its own Jackson mapper. */
+    public VpcLatticeEventCodec() {
+        this.mapper = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .build();
+    }
+
+    /**
+     * Parses a V2 event.
+     *
+     * @param json the event JSON, UTF-8; required
+     * @return the event
+     * @throws InvalidLatticeEventException if the input is not JSON, not an object, a version 1 event, or has a
+     *     field of the wrong shape
+     */
+    public VpcLatticeV2Request readRequest(byte[] json) {
+        Objects.requireNonNull(json, "json");
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidLatticeEventException("The event is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the event failed", e);
+        }
+        return toRequest(tree);
+    }
+
+    /**
+     * Parses a V2 event from a stream; the stream is read to its end but not closed.
+     *
+     * @param json the event JSON, UTF-8; required
+     * @return the event
+     * @throws InvalidLatticeEventException as {@link #readRequest(byte[])}
+     * @throws UncheckedIOException if reading the stream fails
+     */
+    public VpcLatticeV2Request readRequest(InputStream json) {
+        Objects.requireNonNull(json, "json");
+        try {
+            return readRequest(json.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the event failed", e);
+        }
+    }
+
+    private VpcLatticeV2Request toRequest(JsonNode tree) {
+        if (tree == null || tree.isMissingNode() || !tree.isObject()) {
+            throw new InvalidLatticeEventException("A VPC Lattice event must be a JSON object, got "
+                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()));
+        }
+        String version = tree.path("version").asText(null);
+        if (tree.has("raw_path") || tree.has("is_base64_encoded") || (version != null && version.startsWith("1"))) {
+            throw new InvalidLatticeEventException("This is a VPC Lattice version 1 event; this code reads "
+                    + "version 2.0. Set the target group's LambdaEventStructureVersion to V2.");
+        }
+        if (version != null && !version.startsWith("2")) {
+            throw new InvalidLatticeEventException("Unsupported VPC Lattice event version '" + version
+                    + "'; expected 2.0");
+        }
+        try {
+            return mapper.treeToValue(tree, VpcLatticeV2Request.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidLatticeEventException("The event does not have the V2 shape: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Writes an event as JSON, leaving out null fields.
+     *
+     * @param request the event; required
+     * @return UTF-8 JSON
+     */
+    public byte[] writeRequest(VpcLatticeV2Request request) {
+        return write(Objects.requireNonNull(request, "request"));
+    }
+
+    /**
+     * Parses a response a Lambda target returned.
+     *
+     * @param json the response JSON, UTF-8; required
+     * @return the response
+     * @throws InvalidLatticeEventException if the input is not a JSON object of the response shape
+     */
+    public VpcLatticeV2Response readResponse(byte[] json) {
+        Objects.requireNonNull(json, "json");
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidLatticeEventException("The response is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the response failed", e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidLatticeEventException("A VPC Lattice response must be a JSON object, got "
+                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()));
+        }
+        try {
+            return mapper.treeToValue(tree, VpcLatticeV2Response.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidLatticeEventException("The response does not have the V2 shape: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a response as JSON, leaving out null fields.
+     *
+     * @param response the response; required
+     * @return UTF-8 JSON
+     */
+    public byte[] writeResponse(VpcLatticeV2Response response) {
+        return write(Objects.requireNonNull(response, "response"));
+    }
+
+    private byte[] write(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.vpclattice.events;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VpcLatticeEventCodecTest {
+    private static final Path EVENTS = Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    private final VpcLatticeEventCodec codec = new VpcLatticeEventCodec();
+
+    private static byte[] event(String name) throws IOException {
+        return Files.readAllBytes(EVENTS.resolve(name));
+    }
+
+    @Test
+    void readRequest_getWithQuery_bindsEveryField() throws IOException {
+        VpcLatticeV2Request r = codec.readRequest(event("get-with-query.json"));
+
+        assertEquals("2.0", r.getVersion());
+        assertEquals("GET", r.getMethod());
+        assertEquals("/orders?id=1&sort=desc&tag=a&tag=b", r.getPath());
+        assertEquals(List.of("a", "b"), r.getQueryStringParameters().get("tag"));
+        assertEquals(List.of("10.0.1.25"), r.getHeaders().get("x-forwarded-for"));
+        assertFalse(r.getIsBase64Encoded());
+        assertEquals("us-east-1", r.getRequestContext().getRegion());
+        assertEquals("arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0",
+                r.getRequestContext().getServiceArn());
+        assertEquals("AWS_IAM", r.getRequestContext().getIdentity().getType());
+        assertEquals("client-function", r.getRequestContext().getIdentity().getSessionName());
+    }
+
+    @Test
+    void readRequest_iamIdentity_bindsAllIdentityFieldsAndIgnoresUnknownOnes() throws IOException {
+        VpcLatticeV2Request.Identity id = codec.readRequest(event("iam-identity-all-fields.json"))
+                .getRequestContext().getIdentity();
+
+        assertEquals("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0", id.getSourceVpcArn());
+        assertEquals("o-fakeorg0004", id.getPrincipalOrgID());
+        assertEquals("8f3c2a10-0000-4000-8000-000000000004", id.getSessionName());
+        assertEquals("Platform Engineering", id.getX509IssuerOu());
+        assertEquals("client.internal.example.com", id.getX509SanDns());
+        assertEquals("client.example.com", id.getX509SanNameCn());
+        assertEquals("spiffe://example.com/ns/default/sa/client", id.getX509SanUri());
+        assertEquals("client.example.com", id.getX509SubjectCn());
+    }
+
+    @Test
+    void readRequest_plainStringWhereListExpected_becomesSingletonList() throws IOException {
+        VpcLatticeV2Request r = codec.readRequest(event("iam-identity-all-fields.json"));
+
+        assertEquals(Map.of("verbose", List.of("true")), r.getQueryStringParameters());
+
+        VpcLatticeV2Request h = codec.readRequest(
+                "{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"accept\":\"text/plain\"}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertEquals(Optional.of("text/plain"), h.firstHeader("Accept"));
+    }
+
+    @Test
+    void decodeBody_base64Event_returnsTheBinaryBytes() throws IOException {
+        byte[] raw = event("post-base64-binary.json");
+        VpcLatticeV2Request r = codec.readRequest(new ByteArrayInputStream(raw));
+        String b64 = new ObjectMapper().readTree(raw).get("body").asText();
+
+        assertTrue(r.getIsBase64Encoded());
+        assertArrayEquals(Base64.getDecoder().decode(b64), r.decodeBody());
+        assertEquals((byte) 0x89, r.decodeBody()[0]);
+    }
+
+    @Test
+    void decodeBody_textAndAbsentBodies() throws IOException {
+        assertEquals("{\"item\":\"widget\",\"quantity\":3,\"price\":19.99}",
+                new String(codec.readRequest(event("post-json.json")).decodeBody(), StandardCharsets.UTF_8));
+        assertEquals(0, codec.readRequest(event("iam-identity-all-fields.json")).decodeBody().length);
+    }
+
+    @Test
+    void decodeBody_invalidBase64_namesTheProblem() {
+        VpcLatticeV2Request r = new VpcLatticeV2Request();
+        r.setBody("not*base64");
+        r.setIsBase64Encoded(true);
+
+        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, r::decodeBody);
+        assertTrue(e.getMessage().contains("base64"), e.getMessage());
+        assertTrue(e.getCause() instanceof IllegalArgumentException);
+    }
+
+    @Test
+    void firstHeader_ignoresCase() throws IOException {
+        VpcLatticeV2Request r = codec.readRequest(event("post-json.json"));
+
+        assertEquals(Optional.of("application/json"), r.firstHeader("Content-Type"));
+        assertEquals(Optional.empty(), r.firstHeader("x-missing"));
+        assertEquals(Optional.empty(), new VpcLatticeV2Request().firstHeader("accept"));
+    }
+
+    @Test
+    void queryParameters_preferTheEventsMapElseParseThePath() throws IOException {
+        assertEquals(List.of("a", "b"), codec.readRequest(event("get-with-query.json")).queryParameters().get("tag"));
+
+        VpcLatticeV2Request r = new VpcLatticeV2Request();
+        r.setPath("/search?q=hello%20world&q=x&flag&empty=");
+        assertEquals(Map.of("q", List.of("hello world", "x"), "flag", List.of(""), "empty", List.of("")),
+                r.queryParameters());
+        r.setPath("/plain");
+        assertEquals(Map.of(), r.queryParameters());
+    }
+
+    @Test
+    void requestTime_isTimeEpochInMicroseconds() throws IOException {
+        VpcLatticeV2Request r = codec.readRequest(event("get-with-query.json"));
+
+        assertEquals(Optional.of(Instant.parse("2026-11-27T12:00:00.123456Z")), r.requestTime());
+        assertEquals(Optional.empty(), new VpcLatticeV2Request().requestTime());
+    }
+
+    @Test
+    void requestTime_notANumber_namesTheValue() {
+        VpcLatticeV2Request r = new VpcLatticeV2Request();
+        r.setRequestContext(new VpcLatticeV2Request.RequestContext());
+        r.getRequestContext().setTimeEpoch("yesterday");
+
+        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, r::requestTime);
+        assertTrue(e.getMessage().contains("'yesterday'"), e.getMessage());
+    }
+
+    @Test
+    void readRequest_version1Event_saysToSetLambdaEventStructureVersionV2() throws IOException {
+        byte[] v1 = event("version1.json");
+
+        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(v1));
+        assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
+    }
+
+    @Test
+    void readRequest_notAnObjectOrNotJson_isRefused() {
+        for (String bad : List.of("[1,2]", "\"text\"", "42", "", "{\"method\":", "not json")) {
+            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
+                    () -> codec.readRequest(bad.getBytes(StandardCharsets.UTF_8)), bad);
+            assertTrue(e.getMessage().contains("JSON"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readRequest_wrongFieldShape_isRefusedWithCause() {
+        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
+                () -> codec.readRequest("{\"version\":\"2.0\",\"headers\":[1]}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("V2 shape"), e.getMessage());
+        assertTrue(e.getCause() != null);
+    }
+
+    @Test
+    void writeRequest_roundTripsEveryModelledField() throws IOException {
+        for (String name : List.of("get-with-query.json", "post-json.json", "post-base64-binary.json")) {
+            byte[] raw = event(name);
+            JsonNode written = new ObjectMapper().readTree(codec.writeRequest(codec.readRequest(raw)));
+            JsonNode original = new ObjectMapper().readTree(raw);
+            assertEquals(original, written, name);
+        }
+    }
+
+    @Test
+    void writeRequest_helpersAreNotProperties() {
+        VpcLatticeV2Request r = new VpcLatticeV2Request();
+        r.setMethod("GET");
+        String json = new String(codec.writeRequest(r), StandardCharsets.UTF_8);
+
+        assertEquals("{\"method\":\"GET\",\"isBase64Encoded\":false}", json);
+    }
+
+    @Test
+    void response_builderWritesTheLatticeShape() throws IOException {
+        VpcLatticeV2Response resp = VpcLatticeV2Response.builder()
+                .statusCode(201).statusDescription("201 Created")
+                .header("content-type", "application/json").body("{\"ok\":true}").build();
+
+        JsonNode json = new ObjectMapper().readTree(codec.writeResponse(resp));
+        assertEquals(201, json.get("statusCode").asInt());
+        assertEquals("201 Created", json.get("statusDescription").asText());
+        assertEquals("application/json", json.get("headers").get("content-type").asText());
+        assertEquals("{\"ok\":true}", json.get("body").asText());
+        assertFalse(json.get("isBase64Encoded").asBoolean());
+
+        VpcLatticeV2Response back = codec.readResponse(codec.writeResponse(resp));
+        assertEquals(201, back.getStatusCode());
+        assertEquals("{\"ok\":true}", new String(back.decodeBody(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void response_binaryBodyIsBase64AndDefaultsTo200() {
+        VpcLatticeV2Response resp = VpcLatticeV2Response.builder().body(new byte[] {1, 2, (byte) 255}).build();
+
+        assertEquals(200, resp.getStatusCode());
+        assertTrue(resp.getIsBase64Encoded());
+        assertArrayEquals(new byte[] {1, 2, (byte) 255}, resp.decodeBody());
+        assertNull(resp.getHeaders());
+    }
+
+    @Test
+    void response_badStatusOrNonObject_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VpcLatticeV2Response.builder().statusCode(42));
+        assertTrue(e.getMessage().contains("42"));
+        assertThrows(InvalidLatticeEventException.class,
+                () -> codec.readResponse("[]".getBytes(StandardCharsets.UTF_8)));
+    }
+}
