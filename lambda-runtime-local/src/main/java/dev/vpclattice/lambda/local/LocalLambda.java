@@ -1,0 +1,475 @@
+package dev.vpclattice.lambda.local;
+
+import dev.vpclattice.lambda.local.internal.RuntimeClasspath;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Runs a Lambda function locally in the real Lambda Java runtime interface client, as Lambda runs it: a child JVM
+ * whose working directory is the function's artifact directory (classes at its root, {@code lib/*.jar}), talking to
+ * a {@link RuntimeApiServer} on loopback in this JVM.
+ *
+ * <p>One instance is one warm execution environment: the first {@link #invoke(byte[])} starts the runtime, later
+ * ones reuse it, and an invoke after the process died or was killed for a timeout starts a fresh one. Like one
+ * Lambda execution environment it runs one invocation at a time: concurrent callers wait their turn. Thread-safe.
+ *
+ * <p>The child gets a Lambda-like environment and nothing else from this process: {@code AWS_LAMBDA_RUNTIME_API},
+ * {@code _HANDLER}, {@code LAMBDA_TASK_ROOT}, {@code AWS_LAMBDA_FUNCTION_NAME}, {@code
+ * AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code AWS_LAMBDA_FUNCTION_VERSION}, {@code AWS_REGION}, {@code
+ * AWS_DEFAULT_REGION}, {@code AWS_EXECUTION_ENV}, {@code TZ=:UTC}, {@code PATH}, {@code LANG}, then the builder's
+ * {@link Builder#environment(Map)}. Credentials are never inherited: pass them deliberately.
+ *
+ * <pre>{@code
+ * try (LocalLambda fn = LocalLambda.builder()
+ *         .functionDirectory(Path.of("target/artifact"))
+ *         .handler("com.example.Handler::handleRequest")
+ *         .build()) {
+ *     LambdaInvocation result = fn.invoke(eventJson);
+ * }
+ * }</pre>
+ */
+public final class LocalLambda implements AutoCloseable {
+    /** The JVM flags of the Lambda java21 runtime, used unless {@link Builder#defaultJvmArguments(boolean)} is off. */
+    public static final List<String> LAMBDA_JVM_ARGUMENTS = List.of(
+            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8",
+            "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+
+    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final Set<String> RESERVED = Set.of("AWS_LAMBDA_RUNTIME_API", "_HANDLER", "LAMBDA_TASK_ROOT");
+    private static final String ACCOUNT = "123456789012";
+
+    private final Path functionDirectory;
+    private final String handler;
+    private final String functionName;
+    private final String region;
+    private final int memorySize;
+    private final Duration timeout;
+    private final Duration initTimeout;
+    private final Map<String, String> environment;
+    private final List<String> command;
+    private final Consumer<String> logSink;
+    private final ReentrantLock invokeLock = new ReentrantLock();
+    private final Object environmentLock = new Object();
+    private Environment current;
+    private volatile boolean closed;
+
+    private LocalLambda(Builder b) {
+        this.functionDirectory = b.functionDirectory.toAbsolutePath().normalize();
+        this.handler = b.handler;
+        this.functionName = b.functionName;
+        this.region = b.region;
+        this.memorySize = b.memorySize;
+        this.timeout = b.timeout;
+        this.initTimeout = b.initTimeout;
+        this.logSink = b.logSink;
+        List<Path> runtimeClasspath = b.runtimeClasspath != null
+                ? List.copyOf(b.runtimeClasspath)
+                : RuntimeClasspath.discover(LocalLambda.class.getClassLoader());
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("_HANDLER", handler);
+        env.put("LAMBDA_TASK_ROOT", functionDirectory.toString());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memorySize));
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("PATH", Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"));
+        env.putAll(b.environment);
+        this.environment = Map.copyOf(env);
+
+        List<String> cmd = new ArrayList<>();
+        cmd.add(b.javaHome.resolve("bin").resolve("java").toString());
+        if (b.defaultJvmArguments) {
+            cmd.add("-XX:MaxHeapSize=" + (memorySize * 85L / 100) + "m");
+            cmd.addAll(LAMBDA_JVM_ARGUMENTS);
+        }
+        cmd.addAll(b.jvmArguments);
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, runtimeClasspath.stream().map(Path::toString).toList()));
+        cmd.add(RIC_MAIN);
+        cmd.add(handler);
+        this.command = List.copyOf(cmd);
+    }
+
+    /**
+     * Starts a builder. Required: {@link Builder#functionDirectory(Path)} and {@link Builder#handler(String)}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Invokes the function with an event and waits for the answer. Starts the runtime first if it is not running.
+     *
+     * <p>The wait is bounded: up to the init timeout for a cold runtime to take the event, then up to the function
+     * timeout for the answer. On a timeout the runtime process is killed, as Lambda does, and the next call starts
+     * a new one.
+     *
+     * @param eventJson the event, normally JSON; required
+     * @return the outcome; never null. Function errors, init failures and crashes are
+     *     {@link LambdaInvocation.Status#FUNCTION_ERROR}, not exceptions
+     * @throws IllegalStateException if this instance is closed
+     * @throws UncheckedIOException if the runtime process cannot be started
+     */
+    public LambdaInvocation invoke(byte[] eventJson) {
+        Objects.requireNonNull(eventJson, "eventJson");
+        long start = System.nanoTime();
+        invokeLock.lock();
+        try {
+            Environment env = ensureStarted();
+            RuntimeApiServer.Submission s = env.server.submit(eventJson, timeout);
+            if (!env.process.isAlive()) {
+                // It died between the liveness check and the submit; its exit hook may already have run.
+                env.server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR, RuntimeApiServer.errorJson(
+                        "Runtime.ExitError", "Runtime exited before taking the event"));
+            }
+            try {
+                s.delivered().get(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return timedOut(env, s, "The runtime did not ask for the event within the init timeout of "
+                        + seconds(initTimeout), start);
+            }
+            try {
+                LambdaInvocation result = s.result().get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
+                return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
+            } catch (TimeoutException e) {
+                return timedOut(env, s, "Task timed out after " + seconds(timeout), start);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the function " + functionName, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The invocation of " + functionName + " failed unexpectedly", e.getCause());
+        } finally {
+            invokeLock.unlock();
+        }
+    }
+
+    private LambdaInvocation timedOut(Environment env, RuntimeApiServer.Submission s, String message, long start) {
+        stop(env);
+        byte[] payload = RuntimeApiServer.errorJson("Sandbox.Timedout", s.requestId() + " " + message);
+        return new LambdaInvocation(s.requestId(), LambdaInvocation.Status.TIMEOUT, payload,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String seconds(Duration d) {
+        return String.format("%.2f seconds", d.toMillis() / 1000.0);
+    }
+
+    private Environment ensureStarted() {
+        synchronized (environmentLock) {
+            if (closed) {
+                throw new IllegalStateException("LocalLambda " + functionName + " is closed");
+            }
+            if (current != null && current.process.isAlive()) {
+                return current;
+            }
+            if (current != null) {
+                stop(current);
+            }
+            current = startEnvironment();
+            return current;
+        }
+    }
+
+    private Environment startEnvironment() {
+        RuntimeApiServer server = RuntimeApiServer.start(
+                "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(functionDirectory.toFile())
+                .redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", server.address());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException("Could not start the Lambda runtime for " + functionName + " with "
+                    + command.get(0), e);
+        }
+        Thread pump = Thread.ofPlatform().daemon().name("lambda-log-" + functionName).start(() -> pump(process));
+        process.onExit().thenAccept(p -> server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
+                RuntimeApiServer.errorJson("Runtime.ExitError",
+                        "Runtime exited with error: exit status " + p.exitValue())));
+        return new Environment(server, process, pump);
+    }
+
+    private void pump(Process process) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                try {
+                    logSink.accept(line);
+                } catch (RuntimeException e) {
+                    // A faulty sink must not block the child on a full pipe; keep draining.
+                }
+            }
+        } catch (IOException e) {
+            // The process is gone; nothing left to read.
+        }
+    }
+
+    private static void stop(Environment env) {
+        env.process.destroyForcibly();
+        try {
+            env.process.waitFor(10, TimeUnit.SECONDS);
+            env.pump.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        env.server.close();
+    }
+
+    /**
+     * @return the process id of the running runtime, or -1 when none is running (before the first invoke, after a
+     *     timeout or crash)
+     */
+    public long pid() {
+        synchronized (environmentLock) {
+            return current != null && current.process.isAlive() ? current.process.pid() : -1;
+        }
+    }
+
+    /** @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler) */
+    public List<String> command() {
+        return command;
+    }
+
+    /** Kills the runtime process and stops its Runtime API server. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (environmentLock) {
+            closed = true;
+            if (current != null) {
+                stop(current);
+                current = null;
+            }
+        }
+    }
+
+    private record Environment(RuntimeApiServer server, Process process, Thread pump) {
+    }
+
+    /** Configures a {@link LocalLambda}. Not thread-safe. */
+    public static final class Builder {
+        private Path functionDirectory;
+        private String handler;
+        private String functionName = "local-function";
+        private String region = "us-east-1";
+        private int memorySize = 512;
+        private Duration timeout = Duration.ofSeconds(30);
+        private Duration initTimeout = Duration.ofSeconds(30);
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<String> jvmArguments = new ArrayList<>();
+        private boolean defaultJvmArguments = true;
+        private Consumer<String> logSink = System.err::println;
+        private List<Path> runtimeClasspath;
+        private Path javaHome = Path.of(System.getProperty("java.home"));
+
+        private Builder() {
+        }
+
+        /**
+         * @param functionDirectory the artifact directory, as {@code sam build} lays it out: classes at the root,
+         *     dependencies as {@code lib/*.jar}; becomes the runtime's working directory and task root. Required.
+         * @return this builder
+         */
+        public Builder functionDirectory(Path functionDirectory) {
+            this.functionDirectory = Objects.requireNonNull(functionDirectory, "functionDirectory");
+            return this;
+        }
+
+        /**
+         * @param handler the handler as in the Lambda configuration, {@code package.Class} or
+         *     {@code package.Class::method}. Required.
+         * @return this builder
+         */
+        public Builder handler(String handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * @param functionName the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN; defaults to
+         *     {@code local-function}
+         * @return this builder
+         */
+        public Builder functionName(String functionName) {
+            this.functionName = Objects.requireNonNull(functionName, "functionName");
+            return this;
+        }
+
+        /**
+         * @param region the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; defaults to {@code us-east-1}
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * @param memorySize the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240; the heap is capped at
+         *     85% of it as Lambda does. Defaults to 512.
+         * @return this builder
+         */
+        public Builder memorySize(int memorySize) {
+            if (memorySize < 128 || memorySize > 10240) {
+                throw new IllegalArgumentException("memorySize must be 128 to 10240 MB, got " + memorySize);
+            }
+            this.memorySize = memorySize;
+            return this;
+        }
+
+        /**
+         * @param timeout how long the function may run once it has the event; the deadline it sees is delivery time
+         *     plus this. Defaults to 30 seconds.
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param initTimeout how long a starting runtime may take to load the handler and ask for its first event.
+         *     Defaults to 30 seconds, more than Lambda's 10, because a local JVM start competes with builds.
+         * @return this builder
+         */
+        public Builder initTimeout(Duration initTimeout) {
+            this.initTimeout = positive(initTimeout, "initTimeout");
+            return this;
+        }
+
+        /**
+         * Adds environment variables for the function (replacing earlier values of the same names). They may
+         * override the defaults (for example {@code AWS_REGION}) but not {@code AWS_LAMBDA_RUNTIME_API},
+         * {@code _HANDLER} or {@code LAMBDA_TASK_ROOT}. Defaults to none.
+         *
+         * @param environment the variables; required
+         * @return this builder
+         * @throws IllegalArgumentException naming a reserved variable
+         */
+        public Builder environment(Map<String, String> environment) {
+            environment.forEach((k, v) -> {
+                if (RESERVED.contains(k)) {
+                    throw new IllegalArgumentException("The environment variable " + k + " is set by LocalLambda "
+                            + "and cannot be overridden");
+                }
+                this.environment.put(k, Objects.requireNonNull(v, "value of " + k));
+            });
+            return this;
+        }
+
+        /**
+         * @param jvmArguments extra runtime JVM flags, after the defaults (a later flag wins), for example
+         *     {@code -Djavax.net.ssl.trustStore=...}; defaults to none
+         * @return this builder
+         */
+        public Builder jvmArguments(List<String> jvmArguments) {
+            this.jvmArguments.addAll(jvmArguments);
+            return this;
+        }
+
+        /**
+         * @param enabled whether to start the runtime with {@link #LAMBDA_JVM_ARGUMENTS} and a heap cap of 85% of the
+         *     memory size, as Lambda does; defaults to true
+         * @return this builder
+         */
+        public Builder defaultJvmArguments(boolean enabled) {
+            this.defaultJvmArguments = enabled;
+            return this;
+        }
+
+        /**
+         * @param logSink receives each line the runtime writes to stdout or stderr, on a dedicated thread; defaults
+         *     to printing to {@code System.err}
+         * @return this builder
+         */
+        public Builder logSink(Consumer<String> logSink) {
+            this.logSink = Objects.requireNonNull(logSink, "logSink");
+            return this;
+        }
+
+        /**
+         * Overrides where the runtime client's jars come from. By default they are discovered on this class's class
+         * loader: the jars of {@code aws-lambda-java-runtime-interface-client}, {@code aws-lambda-java-core},
+         * {@code aws-lambda-java-serialization} and {@code utils-lite} (a Maven test-scope dependency on this
+         * module brings them). From a shaded jar that does not contain them, pass them here.
+         *
+         * @param runtimeClasspath the jars or class directories; required
+         * @return this builder
+         */
+        public Builder runtimeClasspath(List<Path> runtimeClasspath) {
+            this.runtimeClasspath = List.copyOf(runtimeClasspath);
+            return this;
+        }
+
+        /**
+         * @param javaHome the JDK or JRE whose {@code bin/java} runs the runtime; defaults to this JVM's
+         *     {@code java.home}
+         * @return this builder
+         */
+        public Builder javaHome(Path javaHome) {
+            this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+            return this;
+        }
+
+        /**
+         * Validates the configuration and creates the instance. The runtime starts on the first invoke.
+         *
+         * @return the local function
+         * @throws IllegalStateException if a required value is missing or the runtime client's jars are not found
+         * @throws IllegalArgumentException if the function directory does not exist
+         */
+        public LocalLambda build() {
+            if (functionDirectory == null || handler == null) {
+                throw new IllegalStateException("LocalLambda needs both functionDirectory and handler; got "
+                        + "functionDirectory=" + functionDirectory + ", handler=" + handler);
+            }
+            if (!Files.isDirectory(functionDirectory)) {
+                throw new IllegalArgumentException("The function directory " + functionDirectory
+                        + " does not exist or is not a directory");
+            }
+            return new LocalLambda(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}
