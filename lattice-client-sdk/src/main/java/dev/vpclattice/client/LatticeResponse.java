@@ -1,0 +1,328 @@
+package dev.vpclattice.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable, thread-safe HTTP response from a service behind VPC Lattice. Every status is returned as a
+ * response; call {@link #ensureSuccess()} to turn a non-2xx answer into a {@link LatticeServiceException}.
+ */
+public final class LatticeResponse {
+    private static final Pattern ERROR_PREFIX = Pattern.compile("^\\s*([A-Za-z][A-Za-z0-9.]*(?:Exception|Error|Fault)):\\s?(.*)",
+            Pattern.DOTALL);
+    private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";\\s]+)");
+    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
+    private static final int MAX_MESSAGE = 1024;
+
+    private final int statusCode;
+    private final Map<String, List<String>> headers;
+    private final byte[] body;
+    private final int attempts;
+    private final ObjectMapper mapper;
+
+    private LatticeResponse(DefaultBuilder b) {
+        if (b.statusCode < 100 || b.statusCode > 999) {
+            throw new IllegalArgumentException("Not an HTTP status code: " + b.statusCode);
+        }
+        this.statusCode = b.statusCode;
+        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        b.headers.forEach((k, v) -> copy.merge(k, List.copyOf(v), (a, c) -> {
+            List<String> all = new ArrayList<>(a);
+            all.addAll(c);
+            return List.copyOf(all);
+        }));
+        this.headers = Collections.unmodifiableMap(copy);
+        this.body = b.body.clone();
+        this.attempts = b.attempts;
+        this.mapper = b.mapper;
+    }
+
+    /**
+     * Returns a builder, mainly for tests and for adapters; the status is required, the body defaults to empty.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new DefaultBuilder();
+    }
+
+    /**
+     * Returns the HTTP status code.
+     *
+     * @return the status, e.g. 200
+     */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /**
+     * Returns whether the status is 2xx.
+     *
+     * @return {@code true} for 200-299
+     */
+    public boolean isSuccessful() {
+        return statusCode >= 200 && statusCode < 300;
+    }
+
+    /**
+     * Returns all headers; lookups ignore case.
+     *
+     * @return an unmodifiable map with case-insensitive keys to all values of each header
+     */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /**
+     * Returns all values of a header.
+     *
+     * @param name the header name, case-insensitive
+     * @return the values, empty when absent
+     */
+    public List<String> headerValues(String name) {
+        return headers.getOrDefault(name, List.of());
+    }
+
+    /**
+     * Returns the first value of a header.
+     *
+     * @param name the header name, case-insensitive
+     * @return the value, or empty when absent
+     */
+    public Optional<String> firstHeader(String name) {
+        List<String> values = headerValues(name);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /**
+     * Returns a copy of the body.
+     *
+     * @return the body bytes, empty when the response had none
+     */
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /**
+     * Returns the body decoded with the charset of its {@code Content-Type}, UTF-8 by default.
+     *
+     * @return the text
+     */
+    public String bodyAsString() {
+        return new String(body, charset());
+    }
+
+    /**
+     * Maps the JSON body to a type with the client's {@link ObjectMapper}.
+     *
+     * @param type the target class
+     * @param <T> the target type
+     * @return the value
+     * @throws UncheckedIOException if the body is not JSON of that shape
+     */
+    public <T> T bodyAs(Class<T> type) {
+        try {
+            return mapper.readValue(body, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot map the " + body.length + "-byte body of an HTTP " + statusCode
+                    + " response to " + type.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Maps the JSON body to a generic type with the client's {@link ObjectMapper}.
+     *
+     * @param type the target type, e.g. {@code new TypeReference<List<Order>>() {}}
+     * @param <T> the target type
+     * @return the value
+     * @throws UncheckedIOException if the body is not JSON of that shape
+     */
+    public <T> T bodyAs(TypeReference<T> type) {
+        try {
+            return mapper.readValue(body, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot map the " + body.length + "-byte body of an HTTP " + statusCode
+                    + " response to " + type.getType() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns how many attempts the client made to obtain this response.
+     *
+     * @return at least 1
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * Returns this response when it is 2xx, else throws {@link #toException()}.
+     *
+     * @return this response
+     * @throws LatticeServiceException for a non-2xx status
+     */
+    public LatticeResponse ensureSuccess() {
+        if (!isSuccessful()) {
+            throw toException();
+        }
+        return this;
+    }
+
+    /**
+     * Describes this response as an exception: the status, the error code (the {@code x-amzn-ErrorType} header, or
+     * the word before the first colon of a text body like {@code AccessDeniedException: User: ...}) and the message.
+     *
+     * @return the exception (not thrown)
+     */
+    public LatticeServiceException toException() {
+        String text = bodyAsString();
+        String code = firstHeader("x-amzn-ErrorType").map(v -> v.split(":", 2)[0].trim()).orElse("");
+        String message = text.strip();
+        Matcher m = ERROR_PREFIX.matcher(text);
+        if (m.matches() && !m.group(1).contains(" ")) {
+            if (code.isEmpty()) {
+                code = m.group(1);
+            }
+            if (code.equals(m.group(1))) {
+                message = m.group(2).strip();
+            }
+        }
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE) + "...";
+        }
+        return new LatticeServiceException(statusCode, code, message, this);
+    }
+
+    private Charset charset() {
+        Optional<String> type = firstHeader("Content-Type");
+        if (type.isPresent()) {
+            Matcher m = CHARSET.matcher(type.get());
+            if (m.find()) {
+                try {
+                    return Charset.forName(m.group(1).toUpperCase(Locale.ROOT));
+                } catch (RuntimeException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    @Override
+    public String toString() {
+        return "LatticeResponse[status=" + statusCode + ", bodyBytes=" + body.length + ", attempts=" + attempts + "]";
+    }
+
+    /** Builds a {@link LatticeResponse}. Not thread-safe. */
+    public interface Builder {
+        /**
+         * Sets the status code. Required.
+         *
+         * @param statusCode 100-999
+         * @return this builder
+         */
+        Builder statusCode(int statusCode);
+
+        /**
+         * Adds a header value.
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
+        Builder header(String name, String value);
+
+        /**
+         * Sets the body; default empty.
+         *
+         * @param body the bytes, copied
+         * @return this builder
+         */
+        Builder body(byte[] body);
+
+        /**
+         * Sets how many attempts produced the response; default 1.
+         *
+         * @param attempts at least 1
+         * @return this builder
+         */
+        Builder attempts(int attempts);
+
+        /**
+         * Sets the mapper used by {@code bodyAs}; default a plain {@link ObjectMapper}.
+         *
+         * @param mapper the mapper
+         * @return this builder
+         */
+        Builder objectMapper(ObjectMapper mapper);
+
+        /**
+         * Builds the response.
+         *
+         * @return the response
+         * @throws IllegalArgumentException if the status is not 100-999
+         */
+        LatticeResponse build();
+    }
+
+    private static final class DefaultBuilder implements Builder {
+        private int statusCode;
+        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        private byte[] body = new byte[0];
+        private int attempts = 1;
+        private ObjectMapper mapper = DEFAULT_MAPPER;
+
+        @Override
+        public Builder statusCode(int value) {
+            statusCode = value;
+            return this;
+        }
+
+        @Override
+        public Builder header(String name, String value) {
+            headers.computeIfAbsent(Objects.requireNonNull(name, "name"), k -> new ArrayList<>())
+                    .add(Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        @Override
+        public Builder body(byte[] value) {
+            body = value == null ? new byte[0] : value.clone();
+            return this;
+        }
+
+        @Override
+        public Builder attempts(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1, got " + value);
+            }
+            attempts = value;
+            return this;
+        }
+
+        @Override
+        public Builder objectMapper(ObjectMapper value) {
+            mapper = Objects.requireNonNull(value, "objectMapper");
+            return this;
+        }
+
+        @Override
+        public LatticeResponse build() {
+            return new LatticeResponse(this);
+        }
+    }
+}
