@@ -1,0 +1,24 @@
+package dev.vpclattice.local;
+
+import dev.vpclattice.events.VpcLatticeV2Request;
+import dev.vpclattice.events.VpcLatticeV2Response;
+
+/**
+ * What a {@link LocalLattice} forwards requests to: the emulated target group's single target.
+ *
+ * <p>Implementations must be thread-safe: the server calls {@link #invoke} from several threads at once.
+ * Use {@link LambdaTarget} for a Lambda function run in the real Lambda Java runtime, or a lambda expression for an
+ * in-process target in tests.
+ */
+@FunctionalInterface
+public interface LatticeTarget {
+
+    /**
+     * Handles one request.
+     *
+     * @param event the V2 event, built as VPC Lattice builds it; never null
+     * @return the response to send to the caller; null or an exception becomes {@code 502 Bad Gateway}
+     * @throws Exception any failure, answered with {@code 502 Bad Gateway}
+     */
+    VpcLatticeV2Response invoke(VpcLatticeV2Request event) throws Exception;
+}

@@ -1,0 +1,406 @@
+package dev.vpclattice.local;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.vpclattice.local.internal.EventFactory;
+import dev.vpclattice.local.internal.LatticeExchangeHandler;
+import dev.vpclattice.local.internal.LatticeResources;
+import dev.vpclattice.local.internal.LocalCredential;
+import dev.vpclattice.local.internal.SelfSignedCertificate;
+import dev.vpclattice.local.internal.SigV4Verifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
+ * each request to one {@link LatticeTarget} as a V2 event.
+ *
+ * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} with a fresh
+ * self-signed certificate for {@code localhost} and {@code 127.0.0.1} (see {@link #certificate()} and
+ * {@link #writeCertificatePem(Path)} to let clients trust it).
+ *
+ * <p>With {@link AuthType#AWS_IAM} (the default) every request must be signed with SigV4 for service
+ * {@code vpc-lattice-svcs} in this service's region, with {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} signed, by one
+ * of the configured credentials, and the signing principal must be allowed; otherwise the caller gets {@code 403} and
+ * a text body in Lattice's format, such as {@code AccessDeniedException: User: anonymous is not authorized to perform:
+ * vpc-lattice-svcs:Invoke on resource: arn:...:service/svc-.../path because no service-based policy allows the
+ * vpc-lattice-svcs:Invoke action}. Bodies over 6 MB get {@code 413}.
+ *
+ * <pre>{@code
+ * try (LocalLattice lattice = LocalLattice.builder()
+ *         .credential("AKIDEXAMPLE", "secret", "arn:aws:iam::123456789012:user/alice")
+ *         .target(event -> VpcLatticeV2Response.builder().statusCode(200).body("hello").build())
+ *         .build()) {
+ *     URI endpoint = lattice.endpoint(); // https://localhost:PORT
+ * }
+ * }</pre>
+ *
+ * <p>The target is not closed by {@link #close()}: whoever created it owns it.
+ */
+public final class LocalLattice implements AutoCloseable {
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final SelfSignedCertificate certificate;
+    private final LatticeResources resources;
+    private final AuthType authType;
+
+    private LocalLattice(DefaultBuilder builder) {
+        this.authType = builder.authType;
+        this.resources = LatticeResources.of(builder.region, builder.accountId);
+        Map<String, LocalCredential> credentials = new LinkedHashMap<>();
+        for (LocalCredential credential : builder.credentials) {
+            String principal = credential.principalArn().isEmpty()
+                    ? defaultPrincipal(builder.accountId) : credential.principalArn();
+            credentials.put(credential.accessKeyId(), new LocalCredential(credential.accessKeyId(),
+                    credential.secretAccessKey(), credential.sessionToken(), principal));
+        }
+        this.certificate = SelfSignedCertificate.generate();
+        SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock);
+        LatticeExchangeHandler handler = new LatticeExchangeHandler(builder.authType, verifier, builder.allowed,
+                new EventFactory(resources, builder.principalOrgId), builder.target, resources.serviceArn(),
+                builder.clock, builder.accessLog);
+        try {
+            this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not listen on 127.0.0.1:" + builder.port, e);
+        }
+        server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
+        server.createContext("/", handler);
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("local-lattice-", 0).factory());
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /**
+     * Starts configuring a local Lattice.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new DefaultBuilder();
+    }
+
+    /**
+     * The base URL clients call.
+     *
+     * @return {@code https://localhost:PORT}
+     */
+    public URI endpoint() {
+        return URI.create("https://localhost:" + port());
+    }
+
+    /**
+     * The port the server listens on, on {@code 127.0.0.1}.
+     *
+     * @return the actual port (never 0)
+     */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /**
+     * The server's self-signed certificate, which clients must trust.
+     *
+     * @return the certificate, valid for {@code localhost}, {@code 127.0.0.1} and {@code ::1}
+     */
+    public X509Certificate certificate() {
+        return certificate.certificate();
+    }
+
+    /**
+     * Writes {@link #certificate()} as PEM, for {@code curl --cacert} or an SDK trust store.
+     *
+     * @param file the file to create or replace; parent directories are created
+     * @throws UncheckedIOException if the file cannot be written, naming it
+     */
+    public void writeCertificatePem(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, certificate.pem(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the certificate to " + file, e);
+        }
+    }
+
+    /**
+     * The ARN of the emulated service, as reported in events and denial messages.
+     *
+     * @return {@code arn:aws:vpc-lattice:REGION:ACCOUNT:service/svc-0123456789abcdef0}
+     */
+    public String serviceArn() {
+        return resources.serviceArn();
+    }
+
+    /**
+     * The region the service is in, which signatures must be scoped to.
+     *
+     * @return the region, e.g. {@code us-east-1}
+     */
+    public String region() {
+        return resources.region();
+    }
+
+    /**
+     * The service's auth type.
+     *
+     * @return the auth type
+     */
+    public AuthType authType() {
+        return authType;
+    }
+
+    /** Stops listening at once and ends in-flight exchanges. Does not close the target. Idempotent. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    static String defaultPrincipal(String accountId) {
+        return "arn:aws:iam::" + accountId + ":user/local-user";
+    }
+
+    /** Configures and starts a {@link LocalLattice}. Not thread-safe. */
+    public interface Builder {
+        /**
+         * The port to listen on, on {@code 127.0.0.1}.
+         *
+         * @param port 0 (the default) picks a free port; else 1..65535
+         * @return this builder
+         */
+        Builder port(int port);
+
+        /**
+         * The region of the service: signatures must be scoped to it, and events report it.
+         *
+         * @param region e.g. {@code eu-west-1}; defaults to {@code us-east-1}
+         * @return this builder
+         */
+        Builder region(String region);
+
+        /**
+         * The account id in every ARN of the events.
+         *
+         * @param accountId 12 digits; defaults to {@code 123456789012}
+         * @return this builder
+         */
+        Builder accountId(String accountId);
+
+        /**
+         * The service's auth type.
+         *
+         * @param authType defaults to {@link AuthType#AWS_IAM}
+         * @return this builder
+         */
+        Builder authType(AuthType authType);
+
+        /**
+         * Trusts a long-term credential. Repeatable; a later credential with the same access key id replaces the
+         * earlier one.
+         *
+         * @param accessKeyId the access key id; required
+         * @param secretAccessKey the secret key; required; never logged
+         * @param principalArn the principal the caller authenticates as, e.g.
+         *     {@code arn:aws:sts::123456789012:assumed-role/role/session}; null means
+         *     {@code arn:aws:iam::ACCOUNT:user/local-user}
+         * @return this builder
+         */
+        Builder credential(String accessKeyId, String secretAccessKey, String principalArn);
+
+        /**
+         * Trusts temporary credentials: callers must also send and sign {@code x-amz-security-token} equal to
+         * {@code sessionToken}. Repeatable.
+         *
+         * @param accessKeyId the access key id; required
+         * @param secretAccessKey the secret key; required; never logged
+         * @param sessionToken the session token; null makes this a long-term credential; never logged
+         * @param principalArn as for {@link #credential(String, String, String)}
+         * @return this builder
+         */
+        Builder sessionCredential(String accessKeyId, String secretAccessKey, String sessionToken, String principalArn);
+
+        /**
+         * Adds a principal to the auth policy. Repeatable. With no principal allowed (the default) any authenticated
+         * principal may invoke; {@code *} also admits unauthenticated callers (as an auth policy with
+         * {@code "Principal": "*"} does).
+         *
+         * @param principalArn the principal ARN, exactly as configured with the credential, or {@code *}
+         * @return this builder
+         */
+        Builder allow(String principalArn);
+
+        /**
+         * The organization id reported as {@code principalOrgID} for authenticated callers.
+         *
+         * @param principalOrgId e.g. {@code o-abc123}; defaults to none (the field is left out)
+         * @return this builder
+         */
+        Builder principalOrgId(String principalOrgId);
+
+        /**
+         * Where to send one line per request: method, path without query, status, principal and duration. Never
+         * contains headers, signatures or credentials.
+         *
+         * @param accessLog the sink; defaults to discarding the lines
+         * @return this builder
+         */
+        Builder accessLog(Consumer<String> accessLog);
+
+        /**
+         * The clock for the signature date check and {@code timeEpoch}.
+         *
+         * @param clock defaults to {@link Clock#systemUTC()}
+         * @return this builder
+         */
+        Builder clock(Clock clock);
+
+        /**
+         * The target that receives every authorized request. Required.
+         *
+         * @param target the target, thread-safe
+         * @return this builder
+         */
+        Builder target(LatticeTarget target);
+
+        /**
+         * Starts the server.
+         *
+         * @return the running local Lattice
+         * @throws IllegalStateException if no target is set
+         * @throws UncheckedIOException if the port cannot be bound
+         */
+        LocalLattice build();
+    }
+
+    private static final class DefaultBuilder implements Builder {
+        private int port;
+        private String region = "us-east-1";
+        private String accountId = "123456789012";
+        private AuthType authType = AuthType.AWS_IAM;
+        private final List<LocalCredential> credentials = new ArrayList<>();
+        private final Set<String> allowed = new LinkedHashSet<>();
+        private String principalOrgId;
+        private Consumer<String> accessLog = line -> { };
+        private Clock clock = Clock.systemUTC();
+        private LatticeTarget target;
+
+        @Override
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 (any) or 1..65535, not " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        @Override
+        public Builder region(String region) {
+            Objects.requireNonNull(region, "region");
+            if (!REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("region must look like us-east-1, not '" + region + "'");
+            }
+            this.region = region;
+            return this;
+        }
+
+        @Override
+        public Builder accountId(String accountId) {
+            Objects.requireNonNull(accountId, "accountId");
+            if (!ACCOUNT_ID.matcher(accountId).matches()) {
+                throw new IllegalArgumentException("accountId must be 12 digits, not '" + accountId + "'");
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        @Override
+        public Builder authType(AuthType authType) {
+            this.authType = Objects.requireNonNull(authType, "authType");
+            return this;
+        }
+
+        @Override
+        public Builder credential(String accessKeyId, String secretAccessKey, String principalArn) {
+            return sessionCredential(accessKeyId, secretAccessKey, null, principalArn);
+        }
+
+        @Override
+        public Builder sessionCredential(String accessKeyId, String secretAccessKey, String sessionToken,
+                String principalArn) {
+            // The principal is resolved at build(), when the account id is final.
+            LocalCredential credential = new LocalCredential(accessKeyId, secretAccessKey,
+                    sessionToken == null || sessionToken.isEmpty() ? null : sessionToken,
+                    principalArn == null ? "" : principalArn);
+            credentials.removeIf(c -> c.accessKeyId().equals(accessKeyId));
+            credentials.add(credential);
+            return this;
+        }
+
+        @Override
+        public Builder allow(String principalArn) {
+            Objects.requireNonNull(principalArn, "principalArn");
+            if (principalArn.isBlank()) {
+                throw new IllegalArgumentException("allow needs a principal ARN or '*', not a blank string");
+            }
+            allowed.add(principalArn.trim());
+            return this;
+        }
+
+        @Override
+        public Builder principalOrgId(String principalOrgId) {
+            this.principalOrgId = principalOrgId;
+            return this;
+        }
+
+        @Override
+        public Builder accessLog(Consumer<String> accessLog) {
+            this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+            return this;
+        }
+
+        @Override
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        @Override
+        public Builder target(LatticeTarget target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        @Override
+        public LocalLattice build() {
+            if (target == null) {
+                throw new IllegalStateException("A LocalLattice needs a target: call target(...) before build()");
+            }
+            return new LocalLattice(this);
+        }
+    }
+}

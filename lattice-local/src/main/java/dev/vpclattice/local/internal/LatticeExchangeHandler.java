@@ -1,0 +1,212 @@
+package dev.vpclattice.local.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.vpclattice.events.VpcLatticeV2Request;
+import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.local.AuthType;
+import dev.vpclattice.local.LatticeTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Plays VPC Lattice for one request: reads the body within the 6 MB limit, authenticates and authorizes the caller,
+ * builds the V2 event, invokes the target and maps its response back to HTTP.
+ */
+public final class LatticeExchangeHandler implements HttpHandler {
+    /** The largest request body Lattice forwards to a Lambda target, and the largest response body it returns. */
+    public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+    // Bodies beyond the limit are read and discarded up to this bound so the client sees the 413 instead of a reset.
+    private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
+    private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "transfer-encoding", "te", "trailer", "upgrade", "content-length");
+
+    private final AuthType authType;
+    private final SigV4Verifier verifier;
+    private final Set<String> allowedPrincipals;
+    private final EventFactory events;
+    private final LatticeTarget target;
+    private final String serviceArn;
+    private final Clock clock;
+    private final Consumer<String> accessLog;
+
+    /**
+     * Creates the handler.
+     *
+     * @param authType the service's auth type
+     * @param verifier the SigV4 verifier (used with {@link AuthType#AWS_IAM})
+     * @param allowedPrincipals the auth policy: principals allowed to invoke; empty means any authenticated
+     *     principal; {@code *} also admits unauthenticated callers
+     * @param events the event factory
+     * @param target the target
+     * @param serviceArn the service ARN, for denial messages
+     * @param clock the clock for {@code timeEpoch}
+     * @param accessLog receives one line per request (method, path without query, status, principal, duration)
+     */
+    public LatticeExchangeHandler(AuthType authType, SigV4Verifier verifier, Set<String> allowedPrincipals,
+            EventFactory events, LatticeTarget target, String serviceArn, Clock clock, Consumer<String> accessLog) {
+        this.authType = authType;
+        this.verifier = verifier;
+        this.allowedPrincipals = Set.copyOf(allowedPrincipals);
+        this.events = events;
+        this.target = target;
+        this.serviceArn = serviceArn;
+        this.clock = clock;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        Instant receivedAt = clock.instant();
+        String method = exchange.getRequestMethod();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        if (rawPath == null || rawPath.isEmpty()) {
+            rawPath = "/";
+        }
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        String principal = "anonymous";
+        try {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) ->
+                    headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                            .addAll(values));
+            byte[] body = readLimited(exchange.getRequestBody());
+
+            LocalCredential caller = null;
+            if (authType == AuthType.AWS_IAM) {
+                SigV4Verifier.Result result = verifier.verify(method, rawPath, rawQuery, headers);
+                if (result instanceof SigV4Verifier.Rejected rejected) {
+                    sendText(exchange, 403, rejected.errorCode() + ": " + rejected.message());
+                    return;
+                }
+                if (result instanceof SigV4Verifier.Authenticated authenticated) {
+                    caller = authenticated.credential();
+                    principal = caller.principalArn();
+                }
+                if (!allowed(caller)) {
+                    sendText(exchange, 403, "AccessDeniedException: User: " + principal
+                            + " is not authorized to perform: vpc-lattice-svcs:Invoke on resource: " + serviceArn
+                            + rawPath + " because no service-based policy allows the vpc-lattice-svcs:Invoke action");
+                    return;
+                }
+            }
+            if (body == null) {
+                sendText(exchange, 413, "PayloadTooLargeException: The request body exceeds the limit of "
+                        + MAX_BODY_BYTES + " bytes (6 MB) for Lambda targets.");
+                return;
+            }
+
+            String client = clientAddress(exchange.getRemoteAddress());
+            VpcLatticeV2Request event = events.build(method, rawPath, rawQuery, headers, body, client, caller,
+                    receivedAt);
+            VpcLatticeV2Response response;
+            try {
+                response = target.invoke(event);
+            } catch (Exception e) {
+                accessLog.accept("target failed: " + e.getClass().getName());
+                response = null;
+            }
+            sendTargetResponse(exchange, method, response);
+        } finally {
+            exchange.close();
+            int status = exchange.getResponseCode();
+            accessLog.accept(method + " " + rawPath + " " + (status < 0 ? "-" : Integer.toString(status)) + " "
+                    + principal + " " + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+        }
+    }
+
+    private boolean allowed(LocalCredential caller) {
+        if (allowedPrincipals.contains("*")) {
+            return true;
+        }
+        if (caller == null) {
+            return false;
+        }
+        return allowedPrincipals.isEmpty() || allowedPrincipals.contains(caller.principalArn());
+    }
+
+    private int sendTargetResponse(HttpExchange exchange, String method, VpcLatticeV2Response response)
+            throws IOException {
+        if (response == null) {
+            return sendText(exchange, 502, "Bad Gateway");
+        }
+        int status = response.getStatusCode();
+        byte[] body;
+        try {
+            body = response.decodeBody();
+        } catch (RuntimeException e) {
+            accessLog.accept("target answered an undecodable body: " + e.getMessage());
+            return sendText(exchange, 502, "Bad Gateway");
+        }
+        if (status < 200 || status > 599) {
+            accessLog.accept("target answered an invalid statusCode " + status);
+            return sendText(exchange, 502, "Bad Gateway");
+        }
+        if (body != null && body.length > MAX_BODY_BYTES) {
+            accessLog.accept("target answered " + body.length + " bytes, over the 6 MB limit");
+            return sendText(exchange, 502, "Bad Gateway");
+        }
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((name, value) -> {
+                if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
+                    exchange.getResponseHeaders().add(name, value);
+                }
+            });
+        }
+        boolean noBody = body == null || body.length == 0 || "HEAD".equalsIgnoreCase(method)
+                || status == 204 || status == 304;
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        return status;
+    }
+
+    private static int sendText(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+        return status;
+    }
+
+    /** Reads at most the limit; returns null (after draining a bounded amount more) when the body is larger. */
+    private static byte[] readLimited(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES);
+        if (body.length < MAX_BODY_BYTES) {
+            return body;
+        }
+        long extra = 0;
+        byte[] buffer = new byte[64 * 1024];
+        int read;
+        while (extra < MAX_DRAIN_BYTES && (read = in.read(buffer)) > 0) {
+            extra += read;
+        }
+        return extra == 0 ? body : null;
+    }
+
+    private static String clientAddress(InetSocketAddress remote) {
+        if (remote == null || remote.getAddress() == null) {
+            return "127.0.0.1";
+        }
+        return remote.getAddress().getHostAddress();
+    }
+}

@@ -1,0 +1,274 @@
+package dev.vpclattice.local;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeV2Request;
+import dev.vpclattice.events.VpcLatticeV2Response;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives a local Lattice with requests signed by the real curl ({@code --aws-sigv4}). */
+@Timeout(120)
+class LocalLatticeCurlTest {
+    private static final String SCOPE = "aws:amz:us-east-1:vpc-lattice-svcs";
+    private static final String ALICE = "arn:aws:sts::123456789012:assumed-role/caller-role/alice-session";
+    private static final String BOB = "arn:aws:iam::123456789012:user/bob";
+    private static final VpcLatticeEventCodec CODEC = new VpcLatticeEventCodec();
+
+    @TempDir
+    static Path dir;
+    static LocalLattice lattice;
+    static Path pem;
+
+    /** Echoes the event it received as the response body, as the service function does. */
+    static VpcLatticeV2Response echo(VpcLatticeV2Request event) {
+        return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
+                .body(new String(CODEC.writeRequest(event), StandardCharsets.UTF_8)).build();
+    }
+
+    @BeforeAll
+    static void start() {
+        lattice = LocalLattice.builder()
+                .credential("AKIDALICE", "alice-secret-key", ALICE)
+                .credential("AKIDBOB", "bob-secret-key", BOB)
+                .sessionCredential("ASIATEMP", "temp-secret-key", "session-token-value", null)
+                .allow(ALICE)
+                .allow("arn:aws:iam::123456789012:user/local-user")
+                .target(LocalLatticeCurlTest::echo)
+                .build();
+        pem = dir.resolve("lattice.pem");
+        lattice.writeCertificatePem(pem);
+    }
+
+    @AfterAll
+    static void stop() {
+        lattice.close();
+    }
+
+    private static Curl.Result curl(String path, List<String> args) throws Exception {
+        return Curl.run(pem, lattice.endpoint() + path, args.toArray(String[]::new));
+    }
+
+    private static List<String> signedBy(String scope, String akid, String secret, String... more) {
+        List<String> args = new ArrayList<>(Curl.sign(scope, akid, secret));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void signedGet_allowedPrincipal_reachesTargetWithLatticeEvent() throws Exception {
+        Curl.Result result = curl("/orders?a=1&a=2&b=x%20y",
+                signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "X-Custom: one"));
+
+        assertEquals(200, result.status(), result.body());
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertEquals("2.0", event.getVersion());
+        assertEquals("GET", event.getMethod());
+        assertEquals("/orders?a=1&a=2&b=x%20y", event.getPath());
+        assertEquals(List.of("1", "2"), event.getQueryStringParameters().get("a"));
+        assertEquals(List.of("x y"), event.getQueryStringParameters().get("b"));
+        // curl 7.88 signs a repeated header twice in SignedHeaders (non-standard): multi-value headers are proven
+        // with the SDK signer in LocalLatticeSdkSignerTest.
+        assertEquals(List.of("one"), event.getHeaders().get("x-custom"));
+        assertEquals(List.of("127.0.0.1"), event.getHeaders().get("x-forwarded-for"));
+        assertEquals(List.of("UNSIGNED-PAYLOAD"), event.getHeaders().get("x-amz-content-sha256"));
+        assertTrue(event.getHeaders().keySet().stream().allMatch(name -> name.equals(name.toLowerCase())),
+                "header names are lower case: " + event.getHeaders().keySet());
+        assertEquals("", event.getBody());
+        assertFalse(event.getIsBase64Encoded());
+
+        VpcLatticeV2Request.RequestContext context = event.getRequestContext();
+        assertEquals("us-east-1", context.getRegion());
+        assertEquals(lattice.serviceArn(), context.getServiceArn());
+        assertTrue(context.getServiceNetworkArn().matches(
+                "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-[0-9a-f]{17}"));
+        assertTrue(context.getTargetGroupArn().matches(
+                "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-[0-9a-f]{17}"));
+        Instant received = event.requestTime().orElseThrow();
+        assertTrue(Math.abs(ChronoUnit.SECONDS.between(received, Instant.now())) < 120,
+                "timeEpoch is microseconds of now: " + context.getTimeEpoch());
+        assertEquals(16, context.getTimeEpoch().length(), "microseconds, 16 digits: " + context.getTimeEpoch());
+        assertEquals("AWS_IAM", context.getIdentity().getType());
+        assertEquals(ALICE, context.getIdentity().getPrincipal());
+        assertEquals("alice-session", context.getIdentity().getSessionName());
+        assertTrue(context.getIdentity().getSourceVpcArn().matches(
+                "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-[0-9a-f]{17}"));
+    }
+
+    @Test
+    void signedPost_jsonBody_isPassedAsText() throws Exception {
+        Curl.Result result = curl("/submit", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "Content-Type: application/json", "--data-binary", "{\"id\":1}"));
+
+        assertEquals(200, result.status(), result.body());
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertEquals("POST", event.getMethod());
+        assertEquals("{\"id\":1}", event.getBody());
+        assertFalse(event.getIsBase64Encoded());
+    }
+
+    @Test
+    void signedPost_binaryBody_isBase64Encoded() throws Exception {
+        byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, (byte) 0xfe, 10};
+        Path file = Files.write(dir.resolve("binary.bin"), binary);
+        Curl.Result result = curl("/upload", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + file));
+
+        assertEquals(200, result.status(), result.body());
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertTrue(event.getIsBase64Encoded());
+        assertArrayEquals(binary, event.decodeBody());
+    }
+
+    @Test
+    void signedPost_contentEncodingOnNonTextType_isBase64EvenWhenUtf8() throws Exception {
+        Curl.Result result = curl("/upload", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "Content-Type: application/octet-stream", "-H", "Content-Encoding: identity",
+                "--data-binary", "plain words"));
+
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertTrue(event.getIsBase64Encoded());
+        assertEquals("plain words", new String(event.decodeBody(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unsigned_isDeniedAsAnonymous() throws Exception {
+        Curl.Result result = curl("/orders", List.of());
+
+        assertEquals(403, result.status());
+        assertEquals("AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke"
+                + " on resource: " + lattice.serviceArn() + "/orders because no service-based policy allows the"
+                + " vpc-lattice-svcs:Invoke action", result.body());
+    }
+
+    @Test
+    void authenticatedButNotAllowed_isDeniedNamingThePrincipal() throws Exception {
+        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDBOB", "bob-secret-key"));
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().startsWith("AccessDeniedException: User: " + BOB + " is not authorized"),
+                result.body());
+    }
+
+    @Test
+    void wrongSecret_isInvalidSignature() throws Exception {
+        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDALICE", "not-the-secret"));
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+                result.body());
+        assertFalse(result.body().contains("alice-secret-key"));
+    }
+
+    @Test
+    void wrongServiceName_isRejected() throws Exception {
+        Curl.Result result = curl("/orders", signedBy("aws:amz:us-east-1:execute-api", "AKIDALICE",
+                "alice-secret-key"));
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().contains("scoped to correct service: 'vpc-lattice-svcs'"), result.body());
+    }
+
+    @Test
+    void wrongRegion_isRejected() throws Exception {
+        Curl.Result result = curl("/orders", signedBy("aws:amz:us-west-2:vpc-lattice-svcs", "AKIDALICE",
+                "alice-secret-key"));
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().contains("scoped to a valid region: 'us-east-1', not 'us-west-2'"), result.body());
+    }
+
+    @Test
+    void staleDate_isRejectedAsExpired() throws Exception {
+        String stale = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now().minus(10, ChronoUnit.MINUTES));
+        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "X-Amz-Date: " + stale));
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().startsWith("InvalidSignatureException: Signature expired: " + stale),
+                result.body());
+    }
+
+    @Test
+    void payloadHashNotUnsigned_isRejected() throws Exception {
+        List<String> args = new ArrayList<>(List.of("--aws-sigv4", SCOPE, "--user", "AKIDALICE:alice-secret-key"));
+        Curl.Result result = curl("/orders", args);
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().contains("x-amz-content-sha256"), result.body());
+    }
+
+    @Test
+    void unknownAccessKey_isRejected() throws Exception {
+        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDNOBODY", "whatever"));
+
+        assertEquals(403, result.status());
+        assertTrue(result.body().startsWith("UnrecognizedClientException:"), result.body());
+    }
+
+    @Test
+    void sessionCredential_withSignedToken_isAccepted_andWithoutToken_isRejected() throws Exception {
+        Curl.Result withToken = curl("/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key",
+                "-H", "x-amz-security-token: session-token-value"));
+        Curl.Result withoutToken = curl("/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key"));
+        Curl.Result wrongToken = curl("/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key",
+                "-H", "x-amz-security-token: another-token"));
+
+        assertEquals(200, withToken.status(), withToken.body());
+        VpcLatticeV2Request event = CODEC.readRequest(withToken.body().getBytes(StandardCharsets.UTF_8));
+        assertEquals("arn:aws:iam::123456789012:user/local-user", event.getRequestContext().getIdentity().getPrincipal());
+        assertNull(event.getRequestContext().getIdentity().getSessionName());
+        assertEquals(403, withoutToken.status());
+        assertEquals(403, wrongToken.status());
+        assertFalse(wrongToken.body().contains("session-token-value") || wrongToken.body().contains("another-token"));
+    }
+
+    @Test
+    void bodyOver6Mb_gets413_andTheServerKeepsServing() throws Exception {
+        Path big = dir.resolve("big.bin");
+        byte[] chunk = new byte[1024 * 1024];
+        try (var out = Files.newOutputStream(big)) {
+            for (int i = 0; i < 7; i++) {
+                out.write(chunk);
+            }
+        }
+        Curl.Result result = curl("/upload", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + big));
+        Curl.Result after = curl("/after", signedBy(SCOPE, "AKIDALICE", "alice-secret-key"));
+
+        assertEquals(413, result.status(), result.body());
+        assertTrue(result.body().contains("6 MB"), result.body());
+        assertEquals(200, after.status());
+    }
+
+    @Test
+    void noSecretEverAppearsInAnyAnswer() throws Exception {
+        for (Curl.Result result : Stream.of(
+                curl("/x", signedBy(SCOPE, "AKIDALICE", "wrong")),
+                curl("/x", signedBy(SCOPE, "AKIDBOB", "bob-secret-key")),
+                curl("/x", signedBy("aws:amz:eu-west-1:vpc-lattice-svcs", "AKIDALICE", "alice-secret-key")))
+                .toList()) {
+            assertFalse(result.body().contains("Signature="), result.body());
+            assertFalse(result.body().contains("secret"), result.body());
+        }
+    }
+}
