@@ -1,0 +1,129 @@
+package dev.vpclattice.function.service;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vpclattice.function.service.internal.EventEcho;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The echo service: a Lambda target of a VPC Lattice target group ({@code LambdaEventStructureVersion: V2}) that
+ * answers every request with the event it received.
+ *
+ * <p>For a V2 event it answers 200, {@code content-type: application/json}, {@code isBase64Encoded: false}, and a
+ * body that is the event as JSON, every field as received (including fields this project does not model), except
+ * the values of credential-bearing headers, which are replaced by {@code [REDACTED]}. A version 1 event, input
+ * that is not one JSON object, and an event without {@code method} and {@code path} get 400 with a JSON body
+ * {@code {"error": "InvalidEvent", "message": ...}}.
+ *
+ * <p>Redacted headers: {@link #DEFAULT_REDACTED_HEADERS}, plus any named in the environment variable
+ * {@code REDACTED_HEADERS} (comma-separated, case-insensitive). The variable adds to the defaults; it cannot
+ * remove one. Read once, when Lambda creates the handler.
+ *
+ * <p>Logs one JSON line per request to stdout: request id, method, path without its query string, status,
+ * request and response sizes, and the reason for a 400. Never a header value or the body.
+ *
+ * <p>Handler string: {@code dev.vpclattice.function.service.EchoHandler}.
+ */
+public final class EchoHandler implements RequestStreamHandler {
+    /** Headers whose values are always redacted: {@code authorization}, {@code proxy-authorization},
+     * {@code cookie}, {@code x-amz-security-token}, {@code x-api-key}. */
+    public static final Set<String> DEFAULT_REDACTED_HEADERS =
+            Set.of("authorization", "proxy-authorization", "cookie", "x-amz-security-token", "x-api-key");
+
+    /** The environment variable that adds headers to redact. */
+    public static final String REDACTED_HEADERS_VARIABLE = "REDACTED_HEADERS";
+
+    private static final JsonFactory LOG_JSON = new JsonFactory();
+
+    private final EventEcho echo;
+    private final Consumer<String> log;
+
+    /** Creates the handler as Lambda does, reading {@code REDACTED_HEADERS} from the environment. */
+    public EchoHandler() {
+        this(redactedHeaders(System.getenv(REDACTED_HEADERS_VARIABLE)), System.out::println);
+    }
+
+    EchoHandler(Set<String> redactedHeaders, Consumer<String> log) {
+        this.echo = new EventEcho(redactedHeaders);
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Combines the defaults with a {@code REDACTED_HEADERS} value.
+     *
+     * @param variable comma-separated header names, any case, blanks ignored; null for none
+     * @return the lower-case names to redact
+     */
+    static Set<String> redactedHeaders(String variable) {
+        Set<String> names = new LinkedHashSet<>(DEFAULT_REDACTED_HEADERS);
+        if (variable != null) {
+            Arrays.stream(variable.split(","))
+                    .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                    .filter(s -> !s.isEmpty())
+                    .forEach(names::add);
+        }
+        return Set.copyOf(names);
+    }
+
+    /**
+     * Answers one Lattice request.
+     *
+     * @param input the event JSON
+     * @param output receives the Lattice response JSON
+     * @param context the Lambda context; may be null outside Lambda
+     * @throws IOException if reading the input or writing the output fails
+     */
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] event = input.readAllBytes();
+        EventEcho.Outcome outcome;
+        try {
+            outcome = echo.echo(event);
+        } catch (RuntimeException e) {
+            // A bug here must still give Lattice a well-formed answer, and the log only the exception type.
+            outcome = EventEcho.internalError(e);
+        }
+        output.write(outcome.response());
+        log.accept(logLine(context, outcome, event.length));
+    }
+
+    private static String logLine(Context context, EventEcho.Outcome o, int requestBytes) {
+        StringWriter w = new StringWriter(192);
+        try (JsonGenerator g = LOG_JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("level", o.status() == 200 ? "INFO" : o.status() >= 500 ? "ERROR" : "WARN");
+            g.writeStringField("message", o.status() == 200 ? "echoed" : o.status() >= 500 ? "failed" : "refused");
+            if (context != null) {
+                g.writeStringField("requestId", context.getAwsRequestId());
+            }
+            g.writeStringField("method", clip(o.method(), 16));
+            g.writeStringField("path", clip(o.path(), 256));
+            g.writeNumberField("status", o.status());
+            g.writeNumberField("requestBytes", requestBytes);
+            g.writeNumberField("responseBytes", o.response().length);
+            if (o.problem() != null) {
+                g.writeStringField("reason", o.problem());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing the log line in memory failed", e);
+        }
+        return w.toString();
+    }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+}

@@ -1,0 +1,222 @@
+package dev.vpclattice.function.service.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns a VPC Lattice V2 event into the echo service's response in one streaming pass: every token is copied as
+ * received (numbers exactly, unknown fields included) except the values of redacted headers, which become
+ * {@link #REDACTED}. Bad input becomes a 400 response, never an exception.
+ *
+ * <p>Thread-safe.
+ */
+public final class EventEcho {
+    /** What a redacted header value is replaced with. */
+    public static final String REDACTED = "[REDACTED]";
+
+    private static final String V1_MESSAGE = "This is a VPC Lattice version 1 event. The echo service reads "
+            + "version 2.0: set the target group's LambdaEventStructureVersion to V2.";
+
+    private final JsonFactory json = new JsonFactory();
+    private final Set<String> redactedHeaders;
+
+    /**
+     * Creates the echo.
+     *
+     * @param redactedHeaders lower-case names of the headers whose values are redacted; required
+     */
+    public EventEcho(Set<String> redactedHeaders) {
+        this.redactedHeaders = Set.copyOf(redactedHeaders);
+    }
+
+    /**
+     * Echoes an event.
+     *
+     * @param event the raw event bytes; required
+     * @return the Lattice response JSON and what to log about the request
+     */
+    public Outcome echo(byte[] event) {
+        Scan scan = new Scan();
+        ByteArrayOutputStream copy = new ByteArrayOutputStream(event.length + 64);
+        try (JsonParser p = json.createParser(event); JsonGenerator g = json.createGenerator(copy)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                return badRequest(scan, "A VPC Lattice event must be a JSON object, got "
+                        + (first == null ? "nothing" : describe(first)));
+            }
+            g.writeStartObject();
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                g.writeFieldName(name);
+                JsonToken value = p.nextToken();
+                scan.observe(name, value, p);
+                if (name.equals("headers") && value == JsonToken.START_OBJECT) {
+                    copyHeaders(p, g);
+                } else {
+                    g.copyCurrentStructureExact(p);
+                }
+            }
+            g.writeEndObject();
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return badRequest(scan, "The event must be exactly one JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            // The location only: the parser's own message may quote the input, which can hold secrets.
+            JsonLocation at = e.getLocation();
+            return badRequest(scan, "The event is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Copying the event in memory failed", e);
+        }
+
+        String problem = scan.problem();
+        if (problem != null) {
+            return badRequest(scan, problem);
+        }
+        return respond(scan, 200, "200 OK", copy.toByteArray());
+    }
+
+    /**
+     * The answer for an unexpected failure: 500 with a fixed body.
+     *
+     * @param e the failure; only its type is reported
+     * @return a 500 outcome whose problem names the exception type
+     */
+    public static Outcome internalError(RuntimeException e) {
+        byte[] response = ("{\"statusCode\":500,\"statusDescription\":\"500 Internal Server Error\","
+                + "\"headers\":{\"content-type\":\"application/json\"},\"isBase64Encoded\":false,"
+                + "\"body\":\"{\\\"error\\\":\\\"InternalError\\\"}\"}").getBytes(StandardCharsets.UTF_8);
+        return new Outcome(response, 500, null, null, "Internal error: " + e.getClass().getName());
+    }
+
+    private void copyHeaders(JsonParser p, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            g.writeFieldName(name);
+            JsonToken value = p.nextToken();
+            if (!redactedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
+                g.copyCurrentStructureExact(p);
+            } else if (value == JsonToken.START_ARRAY) {
+                g.writeStartArray();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    p.skipChildren();
+                    g.writeString(REDACTED);
+                }
+                g.writeEndArray();
+            } else if (value == JsonToken.VALUE_NULL) {
+                g.writeNull();
+            } else {
+                p.skipChildren();
+                g.writeString(REDACTED);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private Outcome badRequest(Scan scan, String message) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(message.length() + 48);
+        try (JsonGenerator g = json.createGenerator(body)) {
+            g.writeStartObject();
+            g.writeStringField("error", "InvalidEvent");
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing the error body in memory failed", e);
+        }
+        Outcome o = respond(scan, 400, "400 Bad Request", body.toByteArray());
+        return new Outcome(o.response(), o.status(), o.method(), o.path(), message);
+    }
+
+    private Outcome respond(Scan scan, int status, String description, byte[] jsonBody) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jsonBody.length + jsonBody.length / 4 + 160);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("statusCode", status);
+            g.writeStringField("statusDescription", description);
+            g.writeObjectFieldStart("headers");
+            g.writeStringField("content-type", "application/json");
+            g.writeEndObject();
+            g.writeBooleanField("isBase64Encoded", false);
+            g.writeFieldName("body");
+            g.writeUTF8String(jsonBody, 0, jsonBody.length);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing the response in memory failed", e);
+        }
+        return new Outcome(out.toByteArray(), status, scan.method, scan.logPath(), null);
+    }
+
+    private static String describe(JsonToken t) {
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+
+    /**
+     * The result of {@link #echo(byte[])}.
+     *
+     * @param response the Lattice response JSON (statusCode, statusDescription, headers, isBase64Encoded, body)
+     * @param status its status code
+     * @param method the event's method when it had one as a string, else null
+     * @param path the event's path without its query string (query values may carry tokens), else null
+     * @param problem why the event was refused, null for a 200; never contains input values
+     */
+    public record Outcome(byte[] response, int status, String method, String path, String problem) {
+    }
+
+    /** What the top level of the event said, gathered while copying. */
+    private static final class Scan {
+        String version;
+        String method;
+        String path;
+        boolean versionOneFields;
+
+        void observe(String name, JsonToken value, JsonParser p) throws IOException {
+            switch (name) {
+                case "version" -> version = value == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(value);
+                case "method" -> method = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "path" -> path = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "raw_path", "is_base64_encoded", "query_string_parameters" -> versionOneFields = true;
+                default -> { }
+            }
+        }
+
+        String problem() {
+            if (versionOneFields || (version != null && version.startsWith("1"))) {
+                return V1_MESSAGE;
+            }
+            if (version != null && !version.startsWith("2")) {
+                return "Unsupported VPC Lattice event version; expected 2.0";
+            }
+            if (method == null || method.isBlank() || path == null || path.isEmpty()) {
+                return "A VPC Lattice V2 event needs the string fields method and path";
+            }
+            return null;
+        }
+
+        String logPath() {
+            if (path == null) {
+                return null;
+            }
+            int q = path.indexOf('?');
+            return q < 0 ? path : path.substring(0, q);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.vpclattice.function.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeV2Response;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class EchoHandlerTest {
+    static final Path EVENTS = Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    static final String MARKER = "[REDACTED]";
+
+    private final List<String> log = new ArrayList<>();
+    private final EchoHandler handler = new EchoHandler(EchoHandler.redactedHeaders(null), log::add);
+
+    static Stream<String> v2Events() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json") && !n.startsWith("version1")).sorted().toList().stream();
+        }
+    }
+
+    VpcLatticeV2Response call(byte[] event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        return new VpcLatticeEventCodec().readResponse(out.toByteArray());
+    }
+
+    /** The event as the echo must return it: redacted header values replaced by the marker. */
+    static JsonNode expectedEcho(byte[] event, Set<String> redacted) throws IOException {
+        JsonNode tree = MAPPER.readTree(event);
+        if (tree.get("headers") instanceof ObjectNode headers) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> h = it.next();
+                if (redacted.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                    if (h.getValue() instanceof ArrayNode values) {
+                        for (int i = 0; i < values.size(); i++) {
+                            values.set(i, TextNode.valueOf(MARKER));
+                        }
+                    } else {
+                        h.setValue(TextNode.valueOf(MARKER));
+                    }
+                }
+            }
+        }
+        return tree;
+    }
+
+    /** Values of the redacted headers in a sample event: the secrets that must never come out. */
+    static List<String> secretsIn(byte[] event) throws IOException {
+        List<String> secrets = new ArrayList<>();
+        JsonNode headers = MAPPER.readTree(event).path("headers");
+        headers.fields().forEachRemaining(h -> {
+            if (EchoHandler.DEFAULT_REDACTED_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                if (h.getValue().isArray()) {
+                    h.getValue().forEach(v -> secrets.add(v.asText()));
+                } else {
+                    secrets.add(h.getValue().asText());
+                }
+            }
+        });
+        return secrets;
+    }
+
+    @ParameterizedTest
+    @MethodSource("v2Events")
+    void handleRequest_v2Event_echoesItWithSecretHeadersRedacted(String name) throws IOException {
+        byte[] event = Files.readAllBytes(EVENTS.resolve(name));
+
+        VpcLatticeV2Response r = call(event);
+
+        assertEquals(200, r.getStatusCode());
+        assertEquals("200 OK", r.getStatusDescription());
+        assertEquals(Map.of("content-type", "application/json"), r.getHeaders());
+        assertFalse(r.getIsBase64Encoded());
+        assertEquals(expectedEcho(event, EchoHandler.DEFAULT_REDACTED_HEADERS), MAPPER.readTree(r.getBody()));
+        for (String secret : secretsIn(event)) {
+            assertFalse(r.getBody().contains(secret), name + " leaked a secret into the echo");
+            assertFalse(String.join("\n", log).contains(secret), name + " leaked a secret into the log");
+        }
+    }
+
+    @Test
+    void handleRequest_sampleEventsCarrySecrets_soTheRedactionTestsCanFail() throws IOException {
+        int total = 0;
+        for (String name : v2Events().toList()) {
+            total += secretsIn(Files.readAllBytes(EVENTS.resolve(name))).size();
+        }
+        assertTrue(total >= 5, "the sample events should carry fake credentials, found " + total);
+    }
+
+    @Test
+    void handleRequest_unknownIdentityFields_survive() throws IOException {
+        VpcLatticeV2Response r = call(Files.readAllBytes(EVENTS.resolve("iam-identity-all-fields.json")));
+
+        JsonNode future = MAPPER.readTree(r.getBody()).at("/requestContext/identity/futureIdentityField");
+        assertEquals("fields AWS adds later must survive the echo", future.get("note").asText());
+        assertTrue(r.getBody().contains("1.000000000000000000001"), "numbers are copied exactly");
+    }
+
+    @Test
+    void handleRequest_logsOneStructuredLineWithoutTheQuery() throws IOException {
+        byte[] event = Files.readAllBytes(EVENTS.resolve("get-with-query.json"));
+
+        VpcLatticeV2Response r = call(event);
+
+        assertEquals(1, log.size());
+        JsonNode line = MAPPER.readTree(log.get(0));
+        assertEquals("GET", line.get("method").asText());
+        assertEquals("/orders", line.get("path").asText());
+        assertEquals(200, line.get("status").asInt());
+        assertEquals(event.length, line.get("requestBytes").asInt());
+        assertTrue(line.get("responseBytes").asInt() > r.getBody().length());
+        assertFalse(log.get(0).contains("desc"), "query values stay out of the log");
+    }
+
+    @Test
+    void handleRequest_version1Event_is400NamingLambdaEventStructureVersion() throws IOException {
+        byte[] event = Files.readAllBytes(EVENTS.resolve("version1.json"));
+
+        VpcLatticeV2Response r = call(event);
+
+        assertEquals(400, r.getStatusCode());
+        assertEquals("application/json", r.getHeaders().get("content-type"));
+        JsonNode body = MAPPER.readTree(r.getBody());
+        assertEquals("InvalidEvent", body.get("error").asText());
+        assertTrue(body.get("message").asText().contains("LambdaEventStructureVersion to V2"), r.getBody());
+        for (String secret : secretsIn(event)) {
+            assertFalse(r.getBody().contains(secret));
+            assertFalse(String.join("\n", log).contains(secret));
+        }
+        assertEquals("WARN", MAPPER.readTree(log.get(0)).get("level").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1,2]", "\"text\"", "42", "null", "", "{\"method\":\"GET\",", "{} {}", "not json"})
+    void handleRequest_notOneJsonObject_is400(String input) throws IOException {
+        VpcLatticeV2Response r = call(input.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(400, r.getStatusCode(), input);
+        assertTrue(MAPPER.readTree(r.getBody()).get("message").asText().contains("JSON"), r.getBody());
+        assertEquals(400, MAPPER.readTree(log.get(0)).get("status").asInt());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"version\":\"2.0\",\"path\":\"/\"}", "{\"version\":\"2.0\",\"method\":\"GET\"}",
+        "{\"version\":\"2.0\",\"method\":1,\"path\":\"/\"}", "{\"version\":\"2.0\",\"method\":\"GET\",\"path\":null}"})
+    void handleRequest_missingMethodOrPath_is400(String input) throws IOException {
+        VpcLatticeV2Response r = call(input.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(400, r.getStatusCode(), input);
+        assertTrue(r.getBody().contains("method and path"), r.getBody());
+    }
+
+    @Test
+    void handleRequest_invalidJsonWithASecret_doesNotQuoteIt() throws IOException {
+        String secret = "FAKE-TOKEN-IN-BROKEN-JSON";
+        VpcLatticeV2Response r = call(("{\"headers\":{\"authorization\":[\"" + secret + "\"]} garbage")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(400, r.getStatusCode());
+        assertFalse(r.getBody().contains(secret));
+        assertFalse(log.get(0).contains(secret));
+    }
+
+    @Test
+    void redactedHeaders_variableAddsCaseInsensitivelyAndKeepsTheDefaults() throws IOException {
+        Set<String> names = EchoHandler.redactedHeaders(" X-Custom-Secret , ,x-other");
+        assertTrue(names.containsAll(EchoHandler.DEFAULT_REDACTED_HEADERS));
+        assertTrue(names.containsAll(Set.of("x-custom-secret", "x-other")));
+
+        EchoHandler custom = new EchoHandler(names, log::add);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        custom.handleRequest(new ByteArrayInputStream(("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\","
+                + "\"headers\":{\"X-Custom-Secret\":\"s3cr3t\",\"accept\":[\"a\"]}}").getBytes(StandardCharsets.UTF_8)),
+                out, null);
+        JsonNode body = MAPPER.readTree(MAPPER.readTree(out.toByteArray()).get("body").asText());
+        assertEquals(MARKER, body.at("/headers/X-Custom-Secret").asText());
+        assertEquals("a", body.at("/headers/accept/0").asText());
+    }
+}
