@@ -1,0 +1,178 @@
+package dev.vpclattice.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/** What goes over the wire when the client signs, checked by a real HTTPS server with an independent verifier. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class VpcLatticeClientSigningTest {
+    static final String ACCESS_KEY = "AKIDSIGNINGTEST00001";
+    static final String SECRET_KEY = "signing-test-secret-key-0000000000000000";
+    static final String SESSION_TOKEN = "signing-test-session-token-FwoGZXIvYXdzEOj";
+    static final Instant FIXED = Instant.parse("2026-11-27T21:30:15Z");
+
+    static TestHttpsServer server;
+    static SdkHttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestHttpsServer.https();
+        http = TestTls.trustingClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        http.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.received.clear();
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, "ok");
+    }
+
+    private VpcLatticeClient.Builder client(AwsCredentialsProvider credentials) {
+        return VpcLatticeClient.builder()
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(credentials)
+                .httpClient(http)
+                .tracing(false);
+    }
+
+    @Test
+    void sign_withSessionCredentials_serverVerifiesScopeUnsignedPayloadTokenAndHostWithPort() {
+        // GIVEN a client with session credentials and a fixed signing clock
+        AwsCredentialsProvider session = StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
+        try (VpcLatticeClient client = client(session).signingClock(Clock.fixed(FIXED, ZoneOffset.UTC)).build()) {
+            // WHEN it POSTs a JSON body with a path and unsorted query parameters
+            LatticeResponse response = client.send(LatticeRequest.builder()
+                    .method("POST")
+                    .url(server.url())
+                    .path("/orders/a b".replace(" ", "%20"))
+                    .queryParameter("z", "last value")
+                    .queryParameter("a", "first/value")
+                    .header("X-Custom", "custom")
+                    .jsonBody(Map.of("id", 42))
+                    .build());
+
+            // THEN the server received a request whose signature it can recompute on its own
+            assertEquals(200, response.statusCode());
+            TestHttpsServer.Received received = server.received.get(0);
+            IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
+                    Map.of(ACCESS_KEY, SECRET_KEY));
+            assertTrue(signature.valid(), "independently recomputed signature must match");
+            assertEquals("20261127/eu-west-1/vpc-lattice-svcs/aws4_request", signature.scope());
+            assertEquals("20261127T213015Z", received.header("x-amz-date"));
+            assertEquals("UNSIGNED-PAYLOAD", received.header("x-amz-content-sha256"));
+            assertEquals(SESSION_TOKEN, received.header("x-amz-security-token"));
+            assertEquals("127.0.0.1:" + server.port(), received.header("host"));
+            assertTrue(signature.signedHeaders().containsAll(
+                    List.of("host", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token", "x-custom",
+                            "content-type")), "signed headers: " + signature.signedHeaders());
+            assertEquals("{\"id\":42}", received.bodyText());
+            assertEquals("application/json", received.header("content-type"));
+            assertEquals("/orders/a%20b", received.uri().getRawPath());
+            assertEquals("z=last%20value&a=first%2Fvalue", received.uri().getRawQuery());
+        }
+    }
+
+    @Test
+    void sign_withBasicCredentials_sendsNoSecurityToken_andUsesTheSystemClock() {
+        try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
+            Instant before = Instant.now().minusSeconds(1);
+            client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
+
+            TestHttpsServer.Received received = server.received.get(0);
+            assertTrue(IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY)).valid());
+            assertNull(received.header("x-amz-security-token"));
+            Instant signedAt = java.time.LocalDateTime.parse(received.header("x-amz-date"),
+                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC);
+            assertFalse(signedAt.isBefore(before.minusSeconds(1)), "x-amz-date " + signedAt + " is from the real clock");
+        }
+    }
+
+    @Test
+    void credentials_areResolvedForEveryRequest() {
+        // GIVEN a provider that rotates keys on every call, like Lambda's rotating role credentials
+        AtomicInteger calls = new AtomicInteger();
+        AwsCredentialsProvider rotating = () -> AwsBasicCredentials.create("AKIDROTATING" + calls.incrementAndGet(),
+                SECRET_KEY);
+        try (VpcLatticeClient client = client(rotating).build()) {
+            for (int i = 0; i < 3; i++) {
+                client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
+            }
+        }
+        List<String> keys = server.received.stream()
+                .map(r -> IndependentSigV4Verifier.verify(r, Map.of(
+                        "AKIDROTATING1", SECRET_KEY, "AKIDROTATING2", SECRET_KEY, "AKIDROTATING3", SECRET_KEY)))
+                .peek(r -> assertTrue(r.valid()))
+                .map(IndependentSigV4Verifier.Result::accessKeyId).toList();
+        assertEquals(List.of("AKIDROTATING1", "AKIDROTATING2", "AKIDROTATING3"), keys);
+    }
+
+    @Test
+    void send_plainHttpWithSigning_isRefusedBeforeAnythingIsSent() throws Exception {
+        try (TestHttpsServer plain = TestHttpsServer.http();
+                VpcLatticeClient client = client(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> client.send(LatticeRequest.builder().method("POST").url(plain.url()).body("x").build()));
+            assertTrue(e.getMessage().contains("plain http") && e.getMessage().contains("127.0.0.1"), e.getMessage());
+            assertTrue(plain.received.isEmpty());
+        }
+    }
+
+    @Test
+    void send_withSigningModeNone_mayUsePlainHttp_andSendsNoAuthorization() throws Exception {
+        try (TestHttpsServer plain = TestHttpsServer.http();
+                VpcLatticeClient client = VpcLatticeClient.builder().signingMode(SigningMode.NONE).tracing(false)
+                        .build()) {
+            LatticeResponse response = client.send(LatticeRequest.builder().url(plain.url() + "/x?q=1").build());
+            assertEquals(200, response.statusCode());
+            assertNull(plain.received.get(0).header("authorization"));
+            assertNull(plain.received.get(0).header("x-amz-content-sha256"));
+        }
+    }
+
+    @Test
+    void sign_withSigV4a_usesEcdsaAndTheGlobalRegionSet() {
+        // The CRT is an optional dependency, so it is on this module's test class path.
+        try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).signingMode(SigningMode.SIGV4A).build()) {
+            client.send(LatticeRequest.builder().url(server.url()).build());
+        }
+        TestHttpsServer.Received received = server.received.get(0);
+        assertTrue(received.header("authorization").startsWith("AWS4-ECDSA-P256-SHA256 Credential=" + ACCESS_KEY + "/"),
+                received.header("authorization").replaceAll("Signature=.*", ""));
+        assertTrue(received.header("authorization").contains("/vpc-lattice-svcs/aws4_request"));
+        assertEquals("*", received.header("x-amz-region-set"));
+        assertEquals("UNSIGNED-PAYLOAD", received.header("x-amz-content-sha256"));
+        assertNotEquals(null, received.header("x-amz-date"));
+    }
+}
