@@ -1,0 +1,186 @@
+package dev.vpclattice.function.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.lambda.local.LambdaInvocation;
+import dev.vpclattice.lambda.local.LocalLambda;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs the service function exactly as Lambda does: {@code make build-ServiceFunction} lays out the artifact as
+ * {@code sam build} would, and the real Lambda Java runtime interface client runs it in a child JVM whose working
+ * directory is that artifact. One warm runtime serves the whole class.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceFunctionRuntimeIT {
+    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).resolve("..").toAbsolutePath().normalize();
+    static final Set<String> REDACTED = EchoHandler.redactedHeaders("x-custom-secret");
+    static final String CUSTOM_SECRET = "FAKE-CUSTOM-SECRET-IT-0006";
+
+    @TempDir
+    static Path artifacts;
+
+    static final Queue<String> output = new ConcurrentLinkedQueue<>();
+    static LocalLambda function;
+    static final VpcLatticeEventCodec codec = new VpcLatticeEventCodec();
+
+    @BeforeAll
+    static void buildAndStart() throws Exception {
+        Path buildLog = artifacts.resolveSibling(artifacts.getFileName() + "-make.log");
+        Process make = new ProcessBuilder("make", "-C", ROOT.toString(), "build-ServiceFunction",
+                "ARTIFACTS_DIR=" + artifacts)
+                .redirectErrorStream(true)
+                .redirectOutput(buildLog.toFile())
+                .start();
+        if (!make.waitFor(8, TimeUnit.MINUTES)) {
+            make.destroyForcibly();
+            throw new AssertionError("make build-ServiceFunction did not finish in 8 minutes");
+        }
+        assertEquals(0, make.exitValue(), () -> "make build-ServiceFunction failed:\n" + read(buildLog));
+        assertTrue(Files.isRegularFile(artifacts.resolve("lib/service-function.jar")),
+                "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
+
+        function = LocalLambda.builder()
+                .functionDirectory(artifacts)
+                .handler("dev.vpclattice.function.service.EchoHandler")
+                .functionName("ServiceFunction")
+                .timeout(Duration.ofSeconds(20))
+                .environment(Map.of(EchoHandler.REDACTED_HEADERS_VARIABLE, "X-Custom-Secret"))
+                .logSink(output::add)
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (function != null) {
+            function.close();
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    static Stream<String> allEvents() throws IOException {
+        try (Stream<Path> files = Files.list(EchoHandlerTest.EVENTS)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList()
+                    .stream();
+        }
+    }
+
+    static VpcLatticeV2Response invoke(byte[] event) {
+        LambdaInvocation r = function.invoke(event);
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        return codec.readResponse(r.payload());
+    }
+
+    @Test
+    @Order(1)
+    void coldStart_firstInvocationIsAnswered() throws IOException {
+        byte[] event = Files.readAllBytes(EchoHandlerTest.EVENTS.resolve("get-with-query.json"));
+        long start = System.nanoTime();
+
+        LambdaInvocation r = function.invoke(event);
+
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        // Reported, not asserted: timing on a shared 2-core machine is not a correctness property.
+        System.out.println("[measure] child JVM launch to first echo response: " + millis + " ms");
+    }
+
+    @ParameterizedTest
+    @MethodSource("allEvents")
+    @Order(2)
+    void sampleEvent_isEchoedOrRefusedAsTheRealRuntimeRunsIt(String name) throws IOException {
+        byte[] event = Files.readAllBytes(EchoHandlerTest.EVENTS.resolve(name));
+
+        VpcLatticeV2Response r = invoke(event);
+
+        assertEquals("application/json", r.getHeaders().get("content-type"));
+        assertFalse(r.getIsBase64Encoded());
+        if (name.startsWith("version1")) {
+            assertEquals(400, r.getStatusCode());
+            assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
+        } else {
+            assertEquals(200, r.getStatusCode(), r.getBody());
+            assertEquals(EchoHandlerTest.expectedEcho(event, REDACTED), EchoHandlerTest.MAPPER.readTree(r.getBody()));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void headerNamedInRedactedHeaders_isRedactedInTheRuntime() throws IOException {
+        byte[] event = ("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"x-custom-secret\":[\""
+                + CUSTOM_SECRET + "\"]}}").getBytes(StandardCharsets.UTF_8);
+
+        VpcLatticeV2Response r = invoke(event);
+
+        JsonNode echoed = EchoHandlerTest.MAPPER.readTree(r.getBody());
+        assertEquals(EchoHandlerTest.MARKER, echoed.at("/headers/x-custom-secret/0").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1,2]", "\"just a string\"", "not json", "{\"version\":\"2.0\",\"path\":\"/\"}",
+        "{\"version\":\"2.0\",\"method\":\"GET\"}"})
+    @Order(4)
+    void badInput_is400NotAFunctionError(String input) {
+        VpcLatticeV2Response r = invoke(input.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(400, r.getStatusCode(), r.getBody());
+        assertTrue(r.getBody().contains("InvalidEvent"), r.getBody());
+    }
+
+    @Test
+    @Order(5)
+    void runtimeOutput_logsOneLinePerRequestAndNoSecretValue() throws IOException {
+        List<String> secrets = new ArrayList<>(List.of(CUSTOM_SECRET));
+        for (String name : allEvents().toList()) {
+            secrets.addAll(EchoHandlerTest.secretsIn(Files.readAllBytes(EchoHandlerTest.EVENTS.resolve(name))));
+        }
+        assertTrue(secrets.size() > 5, "the sample events must carry fake secrets for this test to mean anything");
+        List<String> lines = List.copyOf(output);
+        String all = String.join("\n", lines);
+
+        for (String secret : secrets) {
+            assertFalse(all.contains(secret), "the runtime's output holds a secret header value");
+        }
+        long requestLines = lines.stream().filter(l -> l.contains("\"requestBytes\"")).count();
+        long expected = 1 + allEvents().count() + 1 + 5;
+        assertEquals(expected, requestLines, () -> "one log line per request:\n" + all);
+        assertTrue(all.contains("\"path\":\"/orders\""), all);
+        assertFalse(all.contains("sort=desc"), "query strings stay out of the log");
+    }
+}
