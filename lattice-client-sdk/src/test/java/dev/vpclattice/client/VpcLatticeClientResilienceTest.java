@@ -1,0 +1,327 @@
+package dev.vpclattice.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/** Retries, timeouts, resets, error mapping and concurrency against real loopback servers. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class VpcLatticeClientResilienceTest {
+    static final String ACCESS_KEY = "AKIDRESILIENCE000001";
+    static final String SECRET_KEY = "resilience-secret-key-00000000000000000";
+    static final AwsCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+
+    static TestHttpsServer server;
+    static SdkHttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestHttpsServer.https();
+        http = TestTls.trustingClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        http.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.received.clear();
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, "ok");
+    }
+
+    private static VpcLatticeClient.Builder client() {
+        return VpcLatticeClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(http)
+                .backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(50))
+                .tracing(false);
+    }
+
+    private static LatticeRequest get(String url) {
+        return LatticeRequest.builder().url(url).build();
+    }
+
+    @Test
+    void get_on503_isRetriedUpToMaxAttempts_andEveryAttemptIsSignedAfresh() {
+        // GIVEN a service that is always unavailable and credentials that rotate per resolution
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
+        AtomicInteger resolutions = new AtomicInteger();
+        AwsCredentialsProvider rotating = () -> AwsBasicCredentials.create("AKIDATTEMPT" + resolutions.incrementAndGet(),
+                SECRET_KEY);
+        try (VpcLatticeClient client = client().credentialsProvider(rotating).maxAttempts(3).build()) {
+            // WHEN a GET is sent
+            LatticeResponse response = client.send(get(server.url() + "/retry"));
+
+            // THEN three signed attempts arrived, each with freshly resolved credentials and a valid signature
+            assertEquals(503, response.statusCode());
+            assertEquals(3, response.attempts());
+            assertEquals(3, server.received.size());
+            Map<String, String> secrets = Map.of("AKIDATTEMPT1", SECRET_KEY, "AKIDATTEMPT2", SECRET_KEY,
+                    "AKIDATTEMPT3", SECRET_KEY);
+            List<String> keys = server.received.stream().map(r -> IndependentSigV4Verifier.verify(r, secrets))
+                    .peek(r -> assertTrue(r.valid())).map(IndependentSigV4Verifier.Result::accessKeyId).toList();
+            assertEquals(List.of("AKIDATTEMPT1", "AKIDATTEMPT2", "AKIDATTEMPT3"), keys);
+        }
+    }
+
+    @Test
+    void retry_stopsAtTheFirstSuccess_andCoversTheRetryableStatuses() {
+        AtomicInteger calls = new AtomicInteger();
+        int[] statuses = {429, 502, 504, 200};
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, statuses[calls.getAndIncrement()],
+                "answer " + calls.get());
+        try (VpcLatticeClient client = client().maxAttempts(5).build()) {
+            LatticeResponse response = client.send(get(server.url()));
+            assertEquals(200, response.statusCode());
+            assertEquals(4, response.attempts());
+            assertEquals("answer 4", response.bodyAsString());
+        }
+    }
+
+    @Test
+    void post_on503_isNotRetriedByDefault_butIsWhenTheCallerOptsIn() {
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
+        try (VpcLatticeClient client = client().maxAttempts(3).build()) {
+            LatticeRequest post = LatticeRequest.builder().method("POST").url(server.url()).body("order").build();
+            assertEquals(1, client.send(post).attempts());
+            assertEquals(1, server.received.size());
+
+            server.received.clear();
+            assertEquals(3, client.send(post.toBuilder().retryable(true).build()).attempts());
+            assertEquals(3, server.received.size());
+            assertTrue(server.received.stream().allMatch(r -> r.bodyText().equals("order")), "body resent intact");
+        }
+    }
+
+    @Test
+    void nonRetryableStatuses_areReturnedAfterOneAttempt() {
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 500, "boom");
+        try (VpcLatticeClient client = client().maxAttempts(3).build()) {
+            assertEquals(1, client.send(get(server.url())).attempts());
+        }
+    }
+
+    @Test
+    void retryAfter_isHonoured_beforeTheNextAttempt() {
+        // GIVEN a throttled first answer asking for a one-second pause, with backoff far shorter than that
+        AtomicInteger calls = new AtomicInteger();
+        server.handler = (exchange, request) -> {
+            if (calls.getAndIncrement() == 0) {
+                TestHttpsServer.respond(exchange, 429, Map.of("Retry-After", "1"), "slow down");
+            } else {
+                TestHttpsServer.respond(exchange, 200, "ok");
+            }
+        };
+        try (VpcLatticeClient client = client().maxAttempts(2).build()) {
+            assertEquals(200, client.send(get(server.url())).statusCode());
+        }
+        // THEN the second attempt arrived no earlier than the server asked
+        long gapMillis = TimeUnit.NANOSECONDS.toMillis(
+                server.received.get(1).arrivalNanos() - server.received.get(0).arrivalNanos());
+        assertTrue(gapMillis >= 950, "second attempt came after " + gapMillis + " ms");
+    }
+
+    @Test
+    void callTimeout_boundsAllAttemptsIncludingBackoff() {
+        // GIVEN a server that always asks for a 1 s pause, and a client allowing 10 attempts but only 1.5 s per call
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, Map.of("Retry-After", "1"), "busy");
+        try (VpcLatticeClient client = client().maxAttempts(10).callTimeout(Duration.ofMillis(1500)).build()) {
+            LatticeResponse response = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> client.send(get(server.url())));
+            // THEN it stops retrying when the next wait would pass the deadline and returns the last answer
+            assertEquals(503, response.statusCode());
+            assertTrue(response.attempts() <= 2, "attempts: " + response.attempts());
+        }
+    }
+
+    @Test
+    void callTimeout_abortsAStalledResponse() {
+        server.handler = (exchange, request) -> {
+            server.closing.await(5, TimeUnit.SECONDS);
+            TestHttpsServer.respond(exchange, 200, "late");
+        };
+        try (VpcLatticeClient client = client().maxAttempts(3).callTimeout(Duration.ofMillis(500)).build()) {
+            VpcLatticeClientException e = assertTimeoutPreemptively(Duration.ofSeconds(4),
+                    () -> assertThrows(VpcLatticeClientException.class, () -> client.send(get(server.url()))));
+            assertTrue(e.isCallTimeout());
+            assertEquals(1, e.attempts());
+            assertTrue(e.getMessage().contains("500 ms") && e.getMessage().contains("GET https://127.0.0.1:"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void readTimeout_failsTheAttemptWithItsCause() {
+        server.handler = (exchange, request) -> {
+            server.closing.await(5, TimeUnit.SECONDS);
+            TestHttpsServer.respond(exchange, 200, "late");
+        };
+        try (SdkHttpClient impatient = TestTls.trustingClientBuilder().socketTimeout(Duration.ofMillis(300)).build();
+                VpcLatticeClient client = client().httpClient(impatient).maxAttempts(1).build()) {
+            VpcLatticeClientException e = assertThrows(VpcLatticeClientException.class,
+                    () -> client.send(get(server.url())));
+            assertFalse(e.isCallTimeout());
+            assertInstanceOf(SocketTimeoutException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void connectionReset_isRetriedForGet_notForPost_andKeepsItsCause() throws Exception {
+        // GIVEN a server that accepts TCP connections and resets them at once
+        try (ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                while (!resetting.isClosed()) {
+                    try {
+                        Socket socket = resetting.accept();
+                        accepted.incrementAndGet();
+                        socket.setSoLinger(true, 0);
+                        socket.close();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            String url = "https://127.0.0.1:" + resetting.getLocalPort() + "/reset";
+            try (VpcLatticeClient client = client().maxAttempts(3).build()) {
+                VpcLatticeClientException get = assertThrows(VpcLatticeClientException.class,
+                        () -> client.send(get(url)));
+                assertEquals(3, get.attempts());
+                assertEquals(3, accepted.get());
+                assertInstanceOf(IOException.class, get.getCause());
+                assertTrue(get.getMessage().contains("GET " + url), get.getMessage());
+
+                VpcLatticeClientException post = assertThrows(VpcLatticeClientException.class,
+                        () -> client.send(LatticeRequest.builder().method("POST").url(url).body("x").build()));
+                assertEquals(1, post.attempts());
+                assertEquals(4, accepted.get());
+            }
+            resetting.close();
+            acceptor.join(5000);
+        }
+    }
+
+    @Test
+    void connectionRefused_isATransportException() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (VpcLatticeClient client = client().maxAttempts(2).build()) {
+            VpcLatticeClientException e = assertThrows(VpcLatticeClientException.class,
+                    () -> client.send(get("https://127.0.0.1:" + closedPort)));
+            assertEquals(2, e.attempts());
+            assertTrue(e.getCause() instanceof java.net.ConnectException, String.valueOf(e.getCause()));
+        }
+    }
+
+    @Test
+    void lattice403_mapsToAccessDeniedException() {
+        String denial = "AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on"
+                + " resource: arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123/orders because no"
+                + " service-based policy allows the vpc-lattice-svcs:Invoke action";
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 403,
+                Map.of("Content-Type", "text/plain"), denial);
+        try (VpcLatticeClient client = client().build()) {
+            LatticeResponse response = client.send(get(server.url() + "/orders"));
+            assertEquals(1, response.attempts());
+            LatticeServiceException e = assertThrows(LatticeServiceException.class, response::ensureSuccess);
+            assertEquals(403, e.statusCode());
+            assertEquals("AccessDeniedException", e.errorCode());
+            assertTrue(e.errorMessage().startsWith("User: anonymous is not authorized"), e.errorMessage());
+            assertTrue(e.getMessage().startsWith("HTTP 403 AccessDeniedException: User: anonymous"), e.getMessage());
+            assertEquals(response, e.response());
+        }
+    }
+
+    @Test
+    void concurrentCalls_shareOneClient_andReturnEveryConnectionToThePool() throws Exception {
+        // GIVEN a pool of 4 connections with a short acquisition timeout: a leaked connection would starve it
+        server.handler = (exchange, request) -> {
+            String id = request.header("x-request-id");
+            int status = Integer.parseInt(id) % 5 == 0 ? 503 : 200;
+            TestHttpsServer.respond(exchange, status, "reply-" + id);
+        };
+        int threads = 16;
+        int perThread = 25;
+        try (SdkHttpClient pooled = TestTls.trustingClientBuilder().maxConnections(4)
+                .connectionAcquisitionTimeout(Duration.ofSeconds(3)).build();
+                VpcLatticeClient client = client().httpClient(pooled).maxAttempts(1).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<List<String>>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        List<String> mismatches = new ArrayList<>();
+                        for (int i = 0; i < perThread; i++) {
+                            String id = Integer.toString(thread * perThread + i);
+                            LatticeResponse r = client.send(LatticeRequest.builder().url(server.url())
+                                    .header("x-request-id", id).build());
+                            if (!r.bodyAsString().equals("reply-" + id)) {
+                                mismatches.add(id + " got " + r.bodyAsString());
+                            }
+                        }
+                        return mismatches;
+                    }));
+                }
+                for (Future<List<String>> f : futures) {
+                    assertEquals(List.of(), f.get(45, TimeUnit.SECONDS));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        // THEN every request arrived, over at most 4 kept-alive connections
+        assertEquals(threads * perThread, server.received.size());
+        Set<Integer> connections = new HashSet<>();
+        server.received.forEach(r -> connections.add(r.clientPort()));
+        assertTrue(connections.size() <= 4, "connections used: " + connections.size());
+        assertTrue(server.received.stream().allMatch(r -> IndependentSigV4Verifier.verify(r,
+                Map.of(ACCESS_KEY, SECRET_KEY)).valid()), "every concurrent request is validly signed");
+    }
+
+    @Test
+    void closedClient_refusesToSend() {
+        VpcLatticeClient client = client().build();
+        client.close();
+        client.close();
+        assertThrows(IllegalStateException.class, () -> client.send(get(server.url())));
+    }
+}
