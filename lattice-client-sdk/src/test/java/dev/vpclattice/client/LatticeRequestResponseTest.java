@@ -1,0 +1,108 @@
+package dev.vpclattice.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LatticeRequestResponseTest {
+
+    @Test
+    void url_fromDnsName_meansHttpsOnTheDefaultPort() {
+        LatticeRequest r = LatticeRequest.builder().url("svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws").build();
+        assertEquals(URI.create("https://svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws/"), r.uri());
+        assertEquals("GET", r.method());
+        assertEquals(-1, r.port());
+        assertTrue(r.retryable());
+    }
+
+    @Test
+    void url_withPortPathAndQuery_isKept_andPathAndParametersAppend() {
+        LatticeRequest r = LatticeRequest.builder().method("post").url("https://localhost:8443/base?x=1&y=a%20b")
+                .path("orders").queryParameter("x", "2").build();
+        assertEquals("POST", r.method());
+        assertEquals("/base/orders", r.encodedPath());
+        assertEquals(Map.of("x", List.of("1", "2"), "y", List.of("a b")), r.queryParameters());
+        assertEquals(URI.create("https://localhost:8443/base/orders?x=1&x=2&y=a%20b"), r.uri());
+        assertFalse(r.retryable());
+        assertTrue(r.toBuilder().retryable(true).build().retryable());
+    }
+
+    @Test
+    void builder_rejectsBadInput_namingTheValue() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().url("ftp://host"))
+                .getMessage().contains("ftp://host"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().method("BREW"))
+                .getMessage().contains("BREW"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> LatticeRequest.builder().header("Host", "evil")).getMessage().contains("Host"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> LatticeRequest.builder().path("/a?b=c")).getMessage().contains("/a?b=c"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> LatticeRequest.builder().build())
+                .getMessage().contains("url"));
+        assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().jsonBody(new Object()));
+    }
+
+    @Test
+    void bodies_fromStringAndJson_setContentTypeUnlessGiven_andAreCopied() {
+        byte[] bytes = {1, 2, 3};
+        LatticeRequest raw = LatticeRequest.builder().url("h").body(bytes).build();
+        bytes[0] = 9;
+        assertArrayEquals(new byte[] {1, 2, 3}, raw.body().orElseThrow());
+
+        LatticeRequest text = LatticeRequest.builder().url("h").body("héllo").build();
+        assertEquals("text/plain; charset=UTF-8", text.firstHeader("content-type").orElseThrow());
+        assertArrayEquals("héllo".getBytes(StandardCharsets.UTF_8), text.body().orElseThrow());
+
+        LatticeRequest json = LatticeRequest.builder().url("h").header("Content-Type", "application/vnd.x+json")
+                .jsonBody(Map.of("a", 1)).build();
+        assertEquals("application/vnd.x+json", json.firstHeader("CONTENT-TYPE").orElseThrow());
+        assertEquals("{\"a\":1}", new String(json.body().orElseThrow(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void response_headersAreMultiValuedAndCaseInsensitive_andBodiesMap() {
+        LatticeResponse r = LatticeResponse.builder().statusCode(200)
+                .header("Set-Cookie", "a=1").header("set-cookie", "b=2")
+                .header("Content-Type", "application/json; charset=ISO-8859-1")
+                .body("{\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1)).build();
+        assertEquals(List.of("a=1", "b=2"), r.headerValues("SET-COOKIE"));
+        assertEquals("application/json; charset=ISO-8859-1", r.firstHeader("content-type").orElseThrow());
+        assertEquals("{\"name\":\"café\"}", r.bodyAsString());
+        assertTrue(r.isSuccessful());
+        assertEquals(r, r.ensureSuccess());
+        Map<String, String> mapped = LatticeResponse.builder().statusCode(200).body("{\"k\":\"v\"}".getBytes())
+                .build().bodyAs(new TypeReference<Map<String, String>>() { });
+        assertEquals(Map.of("k", "v"), mapped);
+        record Thing(String k) { }
+        assertEquals(new Thing("v"), LatticeResponse.builder().statusCode(200).body("{\"k\":\"v\"}".getBytes())
+                .build().bodyAs(Thing.class));
+    }
+
+    @Test
+    void toException_readsErrorTypeHeader_thenTextPrefix_elseNoCode() {
+        LatticeServiceException header = LatticeResponse.builder().statusCode(400)
+                .header("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/")
+                .body("{\"message\":\"bad\"}".getBytes()).build().toException();
+        assertEquals("ValidationException", header.errorCode());
+        assertEquals("{\"message\":\"bad\"}", header.errorMessage());
+
+        LatticeServiceException invalidSig = LatticeResponse.builder().statusCode(403)
+                .body("InvalidSignatureException: Signature expired".getBytes()).build().toException();
+        assertEquals("InvalidSignatureException", invalidSig.errorCode());
+        assertEquals("Signature expired", invalidSig.errorMessage());
+
+        LatticeServiceException plain = LatticeResponse.builder().statusCode(502)
+                .body("Bad gateway: upstream http://x failed".getBytes()).build().toException();
+        assertEquals("", plain.errorCode());
+        assertEquals("HTTP 502: Bad gateway: upstream http://x failed", plain.getMessage());
+    }
+}
