@@ -108,6 +108,10 @@ public final class LocalLambda implements AutoCloseable {
         if (b.defaultJvmArguments) {
             cmd.add("-XX:MaxHeapSize=" + (memorySize * 85L / 100) + "m");
             cmd.addAll(LAMBDA_JVM_ARGUMENTS);
+            if (featureVersion(b.javaHome) >= 22) {
+                // The runtime client loads its JNI library; newer JDKs warn about that on every start otherwise.
+                cmd.add("--enable-native-access=ALL-UNNAMED");
+            }
         }
         cmd.addAll(b.jvmArguments);
         cmd.add("-cp");
@@ -115,6 +119,20 @@ public final class LocalLambda implements AutoCloseable {
         cmd.add(RIC_MAIN);
         cmd.add(handler);
         this.command = List.copyOf(cmd);
+    }
+
+    private static int featureVersion(Path javaHome) {
+        try {
+            for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(v.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Unknown layout: assume an older JDK and leave the flag out.
+        }
+        return 0;
     }
 
     /**
