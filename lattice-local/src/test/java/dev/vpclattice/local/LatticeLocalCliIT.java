@@ -1,0 +1,240 @@
+package dev.vpclattice.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeV2Request;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged {@code target/lattice-local.jar} as a user does: {@code --help}, {@code invoke}, {@code serve}. */
+@Timeout(180)
+class LatticeLocalCliIT {
+    private static final Path JAR = Path.of("target", "lattice-local.jar").toAbsolutePath();
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCOPE = "aws:amz:us-east-1:vpc-lattice-svcs";
+    private static final String ALLOWED = "arn:aws:iam::123456789012:user/allowed";
+    private static final String DENIED = "arn:aws:iam::123456789012:user/denied";
+
+    @TempDir
+    static Path dir;
+    static Path function;
+    static Process serve;
+    static String endpoint;
+    static Path pem;
+    static final StringBuffer SERVE_ERR = new StringBuffer();
+
+    /** The outcome of a finished command. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("lattice-local did not finish: " + command);
+        }
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    @BeforeAll
+    static void startServe() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "package the module first: " + JAR);
+        function = FunctionDirectory.create(dir.resolve("function"));
+        pem = dir.resolve("serve.pem");
+        ProcessBuilder builder = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "serve", "--port", "0",
+                "--function-dir", function.toString(), "--handler", FunctionDirectory.HANDLER,
+                "--env", "GREETING=from-serve",
+                "--credential", "AKIDALLOWED:allowed-secret:" + ALLOWED,
+                "--credential", "AKIDDENIED:denied-secret:" + DENIED,
+                "--allow", ALLOWED, "--allow", "arn:aws:iam::123456789012:user/local-user",
+                "--cert-out", pem.toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", "env-secret-key");
+        serve = builder.start();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(serve.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                err.lines().forEach(line -> SERVE_ERR.append(line).append('\n'));
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String line = firstLine.get(60, TimeUnit.SECONDS);
+        assertNotNull(line, "serve printed nothing; stderr: " + SERVE_ERR);
+        Matcher url = Pattern.compile("https://localhost:(\\d+)").matcher(line);
+        assertTrue(url.find(), line);
+        endpoint = url.group();
+        Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { }));
+    }
+
+    @AfterAll
+    static void stopServe() throws Exception {
+        if (serve != null) {
+            serve.destroy();
+            if (!serve.waitFor(30, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
+    }
+
+    private static Curl.Result call(String path, String akid, String secret, String... more) throws Exception {
+        List<String> args = new ArrayList<>();
+        if (akid != null) {
+            args.addAll(Curl.sign(SCOPE, akid, secret));
+        }
+        args.addAll(List.of(more));
+        return Curl.run(pem, endpoint + path, args.toArray(String[]::new));
+    }
+
+    @Test
+    void help_listsEveryFlag() throws Exception {
+        Run help = run(Map.of(), "--help");
+
+        assertEquals(0, help.exit());
+        for (String flag : List.of("serve", "invoke", "--port", "--auth-type", "--function-dir", "--handler",
+                "--cert-out", "--credential", "--allow", "--event", "--env")) {
+            assertTrue(help.out().contains(flag), flag + " in " + help.out());
+        }
+    }
+
+    @Test
+    void badUsage_exits2_withAMessage() throws Exception {
+        Run missing = run(Map.of(), "invoke", "--handler", "x.Y");
+        Run unknown = run(Map.of(), "serve", "--colour", "red");
+
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("--function-dir"), missing.err());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("--colour"), unknown.err());
+    }
+
+    @Test
+    void invoke_printsTheResponseJson_andTheLogsOnStderr() throws Exception {
+        Path event = Files.writeString(dir.resolve("event.json"), "{\"version\":\"2.0\",\"path\":\"/hello\"}");
+
+        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
+                FunctionDirectory.HANDLER, "--event", event.toString(), "--env", "GREETING=from-invoke");
+
+        assertEquals(0, result.exit(), result.err());
+        JsonNode response = JSON.readTree(result.out());
+        assertEquals(200, response.path("statusCode").asInt());
+        assertEquals("from-invoke", response.path("headers").path("x-greeting").asText());
+        assertEquals("{\"version\":\"2.0\",\"path\":\"/hello\"}",
+                new String(Base64.getDecoder().decode(response.path("body").asText()), StandardCharsets.UTF_8));
+        assertTrue(result.err().contains("RoutingHandler got"), result.err());
+        assertFalse(result.out().contains("RoutingHandler got"), result.out());
+    }
+
+    @Test
+    void invoke_functionError_exitsNonZero_withTheErrorJson() throws Exception {
+        Path event = Files.writeString(dir.resolve("throw.json"), "{\"version\":\"2.0\",\"path\":\"/throw\"}");
+
+        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
+                FunctionDirectory.HANDLER, "--event", event.toString());
+
+        assertEquals(1, result.exit(), result.err());
+        JsonNode error = JSON.readTree(result.out());
+        assertEquals("java.lang.IllegalStateException", error.path("errorType").asText());
+        assertEquals("the function broke on purpose", error.path("errorMessage").asText());
+    }
+
+    @Test
+    void serve_allowedPrincipal_reachesTheFunction() throws Exception {
+        Curl.Result result = call("/orders?id=1", "AKIDALLOWED", "allowed-secret");
+
+        assertEquals(200, result.status(), result.body() + SERVE_ERR);
+        VpcLatticeV2Request event = new VpcLatticeEventCodec().readRequest(result.body()
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(ALLOWED, event.getRequestContext().getIdentity().getPrincipal());
+        assertEquals("/orders?id=1", event.getPath());
+    }
+
+    @Test
+    void serve_deniedPrincipal_unsigned_and_wrongSecret_get403() throws Exception {
+        Curl.Result denied = call("/orders", "AKIDDENIED", "denied-secret");
+        Curl.Result unsigned = call("/orders", null, null);
+        Curl.Result wrong = call("/orders", "AKIDALLOWED", "wrong-secret");
+
+        assertEquals(403, denied.status());
+        assertTrue(denied.body().startsWith("AccessDeniedException: User: " + DENIED), denied.body());
+        assertEquals(403, unsigned.status());
+        assertTrue(unsigned.body().startsWith("AccessDeniedException: User: anonymous"), unsigned.body());
+        assertEquals(403, wrong.status());
+        assertTrue(wrong.body().startsWith("InvalidSignatureException"), wrong.body());
+    }
+
+    @Test
+    void serve_trustsTheCredentialsInItsEnvironment() throws Exception {
+        Curl.Result result = call("/env", "AKIDFROMENV", "env-secret-key");
+
+        assertEquals(200, result.status(), result.body());
+    }
+
+    @Test
+    void serve_functionErrorAndAccessLog_goToStderr_withoutSecrets() throws Exception {
+        Curl.Result failed = call("/throw", "AKIDALLOWED", "allowed-secret");
+
+        assertEquals(502, failed.status());
+        String log = waitForLog("GET /throw 502");
+        assertFalse(log.contains("allowed-secret") || log.contains("env-secret-key") || log.contains("Signature="),
+                log);
+    }
+
+    private static String waitForLog(String needle) throws InterruptedException {
+        for (int i = 0; i < 100 && !SERVE_ERR.toString().contains(needle); i++) {
+            Thread.sleep(100);
+        }
+        String log = SERVE_ERR.toString();
+        assertTrue(log.contains(needle), log);
+        return log;
+    }
+}
