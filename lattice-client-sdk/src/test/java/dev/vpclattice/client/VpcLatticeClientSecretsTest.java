@@ -60,7 +60,7 @@ class VpcLatticeClientSecretsTest {
                         .httpClient(http)
                         .backoffBase(Duration.ofMillis(1))
                         .maxAttempts(3)
-                        .callTimeout(Duration.ofSeconds(3))
+                        .callTimeout(Duration.ofMillis(1200))
                         .build()) {
             // Retries (logged), a 403 turned into an exception, and a call timeout (exception).
             server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
