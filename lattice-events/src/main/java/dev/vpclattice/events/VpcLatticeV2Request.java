@@ -38,37 +38,63 @@ public class VpcLatticeV2Request {
     public VpcLatticeV2Request() {
     }
 
-    /** @return the event structure version, {@code "2.0"} for events from Lattice; may be null */
+    /**
+     * Returns the event structure version, {@code "2.0"} for events from Lattice.
+     *
+     * @return the event structure version, {@code "2.0"} for events from Lattice; may be null
+     */
     public String getVersion() {
         return version;
     }
 
-    /** @param version the event structure version, normally {@code "2.0"} */
+    /**
+     * Sets the event structure version, normally {@code "2.0"}.
+     *
+     * @param version the event structure version, normally {@code "2.0"}
+     */
     public void setVersion(String version) {
         this.version = version;
     }
 
-    /** @return the request path including the query string, for example {@code /orders?id=1}; may be null */
+    /**
+     * Returns the request path including the query string, for example {@code /orders?id=1}.
+     *
+     * @return the request path including the query string, for example {@code /orders?id=1}; may be null
+     */
     public String getPath() {
         return path;
     }
 
-    /** @param path the request path including the query string */
+    /**
+     * Sets the request path including the query string.
+     *
+     * @param path the request path including the query string
+     */
     public void setPath(String path) {
         this.path = path;
     }
 
-    /** @return the HTTP method, for example {@code GET}; may be null */
+    /**
+     * Returns the HTTP method, for example {@code GET}.
+     *
+     * @return the HTTP method, for example {@code GET}; may be null
+     */
     public String getMethod() {
         return method;
     }
 
-    /** @param method the HTTP method */
+    /**
+     * Sets the HTTP method.
+     *
+     * @param method the HTTP method
+     */
     public void setMethod(String method) {
         this.method = method;
     }
 
     /**
+     * Returns the request headers as Lattice sent them.
+     *
      * @return the request headers as Lattice sent them (lower-case names, each with a list of values); may be
      *     null. Use {@link #firstHeader(String)} for a case-insensitive lookup.
      */
@@ -76,22 +102,36 @@ public class VpcLatticeV2Request {
         return headers;
     }
 
-    /** @param headers the request headers, each name with a list of values */
+    /**
+     * Sets the request headers, each name with a list of values.
+     *
+     * @param headers the request headers, each name with a list of values
+     */
     public void setHeaders(Map<String, List<String>> headers) {
         this.headers = headers;
     }
 
-    /** @return the query parameters as Lattice sent them, each with a list of values; may be null */
+    /**
+     * Returns the query parameters as Lattice sent them, each with a list of values.
+     *
+     * @return the query parameters as Lattice sent them, each with a list of values; may be null
+     */
     public Map<String, List<String>> getQueryStringParameters() {
         return queryStringParameters;
     }
 
-    /** @param queryStringParameters the query parameters, each name with a list of values */
+    /**
+     * Sets the query parameters, each name with a list of values.
+     *
+     * @param queryStringParameters the query parameters, each name with a list of values
+     */
     public void setQueryStringParameters(Map<String, List<String>> queryStringParameters) {
         this.queryStringParameters = queryStringParameters;
     }
 
     /**
+     * Returns the body as sent in the event.
+     *
      * @return the body as sent in the event: text, or base64 when {@link #getIsBase64Encoded()} is true; may be
      *     null. Use {@link #decodeBody()} for the bytes.
      */
@@ -99,27 +139,47 @@ public class VpcLatticeV2Request {
         return body;
     }
 
-    /** @param body the body as text, or base64 when {@code isBase64Encoded} is true */
+    /**
+     * Sets the body as text, or base64 when {@code isBase64Encoded} is true.
+     *
+     * @param body the body as text, or base64 when {@code isBase64Encoded} is true
+     */
     public void setBody(String body) {
         this.body = body;
     }
 
-    /** @return whether {@link #getBody()} is base64; false by default */
+    /**
+     * Returns whether {@link #getBody()} is base64.
+     *
+     * @return whether {@link #getBody()} is base64; false by default
+     */
     public boolean getIsBase64Encoded() {
         return isBase64Encoded;
     }
 
-    /** @param isBase64Encoded whether the body is base64 */
+    /**
+     * Sets whether the body is base64.
+     *
+     * @param isBase64Encoded whether the body is base64
+     */
     public void setIsBase64Encoded(boolean isBase64Encoded) {
         this.isBase64Encoded = isBase64Encoded;
     }
 
-    /** @return where the request came from and which Lattice resources it went through; may be null */
+    /**
+     * Returns where the request came from and which Lattice resources it went through.
+     *
+     * @return where the request came from and which Lattice resources it went through; may be null
+     */
     public RequestContext getRequestContext() {
         return requestContext;
     }
 
-    /** @param requestContext the request context */
+    /**
+     * Sets the request context.
+     *
+     * @param requestContext the request context
+     */
     public void setRequestContext(RequestContext requestContext) {
         this.requestContext = requestContext;
     }
@@ -246,57 +306,99 @@ public class VpcLatticeV2Request {
         public RequestContext() {
         }
 
-        /** @return the service network ARN; may be null */
+        /**
+         * Returns the service network ARN.
+         *
+         * @return the service network ARN; may be null
+         */
         public String getServiceNetworkArn() {
             return serviceNetworkArn;
         }
 
-        /** @param serviceNetworkArn the service network ARN */
+        /**
+         * Sets the service network ARN.
+         *
+         * @param serviceNetworkArn the service network ARN
+         */
         public void setServiceNetworkArn(String serviceNetworkArn) {
             this.serviceNetworkArn = serviceNetworkArn;
         }
 
-        /** @return the Lattice service ARN; may be null */
+        /**
+         * Returns the Lattice service ARN.
+         *
+         * @return the Lattice service ARN; may be null
+         */
         public String getServiceArn() {
             return serviceArn;
         }
 
-        /** @param serviceArn the Lattice service ARN */
+        /**
+         * Sets the Lattice service ARN.
+         *
+         * @param serviceArn the Lattice service ARN
+         */
         public void setServiceArn(String serviceArn) {
             this.serviceArn = serviceArn;
         }
 
-        /** @return the target group ARN; may be null */
+        /**
+         * Returns the target group ARN.
+         *
+         * @return the target group ARN; may be null
+         */
         public String getTargetGroupArn() {
             return targetGroupArn;
         }
 
-        /** @param targetGroupArn the target group ARN */
+        /**
+         * Sets the target group ARN.
+         *
+         * @param targetGroupArn the target group ARN
+         */
         public void setTargetGroupArn(String targetGroupArn) {
             this.targetGroupArn = targetGroupArn;
         }
 
-        /** @return who sent the request; may be null */
+        /**
+         * Returns who sent the request.
+         *
+         * @return who sent the request; may be null
+         */
         public Identity getIdentity() {
             return identity;
         }
 
-        /** @param identity who sent the request */
+        /**
+         * Sets who sent the request.
+         *
+         * @param identity who sent the request
+         */
         public void setIdentity(Identity identity) {
             this.identity = identity;
         }
 
-        /** @return the AWS Region of the service, for example {@code us-east-1}; may be null */
+        /**
+         * Returns the AWS Region of the service, for example {@code us-east-1}.
+         *
+         * @return the AWS Region of the service, for example {@code us-east-1}; may be null
+         */
         public String getRegion() {
             return region;
         }
 
-        /** @param region the AWS Region */
+        /**
+         * Sets the AWS Region.
+         *
+         * @param region the AWS Region
+         */
         public void setRegion(String region) {
             this.region = region;
         }
 
         /**
+         * Returns when Lattice received the request, microseconds since the epoch as a string.
+         *
          * @return when Lattice received the request, microseconds since the epoch as a string; may be null. See
          *     {@link VpcLatticeV2Request#requestTime()}.
          */
@@ -304,7 +406,11 @@ public class VpcLatticeV2Request {
             return timeEpoch;
         }
 
-        /** @param timeEpoch microseconds since the epoch, as a string */
+        /**
+         * Sets when Lattice received the request, microseconds since the epoch.
+         *
+         * @param timeEpoch microseconds since the epoch, as a string
+         */
         public void setTimeEpoch(String timeEpoch) {
             this.timeEpoch = timeEpoch;
         }
@@ -330,102 +436,182 @@ public class VpcLatticeV2Request {
         public Identity() {
         }
 
-        /** @return the ARN of the VPC the request came from; may be null */
+        /**
+         * Returns the ARN of the VPC the request came from.
+         *
+         * @return the ARN of the VPC the request came from; may be null
+         */
         public String getSourceVpcArn() {
             return sourceVpcArn;
         }
 
-        /** @param sourceVpcArn the ARN of the source VPC */
+        /**
+         * Sets the ARN of the source VPC.
+         *
+         * @param sourceVpcArn the ARN of the source VPC
+         */
         public void setSourceVpcArn(String sourceVpcArn) {
             this.sourceVpcArn = sourceVpcArn;
         }
 
-        /** @return the authentication type, {@code AWS_IAM} or {@code NONE}; may be null */
+        /**
+         * Returns the authentication type, {@code AWS_IAM} or {@code NONE}.
+         *
+         * @return the authentication type, {@code AWS_IAM} or {@code NONE}; may be null
+         */
         public String getType() {
             return type;
         }
 
-        /** @param type the authentication type */
+        /**
+         * Sets the authentication type.
+         *
+         * @param type the authentication type
+         */
         public void setType(String type) {
             this.type = type;
         }
 
-        /** @return the ARN of the authenticated principal; may be null */
+        /**
+         * Returns the ARN of the authenticated principal.
+         *
+         * @return the ARN of the authenticated principal; may be null
+         */
         public String getPrincipal() {
             return principal;
         }
 
-        /** @param principal the ARN of the authenticated principal */
+        /**
+         * Sets the ARN of the authenticated principal.
+         *
+         * @param principal the ARN of the authenticated principal
+         */
         public void setPrincipal(String principal) {
             this.principal = principal;
         }
 
-        /** @return the principal's AWS Organizations id; may be null */
+        /**
+         * Returns the principal's AWS Organizations id.
+         *
+         * @return the principal's AWS Organizations id; may be null
+         */
         public String getPrincipalOrgID() {
             return principalOrgID;
         }
 
-        /** @param principalOrgID the principal's organization id */
+        /**
+         * Sets the principal's organization id.
+         *
+         * @param principalOrgID the principal's organization id
+         */
         public void setPrincipalOrgID(String principalOrgID) {
             this.principalOrgID = principalOrgID;
         }
 
-        /** @return the role session name; may be null */
+        /**
+         * Returns the role session name.
+         *
+         * @return the role session name; may be null
+         */
         public String getSessionName() {
             return sessionName;
         }
 
-        /** @param sessionName the role session name */
+        /**
+         * Sets the role session name.
+         *
+         * @param sessionName the role session name
+         */
         public void setSessionName(String sessionName) {
             this.sessionName = sessionName;
         }
 
-        /** @return the issuer OU of the Roles Anywhere certificate; may be null */
+        /**
+         * Returns the issuer OU of the Roles Anywhere certificate.
+         *
+         * @return the issuer OU of the Roles Anywhere certificate; may be null
+         */
         public String getX509IssuerOu() {
             return x509IssuerOu;
         }
 
-        /** @param x509IssuerOu the issuer OU */
+        /**
+         * Sets the issuer OU.
+         *
+         * @param x509IssuerOu the issuer OU
+         */
         public void setX509IssuerOu(String x509IssuerOu) {
             this.x509IssuerOu = x509IssuerOu;
         }
 
-        /** @return the DNS subject alternative name of the certificate; may be null */
+        /**
+         * Returns the DNS subject alternative name of the certificate.
+         *
+         * @return the DNS subject alternative name of the certificate; may be null
+         */
         public String getX509SanDns() {
             return x509SanDns;
         }
 
-        /** @param x509SanDns the DNS subject alternative name */
+        /**
+         * Sets the DNS subject alternative name.
+         *
+         * @param x509SanDns the DNS subject alternative name
+         */
         public void setX509SanDns(String x509SanDns) {
             this.x509SanDns = x509SanDns;
         }
 
-        /** @return the name CN subject alternative name of the certificate; may be null */
+        /**
+         * Returns the name CN subject alternative name of the certificate.
+         *
+         * @return the name CN subject alternative name of the certificate; may be null
+         */
         public String getX509SanNameCn() {
             return x509SanNameCn;
         }
 
-        /** @param x509SanNameCn the name CN subject alternative name */
+        /**
+         * Sets the name CN subject alternative name.
+         *
+         * @param x509SanNameCn the name CN subject alternative name
+         */
         public void setX509SanNameCn(String x509SanNameCn) {
             this.x509SanNameCn = x509SanNameCn;
         }
 
-        /** @return the URI subject alternative name of the certificate; may be null */
+        /**
+         * Returns the URI subject alternative name of the certificate.
+         *
+         * @return the URI subject alternative name of the certificate; may be null
+         */
         public String getX509SanUri() {
             return x509SanUri;
         }
 
-        /** @param x509SanUri the URI subject alternative name */
+        /**
+         * Sets the URI subject alternative name.
+         *
+         * @param x509SanUri the URI subject alternative name
+         */
         public void setX509SanUri(String x509SanUri) {
             this.x509SanUri = x509SanUri;
         }
 
-        /** @return the subject CN of the certificate; may be null */
+        /**
+         * Returns the subject CN of the certificate.
+         *
+         * @return the subject CN of the certificate; may be null
+         */
         public String getX509SubjectCn() {
             return x509SubjectCn;
         }
 
-        /** @param x509SubjectCn the subject CN */
+        /**
+         * Sets the subject CN.
+         *
+         * @param x509SubjectCn the subject CN
+         */
         public void setX509SubjectCn(String x509SubjectCn) {
             this.x509SubjectCn = x509SubjectCn;
         }

@@ -33,52 +33,92 @@ public class VpcLatticeV2Response {
         return new Builder();
     }
 
-    /** @return the HTTP status code */
+    /**
+     * Returns the HTTP status code.
+     *
+     * @return the HTTP status code
+     */
     public int getStatusCode() {
         return statusCode;
     }
 
-    /** @param statusCode the HTTP status code */
+    /**
+     * Sets the HTTP status code.
+     *
+     * @param statusCode the HTTP status code
+     */
     public void setStatusCode(int statusCode) {
         this.statusCode = statusCode;
     }
 
-    /** @return the status line text, for example {@code 200 OK}; may be null */
+    /**
+     * Returns the status line text, for example {@code 200 OK}.
+     *
+     * @return the status line text, for example {@code 200 OK}; may be null
+     */
     public String getStatusDescription() {
         return statusDescription;
     }
 
-    /** @param statusDescription the status line text */
+    /**
+     * Sets the status line text.
+     *
+     * @param statusDescription the status line text
+     */
     public void setStatusDescription(String statusDescription) {
         this.statusDescription = statusDescription;
     }
 
-    /** @return the response headers, one value each; may be null */
+    /**
+     * Returns the response headers, one value each.
+     *
+     * @return the response headers, one value each; may be null
+     */
     public Map<String, String> getHeaders() {
         return headers;
     }
 
-    /** @param headers the response headers */
+    /**
+     * Sets the response headers.
+     *
+     * @param headers the response headers
+     */
     public void setHeaders(Map<String, String> headers) {
         this.headers = headers;
     }
 
-    /** @return the body as text, or base64 when {@link #getIsBase64Encoded()} is true; may be null */
+    /**
+     * Returns the body as text, or base64 when {@link #getIsBase64Encoded()} is true.
+     *
+     * @return the body as text, or base64 when {@link #getIsBase64Encoded()} is true; may be null
+     */
     public String getBody() {
         return body;
     }
 
-    /** @param body the body as text, or base64 */
+    /**
+     * Sets the body as text, or base64.
+     *
+     * @param body the body as text, or base64
+     */
     public void setBody(String body) {
         this.body = body;
     }
 
-    /** @return whether {@link #getBody()} is base64; false by default */
+    /**
+     * Returns whether {@link #getBody()} is base64.
+     *
+     * @return whether {@link #getBody()} is base64; false by default
+     */
     public boolean getIsBase64Encoded() {
         return isBase64Encoded;
     }
 
-    /** @param isBase64Encoded whether the body is base64 */
+    /**
+     * Sets whether the body is base64.
+     *
+     * @param isBase64Encoded whether the body is base64
+     */
     public void setIsBase64Encoded(boolean isBase64Encoded) {
         this.isBase64Encoded = isBase64Encoded;
     }
@@ -122,6 +162,8 @@ public class VpcLatticeV2Response {
         }
 
         /**
+         * Sets the HTTP status code, 100 to 599.
+         *
          * @param statusCode the HTTP status code, 100 to 599; defaults to 200
          * @return this builder
          * @throws IllegalArgumentException if the code is outside 100..599
@@ -135,6 +177,8 @@ public class VpcLatticeV2Response {
         }
 
         /**
+         * Sets the status line text, for example {@code 404 Not Found}.
+         *
          * @param statusDescription the status line text, for example {@code 404 Not Found}; defaults to none
          * @return this builder
          */
@@ -190,7 +234,11 @@ public class VpcLatticeV2Response {
             return this;
         }
 
-        /** @return a new response with this builder's values; the headers map is a copy */
+        /**
+         * Returns a new response with this builder's values.
+         *
+         * @return a new response with this builder's values; the headers map is a copy
+         */
         public VpcLatticeV2Response build() {
             VpcLatticeV2Response r = new VpcLatticeV2Response();
             r.setStatusCode(statusCode);

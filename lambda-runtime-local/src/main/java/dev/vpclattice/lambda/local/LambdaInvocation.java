@@ -45,27 +45,45 @@ public final class LambdaInvocation {
         this.duration = Objects.requireNonNull(duration, "duration");
     }
 
-    /** @return the request id the runtime saw as {@code Lambda-Runtime-Aws-Request-Id} */
+    /**
+     * Returns the request id the runtime saw as {@code Lambda-Runtime-Aws-Request-Id}.
+     *
+     * @return the request id the runtime saw as {@code Lambda-Runtime-Aws-Request-Id}
+     */
     public String requestId() {
         return requestId;
     }
 
-    /** @return how the invocation ended */
+    /**
+     * Returns how the invocation ended.
+     *
+     * @return how the invocation ended
+     */
     public Status status() {
         return status;
     }
 
-    /** @return a copy of the response bytes, or of the error JSON when the status is not {@code SUCCESS} */
+    /**
+     * Returns a copy of the response bytes, or of the error JSON when the status is not {@code SUCCESS}.
+     *
+     * @return a copy of the response bytes, or of the error JSON when the status is not {@code SUCCESS}
+     */
     public byte[] payload() {
         return payload.clone();
     }
 
-    /** @return the payload decoded as UTF-8 */
+    /**
+     * Returns the payload decoded as UTF-8.
+     *
+     * @return the payload decoded as UTF-8
+     */
     public String payloadAsString() {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
     /**
+     * Returns how long the caller waited, from the call to {@code invoke} to the answer.
+     *
      * @return how long the caller waited, from the call to {@code invoke} to the answer; includes starting the
      *     runtime on a cold start
      */

@@ -270,6 +270,8 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     /**
+     * Returns the process id of the running runtime, or -1 when none is running.
+     *
      * @return the process id of the running runtime, or -1 when none is running (before the first invoke, after a
      *     timeout or crash)
      */
@@ -279,7 +281,11 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
-    /** @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler) */
+    /**
+     * Returns the command line the runtime is started with.
+     *
+     * @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler)
+     */
     public List<String> command() {
         return command;
     }
@@ -319,6 +325,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets the artifact directory.
+         *
          * @param functionDirectory the artifact directory, as {@code sam build} lays it out: classes at the root,
          *     dependencies as {@code lib/*.jar}; becomes the runtime's working directory and task root. Required.
          * @return this builder
@@ -329,6 +337,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets the handler, as in the Lambda configuration.
+         *
          * @param handler the handler as in the Lambda configuration, {@code package.Class} or
          *     {@code package.Class::method}. Required.
          * @return this builder
@@ -339,6 +349,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN.
+         *
          * @param functionName the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN; defaults to
          *     {@code local-function}
          * @return this builder
@@ -349,6 +361,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}.
+         *
          * @param region the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; defaults to {@code us-east-1}
          * @return this builder
          */
@@ -358,6 +372,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240.
+         *
          * @param memorySize the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240; the heap is capped at
          *     85% of it as Lambda does. Defaults to 512.
          * @return this builder
@@ -371,6 +387,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets how long the function may run once it has the event.
+         *
          * @param timeout how long the function may run once it has the event; the deadline it sees is delivery time
          *     plus this. Defaults to 30 seconds.
          * @return this builder
@@ -381,6 +399,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets how long a starting runtime may take to load the handler and ask for its first event.
+         *
          * @param initTimeout how long a starting runtime may take to load the handler and ask for its first event.
          *     Defaults to 30 seconds, more than Lambda's 10, because a local JVM start competes with builds.
          * @return this builder
@@ -411,6 +431,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets extra runtime JVM flags, after the defaults.
+         *
          * @param jvmArguments extra runtime JVM flags, after the defaults (a later flag wins), for example
          *     {@code -Djavax.net.ssl.trustStore=...}; defaults to none
          * @return this builder
@@ -421,6 +443,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets whether to start the runtime with Lambda's JVM flags.
+         *
          * @param enabled whether to start the runtime with {@link #LAMBDA_JVM_ARGUMENTS} and a heap cap of 85% of the
          *     memory size, as Lambda does; defaults to true
          * @return this builder
@@ -431,6 +455,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets where the runtime's output goes.
+         *
          * @param logSink receives each line the runtime writes to stdout or stderr, on a dedicated thread; defaults
          *     to printing to {@code System.err}
          * @return this builder
@@ -455,6 +481,8 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
+         * Sets the JDK or JRE whose {@code bin/java} runs the runtime.
+         *
          * @param javaHome the JDK or JRE whose {@code bin/java} runs the runtime; defaults to this JVM's
          *     {@code java.home}
          * @return this builder

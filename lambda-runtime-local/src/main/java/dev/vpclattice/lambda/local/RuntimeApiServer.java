@@ -77,12 +77,20 @@ public final class RuntimeApiServer implements AutoCloseable {
         return new RuntimeApiServer(Objects.requireNonNull(functionArn, "functionArn"));
     }
 
-    /** @return {@code host:port}, the value for the runtime's {@code AWS_LAMBDA_RUNTIME_API} variable */
+    /**
+     * Returns {@code host:port}, the value for the runtime's {@code AWS_LAMBDA_RUNTIME_API} variable.
+     *
+     * @return {@code host:port}, the value for the runtime's {@code AWS_LAMBDA_RUNTIME_API} variable
+     */
     public String address() {
         return InetAddress.getLoopbackAddress().getHostAddress() + ":" + port();
     }
 
-    /** @return the bound port */
+    /**
+     * Returns the bound port.
+     *
+     * @return the bound port
+     */
     public int port() {
         return server.getAddress().getPort();
     }
@@ -114,7 +122,11 @@ public final class RuntimeApiServer implements AutoCloseable {
         return p.submission;
     }
 
-    /** @return the body the runtime posted to {@code /runtime/init/error}, if it did */
+    /**
+     * Returns the body the runtime posted to {@code /runtime/init/error}, if it did.
+     *
+     * @return the body the runtime posted to {@code /runtime/init/error}, if it did
+     */
     public Optional<byte[]> initError() {
         return Optional.ofNullable(initError.get()).map(byte[]::clone);
     }
@@ -297,12 +309,18 @@ public final class RuntimeApiServer implements AutoCloseable {
             this.requestId = requestId;
         }
 
-        /** @return the request id the runtime will see */
+        /**
+         * Returns the request id the runtime will see.
+         *
+         * @return the request id the runtime will see
+         */
         public String requestId() {
             return requestId;
         }
 
         /**
+         * Returns the future of the time the runtime took the event.
+         *
          * @return completes with the time the runtime took the event; never completes if the runtime never polls
          *     (it is completed too when the invocation ends without delivery, with the time it ended)
          */
@@ -311,6 +329,8 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
 
         /**
+         * Returns the future of the invocation's outcome.
+         *
          * @return completes with the outcome when the runtime answers or the server fails the invocation; its
          *     duration runs from {@code submit} to the answer
          */
