@@ -1,0 +1,128 @@
+package dev.vpclattice.function.client;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.vpclattice.client.LatticeRequest;
+import dev.vpclattice.client.LatticeResponse;
+import dev.vpclattice.client.VpcLatticeClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The client function: POSTs its input event, as JSON, to the root path of a VPC Lattice service through
+ * lattice-client-sdk (SigV4-signed for {@code vpc-lattice-svcs} by default) and returns
+ * {@code {"statusCode": <int>, "headers": {...}, "body": <JSON value when the response is JSON, else a string>}}.
+ *
+ * <p>A non-2xx answer fails the invocation with a {@link dev.vpclattice.client.LatticeServiceException} naming the
+ * status and Lattice's error (e.g. {@code AccessDeniedException}); a transport failure with a
+ * {@link dev.vpclattice.client.VpcLatticeClientException}. Configuration is read and the client built once per
+ * execution environment, in the constructor (see {@link ClientConfiguration} for the variables).
+ */
+public final class ClientHandler implements RequestStreamHandler {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final ClientConfiguration configuration;
+    private final VpcLatticeClient client;
+
+    /**
+     * Called by the Lambda runtime: reads the configuration from the environment and builds the client.
+     *
+     * @throws IllegalStateException when the configuration is missing or invalid, which fails the init phase
+     */
+    public ClientHandler() {
+        this(ClientConfiguration.fromEnvironment(System.getenv()));
+    }
+
+    private ClientHandler(ClientConfiguration configuration) {
+        this(configuration, VpcLatticeClient.builder()
+                .region(configuration.region())
+                .signingMode(configuration.signingMode())
+                .callTimeout(configuration.callTimeout())
+                .build());
+    }
+
+    ClientHandler(ClientConfiguration configuration, VpcLatticeClient client) {
+        this.configuration = configuration;
+        this.client = client;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] event = input.readAllBytes();
+        long start = System.nanoTime();
+        LatticeResponse response = client.send(LatticeRequest.builder()
+                .method("POST")
+                .url(configuration.endpoint())
+                .header("content-type", "application/json")
+                .body(event)
+                .build());
+        long micros = (System.nanoTime() - start) / 1_000;
+        log(context, response, event.length, micros);
+        response.ensureSuccess();
+        writeResult(response, output);
+    }
+
+    /** Writes {@code {"statusCode", "headers", "body"}}; the body embedded as JSON when it is JSON. */
+    static void writeResult(LatticeResponse response, OutputStream output) throws IOException {
+        try (JsonGenerator json = JSON.createGenerator(output)) {
+            json.writeStartObject();
+            json.writeNumberField("statusCode", response.statusCode());
+            json.writeObjectFieldStart("headers");
+            for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {
+                json.writeStringField(header.getKey().toLowerCase(Locale.ROOT), String.join(",", header.getValue()));
+            }
+            json.writeEndObject();
+            json.writeFieldName("body");
+            byte[] body = response.body();
+            if (isJson(response) && isSingleJsonValue(body)) {
+                try (JsonParser parser = JSON.createParser(body)) {
+                    parser.nextToken();
+                    json.copyCurrentStructure(parser);
+                }
+            } else {
+                json.writeString(response.bodyAsString());
+            }
+            json.writeEndObject();
+        }
+    }
+
+    private static boolean isJson(LatticeResponse response) {
+        String type = response.firstHeader("content-type").orElse("").toLowerCase(Locale.ROOT);
+        int semicolon = type.indexOf(';');
+        String mediaType = (semicolon < 0 ? type : type.substring(0, semicolon)).strip();
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    // A body labelled JSON that does not parse is passed on as a string rather than failing the invocation.
+    private static boolean isSingleJsonValue(byte[] body) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void log(Context context, LatticeResponse response, int requestBytes, long micros) {
+        // One structured line per call: no headers, no body, nothing secret.
+        String line = "{\"message\":\"lattice call\",\"method\":\"POST\",\"status\":" + response.statusCode()
+                + ",\"attempts\":" + response.attempts() + ",\"requestBytes\":" + requestBytes
+                + ",\"responseBytes\":" + response.body().length + ",\"durationMs\":" + (micros / 1000.0) + "}";
+        if (context != null && context.getLogger() != null) {
+            context.getLogger().log(line);
+        } else {
+            System.out.println(line);
+        }
+    }
+}

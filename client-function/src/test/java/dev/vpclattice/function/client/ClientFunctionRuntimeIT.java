@@ -1,0 +1,225 @@
+package dev.vpclattice.function.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.events.VpcLatticeV2Request;
+import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.lambda.local.LambdaInvocation;
+import dev.vpclattice.lambda.local.LocalLambda;
+import dev.vpclattice.local.LocalLattice;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the client function as Lambda does: the artifact that {@code make build-ClientFunction} lays out, in the real
+ * Lambda Java runtime interface client, calling a real HTTPS server on loopback (the local Lattice) that verifies
+ * every SigV4 signature it receives. TLS is verified against a trust store given to the JVM, as a user would.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ClientFunctionRuntimeIT {
+    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).resolve("..").toAbsolutePath().normalize();
+    static final String HANDLER = "dev.vpclattice.function.client.ClientHandler";
+    static final String ACCESS_KEY = "AKIDCLIENTFUNCTIONIT";
+    static final String SECRET_KEY = "FAKE-SECRET-client-function-it-0001";
+    static final String SESSION_TOKEN = "FAKE-SESSION-TOKEN-client-function-it-0002";
+    static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/client-function";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+
+    static Path artifacts;
+    static List<String> trustStoreArguments;
+    static LocalLattice lattice;
+    static final Queue<VpcLatticeV2Request> received = new ConcurrentLinkedQueue<>();
+    static final Queue<String> output = new ConcurrentLinkedQueue<>();
+
+    @BeforeAll
+    static void buildAndServe() throws Exception {
+        artifacts = work.resolve("artifacts");
+        Path buildLog = work.resolve("make.log");
+        Process make = new ProcessBuilder("make", "-C", ROOT.toString(), "build-ClientFunction",
+                "ARTIFACTS_DIR=" + artifacts)
+                .redirectErrorStream(true)
+                .redirectOutput(buildLog.toFile())
+                .start();
+        if (!make.waitFor(8, TimeUnit.MINUTES)) {
+            make.destroyForcibly();
+            throw new AssertionError("make build-ClientFunction did not finish in 8 minutes");
+        }
+        assertEquals(0, make.exitValue(), () -> "make build-ClientFunction failed:\n" + read(buildLog));
+        assertTrue(Files.isRegularFile(artifacts.resolve("lib/client-function.jar")),
+                "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
+
+        lattice = LocalLattice.builder()
+                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
+                .target(event -> {
+                    received.add(event);
+                    return VpcLatticeV2Response.builder()
+                            .statusCode(200)
+                            .header("content-type", "application/json")
+                            .body("{\"echo\":" + event.getBody() + ",\"path\":\"" + event.getPath() + "\"}")
+                            .build();
+                })
+                .build();
+        trustStoreArguments = trustStore(lattice, work.resolve("truststore.p12"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lattice != null) {
+            lattice.close();
+        }
+    }
+
+    @Test
+    void invoke_signedPostThroughLocalLattice_returnsStatusHeadersAndJsonBody() throws Exception {
+        try (LocalLambda function = client(lattice.endpoint().toString())) {
+            String event = "{\"hello\":\"lattice\",\"n\":[1,2,3]}";
+
+            LambdaInvocation invocation = function.invoke(event.getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
+            JsonNode result = JSON.readTree(invocation.payload());
+            assertEquals(200, result.get("statusCode").asInt());
+            assertEquals("application/json", result.get("headers").get("content-type").asText());
+            assertEquals(JSON.readTree(event), result.get("body").get("echo"), "the body is embedded as JSON");
+            assertEquals("/", result.get("body").get("path").asText());
+
+            VpcLatticeV2Request seen = received.poll();
+            assertEquals("POST", seen.getMethod());
+            assertEquals("application/json", seen.firstHeader("content-type").orElseThrow());
+            assertEquals(JSON.readTree(event), JSON.readTree(seen.getBody()));
+            // The local Lattice only forwards requests whose SigV4 signature it verified; it names the signer.
+            assertEquals("AWS_IAM", seen.getRequestContext().getIdentity().getType());
+            assertEquals(PRINCIPAL, seen.getRequestContext().getIdentity().getPrincipal());
+
+            // A second invocation reuses the warm environment and its client.
+            LambdaInvocation again = function.invoke("{\"again\":true}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(LambdaInvocation.Status.SUCCESS, again.status(), again::payloadAsString);
+        }
+        assertNoSecretIn(String.join("\n", output));
+    }
+
+    @Test
+    void invoke_principalNotAllowed_failsNamingStatusAndAccessDenied() throws Exception {
+        try (LocalLattice denying = LocalLattice.builder()
+                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
+                .allow("arn:aws:iam::123456789012:role/SomeoneElse")
+                .target(event -> VpcLatticeV2Response.builder().statusCode(200).build())
+                .build();
+             LocalLambda function = client(denying.endpoint().toString(),
+                     trustStore(denying, work.resolve("denying-truststore.p12")))) {
+
+            LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
+            JsonNode error = JSON.readTree(invocation.payload());
+            assertTrue(error.get("errorType").asText().endsWith("LatticeServiceException"), error::toString);
+            String message = error.get("errorMessage").asText();
+            assertTrue(message.contains("403"), message);
+            assertTrue(message.contains("AccessDeniedException"), message);
+        }
+        assertNoSecretIn(String.join("\n", output));
+    }
+
+    @Test
+    void invoke_endpointUnreachable_failsWithTransportError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (LocalLambda function = client("https://127.0.0.1:" + closedPort)) {
+            LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
+            JsonNode error = JSON.readTree(invocation.payload());
+            assertTrue(error.get("errorType").asText().endsWith("VpcLatticeClientException"), error::toString);
+            assertTrue(error.get("errorMessage").asText().contains("127.0.0.1:" + closedPort), error::toString);
+        }
+    }
+
+    @Test
+    void init_withoutEndpoint_failsNamingTheVariable() throws Exception {
+        try (LocalLambda function = client(null)) {
+            LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
+            assertTrue(invocation.payloadAsString().contains("LATTICE_ENDPOINT is not set"),
+                    invocation::payloadAsString);
+        }
+    }
+
+    private static LocalLambda client(String endpoint) {
+        return client(endpoint, trustStoreArguments);
+    }
+
+    private static LocalLambda client(String endpoint, List<String> jvmArguments) {
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_SESSION_TOKEN", SESSION_TOKEN,
+                ClientConfiguration.CALL_TIMEOUT, "10"));
+        if (endpoint != null) {
+            environment.put(ClientConfiguration.ENDPOINT, endpoint);
+        }
+        return LocalLambda.builder()
+                .functionDirectory(artifacts)
+                .handler(HANDLER)
+                .functionName("ClientFunction")
+                .region("us-east-1")
+                .timeout(Duration.ofSeconds(30))
+                .environment(environment)
+                .jvmArguments(jvmArguments)
+                .logSink(output::add)
+                .build();
+    }
+
+    /** A PKCS12 trust store holding only the local Lattice's certificate, given to the function's JVM. */
+    static List<String> trustStore(LocalLattice lattice, Path file) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("local-lattice", lattice.certificate());
+        char[] password = "changeit".toCharArray();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password);
+        }
+        return List.of("-Djavax.net.ssl.trustStore=" + file, "-Djavax.net.ssl.trustStorePassword=changeit",
+                "-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+
+    private static void assertNoSecretIn(String text) {
+        assertFalse(text.contains(SECRET_KEY), "the secret key reached the function's output");
+        assertFalse(text.contains(SESSION_TOKEN), "the session token reached the function's output");
+        assertFalse(text.contains("Signature="), "a signature reached the function's output");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
