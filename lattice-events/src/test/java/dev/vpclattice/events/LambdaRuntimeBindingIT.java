@@ -1,0 +1,125 @@
+package dev.vpclattice.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.lambda.local.LambdaInvocation;
+import dev.vpclattice.lambda.local.LocalLambda;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves the model binds in the Lambda runtime's built-in serializer (relocated Jackson that ignores our
+ * annotations), by running a {@code RequestHandler<VpcLatticeV2Request, VpcLatticeV2Response>} in the real Lambda
+ * Java runtime interface client. A unit test calling handleRequest directly would prove none of this.
+ */
+@Timeout(120)
+class LambdaRuntimeBindingIT {
+    static final Path BASE = Path.of(System.getProperty("basedir", "."));
+    static final Path EVENTS = BASE.resolve("../events").normalize();
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    static Path functionDir;
+
+    static LocalLambda function;
+
+    @BeforeAll
+    static void start() throws IOException {
+        // The artifact: this module's classes and the fixture handler at the root, as sam build lays them out.
+        copyTree(BASE.resolve("target/classes"), functionDir);
+        copyTree(BASE.resolve("target/test-classes/dev/vpclattice/events/fixtures"),
+                functionDir.resolve("dev/vpclattice/events/fixtures"));
+        function = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler("dev.vpclattice.events.fixtures.PojoHandler::handleRequest")
+                .logSink(line -> { })
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (function != null) {
+            function.close();
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    static Map<String, String> invoke(String eventFile) throws IOException {
+        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve(eventFile)));
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        JsonNode response = MAPPER.readTree(r.payload());
+        // The runtime's serializer, not ours, wrote these names.
+        assertEquals(200, response.get("statusCode").asInt(), response.toString());
+        assertEquals("200 OK", response.get("statusDescription").asText());
+        assertEquals("text/plain", response.at("/headers/content-type").asText());
+        assertTrue(response.has("isBase64Encoded"), "isBase64Encoded must keep its name: " + response);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : response.get("body").asText().split("\n")) {
+            int eq = line.indexOf('=');
+            fields.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    @Test
+    void getWithQuery_bindsHeadersQueryIdentityAndTime() throws IOException {
+        Map<String, String> f = invoke("get-with-query.json");
+
+        assertEquals("GET", f.get("method"));
+        assertEquals("/orders?id=1&sort=desc&tag=a&tag=b", f.get("path"));
+        assertEquals("10.0.1.25", f.get("forwardedFor"));
+        assertEquals("{id=[1], sort=[desc], tag=[a, b]}", f.get("query"));
+        assertEquals("arn:aws:sts::123456789012:assumed-role/client-function-role/client-function",
+                f.get("principal"));
+        assertEquals("2026-11-27T12:00:00.123456Z", f.get("requestTime"));
+    }
+
+    @Test
+    void base64Body_bindsIsBase64Encoded() throws IOException {
+        Map<String, String> f = invoke("post-base64-binary.json");
+
+        assertEquals("true", f.get("base64"));
+        assertEquals("35", f.get("bodyBytes"));
+    }
+
+    @Test
+    void postJson_bindsTheTextBody() throws IOException {
+        Map<String, String> f = invoke("post-json.json");
+
+        assertEquals("false", f.get("base64"));
+        assertEquals("44", f.get("bodyBytes"));
+    }
+
+    @Test
+    void allIdentityFields_bindWithAnUnknownFieldAndAPlainStringQueryValue() throws IOException {
+        Map<String, String> f = invoke("iam-identity-all-fields.json");
+
+        assertEquals("spiffe://example.com/ns/default/sa/client", f.get("x509SanUri"));
+        assertEquals("{verbose=[true]}", f.get("query"));
+        assertEquals("0", f.get("bodyBytes"));
+    }
+}
