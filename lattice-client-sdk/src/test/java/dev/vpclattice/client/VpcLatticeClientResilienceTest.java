@@ -281,7 +281,7 @@ class VpcLatticeClientResilienceTest {
         int threads = 16;
         int perThread = 25;
         try (SdkHttpClient pooled = TestTls.trustingClientBuilder().maxConnections(4)
-                .connectionAcquisitionTimeout(Duration.ofSeconds(3)).build();
+                .connectionAcquisitionTimeout(Duration.ofSeconds(10)).build();
                 VpcLatticeClient client = client().httpClient(pooled).maxAttempts(1).build()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {

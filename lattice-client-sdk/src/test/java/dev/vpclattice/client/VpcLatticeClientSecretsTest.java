@@ -28,6 +28,18 @@ class VpcLatticeClientSecretsTest {
     static final String SECRET_KEY = "never-log-this-secret-key-0000000000000";
     static final String SESSION_TOKEN = "never-log-this-session-token-IQoJb3JpZ2luX2Vj";
 
+    private static VpcLatticeClient client(SdkHttpClient http, Duration callTimeout) {
+        return VpcLatticeClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)))
+                .httpClient(http)
+                .backoffBase(Duration.ofMillis(1))
+                .maxAttempts(3)
+                .callTimeout(callTimeout)
+                .build();
+    }
+
     @Test
     void logsAndExceptions_neverContainSecretKeyTokenOrSignature() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -53,15 +65,8 @@ class VpcLatticeClientSecretsTest {
         logger.addHandler(capture);
         List<String> texts = new ArrayList<>();
         try (TestHttpsServer server = TestHttpsServer.https(); SdkHttpClient http = TestTls.trustingClient();
-                VpcLatticeClient client = VpcLatticeClient.builder()
-                        .region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(
-                                AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)))
-                        .httpClient(http)
-                        .backoffBase(Duration.ofMillis(1))
-                        .maxAttempts(3)
-                        .callTimeout(Duration.ofMillis(1200))
-                        .build()) {
+                VpcLatticeClient client = client(http, Duration.ofSeconds(30));
+                VpcLatticeClient impatient = client(http, Duration.ofMillis(500))) {
             // Retries (logged), a 403 turned into an exception, and a call timeout (exception).
             server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
             LatticeResponse busy = client.send(LatticeRequest.builder().url(server.url() + "/a").build());
@@ -71,7 +76,7 @@ class VpcLatticeClientSecretsTest {
             texts.add(client.send(LatticeRequest.builder().url(server.url()).build()).toException().getMessage());
             server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
             VpcLatticeClientException timeout = assertThrows(VpcLatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().url(server.url()).build()));
+                    () -> impatient.send(LatticeRequest.builder().url(server.url()).build()));
             for (Throwable t = timeout; t != null; t = t.getCause()) {
                 texts.add(String.valueOf(t.getMessage()));
             }
