@@ -89,6 +89,10 @@ class LambdaTargetIT {
         assertTrue(parts[0].contains("content-length: " + parts[1].getBytes(StandardCharsets.UTF_8).length),
                 parts[0]);
         assertFalse(parts[0].contains("transfer-encoding"), parts[0]);
+        // The runtime's output is pumped by another thread: wait for the line, boundedly.
+        for (int i = 0; i < 100 && FUNCTION_LOG.stream().noneMatch(line -> line.contains("RoutingHandler got")); i++) {
+            Thread.sleep(50);
+        }
         assertTrue(FUNCTION_LOG.stream().anyMatch(line -> line.contains("RoutingHandler got")), FUNCTION_LOG.toString());
     }
 

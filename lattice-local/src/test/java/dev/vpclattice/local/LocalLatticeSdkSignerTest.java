@@ -218,6 +218,10 @@ class LocalLatticeSdkSignerTest {
         caller.send(caller.sign(get("/logged").appendRawQueryParameter("token", "query-secret").build(), null,
                 KEYS, r -> r).request(), null);
 
+        // The line is written after the response is sent: wait for it, boundedly.
+        for (int i = 0; i < 100 && ACCESS_LOG.stream().noneMatch(line -> line.startsWith("GET /logged ")); i++) {
+            Thread.sleep(50);
+        }
         assertTrue(ACCESS_LOG.stream().anyMatch(line -> line.startsWith("GET /logged 200 " + CAROL)),
                 ACCESS_LOG.toString());
         assertFalse(ACCESS_LOG.stream().anyMatch(line -> line.contains("query-secret")
