@@ -154,7 +154,7 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder retryAfterCap(Duration cap);
 
         /**
-         * Sets the HTTP client. Defaults to the SDK's {@code ApacheHttpClient} with a pool of 50 kept-alive
+         * Sets the HTTP client. Defaults to the SDK's {@code Apache5HttpClient} with a pool of 50 kept-alive
          * connections, TCP keep-alive and the connect and read timeouts above; the default client trusts the JVM's
          * trust store. A client passed here is not closed by {@link VpcLatticeClient#close()}.
          *

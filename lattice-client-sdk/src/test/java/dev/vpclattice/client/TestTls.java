@@ -21,7 +21,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 
 /** A self-signed loopback certificate generated once per test JVM, and clients that trust exactly it. */
 final class TestTls {
@@ -43,8 +43,8 @@ final class TestTls {
         return trustingClientBuilder().build();
     }
 
-    static ApacheHttpClient.Builder trustingClientBuilder() {
-        return ApacheHttpClient.builder()
+    static Apache5HttpClient.Builder trustingClientBuilder() {
+        return Apache5HttpClient.builder()
                 .tlsTrustManagersProvider(() -> INSTANCE.trustManagers)
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(10));

@@ -24,7 +24,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -63,7 +63,7 @@ class VpcLatticeClientLocalLatticeTest {
         trust.setCertificateEntry("local-lattice", lattice.certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        http = ApacheHttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build();
+        http = Apache5HttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build();
     }
 
     @AfterAll

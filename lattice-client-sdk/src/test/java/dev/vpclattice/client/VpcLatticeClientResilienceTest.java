@@ -204,9 +204,11 @@ class VpcLatticeClientResilienceTest {
     @Test
     void connectionReset_isRetriedForGet_notForPost_andKeepsItsCause() throws Exception {
         // GIVEN a server that accepts TCP connections and resets them at once
-        try (ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = null;
+        try {
             AtomicInteger accepted = new AtomicInteger();
-            Thread acceptor = Thread.ofVirtual().start(() -> {
+            acceptor = Thread.ofVirtual().start(() -> {
                 while (!resetting.isClosed()) {
                     try {
                         Socket socket = resetting.accept();
@@ -232,8 +234,11 @@ class VpcLatticeClientResilienceTest {
                 assertEquals(1, post.attempts());
                 assertEquals(4, accepted.get());
             }
+        } finally {
             resetting.close();
-            acceptor.join(5000);
+            if (acceptor != null) {
+                acceptor.join(5000);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.client.VpcLatticeClientException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,7 +36,7 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -85,7 +87,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             this.httpClient = b.httpClient;
             this.ownsHttpClient = false;
         } else {
-            this.httpClient = ApacheHttpClient.builder()
+            this.httpClient = Apache5HttpClient.builder()
                     .connectionTimeout(b.connectTimeout)
                     .socketTimeout(b.readTimeout)
                     .maxConnections(50)
@@ -124,7 +126,8 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                     + describe(request) + " (use https, or SigningMode.NONE for a service with auth type NONE)");
         }
         long deadline = System.nanoTime() + callTimeout.toNanos();
-        Tracer.Span span = tracer.start(request.method(), request.uri());
+        // The query is left out of traces for the same reason as from messages: callers may put tokens there.
+        Tracer.Span span = tracer.start(request.method(), URI.create(describeUrl(request)));
         try {
             LatticeResponse response = sendWithRetries(request, deadline, span);
             span.response(response.statusCode(), response.body().length);
@@ -219,10 +222,15 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body))
                 .build());
         AtomicBoolean aborted = new AtomicBoolean();
-        ScheduledFuture<?> abort = timer.schedule(() -> {
-            aborted.set(true);
-            exchange.abort();
-        }, remainingNanos, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> abort;
+        try {
+            abort = timer.schedule(() -> {
+                aborted.set(true);
+                exchange.abort();
+            }, remainingNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("This VpcLatticeClient was closed during the call", e);
+        }
         try {
             HttpExecuteResponse response = exchange.call();
             byte[] bytes;
@@ -293,8 +301,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
 
     /** The request without query or headers, which may carry caller secrets. */
     private static String describe(LatticeRequest request) {
-        return request.method() + " " + request.scheme() + "://" + request.host()
-                + (request.port() > 0 ? ":" + request.port() : "") + request.encodedPath();
+        return request.method() + " " + describeUrl(request);
+    }
+
+    private static String describeUrl(LatticeRequest request) {
+        return request.scheme() + "://" + request.host() + (request.port() > 0 ? ":" + request.port() : "")
+                + request.encodedPath();
     }
 
     @Override
