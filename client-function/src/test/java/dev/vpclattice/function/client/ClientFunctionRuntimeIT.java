@@ -10,8 +10,8 @@ import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
+import dev.vpclattice.lambda.local.SamMakefileBuild;
 import dev.vpclattice.local.LocalLattice;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -58,17 +58,7 @@ class ClientFunctionRuntimeIT {
     @BeforeAll
     static void buildAndServe() throws Exception {
         artifacts = work.resolve("artifacts");
-        Path buildLog = work.resolve("make.log");
-        Process make = new ProcessBuilder("make", "-C", ROOT.toString(), "build-ClientFunction",
-                "ARTIFACTS_DIR=" + artifacts)
-                .redirectErrorStream(true)
-                .redirectOutput(buildLog.toFile())
-                .start();
-        if (!make.waitFor(8, TimeUnit.MINUTES)) {
-            make.destroyForcibly();
-            throw new AssertionError("make build-ClientFunction did not finish in 8 minutes");
-        }
-        assertEquals(0, make.exitValue(), () -> "make build-ClientFunction failed:\n" + read(buildLog));
+        SamMakefileBuild.build(ROOT, "ClientFunction", artifacts, Duration.ofMinutes(8));
         assertTrue(Files.isRegularFile(artifacts.resolve("lib/client-function.jar")),
                 "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
 
@@ -213,13 +203,5 @@ class ClientFunctionRuntimeIT {
         assertFalse(text.contains(SECRET_KEY), "the secret key reached the function's output");
         assertFalse(text.contains(SESSION_TOKEN), "the session token reached the function's output");
         assertFalse(text.contains("Signature="), "a signature reached the function's output");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 }

@@ -9,6 +9,7 @@ import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
+import dev.vpclattice.lambda.local.SamMakefileBuild;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,17 +56,7 @@ class ServiceFunctionRuntimeIT {
 
     @BeforeAll
     static void buildAndStart() throws Exception {
-        Path buildLog = artifacts.resolveSibling(artifacts.getFileName() + "-make.log");
-        Process make = new ProcessBuilder("make", "-C", ROOT.toString(), "build-ServiceFunction",
-                "ARTIFACTS_DIR=" + artifacts)
-                .redirectErrorStream(true)
-                .redirectOutput(buildLog.toFile())
-                .start();
-        if (!make.waitFor(8, TimeUnit.MINUTES)) {
-            make.destroyForcibly();
-            throw new AssertionError("make build-ServiceFunction did not finish in 8 minutes");
-        }
-        assertEquals(0, make.exitValue(), () -> "make build-ServiceFunction failed:\n" + read(buildLog));
+        SamMakefileBuild.build(ROOT, "ServiceFunction", artifacts, Duration.ofMinutes(8));
         assertTrue(Files.isRegularFile(artifacts.resolve("lib/service-function.jar")),
                 "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
 
@@ -83,14 +74,6 @@ class ServiceFunctionRuntimeIT {
     static void stop() {
         if (function != null) {
             function.close();
-        }
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
         }
     }
 
