@@ -118,6 +118,27 @@ class VpcLatticeClientSigningTest {
     }
 
     @Test
+    void defaults_takeRegionAndCredentialsFromTheEnvironment() {
+        // GIVEN region and credentials only in the environment (system properties come first in the SDK's chains)
+        Map<String, String> properties = Map.of("aws.region", "ap-southeast-2", "aws.accessKeyId", "AKIDFROMENVIRONMENT1",
+                "aws.secretAccessKey", SECRET_KEY, "aws.sessionToken", SESSION_TOKEN);
+        properties.forEach(System::setProperty);
+        try (VpcLatticeClient client = VpcLatticeClient.builder().httpClient(http).tracing(false).build()) {
+            // WHEN a request is sent with no region or credentials configured on the builder
+            client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+        // THEN it was signed for that region with those credentials
+        TestHttpsServer.Received received = server.received.get(0);
+        IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
+                Map.of("AKIDFROMENVIRONMENT1", SECRET_KEY));
+        assertTrue(signature.valid());
+        assertEquals("ap-southeast-2", signature.region());
+        assertEquals(SESSION_TOKEN, received.header("x-amz-security-token"));
+    }
+
+    @Test
     void credentials_areResolvedForEveryRequest() {
         // GIVEN a provider that rotates keys on every call, like Lambda's rotating role credentials
         AtomicInteger calls = new AtomicInteger();
