@@ -9,6 +9,7 @@ import dev.vpclattice.local.internal.LocalCredential;
 import dev.vpclattice.local.internal.SelfSignedCertificate;
 import dev.vpclattice.local.internal.SigV4Verifier;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +17,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -144,6 +147,35 @@ public final class LocalLattice implements AutoCloseable {
             Files.writeString(file, certificate.pem(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the certificate to " + file, e);
+        }
+    }
+
+    /**
+     * Writes {@link #certificate()} as a PKCS12 trust store, for Java clients:
+     * {@code -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD
+     * -Djavax.net.ssl.trustStoreType=PKCS12}.
+     *
+     * @param file the file to create or replace; parent directories are created
+     * @param password the store password; required (Java's default is {@code changeit})
+     * @throws UncheckedIOException if the file cannot be written, naming it
+     */
+    public void writeTrustStore(Path file, char[] password) {
+        Objects.requireNonNull(password, "password");
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("local-vpc-lattice", certificate.certificate());
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                store.store(out, password);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the trust store to " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not build a PKCS12 trust store for " + file + ": " + e, e);
         }
     }
 

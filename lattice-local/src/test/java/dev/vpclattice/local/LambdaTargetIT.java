@@ -11,6 +11,7 @@ import dev.vpclattice.lambda.local.LocalLambda;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,7 +63,7 @@ class LambdaTargetIT {
     }
 
     private static Curl.Result call(String path, String... more) throws Exception {
-        List<String> args = new java.util.ArrayList<>(Curl.sign(SCOPE, "AKIDTEST", "test-secret-key"));
+        List<String> args = new ArrayList<>(Curl.sign(SCOPE, "AKIDTEST", "test-secret-key"));
         args.addAll(List.of("-D", "-"));
         args.addAll(List.of(more));
         return Curl.run(pem, lattice.endpoint() + path, args.toArray(String[]::new));

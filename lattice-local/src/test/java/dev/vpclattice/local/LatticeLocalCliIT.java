@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.events.VpcLatticeEventCodec;
@@ -12,9 +13,15 @@ import dev.vpclattice.events.VpcLatticeV2Request;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +54,7 @@ class LatticeLocalCliIT {
     static Process serve;
     static String endpoint;
     static Path pem;
+    static Path trustStore;
     static final StringBuffer SERVE_ERR = new StringBuffer();
 
     /** The outcome of a finished command. */
@@ -81,13 +91,14 @@ class LatticeLocalCliIT {
         assertTrue(Files.isRegularFile(JAR), "package the module first: " + JAR);
         function = FunctionDirectory.create(dir.resolve("function"));
         pem = dir.resolve("serve.pem");
+        trustStore = dir.resolve("serve-truststore.p12");
         ProcessBuilder builder = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "serve", "--port", "0",
                 "--function-dir", function.toString(), "--handler", FunctionDirectory.HANDLER,
                 "--env", "GREETING=from-serve",
                 "--credential", "AKIDALLOWED:allowed-secret:" + ALLOWED,
                 "--credential", "AKIDDENIED:denied-secret:" + DENIED,
                 "--allow", ALLOWED, "--allow", "arn:aws:iam::123456789012:user/local-user",
-                "--cert-out", pem.toString());
+                "--cert-out", pem.toString(), "--truststore-out", trustStore.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "env-secret-key");
@@ -227,6 +238,28 @@ class LatticeLocalCliIT {
         String log = waitForLog("GET /throw 502");
         assertFalse(log.contains("allowed-secret") || log.contains("env-secret-key") || log.contains("Signature="),
                 log);
+    }
+
+    @Test
+    void serve_trustStoreOut_letsAJavaClientTrustTheServer() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(trustStore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(
+                TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+
+        try (HttpClient client = HttpClient.newBuilder().sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(20)).build()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    URI.create(endpoint + "/tls")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(403, response.statusCode(), "TLS was trusted; the unsigned request was then denied");
+        }
     }
 
     private static String waitForLog(String needle) throws InterruptedException {

@@ -47,6 +47,8 @@ public final class LatticeLocalCommand {
               --allow PRINCIPAL_ARN    auth policy (repeatable): principals allowed to invoke; default: any
                                        authenticated principal; '*' also admits unsigned callers
               --cert-out FILE          write the server's self-signed certificate as PEM (for curl --cacert)
+              --truststore-out FILE    write it as a PKCS12 trust store, password 'changeit', for Java clients:
+                                       -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=changeit
               --region R               the service's region, which signatures must be scoped to (us-east-1)
               --account-id ID          the account in the event's ARNs (123456789012)
               --principal-org-id ID    principalOrgID reported for signed callers (none)
@@ -207,6 +209,10 @@ public final class LatticeLocalCommand {
         if (certOut != null) {
             lattice.writeCertificatePem(Path.of(certOut));
         }
+        String trustStoreOut = options.single("--truststore-out", null);
+        if (trustStoreOut != null) {
+            lattice.writeTrustStore(Path.of(trustStoreOut), "changeit".toCharArray());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             lattice.close();
@@ -219,6 +225,10 @@ public final class LatticeLocalCommand {
                 + lattice.region() + ", target " + options.require("--handler"));
         if (certOut != null) {
             out.println("  certificate written to " + Path.of(certOut).toAbsolutePath());
+        }
+        if (trustStoreOut != null) {
+            out.println("  trust store (PKCS12, password changeit) written to "
+                    + Path.of(trustStoreOut).toAbsolutePath());
         }
         out.flush();
         try {
@@ -241,7 +251,7 @@ public final class LatticeLocalCommand {
     static final class Options {
         private static final List<String> KNOWN = List.of("--port", "--auth-type", "--credential",
                 "--session-credential", "--allow", "--cert-out", "--region", "--account-id", "--principal-org-id",
-                "--event", "--function-dir", "--handler", "--env", "--timeout", "--jvm-arg");
+                "--truststore-out", "--event", "--function-dir", "--handler", "--env", "--timeout", "--jvm-arg");
         private static final List<String> REPEATABLE = List.of("--credential", "--session-credential", "--allow",
                 "--env", "--jvm-arg");
 

@@ -90,6 +90,7 @@ public final class LatticeExchangeHandler implements HttpHandler {
             if (authType == AuthType.AWS_IAM) {
                 SigV4Verifier.Result result = verifier.verify(method, rawPath, rawQuery, headers);
                 if (result instanceof SigV4Verifier.Rejected rejected) {
+                    principal = "-";
                     sendText(exchange, 403, rejected.errorCode() + ": " + rejected.message());
                     return;
                 }
