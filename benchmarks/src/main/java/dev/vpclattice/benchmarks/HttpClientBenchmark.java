@@ -1,0 +1,174 @@
+package dev.vpclattice.benchmarks;
+
+import dev.vpclattice.benchmarks.internal.LoopbackHttpsServer;
+import dev.vpclattice.benchmarks.internal.SampleEvents;
+import dev.vpclattice.client.LatticeRequest;
+import dev.vpclattice.client.LatticeResponse;
+import dev.vpclattice.client.VpcLatticeClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * One POST (a 1 KB JSON body) over a kept-alive HTTPS connection to a loopback server that answers a constant 200:
+ * the library ({@link VpcLatticeClient}: request building, credentials resolved per call, SigV4, call-timeout timer,
+ * response copy) against the raw SDK HTTP client sending the same request unsigned. Each runs over its own HTTP
+ * client instance of the same kind and configuration, so each keeps its own single connection alive.
+ *
+ * <p>Credentials come from the default provider chain (system properties set here), as in production where the
+ * library resolves them from the environment on every call. Both ApacheHttpClient (the library's default) and the
+ * lighter UrlConnectionHttpClient are measured.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class HttpClientBenchmark {
+    private LoopbackHttpsServer server;
+    private byte[] body;
+    private SdkHttpClient rawApache;
+    private SdkHttpClient rawUrlConnection;
+    private SdkHttpClient libraryApacheHttp;
+    private SdkHttpClient libraryUrlConnectionHttp;
+    private VpcLatticeClient libraryApache;
+    private VpcLatticeClient libraryUrlConnection;
+    private SdkHttpRequest rawRequest;
+
+    /**
+     * Starts the server and the clients and checks each answers 200, the library's signed.
+     *
+     * @throws IOException if a check request fails
+     */
+    @Setup
+    public void setUp() throws IOException {
+        System.setProperty("aws.accessKeyId", "AKIAFAKEBENCHMARK001");
+        System.setProperty("aws.secretAccessKey", "FAKE-SECRET-benchmark-0001");
+        server = LoopbackHttpsServer.start();
+        body = SampleEvents.postJson(1024);
+        rawApache = ApacheHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        rawUrlConnection = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        libraryApacheHttp = ApacheHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        libraryUrlConnectionHttp = UrlConnectionHttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers).build();
+        libraryApache = VpcLatticeClient.builder().region(Region.US_EAST_1).httpClient(libraryApacheHttp).build();
+        libraryUrlConnection = VpcLatticeClient.builder().region(Region.US_EAST_1)
+                .httpClient(libraryUrlConnectionHttp).build();
+        rawRequest = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .protocol("https")
+                .host("localhost")
+                .port(server.port())
+                .encodedPath("/")
+                .putHeader("content-type", "application/json")
+                .putHeader("Content-Length", Integer.toString(body.length))
+                .build();
+
+        for (SdkHttpClient raw : new SdkHttpClient[] {rawApache, rawUrlConnection}) {
+            if (raw(raw) != LoopbackHttpsServer.ANSWER.length) {
+                throw new IllegalStateException("The raw client did not get the server's answer");
+            }
+        }
+        long signedBefore = server.signedRequests();
+        for (VpcLatticeClient library : new VpcLatticeClient[] {libraryApache, libraryUrlConnection}) {
+            LatticeResponse response = library(library);
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("The library got " + response.statusCode() + " from the server");
+            }
+        }
+        if (server.signedRequests() != signedBefore + 2) {
+            throw new IllegalStateException("The library's requests reached the server unsigned");
+        }
+    }
+
+    /** Closes the clients and the server. */
+    @TearDown
+    public void tearDown() {
+        libraryApache.close();
+        libraryUrlConnection.close();
+        for (SdkHttpClient c : new SdkHttpClient[] {rawApache, rawUrlConnection, libraryApacheHttp,
+            libraryUrlConnectionHttp}) {
+            c.close();
+        }
+        server.close();
+    }
+
+    private int raw(SdkHttpClient client) throws IOException {
+        HttpExecuteResponse response = client.prepareRequest(HttpExecuteRequest.builder()
+                .request(rawRequest)
+                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body))
+                .build()).call();
+        if (response.httpResponse().statusCode() != 200) {
+            throw new IllegalStateException("The server answered " + response.httpResponse().statusCode());
+        }
+        try (InputStream in = response.responseBody().orElseThrow()) {
+            return in.readAllBytes().length;
+        }
+    }
+
+    private LatticeResponse library(VpcLatticeClient client) {
+        return client.send(LatticeRequest.builder()
+                .method("POST")
+                .url(server.endpoint())
+                .header("content-type", "application/json")
+                .body(body)
+                .build());
+    }
+
+    /**
+     * Raw ApacheHttpClient, unsigned: the baseline.
+     *
+     * @return the answer's length
+     * @throws IOException if the request fails
+     */
+    @Benchmark
+    public int rawApacheHttpClient() throws IOException {
+        return raw(rawApache);
+    }
+
+    /**
+     * The library over ApacheHttpClient (its default HTTP client), signed.
+     *
+     * @return the response
+     */
+    @Benchmark
+    public LatticeResponse libraryApacheHttpClient() {
+        return library(libraryApache);
+    }
+
+    /**
+     * Raw UrlConnectionHttpClient, unsigned.
+     *
+     * @return the answer's length
+     * @throws IOException if the request fails
+     */
+    @Benchmark
+    public int rawUrlConnectionHttpClient() throws IOException {
+        return raw(rawUrlConnection);
+    }
+
+    /**
+     * The library over UrlConnectionHttpClient, signed.
+     *
+     * @return the response
+     */
+    @Benchmark
+    public LatticeResponse libraryUrlConnectionHttpClient() {
+        return library(libraryUrlConnection);
+    }
+}
