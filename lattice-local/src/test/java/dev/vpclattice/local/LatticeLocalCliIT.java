@@ -53,6 +53,7 @@ class LatticeLocalCliIT {
     static Path function;
     static Process serve;
     static String endpoint;
+    static volatile long runtimePid;
     static Path pem;
     static Path trustStore;
     static final StringBuffer SERVE_ERR = new StringBuffer();
@@ -135,6 +136,32 @@ class LatticeLocalCliIT {
                 serve.destroyForcibly();
             }
         }
+        long pid = runtimePid;
+        if (pid > 0) {
+            // SIGTERM to serve must not leave the function's runtime JVM behind.
+            for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(100);
+            }
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                    "the function runtime " + pid + " outlived serve");
+        }
+    }
+
+    @Test
+    void serve_keepsOneWarmRuntime() throws Exception {
+        long first = pidOf(call("/pid-1", "AKIDALLOWED", "allowed-secret", "-D", "-"));
+        long second = pidOf(call("/pid-2", "AKIDALLOWED", "allowed-secret", "-D", "-"));
+
+        assertEquals(first, second);
+        assertTrue(ProcessHandle.of(first).isPresent(), "the runtime is a live child process");
+        runtimePid = first;
+    }
+
+    private static long pidOf(Curl.Result result) {
+        assertEquals(200, result.status(), result.body());
+        Matcher pid = Pattern.compile("(?im)^x-pid:\\s*(\\d+)").matcher(result.body());
+        assertTrue(pid.find(), result.body());
+        return Long.parseLong(pid.group(1));
     }
 
     private static Curl.Result call(String path, String akid, String secret, String... more) throws Exception {
