@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,6 +177,37 @@ class LocalLatticeCurlTest {
         assertTrue(result.body().startsWith("InvalidSignatureException: The request signature we calculated"),
                 result.body());
         assertFalse(result.body().contains("alice-secret-key"));
+    }
+
+    @Test
+    void curlsOwnSignature_replayed_isAccepted_butTampered_isRejected() throws Exception {
+        // Let curl sign (-v shows what it sent), then resend its exact headers with and without a changed signature.
+        List<String> sent = new ArrayList<>();
+        Process verbose = new ProcessBuilder("curl", "-sS", "-v", "-o", "/dev/null", "--max-time", "30", "--cacert",
+                pem.toString(), "--aws-sigv4", SCOPE, "--user", "AKIDALICE:alice-secret-key",
+                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", lattice.endpoint() + "/replay").start();
+        String trace = new String(verbose.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(verbose.waitFor(40, TimeUnit.SECONDS));
+        for (String line : trace.split("\\R")) {
+            if (line.startsWith("> Authorization: ") || line.startsWith("> X-Amz-Date: ")) {
+                sent.add(line.substring(2));
+            }
+        }
+        assertEquals(2, sent.size(), trace);
+        String authorization = sent.stream().filter(h -> h.startsWith("Authorization")).findFirst().orElseThrow();
+        String date = sent.stream().filter(h -> h.startsWith("X-Amz-Date")).findFirst().orElseThrow();
+        char last = authorization.charAt(authorization.length() - 1);
+        String tampered = authorization.substring(0, authorization.length() - 1) + (last == 'a' ? 'b' : 'a');
+
+        Curl.Result replayed = curl("/replay", List.of("-H", authorization, "-H", date,
+                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
+        Curl.Result forged = curl("/replay", List.of("-H", tampered, "-H", date,
+                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
+
+        assertEquals(200, replayed.status(), replayed.body());
+        assertEquals(403, forged.status());
+        assertTrue(forged.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+                forged.body());
     }
 
     @Test
