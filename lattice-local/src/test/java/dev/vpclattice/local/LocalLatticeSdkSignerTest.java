@@ -14,8 +14,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,21 @@ class LocalLatticeSdkSignerTest {
         VpcLatticeV2Request event = event(caller.send(signed.request(), body));
         assertEquals("{\"order\":42}", event.getBody());
         assertEquals("POST", event.getMethod());
+    }
+
+    @Test
+    void concurrentSignedRequests_areEachVerifiedAndForwardedIntact() throws Exception {
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            List<Future<String>> paths = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String path = "/parallel/" + i;
+                paths.add(pool.submit(() -> event(caller.send(caller.sign(get(path).build(), null, KEYS, r -> r)
+                        .request(), null)).getPath()));
+            }
+            for (int i = 0; i < paths.size(); i++) {
+                assertEquals("/parallel/" + i, paths.get(i).get(60, TimeUnit.SECONDS));
+            }
+        }
     }
 
     @Test
@@ -258,6 +278,6 @@ class LocalLatticeSdkSignerTest {
 
     private static List<String> header(SdkCaller.Response response, String name) {
         return response.headers().entrySet().stream().filter(e -> e.getKey() != null
-                && e.getKey().equalsIgnoreCase(name)).map(java.util.Map.Entry::getValue).findFirst().orElse(List.of());
+                && e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(List.of());
     }
 }

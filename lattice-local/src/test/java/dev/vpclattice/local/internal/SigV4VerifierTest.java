@@ -1,0 +1,136 @@
+package dev.vpclattice.local.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * The verifier against requests signed by the SDK's AwsV4HttpSigner with a pinned clock, then edited the way a broken
+ * or malicious client would edit them.
+ */
+class SigV4VerifierTest {
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final LocalCredential ALICE = new LocalCredential("AKIDALICE", "alice-secret", null,
+            "arn:aws:iam::123456789012:user/alice");
+    private final SigV4Verifier verifier = new SigV4Verifier("us-east-1", Map.of("AKIDALICE", ALICE),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    /** Signs GET https://localhost:8443/orders?b=2&a=1 like a Lattice client, then returns the wire headers. */
+    private static Map<String, List<String>> signedHeaders(UnaryOperator<SdkHttpRequest.Builder> before) {
+        SdkHttpRequest request = before.apply(SdkHttpRequest.builder().uri(URI.create("https://localhost:8443"))
+                .method(SdkHttpMethod.GET).encodedPath("/orders").appendRawQueryParameter("b", "2")
+                .appendRawQueryParameter("a", "1")).build();
+        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create("AKIDALICE", "alice-secret"))
+                .request(request)
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(NOW, ZoneOffset.UTC))).request();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        signed.forEachHeader((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), new ArrayList<>(values)));
+        return headers;
+    }
+
+    private SigV4Verifier.Result verify(Map<String, List<String>> headers) {
+        return verifier.verify("GET", "/orders", "b=2&a=1", headers);
+    }
+
+    @Test
+    void untouchedRequest_isAuthenticated() {
+        SigV4Verifier.Result result = verify(signedHeaders(b -> b));
+
+        assertEquals(ALICE, assertInstanceOf(SigV4Verifier.Authenticated.class, result).credential());
+    }
+
+    @Test
+    void noAuthorization_isUnsigned() {
+        assertInstanceOf(SigV4Verifier.Unsigned.class, verify(Map.of("host", List.of("localhost:8443"))));
+    }
+
+    @Test
+    void signedHeaderRemoved_isIncomplete() {
+        Map<String, List<String>> headers = signedHeaders(b -> b.putHeader("X-Tenant", "blue"));
+        headers.remove("x-tenant");
+
+        SigV4Verifier.Rejected rejected = assertInstanceOf(SigV4Verifier.Rejected.class, verify(headers));
+
+        assertEquals("IncompleteSignatureException", rejected.errorCode());
+        assertTrue(rejected.message().contains("'x-tenant' is named as a SignedHeader"), rejected.message());
+    }
+
+    @Test
+    void differentHostOrQueryOrMethod_isInvalidSignature() {
+        Map<String, List<String>> otherHost = signedHeaders(b -> b);
+        otherHost.put("host", List.of("localhost:9443"));
+
+        assertEquals("InvalidSignatureException",
+                ((SigV4Verifier.Rejected) verify(otherHost)).errorCode());
+        assertInstanceOf(SigV4Verifier.Rejected.class,
+                verifier.verify("GET", "/orders", "b=2&a=2", signedHeaders(b -> b)));
+        assertInstanceOf(SigV4Verifier.Rejected.class,
+                verifier.verify("DELETE", "/orders", "b=2&a=1", signedHeaders(b -> b)));
+    }
+
+    @Test
+    void hostNotAmongSignedHeaders_isIncomplete() {
+        Map<String, List<String>> headers = signedHeaders(b -> b);
+        String authorization = headers.get("authorization").get(0).replace("SignedHeaders=host;", "SignedHeaders=");
+        headers.put("authorization", List.of(authorization));
+
+        SigV4Verifier.Rejected rejected = assertInstanceOf(SigV4Verifier.Rejected.class, verify(headers));
+
+        assertEquals("'Host' must be a signed header.", rejected.message());
+    }
+
+    @Test
+    void scopeDateDifferentFromXAmzDate_isRejected() {
+        Map<String, List<String>> headers = signedHeaders(b -> b);
+        headers.put("authorization", List.of(headers.get("authorization").get(0).replace("/20260301/", "/20260228/")));
+
+        SigV4Verifier.Rejected rejected = assertInstanceOf(SigV4Verifier.Rejected.class, verify(headers));
+
+        assertTrue(rejected.message().startsWith("Date in Credential scope does not match"), rejected.message());
+    }
+
+    @Test
+    void malformedAuthorization_isIncomplete_andNeverEchoesItsValue() {
+        SigV4Verifier.Rejected scheme = assertInstanceOf(SigV4Verifier.Rejected.class,
+                verify(Map.of("authorization", List.of("Bearer sk-very-secret-token"))));
+        SigV4Verifier.Rejected missing = assertInstanceOf(SigV4Verifier.Rejected.class,
+                verify(Map.of("authorization", List.of("AWS4-HMAC-SHA256 Signature=abc"))));
+
+        assertEquals("IncompleteSignatureException", scheme.errorCode());
+        assertFalse(scheme.message().contains("sk-very-secret-token"), scheme.message());
+        assertEquals("IncompleteSignatureException", missing.errorCode());
+    }
+
+    @Test
+    void sessionTokenSentForLongTermKey_isUnrecognized() {
+        Map<String, List<String>> headers = signedHeaders(b -> b);
+        headers.put("x-amz-security-token", List.of("stolen-token"));
+
+        SigV4Verifier.Rejected rejected = assertInstanceOf(SigV4Verifier.Rejected.class, verify(headers));
+
+        assertEquals("UnrecognizedClientException", rejected.errorCode());
+        assertFalse(rejected.message().contains("stolen-token"));
+    }
+}
