@@ -2,6 +2,7 @@ package dev.vpclattice.local;
 
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.lambda.local.LocalLambda;
 
 /**
  * What a {@link LocalLattice} forwards requests to: the emulated target group's single target.
@@ -21,4 +22,15 @@ public interface LatticeTarget {
      * @throws Exception any failure, answered with {@code 502 Bad Gateway}
      */
     VpcLatticeV2Response invoke(VpcLatticeV2Request event) throws Exception;
+
+    /**
+     * A target backed by a Lambda function in the real Lambda Java runtime client; the same as
+     * {@link LambdaTarget#of(LocalLambda)}.
+     *
+     * @param function the function; required; the returned target owns it and closes it
+     * @return the target
+     */
+    static LambdaTarget lambda(LocalLambda function) {
+        return LambdaTarget.of(function);
+    }
 }
