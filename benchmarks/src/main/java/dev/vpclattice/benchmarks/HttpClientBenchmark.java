@@ -22,7 +22,7 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -33,7 +33,7 @@ import software.amazon.awssdk.regions.Region;
  * client instance of the same kind and configuration, so each keeps its own single connection alive.
  *
  * <p>Credentials come from the default provider chain (system properties set here), as in production where the
- * library resolves them from the environment on every call. Both ApacheHttpClient (the library's default) and the
+ * library resolves them from the environment on every call. Both Apache5HttpClient (the library's default) and the
  * lighter UrlConnectionHttpClient are measured.
  */
 @State(Scope.Thread)
@@ -61,9 +61,9 @@ public class HttpClientBenchmark {
         System.setProperty("aws.secretAccessKey", "FAKE-SECRET-benchmark-0001");
         server = LoopbackHttpsServer.start();
         body = SampleEvents.postJson(1024);
-        rawApache = ApacheHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        rawApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
         rawUrlConnection = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
-        libraryApacheHttp = ApacheHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        libraryApacheHttp = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
         libraryUrlConnectionHttp = UrlConnectionHttpClient.builder()
                 .tlsTrustManagersProvider(server::trustManagers).build();
         libraryApache = VpcLatticeClient.builder().region(Region.US_EAST_1).httpClient(libraryApacheHttp).build();
@@ -131,23 +131,23 @@ public class HttpClientBenchmark {
     }
 
     /**
-     * Raw ApacheHttpClient, unsigned: the baseline.
+     * Raw Apache5HttpClient, unsigned: the baseline.
      *
      * @return the answer's length
      * @throws IOException if the request fails
      */
     @Benchmark
-    public int rawApacheHttpClient() throws IOException {
+    public int rawApache5HttpClient() throws IOException {
         return raw(rawApache);
     }
 
     /**
-     * The library over ApacheHttpClient (its default HTTP client), signed.
+     * The library over Apache5HttpClient (its default HTTP client), signed.
      *
      * @return the response
      */
     @Benchmark
-    public LatticeResponse libraryApacheHttpClient() {
+    public LatticeResponse libraryApache5HttpClient() {
         return library(libraryApache);
     }
 
