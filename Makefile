@@ -2,10 +2,10 @@
 # each target builds its module with the modules it depends on (-am) and puts the shaded jar under
 # $(ARTIFACTS_DIR)/lib/, which the Lambda Java runtime puts on the classpath.
 JDK := $(CURDIR)/scripts/with-jdk21
-MVN := $(JDK) mvn -B -q -f $(CURDIR)/pom.xml
+MVN := $(JDK) mvn -B -q -Dstyle.color=never -f $(CURDIR)/pom.xml
 MVN_ARGS ?=
 
-.PHONY: test demo lint build-ServiceFunction build-ClientFunction
+.PHONY: test demo lint bench build-ServiceFunction build-ClientFunction
 
 ## test: everything CI runs (unit and integration tests, template lint)
 test:
@@ -24,3 +24,7 @@ build-ClientFunction:
 	$(MVN) -pl client-function -am -DskipTests package $(MVN_ARGS)
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(CURDIR)/client-function/target/client-function.jar "$(ARTIFACTS_DIR)/lib/"
+
+## demo: the main job — both functions behind a local VPC Lattice (AWS_IAM), the client calling the service
+demo:
+	@$(CURDIR)/scripts/demo

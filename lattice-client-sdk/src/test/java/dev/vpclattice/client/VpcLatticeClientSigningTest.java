@@ -97,6 +97,8 @@ class VpcLatticeClientSigningTest {
             assertEquals("{\"id\":42}", received.bodyText());
             assertEquals("application/json", received.header("content-type"));
             assertEquals("/orders/a%20b", received.uri().getRawPath());
+            assertTrue(received.header("user-agent").startsWith("lattice-client-sdk java/"), received.header("user-agent"));
+            assertFalse(signature.signedHeaders().contains("user-agent"), "the SDK signer leaves user-agent unsigned");
             assertEquals("z=last%20value&a=first%2Fvalue", received.uri().getRawQuery());
         }
     }

@@ -213,6 +213,22 @@ class LatticeLocalCliIT {
     }
 
     @Test
+    void invoke_envNameAlone_passesOnTheCallersValue_andAnUnsetOneIsRefused() throws Exception {
+        Path event = Files.writeString(dir.resolve("pass-env.json"), "{\"version\":\"2.0\",\"path\":\"/hello\"}");
+
+        Run passed = run(Map.of("GREETING", "from-the-environment"), "invoke", "--function-dir", function.toString(),
+                "--handler", FunctionDirectory.HANDLER, "--event", event.toString(), "--env", "GREETING");
+        Run unset = run(Map.of(), "invoke", "--function-dir", function.toString(),
+                "--handler", FunctionDirectory.HANDLER, "--event", event.toString(), "--env", "NOT_SET_ANYWHERE");
+
+        assertEquals(0, passed.exit(), passed.err());
+        assertEquals("from-the-environment",
+                JSON.readTree(passed.out()).path("headers").path("x-greeting").asText());
+        assertEquals(2, unset.exit(), unset.err());
+        assertTrue(unset.err().contains("NOT_SET_ANYWHERE") && unset.err().contains("not set"), unset.err());
+    }
+
+    @Test
     void invoke_functionError_exitsNonZero_withTheErrorJson() throws Exception {
         Path event = Files.writeString(dir.resolve("throw.json"), "{\"version\":\"2.0\",\"path\":\"/throw\"}");
 

@@ -182,6 +182,8 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         }
     }
 
+    static final String USER_AGENT = "lattice-client-sdk java/" + Runtime.version().feature();
+
     private SdkHttpRequest prepare(LatticeRequest request, byte[] body, Tracer.Span span, int attempt) {
         SdkHttpRequest.Builder http = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method()))
@@ -191,6 +193,10 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 .encodedPath(request.encodedPath());
         request.queryParameters().forEach(http::putRawQueryParameter);
         request.headers().forEach(http::putHeader);
+        if (request.firstHeader("User-Agent").isEmpty()) {
+            // Without it the Apache 5 client sends an empty User-Agent; services' access logs deserve a name.
+            http.putHeader("User-Agent", USER_AGENT);
+        }
         if (body != null) {
             http.putHeader("Content-Length", Integer.toString(body.length));
         }

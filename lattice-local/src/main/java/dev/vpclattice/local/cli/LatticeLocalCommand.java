@@ -60,7 +60,8 @@ public final class LatticeLocalCommand {
             Both:
               --function-dir DIR       SAM-style artifact directory: classes at the root, lib/*.jar
               --handler HANDLER        package.Class or package.Class::method
-              --env K=V                environment variable for the function (repeatable)
+              --env K=V | --env K      environment variable for the function; K alone passes on this
+                                       process's own value, keeping secrets off the command line (repeatable)
               --timeout SECONDS        the function's timeout (30)
               --jvm-arg ARG            extra JVM flag for the function's runtime (repeatable),
                                        e.g. -Djavax.net.ssl.trustStore=FILE
@@ -329,11 +330,21 @@ public final class LatticeLocalCommand {
             Map<String, String> environment = new LinkedHashMap<>();
             for (String pair : all("--env")) {
                 int eq = pair.indexOf('=');
-                if (eq <= 0) {
+                if (eq == 0) {
                     // The value may be a secret: name the rule, not the value.
-                    throw new IllegalArgumentException("--env must be NAME=VALUE (one value has no NAME= prefix)");
+                    throw new IllegalArgumentException("--env must be NAME=VALUE or NAME (one value has no name)");
                 }
-                environment.put(pair.substring(0, eq), pair.substring(eq + 1));
+                if (eq < 0) {
+                    // NAME alone passes this process's own value on, so secrets need not appear on a command line.
+                    String value = System.getenv(pair);
+                    if (value == null) {
+                        throw new IllegalArgumentException("--env " + pair + " passes on " + pair
+                                + " from this environment, but it is not set");
+                    }
+                    environment.put(pair, value);
+                } else {
+                    environment.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
             }
             return environment;
         }
