@@ -27,4 +27,4 @@ build-ClientFunction:
 
 ## demo: the main job — both functions behind a local VPC Lattice (AWS_IAM), the client calling the service
 demo:
-	@$(CURDIR)/scripts/demo
+	@$(CURDIR)/scripts/demo $(EVENT)

@@ -48,7 +48,7 @@ class DemoIT {
         assertEquals("2.0", event.get("version").asText());
         assertEquals("POST", event.get("method").asText());
         assertEquals("/", event.get("path").asText());
-        assertEquals(JSON.readTree(ROOT.resolve("events/client-input.json").toFile()),
+        assertEquals(JSON.readTree(ROOT.resolve("events/client-function/input.json").toFile()),
                 JSON.readTree(event.get("body").asText()), "the client's input event is the body the service got");
         assertEquals("application/json", event.get("headers").get("content-type").get(0).asText());
         assertEquals("UNSIGNED-PAYLOAD", event.get("headers").get("x-amz-content-sha256").get(0).asText());
