@@ -80,20 +80,35 @@ public class HttpClientBenchmark {
                 .build();
 
         for (SdkHttpClient raw : new SdkHttpClient[] {rawApache, rawUrlConnection}) {
-            if (raw(raw) != LoopbackHttpsServer.ANSWER.length) {
-                throw new IllegalStateException("The raw client did not get the server's answer");
+            int before = server.connections();
+            for (int i = 0; i < 3; i++) {
+                if (raw(raw) != LoopbackHttpsServer.ANSWER.length) {
+                    throw new IllegalStateException("The raw client did not get the server's answer");
+                }
             }
+            keptAlive(raw.clientName() + " (raw)", server.connections() - before);
         }
         long signedBefore = server.signedRequests();
         for (VpcLatticeClient library : new VpcLatticeClient[] {libraryApache, libraryUrlConnection}) {
-            LatticeResponse response = library(library);
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("The library got " + response.statusCode() + " from the server");
+            int before = server.connections();
+            for (int i = 0; i < 3; i++) {
+                LatticeResponse response = library(library);
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("The library got " + response.statusCode() + " from the server");
+                }
             }
+            keptAlive((library == libraryApache ? "Apache5" : "UrlConnection") + " (library)",
+                    server.connections() - before);
         }
-        if (server.signedRequests() != signedBefore + 2) {
+        if (server.signedRequests() != signedBefore + 6) {
             throw new IllegalStateException("The library's requests reached the server unsigned");
         }
+    }
+
+    /** Reports, in the benchmark's output, how many connections three sequential requests took. */
+    private static void keptAlive(String client, int connections) {
+        System.out.println("keep-alive check: " + client + " used " + connections + " connection(s) for 3 requests"
+                + (connections == 1 ? "" : " (NOT kept alive)"));
     }
 
     /** Closes the clients and the server. */

@@ -14,6 +14,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +35,7 @@ public final class LoopbackHttpsServer implements AutoCloseable {
     private final ExecutorService executor;
     private final SelfSignedCertificate certificate;
     private final AtomicLong signedRequests = new AtomicLong();
+    private final Set<InetSocketAddress> connections = ConcurrentHashMap.newKeySet();
 
     private LoopbackHttpsServer(HttpsServer server, ExecutorService executor, SelfSignedCertificate certificate) {
         this.server = server;
@@ -70,6 +73,7 @@ public final class LoopbackHttpsServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             in.transferTo(OutputStream.nullOutputStream());
         }
+        connections.add(exchange.getRemoteAddress());
         if (exchange.getRequestHeaders().containsKey("Authorization")) {
             signedRequests.incrementAndGet();
         }
@@ -105,6 +109,15 @@ public final class LoopbackHttpsServer implements AutoCloseable {
      */
     public long signedRequests() {
         return signedRequests.get();
+    }
+
+    /**
+     * Returns how many distinct client connections (remote address and port) sent requests, to check keep-alive.
+     *
+     * @return the count since start
+     */
+    public int connections() {
+        return connections.size();
     }
 
     /**
