@@ -41,9 +41,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * second, warm invocation. One more launch per kind with {@code -Xlog:class+load} counts the classes loaded up to
  * the first response. Writes a JSON file the {@link Report} reads.
  *
- * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --event FILE --work DIR --out FILE [--runs N]};
- * the artifact directories are what {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR}
- * produce. Exits non-zero, printing the function's log, if any launch does not succeed.
+ * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --event FILE --work DIR --out FILE [--runs N]
+ * [--kinds floor,service,...] [--variants name=DIR,...]}; the artifact directories are what
+ * {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce. {@code --variants} adds other
+ * builds of the client function (to compare before and after a change), {@code --kinds} keeps only the named ones
+ * (and the floor). Exits non-zero, printing the function's log, if any launch does not succeed.
  */
 public final class ColdStart {
     private static final String ACCESS_KEY = "ASIAFAKECOLDSTART001";
@@ -97,7 +99,7 @@ public final class ColdStart {
                     "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                     "AWS_SESSION_TOKEN", SESSION_TOKEN);
             byte[] clientEvent = "{\"hello\":\"lattice\",\"n\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
-            List<Kind> kinds = List.of(
+            List<Kind> kinds = new ArrayList<>(List.of(
                     new Kind("floor", "FloorHandler: constant answer, no JSON library", floorDir,
                             FloorHandler.class.getName(), Map.of(), List.of(), serviceEvent, "\"statusCode\":200"),
                     new Kind("service", "service function (EchoHandler, jackson-core streaming)", serviceDir,
@@ -111,7 +113,21 @@ public final class ColdStart {
                             "\"statusCode\":200"),
                     new Kind("client-no-xray", "reference: the client function's jar without com/amazonaws/xray",
                             clientNoXrayDir, "dev.vpclattice.function.client.ClientHandler", clientEnv, trust,
-                            clientEvent, "\"statusCode\":200"));
+                            clientEvent, "\"statusCode\":200")));
+            // Extra client builds to compare (before/after an optimisation): --variants name=dir,name2=dir2
+            for (String variant : options.getOrDefault("variants", "").split(",")) {
+                if (!variant.isBlank()) {
+                    String[] nameDir = variant.split("=", 2);
+                    kinds.add(new Kind(nameDir[0], "variant: client function built from " + nameDir[1],
+                            Path.of(nameDir[1]).toAbsolutePath(), "dev.vpclattice.function.client.ClientHandler",
+                            clientEnv, trust, clientEvent, "\"statusCode\":200"));
+                }
+            }
+            // Only some kinds (the floor is always kept: every ratio needs it): --kinds floor,client
+            if (options.containsKey("kinds")) {
+                List<String> wanted = List.of(("floor," + options.get("kinds")).split(","));
+                kinds.removeIf(k -> !wanted.contains(k.name()));
+            }
 
             Map<String, List<Double>> cold = new LinkedHashMap<>();
             Map<String, List<Double>> warm = new LinkedHashMap<>();

@@ -31,11 +31,13 @@ public final class SampleEvents {
                     + "fields, got " + approximateBytes);
         }
         int bodyBytes = approximateBytes - fixed;
-        // Every quote in the body is escaped in the event: count what the escaped form costs.
+        // Every quote in the body is escaped in the event: count what the escaped form costs as it grows.
         StringBuilder body = new StringBuilder(bodyBytes).append("{\"items\":[");
-        for (int i = 0; escapedLength(body) + 40 < bodyBytes; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"sku\":\"sku-").append(1_000_000 + i).append("\",\"qty\":")
-                    .append(i % 9 + 1).append('}');
+        int escaped = escapedLength(body);
+        for (int i = 0; escaped + 40 < bodyBytes; i++) {
+            String item = (i == 0 ? "" : ",") + "{\"sku\":\"sku-" + (1_000_000 + i) + "\",\"qty\":" + (i % 9 + 1) + "}";
+            body.append(item);
+            escaped += escapedLength(item);
         }
         body.append("]}");
         return event(body.toString());
