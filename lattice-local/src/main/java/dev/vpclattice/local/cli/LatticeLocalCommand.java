@@ -127,7 +127,7 @@ public final class LatticeLocalCommand {
                 .functionDirectory(directory)
                 .handler(options.require("--handler"))
                 .region(options.single("--region", "us-east-1"))
-                .environment(options.environment())
+                .environment(options.environment(processEnvironment))
                 .timeout(Duration.ofSeconds(options.integer("--timeout", 30)))
                 .jvmArguments(options.all("--jvm-arg"))
                 .logSink(err::println)
@@ -326,7 +326,11 @@ public final class LatticeLocalCommand {
             }
         }
 
-        Map<String, String> environment() {
+        /**
+         * The function's environment from {@code --env}: {@code NAME=VALUE} as given, {@code NAME} alone looked up in
+         * {@code processEnvironment} (the command's injected environment, so tests and embedders control it).
+         */
+        Map<String, String> environment(Map<String, String> processEnvironment) {
             Map<String, String> environment = new LinkedHashMap<>();
             for (String pair : all("--env")) {
                 int eq = pair.indexOf('=');
@@ -336,7 +340,7 @@ public final class LatticeLocalCommand {
                 }
                 if (eq < 0) {
                     // NAME alone passes this process's own value on, so secrets need not appear on a command line.
-                    String value = System.getenv(pair);
+                    String value = processEnvironment.get(pair);
                     if (value == null) {
                         throw new IllegalArgumentException("--env " + pair + " passes on " + pair
                                 + " from this environment, but it is not set");
