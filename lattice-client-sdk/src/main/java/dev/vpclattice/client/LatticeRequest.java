@@ -198,10 +198,30 @@ public final class LatticeRequest {
         return retryable;
     }
 
+    /**
+     * Returns the URL without query and user info, {@code scheme://host[:port]/path}: the one form this library uses
+     * in {@link #toString()}, log lines, exception messages and traces, because callers may put tokens in the query.
+     *
+     * @return the URL without its query
+     */
+    public String redactedUrl() {
+        return redact(scheme, host, port, encodedPath);
+    }
+
+    static String redact(String scheme, String host, int port, String encodedPath) {
+        return scheme + "://" + (host == null ? "" : host) + (port > 0 ? ":" + port : "")
+                + (encodedPath == null ? "" : encodedPath);
+    }
+
+    /**
+     * Returns the method and {@link #redactedUrl()}, e.g. {@code GET https://svc.example:8443/orders}; never the
+     * query, headers or body, which may carry secrets.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
-        // Headers are left out on purpose: callers may put their own tokens there.
-        return method + " " + uri();
+        return method + " " + redactedUrl();
     }
 
     /** Builds a {@link LatticeRequest}. Not thread-safe. */
@@ -361,7 +381,9 @@ public final class LatticeRequest {
             try {
                 return url(new URI(text));
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("Not a DNS name or URL: '" + dnsNameOrUrl + "'", e);
+                // Neither the text nor the cause is kept: both would echo a query that may carry a token.
+                throw new IllegalArgumentException("Not a DNS name or URL: " + e.getReason() + " at index "
+                        + e.getIndex());
             }
         }
 
@@ -370,10 +392,10 @@ public final class LatticeRequest {
             Objects.requireNonNull(url, "url");
             String s = url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT);
             if (!"https".equals(s) && !"http".equals(s)) {
-                throw new IllegalArgumentException("The url must use https (or http without signing), got: '" + url + "'");
+                throw new IllegalArgumentException("The url must use https (or http without signing), got: '" + redact(url) + "'");
             }
             if (url.getHost() == null || url.getHost().isEmpty()) {
-                throw new IllegalArgumentException("The url has no host: '" + url + "'");
+                throw new IllegalArgumentException("The url has no host: '" + redact(url) + "'");
             }
             if (url.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("The url must not carry user info: '" + url.getHost() + "'");
@@ -397,6 +419,10 @@ public final class LatticeRequest {
             return this;
         }
 
+        private static String redact(URI url) {
+            return LatticeRequest.redact(url.getScheme(), url.getHost(), url.getPort(), url.getRawPath());
+        }
+
         private static String decode(String s) {
             return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
@@ -406,7 +432,8 @@ public final class LatticeRequest {
             Objects.requireNonNull(path, "path");
             if (path.contains("?") || path.contains("#")) {
                 throw new IllegalArgumentException(
-                        "The path must not contain a query or fragment (use queryParameter): '" + path + "'");
+                        "The path must not contain a query or fragment (use queryParameter): '"
+                                + path.split("[?#]", 2)[0] + "?...'");
             }
             try {
                 new URI(null, null, path.startsWith("/") ? path : "/" + path, null);

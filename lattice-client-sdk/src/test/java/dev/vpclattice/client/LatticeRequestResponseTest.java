@@ -45,7 +45,7 @@ class LatticeRequestResponseTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> LatticeRequest.builder().header("Host", "evil")).getMessage().contains("Host"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> LatticeRequest.builder().path("/a?b=c")).getMessage().contains("/a?b=c"));
+                () -> LatticeRequest.builder().path("/a?b=c")).getMessage().contains("'/a?...'"));
         assertTrue(assertThrows(IllegalStateException.class, () -> LatticeRequest.builder().build())
                 .getMessage().contains("url"));
         assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().jsonBody(new Object()));

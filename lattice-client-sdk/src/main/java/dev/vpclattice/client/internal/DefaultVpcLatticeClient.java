@@ -127,7 +127,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         }
         long deadline = System.nanoTime() + callTimeout.toNanos();
         // The query is left out of traces for the same reason as from messages: callers may put tokens there.
-        Tracer.Span span = tracer.start(request.method(), URI.create(describeUrl(request)));
+        Tracer.Span span = tracer.start(request.method(), URI.create(request.redactedUrl()));
         try {
             LatticeResponse response = sendWithRetries(request, deadline, span);
             span.response(response.statusCode(), response.body().length);
@@ -307,12 +307,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
 
     /** The request without query or headers, which may carry caller secrets. */
     private static String describe(LatticeRequest request) {
-        return request.method() + " " + describeUrl(request);
-    }
-
-    private static String describeUrl(LatticeRequest request) {
-        return request.scheme() + "://" + request.host() + (request.port() > 0 ? ":" + request.port() : "")
-                + request.encodedPath();
+        return request.toString();
     }
 
     @Override
