@@ -182,6 +182,11 @@ public final class LatticeExchangeHandler implements HttpHandler {
     private static int sendText(HttpExchange exchange, int status, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        if ("HEAD".equalsIgnoreCase(exchange.getRequestMethod())) {
+            // A HEAD answer has no body: the JDK server warns about (and cannot send) a length passed for one.
+            exchange.sendResponseHeaders(status, -1);
+            return status;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
