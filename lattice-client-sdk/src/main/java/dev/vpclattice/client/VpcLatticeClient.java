@@ -111,7 +111,8 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder readTimeout(Duration timeout);
 
         /**
-         * Sets the whole-call timeout, which bounds all attempts including backoff. Defaults to 60 seconds.
+         * Sets the whole-call timeout, which bounds all attempts including credential resolution (a slow credentials
+         * endpoint is abandoned at the deadline), signing and backoff. Defaults to 60 seconds.
          *
          * @param timeout a positive duration
          * @return this builder

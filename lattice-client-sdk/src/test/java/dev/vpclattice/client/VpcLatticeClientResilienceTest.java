@@ -171,6 +171,26 @@ class VpcLatticeClientResilienceTest {
     }
 
     @Test
+    void callTimeout_coversASlowCredentialsProvider() {
+        AwsCredentialsProvider slow = () -> {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CREDENTIALS.resolveCredentials();
+        };
+        try (VpcLatticeClient client = client().credentialsProvider(slow).callTimeout(Duration.ofMillis(300)).build()) {
+            VpcLatticeClientException e = assertTimeoutPreemptively(Duration.ofSeconds(3),
+                    () -> assertThrows(VpcLatticeClientException.class, () -> client.send(get(server.url()))));
+            assertTrue(e.isCallTimeout(), e::getMessage);
+            assertTrue(e.getMessage().contains("while resolving AWS credentials"), e::getMessage);
+            assertEquals(0, e.attempts());
+            assertEquals(0, server.received.size(), "nothing may be sent after the deadline");
+        }
+    }
+
+    @Test
     void callTimeout_abortsAStalledResponse() {
         server.handler = (exchange, request) -> {
             server.closing.await(5, TimeUnit.SECONDS);

@@ -17,12 +17,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -63,6 +68,8 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final ObjectMapper mapper;
     private final Tracer tracer;
     private final ScheduledExecutorService timer;
+    private final ExecutorService credentialsExecutor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("vpc-lattice-client-credentials-", 0).factory());
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DefaultVpcLatticeClient(BuilderImpl b, LatticeSigner signer, Tracer tracer) {
@@ -152,7 +159,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             if (remaining <= 0) {
                 throw callTimedOut(request, attempt - 1, lastFailure);
             }
-            SdkHttpRequest signed = prepare(request, body, span, attempt);
+            SdkHttpRequest signed = prepare(request, body, span, attempt, deadline);
+            remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                // Resolving credentials and signing used up the budget: nothing was sent on this attempt.
+                throw callTimedOut(request, attempt - 1, lastFailure);
+            }
             LatticeResponse response;
             try {
                 response = execute(signed, body, remaining, attempt);
@@ -184,7 +196,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
 
     static final String USER_AGENT = "lattice-client-sdk java/" + Runtime.version().feature();
 
-    private SdkHttpRequest prepare(LatticeRequest request, byte[] body, Tracer.Span span, int attempt) {
+    private SdkHttpRequest prepare(LatticeRequest request, byte[] body, Tracer.Span span, int attempt, long deadline) {
         SdkHttpRequest.Builder http = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method()))
                 .protocol(request.scheme())
@@ -205,20 +217,48 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         if (signer.mode() == SigningMode.NONE) {
             signed = unsigned;
         } else {
-            AwsCredentialsIdentity credentials;
-            try {
-                // Resolved for every attempt: Lambda and assumed-role credentials rotate under a long-lived client.
-                credentials = credentialsProvider.resolveCredentials();
-            } catch (RuntimeException e) {
-                throw new VpcLatticeClientException("Could not resolve AWS credentials to sign " + describe(request)
-                        + ": " + e.getMessage(), e, attempt - 1, false);
-            }
+            // Resolved for every attempt: Lambda and assumed-role credentials rotate under a long-lived client.
+            AwsCredentialsIdentity credentials = resolveCredentials(request, attempt, deadline);
             signed = signer.sign(unsigned, body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body),
                     credentials);
         }
         Optional<String> traceHeader = span.traceHeader();
         // Added after signing on purpose: the trace header is not signed (the SDK signer skips it too).
         return traceHeader.map(v -> signed.toBuilder().putHeader(TRACE_HEADER, v).build()).orElse(signed);
+    }
+
+    /**
+     * Resolves credentials within the call timeout: a credentials endpoint (container, IMDS, STS) can be slow, and the
+     * caller was promised that the whole call ends by the deadline. A provider that answers from its cache costs one
+     * virtual-thread hand-off.
+     */
+    private AwsCredentialsIdentity resolveCredentials(LatticeRequest request, int attempt, long deadline) {
+        Future<AwsCredentialsIdentity> future;
+        try {
+            future = credentialsExecutor.submit(credentialsProvider::resolveCredentials);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("This VpcLatticeClient was closed during the call", e);
+        }
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new VpcLatticeClientException("Call timeout of " + callTimeout.toMillis() + " ms expired for "
+                    + describe(request) + " while resolving AWS credentials after " + (attempt - 1) + " attempt(s)",
+                    e, attempt - 1, true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new VpcLatticeClientException("Could not resolve AWS credentials to sign " + describe(request)
+                    + ": " + cause.getMessage(), cause, attempt - 1, false);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new VpcLatticeClientException("Interrupted while resolving AWS credentials for " + describe(request),
+                    e, attempt - 1, false);
+        }
     }
 
     private LatticeResponse execute(SdkHttpRequest signed, byte[] body, long remainingNanos, int attempt)
@@ -316,6 +356,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             return;
         }
         timer.shutdownNow();
+        credentialsExecutor.shutdownNow();
         if (ownsHttpClient) {
             httpClient.close();
         }
