@@ -176,10 +176,15 @@ public final class SigV4Verifier {
                     + "'.");
         }
         Instant now = clock.instant();
-        if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
+        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
             return new Rejected("InvalidSignatureException", "Signature expired: " + AMZ_DATE.format(signedAt)
                     + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " ("
                     + AMZ_DATE.format(now) + " - 5 min.)");
+        }
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            return new Rejected("InvalidSignatureException", "Signature not yet current: "
+                    + AMZ_DATE.format(signedAt) + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW))
+                    + " (" + AMZ_DATE.format(now) + " + 5 min.)");
         }
 
         LocalCredential known = credentials.get(accessKeyId);

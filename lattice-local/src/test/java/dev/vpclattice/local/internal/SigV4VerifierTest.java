@@ -133,4 +133,24 @@ class SigV4VerifierTest {
         assertEquals("UnrecognizedClientException", rejected.errorCode());
         assertFalse(rejected.message().contains("stolen-token"));
     }
+
+    @Test
+    void dateMoreThan5MinutesAhead_isNotYetCurrent_andOneBehind_isExpired() {
+        SigV4Verifier early = new SigV4Verifier("us-east-1", Map.of("AKIDALICE", ALICE),
+                Clock.fixed(NOW.minusSeconds(6 * 60), ZoneOffset.UTC));
+        SigV4Verifier late = new SigV4Verifier("us-east-1", Map.of("AKIDALICE", ALICE),
+                Clock.fixed(NOW.plusSeconds(6 * 60), ZoneOffset.UTC));
+
+        SigV4Verifier.Rejected future = assertInstanceOf(SigV4Verifier.Rejected.class,
+                early.verify("GET", "/orders", "b=2&a=1", signedHeaders(b -> b)));
+        SigV4Verifier.Rejected past = assertInstanceOf(SigV4Verifier.Rejected.class,
+                late.verify("GET", "/orders", "b=2&a=1", signedHeaders(b -> b)));
+
+        // The server's clock is 11:54; the request says 12:00: AWS's words for a date from the future.
+        assertEquals("Signature not yet current: 20260301T120000Z is still later than 20260301T115900Z"
+                + " (20260301T115400Z + 5 min.)", future.message());
+        assertEquals("InvalidSignatureException", future.errorCode());
+        assertEquals("Signature expired: 20260301T120000Z is now earlier than 20260301T120100Z"
+                + " (20260301T120600Z - 5 min.)", past.message());
+    }
 }
