@@ -54,6 +54,7 @@ public interface VpcLatticeClient extends AutoCloseable {
      * @throws VpcLatticeClientException if no response could be obtained (connection failure, reset, timeout,
      *     credentials not resolvable); its cause is the underlying failure
      * @throws IllegalStateException if the client is closed
+     * @throws RuntimeException any other exception of the HTTP client (not an I/O failure), unchanged and not retried
      */
     LatticeResponse send(LatticeRequest request);
 

@@ -342,6 +342,57 @@ class VpcLatticeClientResilienceTest {
                 Map.of(ACCESS_KEY, SECRET_KEY)).valid()), "every concurrent request is validly signed");
     }
 
+    /** An HTTP client whose every call fails with the given exception, counting the calls. */
+    private static SdkHttpClient failingWith(AtomicInteger calls, java.util.function.Supplier<RuntimeException> failure) {
+        return new SdkHttpClient() {
+            @Override
+            public software.amazon.awssdk.http.ExecutableHttpRequest prepareRequest(
+                    software.amazon.awssdk.http.HttpExecuteRequest request) {
+                return new software.amazon.awssdk.http.ExecutableHttpRequest() {
+                    @Override
+                    public software.amazon.awssdk.http.HttpExecuteResponse call() {
+                        calls.incrementAndGet();
+                        throw failure.get();
+                    }
+
+                    @Override
+                    public void abort() {
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void programmingErrorOfTheHttpClient_isNeitherRetriedNorRelabelled() {
+        AtomicInteger calls = new AtomicInteger();
+        try (VpcLatticeClient client = client().maxAttempts(3)
+                .httpClient(failingWith(calls, () -> new IllegalStateException("Connection pool shut down"))).build()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> client.send(get("https://svc.example/")));
+            assertEquals("Connection pool shut down", e.getMessage());
+            assertEquals(1, calls.get(), "a programming error must not be retried");
+        }
+    }
+
+    @Test
+    void uncheckedIoFailureOfTheHttpClient_isRetriedAsATransportFailure() {
+        AtomicInteger calls = new AtomicInteger();
+        try (VpcLatticeClient client = client().maxAttempts(3).httpClient(failingWith(calls,
+                () -> new java.io.UncheckedIOException(new IOException("connection reset")))).build()) {
+            VpcLatticeClientException e = assertThrows(VpcLatticeClientException.class,
+                    () -> client.send(get("https://svc.example/")));
+            assertEquals(3, calls.get());
+            assertEquals(3, e.attempts());
+            assertInstanceOf(IOException.class, e.getCause());
+            assertFalse(e.isCallTimeout());
+        }
+    }
+
     @Test
     void closedClient_refusesToSend() {
         VpcLatticeClient client = client().build();

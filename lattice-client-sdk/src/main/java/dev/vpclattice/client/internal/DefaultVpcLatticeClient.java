@@ -8,6 +8,7 @@ import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.client.VpcLatticeClientException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.cert.CertificateException;
 import java.time.Clock;
@@ -297,13 +298,32 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             if (aborted.get()) {
                 throw new AbortedByTimer(e);
             }
-            if (e instanceof IOException io) {
-                throw io;
+            IOException transport = transportFailure(e);
+            if (transport != null) {
+                throw transport;
             }
-            throw new IOException(e);
+            // A closed pool, a bad configuration or a bug is not a connection failure: retrying would hide it.
+            throw (RuntimeException) e;
         } finally {
             abort.cancel(false);
         }
+    }
+
+    /**
+     * Returns the I/O failure behind a transport error: an {@link IOException}, an {@link UncheckedIOException}, or
+     * the SDK's {@link SdkClientException} wrapping one; {@code null} for anything else.
+     */
+    private static IOException transportFailure(Exception e) {
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof UncheckedIOException unchecked) {
+            return unchecked.getCause();
+        }
+        if (e instanceof SdkClientException && e.getCause() instanceof IOException io) {
+            return io;
+        }
+        return null;
     }
 
     private boolean sleepBeforeRetry(LatticeRequest request, int attempt, Duration delay, long deadline, String reason) {
