@@ -35,7 +35,10 @@ public class VpcLatticeClientException extends RuntimeException {
     }
 
     /**
-     * Returns whether the client's whole-call timeout ended the call.
+     * Returns whether the client's whole-call timeout actually fired: it aborted an attempt in flight, or expired
+     * while resolving credentials or before the next attempt. When the client gives up early because the next
+     * retry's backoff would pass the deadline, the call has not timed out: this returns {@code false} and the cause
+     * is the last attempt's failure.
      *
      * @return {@code true} when the call timeout expired, {@code false} for other failures
      */

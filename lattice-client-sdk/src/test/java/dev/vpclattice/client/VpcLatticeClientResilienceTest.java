@@ -394,6 +394,26 @@ class VpcLatticeClientResilienceTest {
     }
 
     @Test
+    void givingUpBecauseTheNextBackoffWouldPassTheDeadline_isNotReportedAsATimeout() {
+        // GIVEN a transport failure and a backoff of up to a day (full jitter: below 2 s with odds of 1 in 43,200)
+        AtomicInteger calls = new AtomicInteger();
+        try (VpcLatticeClient client = client().maxAttempts(3).backoffBase(Duration.ofDays(1))
+                .backoffMax(Duration.ofDays(1)).callTimeout(Duration.ofSeconds(2))
+                .httpClient(failingWith(calls, () -> new java.io.UncheckedIOException(new IOException("reset"))))
+                .build()) {
+            VpcLatticeClientException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(VpcLatticeClientException.class, () -> client.send(get("https://svc.example/"))));
+            // THEN the client gives up at once, honestly: the timeout never fired, the cause is the last failure
+            assertFalse(e.isCallTimeout(), e::getMessage);
+            assertTrue(e.getMessage().contains("giving up: the next retry would exceed the call timeout of 2000 ms"),
+                    e::getMessage);
+            assertEquals(1, calls.get());
+            assertEquals(1, e.attempts());
+            assertEquals("reset", e.getCause().getMessage());
+        }
+    }
+
+    @Test
     void closedClient_refusesToSend() {
         VpcLatticeClient client = client().build();
         client.close();

@@ -179,7 +179,10 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 }
                 if (!sleepBeforeRetry(request, attempt, backoff.delay(attempt, Optional.empty()), deadline,
                         e.getClass().getSimpleName())) {
-                    throw callTimedOut(request, attempt, e);
+                    // The timeout has not fired: report the real failure, not a timeout that did not happen.
+                    throw new VpcLatticeClientException("No response to " + describe(request) + " after " + attempt
+                            + " attempt(s), giving up: the next retry would exceed the call timeout of "
+                            + callTimeout.toMillis() + " ms; last failure: " + e, e, attempt, false);
                 }
                 continue;
             }
