@@ -46,12 +46,18 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
         String regionName = required(environment, REGION, "the AWS Region of the service (Lambda sets it)");
         SigningMode mode = signingMode(environment.get(SIGNING_MODE));
         Duration timeout = callTimeout(environment.get(CALL_TIMEOUT));
+        LatticeRequest probe;
         try {
             // Validates the endpoint with the library's own rules (https only when signing, no userinfo, ...).
-            LatticeRequest.builder().method("POST").url(endpoint).build();
+            probe = LatticeRequest.builder().method("POST").url(endpoint).build();
         } catch (RuntimeException e) {
             throw new IllegalStateException(ENDPOINT + " is not a usable endpoint ('" + endpoint + "'): "
                     + e.getMessage(), e);
+        }
+        if (!probe.encodedPath().isEmpty() && !probe.encodedPath().equals("/") || !probe.queryParameters().isEmpty()) {
+            throw new IllegalStateException(ENDPOINT + " must name the service only (a DNS name, or https://host:port),"
+                    + " without a path or query: the function always calls the service's root path ('" + endpoint
+                    + "')");
         }
         if (mode != SigningMode.NONE && endpoint.regionMatches(true, 0, "http://", 0, 7)) {
             throw new IllegalStateException(ENDPOINT + " must use https when " + SIGNING_MODE + " is " + mode

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The client function: POSTs its input event, as JSON, to the root path of a VPC Lattice service through
  * lattice-client-sdk (SigV4-signed for {@code vpc-lattice-svcs} by default) and returns
- * {@code {"statusCode": <int>, "headers": {...}, "body": <JSON value when the response is JSON, else a string>}}.
+ * {@code {"statusCode": <int>, "headers": {...}, "body": <JSON value when the response is JSON, else a string>}}:
+ * a header with one value is a string, one with several an array of strings.
  *
  * <p>A non-2xx answer fails the invocation with a {@link dev.vpclattice.client.LatticeServiceException} naming the
  * status and Lattice's error (e.g. {@code AccessDeniedException}); a transport failure with a
@@ -77,7 +78,18 @@ public final class ClientHandler implements RequestStreamHandler {
             json.writeNumberField("statusCode", response.statusCode());
             json.writeObjectFieldStart("headers");
             for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {
-                json.writeStringField(header.getKey().toLowerCase(Locale.ROOT), String.join(",", header.getValue()));
+                json.writeFieldName(header.getKey().toLowerCase(Locale.ROOT));
+                List<String> values = header.getValue();
+                if (values.size() == 1) {
+                    json.writeString(values.get(0));
+                } else {
+                    // Joining would corrupt headers such as set-cookie, whose values may contain commas.
+                    json.writeStartArray();
+                    for (String value : values) {
+                        json.writeString(value);
+                    }
+                    json.writeEndArray();
+                }
             }
             json.writeEndObject();
             json.writeFieldName("body");
@@ -85,7 +97,8 @@ public final class ClientHandler implements RequestStreamHandler {
             if (isJson(response) && isSingleJsonValue(body)) {
                 try (JsonParser parser = JSON.createParser(body)) {
                     parser.nextToken();
-                    json.copyCurrentStructure(parser);
+                    // Exact: numbers are copied as written, not through double (1.000000000000000000001 stays so).
+                    json.copyCurrentStructureExact(parser);
                 }
             } else {
                 json.writeString(response.bodyAsString());

@@ -68,6 +68,18 @@ class ClientConfigurationTest {
     }
 
     @Test
+    void fromEnvironment_endpointWithPathOrQuery_isRefused() {
+        for (String endpoint : new String[] {"https://localhost:8443/orders", DNS + "/x", "https://localhost:8443/?a=b"}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ClientConfiguration.fromEnvironment(Map.of("LATTICE_ENDPOINT", endpoint, "AWS_REGION", "us-east-1")));
+            assertTrue(e.getMessage().contains("without a path or query") && e.getMessage().contains(endpoint),
+                    e.getMessage());
+        }
+        assertEquals("https://localhost:8443/", ClientConfiguration.fromEnvironment(
+                Map.of("LATTICE_ENDPOINT", "https://localhost:8443/", "AWS_REGION", "us-east-1")).endpoint());
+    }
+
+    @Test
     void fromEnvironment_badValues_areNamed() {
         Map<String, String> base = new HashMap<>(Map.of("LATTICE_ENDPOINT", DNS, "AWS_REGION", "us-east-1"));
 

@@ -13,18 +13,23 @@ import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.lambda.local.SamMakefileBuild;
 import dev.vpclattice.local.LocalLattice;
 import java.io.OutputStream;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,12 @@ class ClientFunctionRuntimeIT {
     static final String SECRET_KEY = "FAKE-SECRET-client-function-it-0001";
     static final String SESSION_TOKEN = "FAKE-SESSION-TOKEN-client-function-it-0002";
     static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/client-function";
+    // What Lambda serves through the container-credentials endpoint (SnapStart functions get no key variables).
+    static final String CONTAINER_ACCESS_KEY = "ASIACONTAINERCREDS01";
+    static final String CONTAINER_SECRET_KEY = "FAKE-SECRET-container-credentials-0003";
+    static final String CONTAINER_SESSION_TOKEN = "FAKE-SESSION-TOKEN-container-credentials-0004";
+    static final String CONTAINER_AUTHORIZATION = "FAKE-CONTAINER-AUTHORIZATION-TOKEN-0005";
+    static final String CONTAINER_PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/snapstart";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -64,6 +75,8 @@ class ClientFunctionRuntimeIT {
 
         lattice = LocalLattice.builder()
                 .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
+                .sessionCredential(CONTAINER_ACCESS_KEY, CONTAINER_SECRET_KEY, CONTAINER_SESSION_TOKEN,
+                        CONTAINER_PRINCIPAL)
                 .target(event -> {
                     received.add(event);
                     return VpcLatticeV2Response.builder()
@@ -110,6 +123,54 @@ class ClientFunctionRuntimeIT {
             assertEquals(LambdaInvocation.Status.SUCCESS, again.status(), again::payloadAsString);
         }
         assertNoSecretIn(String.join("\n", output));
+    }
+
+    @Test
+    void invoke_withContainerCredentialsOnly_signsWithThem() throws Exception {
+        // GIVEN a loopback container-credentials endpoint, as Lambda serves credentials to SnapStart functions
+        AtomicInteger served = new AtomicInteger();
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoint.createContext("/credentials", exchange -> {
+            boolean authorized = CONTAINER_AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (authorized
+                    ? "{\"AccessKeyId\":\"" + CONTAINER_ACCESS_KEY + "\",\"SecretAccessKey\":\"" + CONTAINER_SECRET_KEY
+                            + "\",\"Token\":\"" + CONTAINER_SESSION_TOKEN + "\",\"Expiration\":\""
+                            + Instant.now().plus(Duration.ofHours(1)) + "\"}"
+                    : "{\"message\":\"unauthorized\"}").getBytes(StandardCharsets.UTF_8);
+            if (authorized) {
+                served.incrementAndGet();
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(authorized ? 200 : 401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        endpoint.start();
+        received.clear();
+        Map<String, String> environment = Map.of(
+                ClientConfiguration.ENDPOINT, lattice.endpoint().toString(),
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/credentials",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_AUTHORIZATION);
+        try (LocalLambda function = LocalLambda.builder()
+                .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
+                .timeout(Duration.ofSeconds(30)).environment(environment).jvmArguments(trustStoreArguments)
+                .logSink(output::add).build()) {
+
+            // WHEN the function is invoked with no key variables in its environment
+            LambdaInvocation invocation = function.invoke("{\"via\":\"container\"}".getBytes(StandardCharsets.UTF_8));
+
+            // THEN it fetched the credentials from the endpoint and the local Lattice verified a signature made with them
+            assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
+            assertTrue(served.get() >= 1, "the container-credentials endpoint was not asked");
+            VpcLatticeV2Request seen = received.poll();
+            assertEquals(CONTAINER_PRINCIPAL, seen.getRequestContext().getIdentity().getPrincipal());
+        } finally {
+            endpoint.stop(0);
+        }
+        String logs = String.join("\n", output);
+        assertFalse(logs.contains(CONTAINER_SECRET_KEY) || logs.contains(CONTAINER_SESSION_TOKEN)
+                || logs.contains(CONTAINER_AUTHORIZATION), "a container credential reached the function's output");
     }
 
     @Test

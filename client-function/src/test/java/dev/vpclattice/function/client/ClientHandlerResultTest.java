@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** The shape of the function's result, for each kind of response body. */
 class ClientHandlerResultTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @Test
     void writeResult_jsonResponse_embedsBodyAsJson() throws Exception {
@@ -43,8 +44,19 @@ class ClientHandlerResultTest {
 
         JsonNode result = result(response);
 
-        assertEquals("a,b", result.get("headers").get("set-thing").asText());
+        assertEquals(JSON.readTree("[\"a\",\"b\"]"), result.get("headers").get("set-thing"));
         assertEquals("", result.get("body").asText());
+    }
+
+    @Test
+    void writeResult_jsonNumbers_areCopiedExactly() throws Exception {
+        String body = "{\"long\":1.000000000000000000001,\"big\":12345678901234567890.5,\"int\":123456789012345678901}";
+
+        JsonNode result = result(response("application/json", body));
+
+        assertEquals("1.000000000000000000001", result.get("body").get("long").decimalValue().toPlainString());
+        assertEquals("12345678901234567890.5", result.get("body").get("big").decimalValue().toPlainString());
+        assertEquals("123456789012345678901", result.get("body").get("int").bigIntegerValue().toString());
     }
 
     private static LatticeResponse response(String contentType, String body) {
