@@ -129,6 +129,16 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder maxAttempts(int maxAttempts);
 
         /**
+         * Sets the largest response body the client reads into memory. Defaults to 10 MiB (VPC Lattice itself caps
+         * responses at 6 MB). A longer body fails the call with a {@link VpcLatticeClientException} naming the limit;
+         * it is not retried and the connection is dropped rather than drained.
+         *
+         * @param bytes the limit in bytes, 1 or more
+         * @return this builder
+         */
+        Builder maxResponseBodySize(int bytes);
+
+        /**
          * Sets the base delay of the exponential backoff: before attempt {@code n+1} the client waits a random time
          * between 0 and {@code min(backoffMax, backoffBase * 2^(n-1))} (full jitter). Defaults to 100 ms.
          *

@@ -414,6 +414,24 @@ class VpcLatticeClientResilienceTest {
     }
 
     @Test
+    void responseBodyOverTheLimit_failsNamingTheLimit_andOneAtTheLimitIsRead() {
+        String body = "x".repeat(1001);
+        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, body);
+        try (VpcLatticeClient tooSmall = client().maxResponseBodySize(1000).build();
+                VpcLatticeClient exact = client().maxResponseBodySize(1001).build()) {
+            VpcLatticeClientException e = assertThrows(VpcLatticeClientException.class,
+                    () -> tooSmall.send(get(server.url())));
+            assertTrue(e.getMessage().contains("maximum response body size of 1000 bytes"), e::getMessage);
+            assertEquals(1, e.attempts());
+            assertFalse(e.isCallTimeout());
+            assertEquals(body, exact.send(get(server.url())).bodyAsString());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> client().maxResponseBodySize(0));
+        assertTrue(bad.getMessage().contains("got 0"), bad::getMessage);
+    }
+
+    @Test
     void closedClient_refusesToSend() {
         VpcLatticeClient client = client().build();
         client.close();

@@ -57,6 +57,8 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private static final System.Logger LOG = System.getLogger(DefaultVpcLatticeClient.class.getName());
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
     private static final String TRACE_HEADER = "X-Amzn-Trace-Id";
+    /** Lattice caps a response at 6 MB; 10 MiB leaves room without letting a misbehaving target exhaust the heap. */
+    private static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 10 * 1024 * 1024;
 
     private final SdkHttpClient httpClient;
     private final boolean ownsHttpClient;
@@ -65,6 +67,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final LatticeSigner signer;
     private final Duration callTimeout;
     private final int maxAttempts;
+    private final int maxResponseBodySize;
     private final Backoff backoff;
     private final ObjectMapper mapper;
     private final Tracer tracer;
@@ -78,6 +81,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         this.tracer = tracer;
         this.callTimeout = b.callTimeout;
         this.maxAttempts = b.maxAttempts;
+        this.maxResponseBodySize = b.maxResponseBodySize;
         this.backoff = new Backoff(b.backoffBase, b.backoffMax, b.retryAfterCap,
                 bound -> ThreadLocalRandom.current().nextLong(bound + 1));
         this.mapper = b.objectMapper;
@@ -286,7 +290,14 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             byte[] bytes;
             // Reading to the end (and closing) returns the connection to the pool.
             try (InputStream in = response.responseBody().orElse(null)) {
-                bytes = in == null ? new byte[0] : in.readAllBytes();
+                bytes = in == null ? new byte[0] : readAtMost(in, maxResponseBodySize);
+                if (bytes == null) {
+                    // Drop the connection rather than let close() drain an oversized body to reuse it.
+                    exchange.abort();
+                    throw new VpcLatticeClientException("The response body exceeds the maximum response body size of "
+                            + maxResponseBodySize + " bytes (VpcLatticeClient.Builder.maxResponseBodySize)", null,
+                            attempt, false);
+                }
             }
             LatticeResponse.Builder result = LatticeResponse.builder()
                     .statusCode(response.httpResponse().statusCode())
@@ -310,6 +321,15 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         } finally {
             abort.cancel(false);
         }
+    }
+
+    /** Reads the whole stream, or returns {@code null} as soon as it holds more than {@code limit} bytes. */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        byte[] bytes = in.readNBytes(limit);
+        if (bytes.length == limit && in.read() >= 0) {
+            return null;
+        }
+        return bytes;
     }
 
     /**
@@ -405,6 +425,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration callTimeout = Duration.ofSeconds(60);
         private int maxAttempts = 3;
+        private int maxResponseBodySize = DEFAULT_MAX_RESPONSE_BODY_SIZE;
         private Duration backoffBase = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(5);
         private Duration retryAfterCap = Duration.ofSeconds(20);
@@ -455,6 +476,16 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, got " + value);
             }
             maxAttempts = value;
+            return this;
+        }
+
+        @Override
+        public Builder maxResponseBodySize(int bytes) {
+            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxResponseBodySize must be between 1 and " + (Integer.MAX_VALUE - 8)
+                        + " bytes, got " + bytes);
+            }
+            maxResponseBodySize = bytes;
             return this;
         }
 
