@@ -269,6 +269,13 @@ class TemplateIT {
             assertEquals(expected.get(2), properties.get("Handler").asText(), function);
             assertTrue(properties.get("Timeout").asInt() <= 30, function + " timeout is short");
         });
+        // The client bounds each call (LATTICE_CALL_TIMEOUT_SECONDS, default 20 s in ClientConfiguration) below the
+        // function's timeout, so a slow service fails with the library's clear error rather than a Lambda timeout.
+        JsonNode client = resource(deployed, "ClientFunction", "AWS::Lambda::Function").get("Properties");
+        int callTimeout = client.at("/Environment/Variables/LATTICE_CALL_TIMEOUT_SECONDS").isMissingNode()
+            ? 20 : client.at("/Environment/Variables/LATTICE_CALL_TIMEOUT_SECONDS").asInt();
+        assertTrue(client.get("Timeout").asInt() >= callTimeout + 5,
+            "ClientFunction's timeout leaves no room after a " + callTimeout + " s call timeout");
         String source = Files.readString(ROOT.resolve("template.yaml"));
         assertEquals(1, Pattern.compile("(?m)^\\s*Runtime:").matcher(source).results().count(),
             "the runtime is declared once (Globals), not per function");
