@@ -70,7 +70,7 @@ public final class EchoHandler implements RequestStreamHandler {
         Set<String> names = new LinkedHashSet<>(DEFAULT_REDACTED_HEADERS);
         if (variable != null) {
             Arrays.stream(variable.split(","))
-                    .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                    .map(s -> s.strip().toLowerCase(Locale.ROOT))
                     .filter(s -> !s.isEmpty())
                     .forEach(names::add);
         }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,65 @@ class EchoHandlerTest {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".json") && !n.startsWith("version1")).sorted().toList().stream();
         }
+    }
+
+    /** What every header probe hides; it must never come back. */
+    static final String PROBE_SECRET = "FAKE-PROBE-SECRET-0007";
+
+    /**
+     * Events whose {@code headers} have shapes or names that once let a secret through, with the status the echo
+     * must answer and, for a 200, the echoed {@code headers} written out by hand.
+     */
+    static Stream<Arguments> headerProbes() {
+        String s = PROBE_SECRET;
+        return Stream.of(
+                Arguments.of("[{\"authorization\":\"" + s + "\"}]", 400, null),
+                Arguments.of("[\"authorization\",\"" + s + "\"]", 400, null),
+                Arguments.of("\"authorization: " + s + "\"", 400, null),
+                Arguments.of("42", 400, null),
+                Arguments.of("true", 400, null),
+                Arguments.of("{\"authorization\":{\"token\":\"" + s + "\"}}", 200,
+                        "{\"authorization\":\"[REDACTED]\"}"),
+                Arguments.of("{\"authorization\":[{\"token\":\"" + s + "\"},[\"" + s + "\"]]}", 200,
+                        "{\"authorization\":[\"[REDACTED]\",\"[REDACTED]\"]}"),
+                Arguments.of("{\"cookie\":\"" + s + "\",\"accept\":\"*/*\"}", 200,
+                        "{\"cookie\":\"[REDACTED]\",\"accept\":\"*/*\"}"),
+                Arguments.of("{\"authorization \":[\"" + s + "\"]}", 200, "{\"authorization \":[\"[REDACTED]\"]}"),
+                Arguments.of("{\" Authorization\\t\":[\"" + s + "\"]}", 200,
+                        "{\" Authorization\\t\":[\"[REDACTED]\"]}"),
+                Arguments.of("{\"X-AMZ-Security-Token\":[\"" + s + "\",\"" + s + "\"]}", 200,
+                        "{\"X-AMZ-Security-Token\":[\"[REDACTED]\",\"[REDACTED]\"]}"),
+                Arguments.of("null", 200, "null"));
+    }
+
+    static byte[] probeEvent(String headersJson) {
+        return ("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"headers\":" + headersJson + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Checks an answer to a {@link #headerProbes()} event; shared with the runtime test. */
+    static void assertProbeAnswer(byte[] rawResponse, int status, String expectedHeaders) throws IOException {
+        String raw = new String(rawResponse, StandardCharsets.UTF_8);
+        assertFalse(raw.contains(PROBE_SECRET), "the secret came back: " + raw);
+        VpcLatticeV2Response r = new VpcLatticeEventCodec().readResponse(rawResponse);
+        assertEquals(status, r.getStatusCode(), r.getBody());
+        JsonNode body = MAPPER.readTree(r.getBody());
+        if (status == 400) {
+            assertEquals("headers must be an object of arrays or strings", body.get("message").asText());
+        } else {
+            assertEquals(MAPPER.readTree(expectedHeaders), body.get("headers"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("headerProbes")
+    void handleRequest_headersOfAnyShapeOrNameSpelling_neverEchoASecret(String headers, int status,
+            String expectedHeaders) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(probeEvent(headers)), out, null);
+
+        assertProbeAnswer(out.toByteArray(), status, expectedHeaders);
+        assertFalse(log.get(0).contains(PROBE_SECRET));
     }
 
     VpcLatticeV2Response call(byte[] event) throws IOException {

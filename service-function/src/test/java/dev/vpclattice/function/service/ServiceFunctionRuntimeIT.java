@@ -136,6 +136,17 @@ class ServiceFunctionRuntimeIT {
     }
 
     @ParameterizedTest
+    @MethodSource("dev.vpclattice.function.service.EchoHandlerTest#headerProbes")
+    @Order(3)
+    void headersOfAnyShapeOrNameSpelling_neverEchoASecretInTheRuntime(String headers, int status,
+            String expectedHeaders) throws IOException {
+        LambdaInvocation r = function.invoke(EchoHandlerTest.probeEvent(headers));
+
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        EchoHandlerTest.assertProbeAnswer(r.payload(), status, expectedHeaders);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"[1,2]", "\"just a string\"", "not json", "{\"version\":\"2.0\",\"path\":\"/\"}",
         "{\"version\":\"2.0\",\"method\":\"GET\"}"})
     @Order(4)
@@ -149,7 +160,7 @@ class ServiceFunctionRuntimeIT {
     @Test
     @Order(5)
     void runtimeOutput_logsOneLinePerRequestAndNoSecretValue() throws IOException {
-        List<String> secrets = new ArrayList<>(List.of(CUSTOM_SECRET));
+        List<String> secrets = new ArrayList<>(List.of(CUSTOM_SECRET, EchoHandlerTest.PROBE_SECRET));
         for (String name : allEvents().toList()) {
             secrets.addAll(EchoHandlerTest.secretsIn(Files.readAllBytes(EchoHandlerTest.EVENTS.resolve(name))));
         }
@@ -161,7 +172,7 @@ class ServiceFunctionRuntimeIT {
             assertFalse(all.contains(secret), "the runtime's output holds a secret header value");
         }
         long requestLines = lines.stream().filter(l -> l.contains("\"requestBytes\"")).count();
-        long expected = 1 + allEvents().count() + 1 + 5;
+        long expected = 1 + allEvents().count() + 1 + EchoHandlerTest.headerProbes().count() + 5;
         assertEquals(expected, requestLines, () -> "one log line per request:\n" + all);
         assertTrue(all.contains("\"path\":\"/orders\""), all);
         assertFalse(all.contains("sort=desc"), "query strings stay out of the log");

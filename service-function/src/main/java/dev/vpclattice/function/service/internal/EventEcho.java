@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns a VPC Lattice V2 event into the echo service's response in one streaming pass: every token is copied as
@@ -24,6 +25,9 @@ public final class EventEcho {
     /** What a redacted header value is replaced with. */
     public static final String REDACTED = "[REDACTED]";
 
+    /** Why an event whose {@code headers} is neither an object nor null is refused. */
+    static final String HEADERS_SHAPE_MESSAGE = "headers must be an object of arrays or strings";
+
     private static final String V1_MESSAGE = "This is a VPC Lattice version 1 event. The echo service reads "
             + "version 2.0: set the target group's LambdaEventStructureVersion to V2.";
 
@@ -33,10 +37,11 @@ public final class EventEcho {
     /**
      * Creates the echo.
      *
-     * @param redactedHeaders lower-case names of the headers whose values are redacted; required
+     * @param redactedHeaders names of the headers whose values are redacted, compared without surrounding
+     *     whitespace and ignoring case; required
      */
     public EventEcho(Set<String> redactedHeaders) {
-        this.redactedHeaders = Set.copyOf(redactedHeaders);
+        this.redactedHeaders = redactedHeaders.stream().map(EventEcho::normalize).collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -63,6 +68,11 @@ public final class EventEcho {
                 scan.observe(name, value, p);
                 if (name.equals("headers") && value == JsonToken.START_OBJECT) {
                     copyHeaders(p, g);
+                } else if (name.equals("headers") && value != JsonToken.VALUE_NULL) {
+                    // Any other shape would be copied verbatim, secrets included (an array of objects, say).
+                    p.skipChildren();
+                    g.writeNull();
+                    scan.headersMalformed = true;
                 } else {
                     g.copyCurrentStructureExact(p);
                 }
@@ -106,7 +116,7 @@ public final class EventEcho {
             String name = p.currentName();
             g.writeFieldName(name);
             JsonToken value = p.nextToken();
-            if (!redactedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
+            if (!redactedHeaders.contains(normalize(name))) {
                 g.copyCurrentStructureExact(p);
             } else if (value == JsonToken.START_ARRAY) {
                 g.writeStartArray();
@@ -123,6 +133,11 @@ public final class EventEcho {
             }
         }
         g.writeEndObject();
+    }
+
+    /** Header names as compared: Lattice may pass a name with stray whitespace or in any case. */
+    private static String normalize(String headerName) {
+        return headerName.strip().toLowerCase(Locale.ROOT);
     }
 
     private Outcome badRequest(Scan scan, String message) {
@@ -187,6 +202,7 @@ public final class EventEcho {
         String method;
         String path;
         boolean versionOneFields;
+        boolean headersMalformed;
 
         void observe(String name, JsonToken value, JsonParser p) throws IOException {
             switch (name) {
@@ -204,6 +220,9 @@ public final class EventEcho {
             }
             if (version != null && !version.startsWith("2")) {
                 return "Unsupported VPC Lattice event version; expected 2.0";
+            }
+            if (headersMalformed) {
+                return HEADERS_SHAPE_MESSAGE;
             }
             if (method == null || method.isBlank() || path == null || path.isEmpty()) {
                 return "A VPC Lattice V2 event needs the string fields method and path";
