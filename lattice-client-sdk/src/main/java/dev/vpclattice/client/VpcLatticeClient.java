@@ -193,6 +193,19 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder signingClock(Clock clock);
 
         /**
+         * Sets whether the SigV4 canonical path encodes the request's already percent-encoded path a second time
+         * (the SDK's {@code DOUBLE_URL_ENCODE}). Defaults to {@code true}, the SDK default and what AWS's botocore
+         * example for Lattice does; AWS's Go example for Lattice disables it. Only paths that contain
+         * percent-encoded characters (e.g. {@code /a%20b}) sign differently: {@code /a%2520b} with it on,
+         * {@code /a%20b} with it off. Which one Lattice verifies is not documented: switch it off if such paths
+         * are rejected with {@code InvalidSignatureException}.
+         *
+         * @param enabled whether to encode the path twice
+         * @return this builder
+         */
+        Builder doubleUrlEncode(boolean enabled);
+
+        /**
          * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded when the X-Ray recorder is on the
          * classpath and a segment is active (or inside Lambda), and nothing happens otherwise.
          *

@@ -15,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Recomputes an AWS SigV4 signature from the bytes a server received, written from the SigV4 specification and
- * sharing no code with the client (which uses the SDK signer). Paths are double-encoded as the SDK default does.
+ * sharing no code with the client (which uses the SDK signer). Paths are double-encoded as the SDK default does,
+ * unless asked otherwise.
  */
 final class IndependentSigV4Verifier {
     private static final Pattern AUTHORIZATION = Pattern.compile(
@@ -38,6 +39,12 @@ final class IndependentSigV4Verifier {
     }
 
     static Result verify(TestHttpsServer.Received request, Map<String, String> secretsByAccessKey) {
+        return verify(request, secretsByAccessKey, true);
+    }
+
+    /** Like {@link #verify(TestHttpsServer.Received, Map)}; {@code doubleEncode=false} uses the raw path as sent. */
+    static Result verify(TestHttpsServer.Received request, Map<String, String> secretsByAccessKey,
+            boolean doubleEncode) {
         String authorization = request.header("authorization");
         if (authorization == null) {
             throw new AssertionError("No Authorization header; headers were " + request.headers().keySet());
@@ -56,9 +63,24 @@ final class IndependentSigV4Verifier {
             throw new AssertionError("Unknown access key " + accessKey);
         }
 
+        String canonical = canonicalRequest(request, signedHeaders, doubleEncode);
+
+        String amzDate = request.header("x-amz-date");
+        String scope = date + "/" + region + "/" + service + "/aws4_request";
+        String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical));
+        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac(key, region);
+        key = hmac(key, service);
+        key = hmac(key, "aws4_request");
+        String expected = hex(hmac(key, stringToSign));
+        return new Result(accessKey, date, region, service, signedHeaders, m.group(6), expected);
+    }
+
+    /** The SigV4 canonical request of what the server received, for the given signed headers. */
+    static String canonicalRequest(TestHttpsServer.Received request, List<String> signedHeaders, boolean doubleEncode) {
         StringBuilder canonical = new StringBuilder();
         canonical.append(request.method()).append('\n');
-        canonical.append(canonicalPath(request.uri().getRawPath())).append('\n');
+        canonical.append(canonicalPath(request.uri().getRawPath(), doubleEncode)).append('\n');
         canonical.append(canonicalQuery(request.uri().getRawQuery())).append('\n');
         for (String name : signedHeaders) {
             List<String> values = request.headers().get(name);
@@ -70,21 +92,15 @@ final class IndependentSigV4Verifier {
         }
         canonical.append('\n').append(String.join(";", signedHeaders)).append('\n');
         canonical.append(request.header("x-amz-content-sha256"));
-
-        String amzDate = request.header("x-amz-date");
-        String scope = date + "/" + region + "/" + service + "/aws4_request";
-        String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical.toString()));
-        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, region);
-        key = hmac(key, service);
-        key = hmac(key, "aws4_request");
-        String expected = hex(hmac(key, stringToSign));
-        return new Result(accessKey, date, region, service, signedHeaders, m.group(6), expected);
+        return canonical.toString();
     }
 
-    private static String canonicalPath(String rawPath) {
+    private static String canonicalPath(String rawPath, boolean doubleEncode) {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
+        }
+        if (!doubleEncode) {
+            return rawPath;
         }
         return String.join("/", Arrays.stream(rawPath.split("/", -1)).map(IndependentSigV4Verifier::encode).toList());
     }

@@ -104,6 +104,27 @@ class VpcLatticeClientSigningTest {
     }
 
     @Test
+    void doubleUrlEncode_decidesWhetherTheCanonicalPathEncodesThePercentSignsAgain() {
+        AwsCredentialsProvider basic = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        LatticeRequest request = LatticeRequest.builder().url(server.url()).path("/orders/a%20b").build();
+        try (VpcLatticeClient byDefault = client(basic).build();
+                VpcLatticeClient single = client(basic).doubleUrlEncode(false).build()) {
+            byDefault.send(request);
+            single.send(request);
+        }
+        TestHttpsServer.Received doubled = server.received.get(0);
+        TestHttpsServer.Received once = server.received.get(1);
+        // The same path goes over the wire either way; only the canonical path differs.
+        assertEquals("/orders/a%20b", doubled.uri().getRawPath());
+        assertEquals("/orders/a%20b", once.uri().getRawPath());
+        Map<String, String> secrets = Map.of(ACCESS_KEY, SECRET_KEY);
+        assertTrue(IndependentSigV4Verifier.verify(doubled, secrets, true).valid(), "default: signed over /orders/a%2520b");
+        assertFalse(IndependentSigV4Verifier.verify(doubled, secrets, false).valid());
+        assertTrue(IndependentSigV4Verifier.verify(once, secrets, false).valid(), "off: signed over /orders/a%20b");
+        assertFalse(IndependentSigV4Verifier.verify(once, secrets, true).valid());
+    }
+
+    @Test
     void sign_withBasicCredentials_sendsNoSecurityToken_andUsesTheSystemClock() {
         try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {

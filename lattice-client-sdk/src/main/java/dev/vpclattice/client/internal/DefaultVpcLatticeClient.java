@@ -433,6 +433,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         private ObjectMapper objectMapper = new ObjectMapper();
         private Clock signingClock;
         private boolean tracing = true;
+        private boolean doubleUrlEncode = true;
 
         @Override
         public Builder region(Region value) {
@@ -530,6 +531,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         }
 
         @Override
+        public Builder doubleUrlEncode(boolean enabled) {
+            doubleUrlEncode = enabled;
+            return this;
+        }
+
+        @Override
         public Builder tracing(boolean enabled) {
             tracing = enabled;
             return this;
@@ -558,7 +565,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                             + " or the AWS_REGION environment variable (" + e.getMessage() + ")", e);
                 }
             }
-            LatticeSigner signer = LatticeSigner.create(signingMode, regionName, signingClock);
+            LatticeSigner signer = LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode);
             return new DefaultVpcLatticeClient(this, signer, Tracer.detect(tracing));
         }
     }

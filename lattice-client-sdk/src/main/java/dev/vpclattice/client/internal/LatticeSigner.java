@@ -30,12 +30,15 @@ public final class LatticeSigner {
     private final SigningMode mode;
     private final String region;
     private final Clock clock;
+    private final boolean doubleUrlEncode;
     private final HttpSigner<AwsCredentialsIdentity> signer;
 
-    private LatticeSigner(SigningMode mode, String region, Clock clock, HttpSigner<AwsCredentialsIdentity> signer) {
+    private LatticeSigner(SigningMode mode, String region, Clock clock, boolean doubleUrlEncode,
+            HttpSigner<AwsCredentialsIdentity> signer) {
         this.mode = mode;
         this.region = region;
         this.clock = clock;
+        this.doubleUrlEncode = doubleUrlEncode;
         this.signer = signer;
     }
 
@@ -49,10 +52,30 @@ public final class LatticeSigner {
      * @throws IllegalStateException if SigV4A is asked for without the CRT signer on the class path
      */
     public static LatticeSigner create(SigningMode mode, String region, Clock clock) {
-        return create(mode, region, clock, OptionalDependencies.CLASSPATH);
+        return create(mode, region, clock, true);
+    }
+
+    /**
+     * Creates a signer, checking the class path for SigV4A.
+     *
+     * @param mode the signing mode, required
+     * @param region the signing region; required for {@link SigningMode#SIGV4}, ignored otherwise
+     * @param clock the signing clock, or {@code null} for the system clock
+     * @param doubleUrlEncode whether the canonical path encodes the already-encoded path again (the SDK's
+     *     {@code DOUBLE_URL_ENCODE}; {@code true} in {@link #create(SigningMode, String, Clock)})
+     * @return the signer
+     * @throws IllegalStateException if SigV4A is asked for without the CRT on the class path
+     */
+    public static LatticeSigner create(SigningMode mode, String region, Clock clock, boolean doubleUrlEncode) {
+        return create(mode, region, clock, doubleUrlEncode, OptionalDependencies.CLASSPATH);
     }
 
     static LatticeSigner create(SigningMode mode, String region, Clock clock, Predicate<String> classPresent) {
+        return create(mode, region, clock, true, classPresent);
+    }
+
+    static LatticeSigner create(SigningMode mode, String region, Clock clock, boolean doubleUrlEncode,
+            Predicate<String> classPresent) {
         Objects.requireNonNull(mode, "signingMode");
         switch (mode) {
             case SIGV4:
@@ -60,16 +83,16 @@ public final class LatticeSigner {
                     throw new IllegalStateException("SigV4 signing needs a region: set VpcLatticeClient.builder().region(...)"
                             + " or AWS_REGION");
                 }
-                return new LatticeSigner(mode, region, clock, AwsV4HttpSigner.create());
+                return new LatticeSigner(mode, region, clock, doubleUrlEncode, AwsV4HttpSigner.create());
             case SIGV4A:
                 if (!classPresent.test(OptionalDependencies.CRT_V4A_SIGNER)
                         || !classPresent.test(OptionalDependencies.CRT_NATIVE_SIGNER)) {
                     throw new IllegalStateException("SigningMode.SIGV4A needs software.amazon.awssdk:http-auth-aws-crt"
                             + " (and its aws-crt dependency) on the classpath; add it, or use SigningMode.SIGV4");
                 }
-                return new LatticeSigner(mode, region, clock, AwsV4aHttpSigner.create());
+                return new LatticeSigner(mode, region, clock, doubleUrlEncode, AwsV4aHttpSigner.create());
             default:
-                return new LatticeSigner(mode, region, clock, null);
+                return new LatticeSigner(mode, region, clock, doubleUrlEncode, null);
         }
     }
 
@@ -107,7 +130,8 @@ public final class LatticeSigner {
         SignRequest.Builder<AwsCredentialsIdentity> sign = SignRequest.builder(credentials)
                 .request(withHash)
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE_SIGNING_NAME)
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false);
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, doubleUrlEncode);
         if (payload != null) {
             sign.payload(payload);
         }
