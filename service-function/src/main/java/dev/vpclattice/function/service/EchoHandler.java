@@ -25,14 +25,16 @@ import java.util.function.Consumer;
  * body that is the event as JSON, every field as received (including fields this project does not model), except
  * the values of credential-bearing headers, which are replaced by {@code [REDACTED]}. A version 1 event, input
  * that is not one JSON object, and an event without {@code method} and {@code path} get 400 with a JSON body
- * {@code {"error": "InvalidEvent", "message": ...}}.
+ * {@code {"error": "InvalidEvent", "message": ...}}. An event whose echo would exceed the 6 MB (6,291,456-byte)
+ * response limit of Lambda and VPC Lattice gets 413, {@code {"error": "ResponseTooLarge", "message": ...,
+ * "limitBytes": 6291456, "responseBytes": ...}}, instead of a response Lattice would drop with a bare 502.
  *
  * <p>Redacted headers: {@link #DEFAULT_REDACTED_HEADERS}, plus any named in the environment variable
  * {@code REDACTED_HEADERS} (comma-separated, case-insensitive). The variable adds to the defaults; it cannot
  * remove one. Read once, when Lambda creates the handler.
  *
  * <p>Logs one JSON line per request to stdout: request id, method, path without its query string, status,
- * request and response sizes, and the reason for a 400. Never a header value or the body.
+ * request and response sizes, and the reason for a 400 or 413. Never a header value or the body.
  *
  * <p>Handler string: {@code dev.vpclattice.function.service.EchoHandler}.
  */

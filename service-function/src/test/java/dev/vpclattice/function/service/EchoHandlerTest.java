@@ -105,6 +105,58 @@ class EchoHandlerTest {
         assertFalse(log.get(0).contains(PROBE_SECRET));
     }
 
+    /** Lambda's and Lattice's response limit, written out here rather than taken from the code under test. */
+    static final int SIX_MB = 6 * 1024 * 1024;
+
+    static byte[] paddedEvent(int bodyChars, String unit) {
+        return ("{\"version\":\"2.0\",\"method\":\"POST\",\"path\":\"/big\",\"body\":\"" + unit.repeat(bodyChars)
+                + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    byte[] callRaw(byte[] event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        return out.toByteArray();
+    }
+
+    @Test
+    void handleRequest_echoOfExactlySixMegabytes_isSentButOneByteMoreIs413() throws IOException {
+        // Each 'a' of the body adds exactly one byte to the echo, so the padding that lands on the limit is known.
+        int overhead = callRaw(paddedEvent(0, "a")).length;
+        int fits = SIX_MB - overhead;
+
+        byte[] atLimit = callRaw(paddedEvent(fits, "a"));
+        assertEquals(SIX_MB, atLimit.length);
+        assertEquals(200, new VpcLatticeEventCodec().readResponse(atLimit).getStatusCode());
+
+        VpcLatticeV2Response r = call(paddedEvent(fits + 1, "a"));
+        assertEquals(413, r.getStatusCode());
+        assertEquals("application/json", r.getHeaders().get("content-type"));
+        JsonNode body = MAPPER.readTree(r.getBody());
+        assertEquals("ResponseTooLarge", body.get("error").asText());
+        assertEquals(SIX_MB, body.get("limitBytes").asInt());
+        assertEquals(SIX_MB + 1, body.get("responseBytes").asInt());
+        assertTrue(body.get("message").asText().contains(String.valueOf(SIX_MB)), r.getBody());
+        assertTrue(body.get("message").asText().contains(String.valueOf(SIX_MB + 1)), r.getBody());
+        JsonNode line = MAPPER.readTree(log.get(2));
+        assertEquals(413, line.get("status").asInt());
+        assertEquals("WARN", line.get("level").asText());
+    }
+
+    @Test
+    void handleRequest_eventUnderTheLimitWhoseEscapedEchoIsOver_is413NotAResponseLatticeDrops() throws IOException {
+        // 3.2 MB of escaped quotes: a legal request, but escaping it again inside body doubles it.
+        byte[] event = paddedEvent(1_600_000, "\\\"");
+        assertTrue(event.length < SIX_MB);
+
+        byte[] raw = callRaw(event);
+
+        assertTrue(raw.length < 1024, "the refusal is small, not the oversized echo");
+        VpcLatticeV2Response r = new VpcLatticeEventCodec().readResponse(raw);
+        assertEquals(413, r.getStatusCode());
+        assertTrue(MAPPER.readTree(r.getBody()).get("responseBytes").asInt() > SIX_MB);
+    }
+
     VpcLatticeV2Response call(byte[] event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event), out, null);

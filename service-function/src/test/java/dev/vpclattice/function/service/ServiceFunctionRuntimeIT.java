@@ -146,6 +146,21 @@ class ServiceFunctionRuntimeIT {
         EchoHandlerTest.assertProbeAnswer(r.payload(), status, expectedHeaders);
     }
 
+    @Test
+    @Order(3)
+    void eventWhoseEchoExceedsSixMegabytes_is413InTheRuntime() throws IOException {
+        byte[] event = EchoHandlerTest.paddedEvent(1_600_000, "\\\"");
+
+        LambdaInvocation r = function.invoke(event);
+
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        assertTrue(r.payload().length < 1024, "the runtime returns the small refusal, not the oversized echo");
+        VpcLatticeV2Response response = codec.readResponse(r.payload());
+        assertEquals(413, response.getStatusCode());
+        assertTrue(EchoHandlerTest.MAPPER.readTree(response.getBody()).get("responseBytes").asInt()
+                > EchoHandlerTest.SIX_MB);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"[1,2]", "\"just a string\"", "not json", "{\"version\":\"2.0\",\"path\":\"/\"}",
         "{\"version\":\"2.0\",\"method\":\"GET\"}"})
@@ -172,7 +187,7 @@ class ServiceFunctionRuntimeIT {
             assertFalse(all.contains(secret), "the runtime's output holds a secret header value");
         }
         long requestLines = lines.stream().filter(l -> l.contains("\"requestBytes\"")).count();
-        long expected = 1 + allEvents().count() + 1 + EchoHandlerTest.headerProbes().count() + 5;
+        long expected = 1 + allEvents().count() + 1 + EchoHandlerTest.headerProbes().count() + 1 + 5;
         assertEquals(expected, requestLines, () -> "one log line per request:\n" + all);
         assertTrue(all.contains("\"path\":\"/orders\""), all);
         assertFalse(all.contains("sort=desc"), "query strings stay out of the log");

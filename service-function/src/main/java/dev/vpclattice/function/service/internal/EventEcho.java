@@ -17,13 +17,20 @@ import java.util.stream.Collectors;
 /**
  * Turns a VPC Lattice V2 event into the echo service's response in one streaming pass: every token is copied as
  * received (numbers exactly, unknown fields included) except the values of redacted headers, which become
- * {@link #REDACTED}. Bad input becomes a 400 response, never an exception.
+ * {@link #REDACTED}. Bad input becomes a 400 response, never an exception; an echo larger than
+ * {@link #MAX_RESPONSE_BYTES} becomes a 413.
  *
  * <p>Thread-safe.
  */
 public final class EventEcho {
     /** What a redacted header value is replaced with. */
     public static final String REDACTED = "[REDACTED]";
+
+    /**
+     * The largest response Lambda returns and VPC Lattice forwards: 6 MB, 6,291,456 bytes. A bigger one reaches the
+     * caller as a bare 502, so the echo answers 413 instead.
+     */
+    public static final int MAX_RESPONSE_BYTES = 6_291_456;
 
     /** Why an event whose {@code headers} is neither an object nor null is refused. */
     static final String HEADERS_SHAPE_MESSAGE = "headers must be an object of arrays or strings";
@@ -94,7 +101,11 @@ public final class EventEcho {
         if (problem != null) {
             return badRequest(scan, problem);
         }
-        return respond(scan, 200, "200 OK", copy.toByteArray());
+        Outcome echoed = respond(scan, 200, "200 OK", copy.toByteArray());
+        if (echoed.response().length > MAX_RESPONSE_BYTES) {
+            return tooLarge(scan, echoed.response().length);
+        }
+        return echoed;
     }
 
     /**
@@ -141,16 +152,31 @@ public final class EventEcho {
     }
 
     private Outcome badRequest(Scan scan, String message) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(message.length() + 48);
+        return error(scan, 400, "400 Bad Request", "InvalidEvent", message, -1);
+    }
+
+    private Outcome tooLarge(Scan scan, int responseBytes) {
+        String message = "The echo of this event would be a " + responseBytes + "-byte response; Lambda and VPC "
+                + "Lattice limit a response to " + MAX_RESPONSE_BYTES + " bytes (6 MB)";
+        return error(scan, 413, "413 Payload Too Large", "ResponseTooLarge", message, responseBytes);
+    }
+
+    private Outcome error(Scan scan, int status, String description, String error, String message,
+            int responseBytes) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(message.length() + 96);
         try (JsonGenerator g = json.createGenerator(body)) {
             g.writeStartObject();
-            g.writeStringField("error", "InvalidEvent");
+            g.writeStringField("error", error);
             g.writeStringField("message", message);
+            if (responseBytes >= 0) {
+                g.writeNumberField("limitBytes", MAX_RESPONSE_BYTES);
+                g.writeNumberField("responseBytes", responseBytes);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("Writing the error body in memory failed", e);
         }
-        Outcome o = respond(scan, 400, "400 Bad Request", body.toByteArray());
+        Outcome o = respond(scan, status, description, body.toByteArray());
         return new Outcome(o.response(), o.status(), o.method(), o.path(), message);
     }
 
@@ -191,7 +217,7 @@ public final class EventEcho {
      * @param status its status code
      * @param method the event's method when it had one as a string, else null
      * @param path the event's path without its query string (query values may carry tokens), else null
-     * @param problem why the event was refused, null for a 200; never contains input values
+     * @param problem why the event was refused (400) or not echoed (413), null for a 200; never contains input values
      */
     public record Outcome(byte[] response, int status, String method, String path, String problem) {
     }
