@@ -13,6 +13,7 @@ import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.Subsegment;
 import com.amazonaws.xray.strategy.RuntimeErrorContextMissingStrategy;
 import com.amazonaws.xray.strategy.sampling.AllSamplingStrategy;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -122,6 +126,85 @@ class VpcLatticeClientTracingTest {
                 Map.of(ACCESS_KEY, SECRET_KEY));
         assertFalse(signature.signedHeaders().contains("x-amzn-trace-id"), signature.signedHeaders().toString());
         assertTrue(signature.valid());
+    }
+
+    /** The shared HTTP client, running {@code duringCall} on the calling thread just before each exchange. */
+    private static SdkHttpClient httpDoing(Runnable duringCall) {
+        return new SdkHttpClient() {
+            @Override
+            public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+                ExecutableHttpRequest exchange = http.prepareRequest(request);
+                return new ExecutableHttpRequest() {
+                    @Override
+                    public HttpExecuteResponse call() throws IOException {
+                        duringCall.run();
+                        return exchange.call();
+                    }
+
+                    @Override
+                    public void abort() {
+                        exchange.abort();
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static VpcLatticeClient client(SdkHttpClient httpClient) {
+        return VpcLatticeClient.builder()
+                .region(Region.US_WEST_2)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(httpClient)
+                .maxAttempts(1)
+                .build();
+    }
+
+    @Test
+    void end_endsTheClientsOwnSubsegment_evenWhenAnotherOneWasLeftOpenDuringTheCall() {
+        // GIVEN an instrumented HTTP layer that opens a subsegment and never ends it
+        Segment segment = recorder.beginSegment("caller");
+        try (VpcLatticeClient client = client(httpDoing(() -> recorder.beginSubsegment("leaked")))) {
+            client.send(LatticeRequest.builder().url(server.url()).build());
+
+            // THEN the client's subsegment is ended, and the leaked one is still the current entity, untouched
+            Subsegment ours = segment.getSubsegmentsCopy().get(0);
+            assertEquals("127.0.0.1", ours.getName());
+            assertFalse(ours.isInProgress(), "the client's subsegment must be ended");
+            assertEquals("leaked", recorder.getTraceEntity().getName());
+            assertTrue(recorder.getTraceEntity().isInProgress());
+        } finally {
+            recorder.clearTraceEntity();
+        }
+    }
+
+    @Test
+    void tracerFailures_neverReachTheCaller() {
+        // GIVEN a subsegment that the X-Ray SDK refuses to change (already emitted), so recording throws
+        recorder.beginSegment("caller");
+        Runnable emitCurrent = () -> recorder.getTraceEntity().setEmitted(true);
+        try (VpcLatticeClient client = client(httpDoing(emitCurrent))) {
+            // WHEN a call succeeds, THEN the response is returned although recording it threw
+            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+        } finally {
+            recorder.clearTraceEntity();
+        }
+        recorder.beginSegment("caller");
+        Runnable emitAndFail = () -> {
+            emitCurrent.run();
+            throw new java.io.UncheckedIOException(new IOException("reset"));
+        };
+        try (VpcLatticeClient client = client(httpDoing(emitAndFail))) {
+            // WHEN a call fails, THEN the caller sees the client's failure, not the tracer's
+            VpcLatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(VpcLatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder().url(server.url()).build()));
+            assertEquals("reset", e.getCause().getMessage());
+        } finally {
+            recorder.clearTraceEntity();
+        }
     }
 
     @Test

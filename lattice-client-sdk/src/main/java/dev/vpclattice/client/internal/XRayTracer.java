@@ -64,6 +64,14 @@ final class XRayTracer implements Tracer {
 
         @Override
         public void response(int status, long contentLength) {
+            try {
+                recordResponse(status, contentLength);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "X-Ray response not recorded: {0}", e.toString());
+            }
+        }
+
+        private void recordResponse(int status, long contentLength) {
             Map<String, Object> response = new LinkedHashMap<>();
             response.put("status", status);
             response.put("content_length", contentLength);
@@ -80,14 +88,25 @@ final class XRayTracer implements Tracer {
 
         @Override
         public void failure(Throwable failure) {
-            subsegment.addException(failure);
+            try {
+                subsegment.addException(failure);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "X-Ray failure not recorded: {0}", e.toString());
+            }
         }
 
         @Override
         public void end() {
             try {
-                recorder.endSubsegment();
-            } catch (RuntimeException e) {
+                if (recorder.getTraceEntity() == subsegment) {
+                    // Ours is current: the no-argument form also restores the parent as the thread's current entity.
+                    recorder.endSubsegment();
+                } else {
+                    // Something else became current meanwhile (a caller's subsegment left open, another thread's
+                    // context): end exactly ours and leave the thread's context alone.
+                    recorder.endSubsegment(subsegment);
+                }
+            } catch (RuntimeException | LinkageError e) {
                 LOG.log(System.Logger.Level.DEBUG, "X-Ray subsegment could not be ended: {0}", e.toString());
             }
         }
