@@ -27,6 +27,10 @@ public final class LatticeSigner {
     /** The payload hash value Lattice requires. */
     public static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
+    private static final String SIGV4A_NEEDS_CRT = "SigningMode.SIGV4A needs software.amazon.awssdk:http-auth-aws-crt"
+            + " and the AWS CRT it brings (" + OptionalDependencies.CRT_NATIVE_SIGNER
+            + " of software.amazon.awssdk.crt:aws-crt) on the classpath: add http-auth-aws-crt, or use SigningMode.SIGV4";
+
     private final SigningMode mode;
     private final String region;
     private final Clock clock;
@@ -85,12 +89,17 @@ public final class LatticeSigner {
                 }
                 return new LatticeSigner(mode, region, clock, doubleUrlEncode, AwsV4HttpSigner.create());
             case SIGV4A:
-                if (!classPresent.test(OptionalDependencies.CRT_V4A_SIGNER)
-                        || !classPresent.test(OptionalDependencies.CRT_NATIVE_SIGNER)) {
-                    throw new IllegalStateException("SigningMode.SIGV4A needs software.amazon.awssdk:http-auth-aws-crt"
-                            + " (and its aws-crt dependency) on the classpath; add it, or use SigningMode.SIGV4");
+                if (!classPresent.test(OptionalDependencies.CRT_NATIVE_SIGNER)) {
+                    throw new IllegalStateException(SIGV4A_NEEDS_CRT);
                 }
-                return new LatticeSigner(mode, region, clock, doubleUrlEncode, AwsV4aHttpSigner.create());
+                HttpSigner<AwsCredentialsIdentity> v4a;
+                try {
+                    // Fails when the http-auth-aws-crt jar (a marker class the SDK checks) is missing.
+                    v4a = AwsV4aHttpSigner.create();
+                } catch (RuntimeException | LinkageError e) {
+                    throw new IllegalStateException(SIGV4A_NEEDS_CRT, e);
+                }
+                return new LatticeSigner(mode, region, clock, doubleUrlEncode, v4a);
             default:
                 return new LatticeSigner(mode, region, clock, doubleUrlEncode, null);
         }

@@ -9,9 +9,12 @@ import java.util.function.Predicate;
 public final class OptionalDependencies {
     /** A class of {@code com.amazonaws:aws-xray-recorder-sdk-core}. */
     public static final String XRAY_RECORDER = "com.amazonaws.xray.AWSXRay";
-    /** The SigV4A implementation in {@code software.amazon.awssdk:http-auth-aws-crt}. */
-    public static final String CRT_V4A_SIGNER = "software.amazon.awssdk.http.auth.aws.crt.internal.signer.DefaultAwsCrtV4aHttpSigner";
-    /** The native signer of {@code software.amazon.awssdk.crt:aws-crt}, which the SigV4A implementation calls. */
+    /**
+     * The native signer of {@code software.amazon.awssdk.crt:aws-crt}. The SDK's SigV4A implementation ships inside
+     * {@code http-auth-aws} itself (SDK 2.57); {@code http-auth-aws-crt} holds only a marker class, which
+     * {@code AwsV4aHttpSigner.create()} checks for itself, and pulls in aws-crt, which nothing checks before the
+     * first signature.
+     */
     public static final String CRT_NATIVE_SIGNER = "software.amazon.awssdk.crt.auth.signing.AwsSigner";
 
     /** Answers by loading the class (without initialising it) with this library's class loader. */

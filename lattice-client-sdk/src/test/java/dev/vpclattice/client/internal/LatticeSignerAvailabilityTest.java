@@ -14,7 +14,7 @@ class LatticeSignerAvailabilityTest {
     void create_sigV4aWithoutCrt_failsClearly() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> LatticeSigner.create(SigningMode.SIGV4A, "us-east-1", null, className -> false));
-        assertTrue(e.getMessage().contains("software.amazon.awssdk:http-auth-aws-crt"), e.getMessage());
+        assertTrue(e.getMessage().contains("software.amazon.awssdk.crt:aws-crt"), e.getMessage());
     }
 
     @Test
