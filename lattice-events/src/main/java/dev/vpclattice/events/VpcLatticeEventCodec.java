@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -17,11 +19,21 @@ import java.util.Objects;
  * <p>Lenient where real inputs vary: unknown fields are ignored (AWS adds identity fields over time), a plain string
  * is accepted where a list is expected (some fixtures send {@code "queryStringParameters": {"id": "1"}}), and a
  * numeric {@code timeEpoch} is read as text. Strict where a mistake is likely: a version 1 event, the target
- * group's default, is refused with a message naming the setting to change. Writing leaves out null fields.
+ * group's default, is refused with a message naming the setting to change (a {@link #VERSION_1_FIELDS} field, or a
+ * {@code version} starting with 1), and so is a {@code version} that is not a string starting with 2 (absent or
+ * null is accepted). Writing leaves out null fields.
  *
  * <p>Thread-safe: create one and share it.
  */
 public final class VpcLatticeEventCodec {
+    /**
+     * Top-level fields that only a version 1 event has: any of them makes {@link #readRequest(byte[])} refuse the
+     * event as version 1. The service function keeps a copy of this list (it cannot depend on this module); a test
+     * there checks that the two agree.
+     */
+    public static final List<String> VERSION_1_FIELDS =
+            List.of("raw_path", "is_base64_encoded", "query_string_parameters");
+
     private final ObjectMapper mapper;
 
     /** Creates a codec with its own Jackson mapper. */
@@ -76,10 +88,17 @@ public final class VpcLatticeEventCodec {
             throw new InvalidLatticeEventException("A VPC Lattice event must be a JSON object, got "
                     + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()));
         }
-        String version = tree.path("version").asText(null);
-        if (tree.has("raw_path") || tree.has("is_base64_encoded") || (version != null && version.startsWith("1"))) {
+        // Lattice sends the version as a string; a number or anything else is not a Lattice event, and accepting it
+        // here while the service function refuses it would make the two disagree about the same input.
+        JsonNode versionNode = tree.path("version");
+        String version = versionNode.isTextual() ? versionNode.textValue() : null;
+        if (VERSION_1_FIELDS.stream().anyMatch(tree::has) || (version != null && version.startsWith("1"))) {
             throw new InvalidLatticeEventException("This is a VPC Lattice version 1 event; this code reads "
                     + "version 2.0. Set the target group's LambdaEventStructureVersion to V2.");
+        }
+        if (!versionNode.isMissingNode() && !versionNode.isNull() && !versionNode.isTextual()) {
+            throw new InvalidLatticeEventException("Unsupported VPC Lattice event version: a "
+                    + versionNode.getNodeType().toString().toLowerCase(Locale.ROOT) + "; expected the string \"2.0\"");
         }
         if (version != null && !version.startsWith("2")) {
             throw new InvalidLatticeEventException("Unsupported VPC Lattice event version '" + version

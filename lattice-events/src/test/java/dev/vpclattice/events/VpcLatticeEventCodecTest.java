@@ -150,6 +150,40 @@ class VpcLatticeEventCodecTest {
     }
 
     @Test
+    void readRequest_anyVersion1Field_isRefusedAsVersion1() {
+        for (String field : List.of("raw_path", "is_base64_encoded", "query_string_parameters")) {
+            byte[] event = ("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"" + field + "\":{}}")
+                    .getBytes(StandardCharsets.UTF_8);
+
+            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
+                    () -> codec.readRequest(event), field);
+            assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
+        }
+        assertEquals(List.of("raw_path", "is_base64_encoded", "query_string_parameters"),
+                VpcLatticeEventCodec.VERSION_1_FIELDS);
+    }
+
+    @Test
+    void readRequest_versionThatIsNotAString_isRefused() {
+        for (String version : List.of("2.0", "2", "true", "{\"v\":\"2.0\"}", "[\"2.0\"]")) {
+            byte[] event = ("{\"version\":" + version + ",\"method\":\"GET\",\"path\":\"/\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+
+            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
+                    () -> codec.readRequest(event), version);
+            assertTrue(e.getMessage().contains("expected the string \"2.0\""), e.getMessage());
+        }
+    }
+
+    @Test
+    void readRequest_versionAbsentOrNull_isAccepted() {
+        for (String event : List.of("{\"method\":\"GET\",\"path\":\"/\"}",
+                "{\"version\":null,\"method\":\"GET\",\"path\":\"/\"}")) {
+            assertEquals("GET", codec.readRequest(event.getBytes(StandardCharsets.UTF_8)).getMethod(), event);
+        }
+    }
+
+    @Test
     void readRequest_notAnObjectOrNotJson_isRefused() {
         for (String bad : List.of("[1,2]", "\"text\"", "42", "", "{\"method\":", "not json")) {
             InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +32,14 @@ public final class EventEcho {
      * caller as a bare 502, so the echo answers 413 instead.
      */
     public static final int MAX_RESPONSE_BYTES = 6_291_456;
+
+    /**
+     * Top-level fields that only a version 1 event has. A copy of {@code VpcLatticeEventCodec.VERSION_1_FIELDS} in
+     * lattice-events, which this function cannot depend on (it would ship jackson-databind); a test checks that the
+     * two lists are equal.
+     */
+    public static final List<String> VERSION_1_FIELDS =
+            List.of("raw_path", "is_base64_encoded", "query_string_parameters");
 
     /** Why an event whose {@code headers} is neither an object nor null is refused. */
     static final String HEADERS_SHAPE_MESSAGE = "headers must be an object of arrays or strings";
@@ -225,6 +234,7 @@ public final class EventEcho {
     /** What the top level of the event said, gathered while copying. */
     private static final class Scan {
         String version;
+        boolean versionNotString;
         String method;
         String path;
         boolean versionOneFields;
@@ -232,11 +242,13 @@ public final class EventEcho {
 
         void observe(String name, JsonToken value, JsonParser p) throws IOException {
             switch (name) {
-                case "version" -> version = value == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(value);
+                case "version" -> {
+                    version = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    versionNotString = value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL;
+                }
                 case "method" -> method = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "path" -> path = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                case "raw_path", "is_base64_encoded", "query_string_parameters" -> versionOneFields = true;
-                default -> { }
+                default -> versionOneFields |= VERSION_1_FIELDS.contains(name);
             }
         }
 
@@ -244,8 +256,9 @@ public final class EventEcho {
             if (versionOneFields || (version != null && version.startsWith("1"))) {
                 return V1_MESSAGE;
             }
-            if (version != null && !version.startsWith("2")) {
-                return "Unsupported VPC Lattice event version; expected 2.0";
+            // The same rule as VpcLatticeEventCodec: Lattice sends the version as a string; absent or null is fine.
+            if (versionNotString || (version != null && !version.startsWith("2"))) {
+                return "Unsupported VPC Lattice event version; expected the string \"2.0\"";
             }
             if (headersMalformed) {
                 return HEADERS_SHAPE_MESSAGE;
