@@ -209,7 +209,8 @@ class VpcLatticeClientSigningTest {
         // The CRT is an optional dependency, so it is on this module's test class path.
         try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).signingMode(SigningMode.SIGV4A).build()) {
-            client.send(LatticeRequest.builder().url(server.url()).build());
+            client.send(LatticeRequest.builder().method("POST").url(server.url()).path("/orders/a%20b")
+                    .queryParameter("q", "1").jsonBody(Map.of("id", 1)).build());
         }
         TestHttpsServer.Received received = server.received.get(0);
         assertTrue(received.header("authorization").startsWith("AWS4-ECDSA-P256-SHA256 Credential=" + ACCESS_KEY + "/"),
@@ -218,5 +219,15 @@ class VpcLatticeClientSigningTest {
         assertEquals("*", received.header("x-amz-region-set"));
         assertEquals("UNSIGNED-PAYLOAD", received.header("x-amz-content-sha256"));
         assertNotEquals(null, received.header("x-amz-date"));
+
+        // The ECDSA signature verifies against the public key derived from the credentials as the spec says, over the
+        // headers Lattice needs signed; with another secret it does not (so the check can fail).
+        IndependentSigV4aVerifier.Result signature = IndependentSigV4aVerifier.verify(received, ACCESS_KEY, SECRET_KEY);
+        assertTrue(signature.signedHeaders().containsAll(
+                List.of("host", "x-amz-content-sha256", "x-amz-date", "x-amz-region-set")),
+                "signed headers: " + signature.signedHeaders());
+        assertEquals("vpc-lattice-svcs", signature.service());
+        assertTrue(signature.valid(), "independently verified SigV4A signature");
+        assertFalse(IndependentSigV4aVerifier.verify(received, ACCESS_KEY, SECRET_KEY + "x").valid());
     }
 }
