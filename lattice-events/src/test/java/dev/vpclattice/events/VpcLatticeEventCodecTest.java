@@ -15,11 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class VpcLatticeEventCodecTest {
     private static final Path EVENTS = Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
@@ -27,6 +31,55 @@ class VpcLatticeEventCodecTest {
 
     private static byte[] event(String name) throws IOException {
         return Files.readAllBytes(EVENTS.resolve(name));
+    }
+
+    /** Every file directly in events/ except its README: a new fixture is tested without being named here. */
+    static Stream<String> sampleEvents() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals("README.md")).sorted().toList().stream();
+        }
+    }
+
+    @Test
+    void sampleEvents_listsTheFolder() throws IOException {
+        List<String> names = sampleEvents().toList();
+
+        assertTrue(names.containsAll(List.of("get-with-query.json", "iam-identity-all-fields.json",
+                "post-base64-binary.json", "post-json.json", "version1.json")), names.toString());
+        assertFalse(names.contains("input.json"), "events/client-function/ holds the client's input, not events");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sampleEvents")
+    void readRequest_everySampleEvent_isReadAsV2OrRefusedAsVersion1(String name) throws IOException {
+        byte[] raw = event(name);
+
+        if (name.startsWith("version1")) {
+            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
+                    () -> codec.readRequest(raw));
+            assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
+            return;
+        }
+        VpcLatticeV2Request r = codec.readRequest(raw);
+        JsonNode tree = new ObjectMapper().readTree(raw);
+        assertEquals("2.0", r.getVersion());
+        assertEquals(tree.get("method").asText(), r.getMethod());
+        assertEquals(tree.get("path").asText(), r.getPath());
+        assertEquals(tree.get("headers").size(), r.getHeaders().size());
+        tree.get("headers").fields().forEachRemaining(h -> {
+            List<String> expected = new ArrayList<>();
+            if (h.getValue().isArray()) {
+                h.getValue().forEach(v -> expected.add(v.asText()));
+            } else {
+                expected.add(h.getValue().asText());
+            }
+            assertEquals(expected, r.getHeaders().get(h.getKey()), name + " header " + h.getKey());
+        });
+        assertTrue(r.getRequestContext().getIdentity().getSourceVpcArn().startsWith("arn:aws:ec2:"), name);
+        VpcLatticeV2Request again = codec.readRequest(codec.writeRequest(r));
+        assertEquals(r.getHeaders(), again.getHeaders(), name);
+        assertEquals(r.getBody(), again.getBody(), name);
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -44,7 +43,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceFunctionRuntimeIT {
     static final Path ROOT = Path.of(System.getProperty("basedir", ".")).resolve("..").toAbsolutePath().normalize();
-    static final Set<String> REDACTED = EchoHandler.redactedHeaders("x-custom-secret");
     static final String CUSTOM_SECRET = "FAKE-CUSTOM-SECRET-IT-0006";
 
     @TempDir
@@ -119,7 +117,8 @@ class ServiceFunctionRuntimeIT {
             assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
         } else {
             assertEquals(200, r.getStatusCode(), r.getBody());
-            assertEquals(EchoHandlerTest.expectedEcho(event, REDACTED), EchoHandlerTest.MAPPER.readTree(r.getBody()));
+            EchoHandlerTest.assertEchoOf(EchoHandlerTest.MAPPER.readTree(event),
+                    EchoHandlerTest.MAPPER.readTree(r.getBody()), "");
         }
     }
 
