@@ -1,8 +1,9 @@
 package dev.vpclattice.client;
 
 /**
- * Thrown when a call produced no HTTP response: the connection failed, was reset, a read or the whole-call
- * timeout expired, or the credentials could not be resolved. Keeps the underlying failure as its cause.
+ * Thrown when a call produced no usable HTTP response: the connection failed, was reset, a read or the whole-call
+ * timeout expired, the credentials could not be resolved, or the response body exceeded
+ * {@code maxResponseBodySize}. Keeps the underlying failure as its cause.
  * Never carries credentials or signatures in its message.
  */
 public class VpcLatticeClientException extends RuntimeException {
