@@ -303,4 +303,16 @@ class LocalLatticeCurlTest {
             assertFalse(result.body().contains("secret"), result.body());
         }
     }
+
+    @Test
+    void userAgentAmongCurlsSignedHeaders_isRefusedNamingTheHeader() throws Exception {
+        // curl signs every header given with -H, so its own User-Agent lands in SignedHeaders.
+        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "User-Agent: mine"));
+
+        assertEquals(403, result.status(), result.body());
+        assertTrue(result.body().startsWith("InvalidSignatureException: This local VPC Lattice cannot verify a"
+                + " signature that covers the 'user-agent' header (real VPC Lattice would)"), result.body());
+        assertFalse(result.body().contains("does not match"), result.body());
+    }
 }

@@ -34,6 +34,10 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * <p>Paths with percent-encoded characters: the SDK double-encodes the path by default while AWS's own Go example for
  * Lattice does not; this verifier accepts a signature computed either way.
  *
+ * <p>A signature that covers {@code user-agent}, {@code x-amzn-trace-id}, {@code expect} or {@code connection} is
+ * refused with an explicit message: the SDK's signer never signs those headers, so it cannot recompute such a
+ * signature (real Lattice would accept it).
+ *
  * <p>Thread-safe. Messages never contain the secret, the session token or a signature.
  */
 public final class SigV4Verifier {
@@ -45,6 +49,9 @@ public final class SigV4Verifier {
     private static final String SIGV4 = "AWS4-HMAC-SHA256";
     private static final String SIGV4A = "AWS4-ECDSA-P256-SHA256";
     private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+    // AwsV4HttpSigner never signs these headers, so a signature over one cannot be recomputed with it.
+    private static final List<String> UNSIGNABLE_BY_SDK = List.of("user-agent", "x-amzn-trace-id", "expect",
+            "connection");
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -200,6 +207,15 @@ public final class SigV4Verifier {
             if (!tokenMatches || !signedNames.contains("x-amz-security-token")) {
                 return new Rejected("UnrecognizedClientException",
                         "The security token included in the request is invalid.");
+            }
+        }
+
+        for (String name : signedNames) {
+            if (UNSIGNABLE_BY_SDK.contains(name)) {
+                return new Rejected("InvalidSignatureException", "This local VPC Lattice cannot verify a signature"
+                        + " that covers the '" + name + "' header (real VPC Lattice would): it recomputes signatures"
+                        + " with the AWS SDK's signer, which never signs " + String.join(", ", UNSIGNABLE_BY_SDK)
+                        + ". Sign without '" + name + "' in SignedHeaders.");
             }
         }
 
