@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ public final class LatticeRequest {
     private final Map<String, List<String>> headers;
     private final byte[] body;
     private final boolean retryable;
+    private final Duration callTimeout;
 
     private LatticeRequest(DefaultBuilder b) {
         if (b.scheme == null) {
@@ -61,6 +63,7 @@ public final class LatticeRequest {
         this.headers = deepCopy(b.headers, new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
         this.body = b.body == null ? null : b.body.clone();
         this.retryable = b.retryable != null ? b.retryable : IDEMPOTENT.contains(method);
+        this.callTimeout = b.callTimeout;
     }
 
     private static Map<String, List<String>> deepCopy(Map<String, List<String>> source, Map<String, List<String>> target) {
@@ -199,6 +202,15 @@ public final class LatticeRequest {
     }
 
     /**
+     * Returns this request's own call timeout, which replaces the client's for this call.
+     *
+     * @return the timeout set with {@link Builder#callTimeout(Duration)}, or empty to use the client's
+     */
+    public Optional<Duration> callTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
+    /**
      * Returns the URL without query and user info, {@code scheme://host[:port]/path}: the one form this library uses
      * in {@link #toString()}, log lines, exception messages and traces, because callers may put tokens in the query.
      *
@@ -326,6 +338,17 @@ public final class LatticeRequest {
         Builder retryable(boolean retryable);
 
         /**
+         * Bounds this call, with its retries and backoff, by its own timeout instead of the client's
+         * ({@link dev.vpclattice.client.VpcLatticeClient.Builder#callTimeout(Duration)}). Useful to stay within what
+         * is left of a Lambda invocation. Default: none, the client's applies.
+         *
+         * @param callTimeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        Builder callTimeout(Duration callTimeout);
+
+        /**
          * Builds the immutable request.
          *
          * @return the request
@@ -344,6 +367,7 @@ public final class LatticeRequest {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte[] body;
         private Boolean retryable;
+        private Duration callTimeout;
 
         DefaultBuilder() {
         }
@@ -358,6 +382,7 @@ public final class LatticeRequest {
             r.headers.forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
             body = r.body;
             retryable = r.retryable;
+            callTimeout = r.callTimeout;
         }
 
         @Override
@@ -505,6 +530,16 @@ public final class LatticeRequest {
         @Override
         public Builder retryable(boolean value) {
             retryable = value;
+            return this;
+        }
+
+        @Override
+        public Builder callTimeout(Duration value) {
+            Objects.requireNonNull(value, "callTimeout");
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException("callTimeout must be positive, got " + value);
+            }
+            callTimeout = value;
             return this;
         }
 

@@ -207,6 +207,25 @@ class VpcLatticeClientResilienceTest {
     }
 
     @Test
+    void requestCallTimeout_replacesTheClientsForThatCallOnly() {
+        server.handler = (exchange, request) -> {
+            server.closing.await(5, TimeUnit.SECONDS);
+            TestHttpsServer.respond(exchange, 200, "late");
+        };
+        try (VpcLatticeClient client = client().maxAttempts(1).callTimeout(Duration.ofSeconds(30)).build()) {
+            LatticeRequest bounded = LatticeRequest.builder().url(server.url()).callTimeout(Duration.ofMillis(400)).build();
+
+            VpcLatticeClientException e = assertTimeoutPreemptively(Duration.ofSeconds(4),
+                    () -> assertThrows(VpcLatticeClientException.class, () -> client.send(bounded)));
+
+            assertTrue(e.isCallTimeout());
+            assertTrue(e.getMessage().contains("400 ms"), e.getMessage());
+            assertEquals(Duration.ofMillis(400), bounded.toBuilder().build().callTimeout().orElseThrow());
+            assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().callTimeout(Duration.ZERO));
+        }
+    }
+
+    @Test
     void readTimeout_failsTheAttemptWithItsCause() {
         server.handler = (exchange, request) -> {
             server.closing.await(5, TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,9 @@ import java.util.Map;
  */
 public final class ClientHandler implements RequestStreamHandler {
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Time kept back from the invocation's deadline to report a call timeout. */
+    static final Duration INVOCATION_MARGIN = Duration.ofMillis(1500);
+    private static final Duration MINIMUM_CALL = Duration.ofMillis(100);
 
     private final ClientConfiguration configuration;
     private final VpcLatticeClient client;
@@ -64,11 +68,28 @@ public final class ClientHandler implements RequestStreamHandler {
                 .url(configuration.endpoint())
                 .header("content-type", "application/json")
                 .body(event)
+                .callTimeout(callTimeout(context))
                 .build());
         long micros = (System.nanoTime() - start) / 1_000;
         log(context, response, event.length, micros);
         response.ensureSuccess();
         writeResult(response, output);
+    }
+
+    /**
+     * The configured call timeout, shortened to end {@link #INVOCATION_MARGIN} before the invocation's own deadline,
+     * so a slow service fails the call with the library's error instead of a Lambda timeout without one.
+     */
+    Duration callTimeout(Context context) {
+        Duration configured = configuration.callTimeout();
+        if (context == null) {
+            return configured;
+        }
+        Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(INVOCATION_MARGIN);
+        if (left.compareTo(MINIMUM_CALL) < 0) {
+            return MINIMUM_CALL;
+        }
+        return left.compareTo(configured) < 0 ? left : configured;
     }
 
     /** Writes {@code {"statusCode", "headers", "body"}}; the body embedded as JSON when it is JSON. */

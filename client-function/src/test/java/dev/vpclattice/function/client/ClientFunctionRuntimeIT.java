@@ -196,6 +196,35 @@ class ClientFunctionRuntimeIT {
     }
 
     @Test
+    void invoke_serviceSlowerThanTheFunctionTimeout_failsWithTheLibrarysTimeoutNotALambdaTimeout() throws Exception {
+        try (LocalLattice stalling = LocalLattice.builder()
+                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
+                .target(event -> {
+                    Thread.sleep(15_000);
+                    return VpcLatticeV2Response.builder().statusCode(200).build();
+                })
+                .build();
+             LocalLambda function = LocalLambda.builder()
+                     .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
+                     // The configured call timeout (20 s by default) exceeds what the invocation has left.
+                     .timeout(Duration.ofSeconds(6))
+                     .environment(Map.of(ClientConfiguration.ENDPOINT, stalling.endpoint().toString(),
+                             "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                             "AWS_SESSION_TOKEN", SESSION_TOKEN))
+                     .jvmArguments(trustStore(stalling, work.resolve("stalling-truststore.p12")))
+                     .logSink(output::add)
+                     .build()) {
+
+            LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
+            JsonNode error = JSON.readTree(invocation.payload());
+            assertTrue(error.get("errorType").asText().endsWith("VpcLatticeClientException"), error::toString);
+            assertTrue(error.get("errorMessage").asText().startsWith("Call timeout of "), error::toString);
+        }
+    }
+
+    @Test
     void invoke_endpointUnreachable_failsWithTransportError() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -137,7 +137,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             throw new IllegalArgumentException("Refusing to send a " + signer.mode() + "-signed request over plain http: "
                     + describe(request) + " (use https, or SigningMode.NONE for a service with auth type NONE)");
         }
-        long deadline = System.nanoTime() + callTimeout.toNanos();
+        long deadline = System.nanoTime() + timeoutOf(request).toNanos();
         // The query is left out of traces for the same reason as from messages: callers may put tokens there.
         Tracer.Span span = tracer.start(request.method(), URI.create(request.redactedUrl()));
         try {
@@ -186,7 +186,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                     // The timeout has not fired: report the real failure, not a timeout that did not happen.
                     throw new VpcLatticeClientException("No response to " + describe(request) + " after " + attempt
                             + " attempt(s), giving up: the next retry would exceed the call timeout of "
-                            + callTimeout.toMillis() + " ms; last failure: " + e, e, attempt, false);
+                            + timeoutOf(request).toMillis() + " ms; last failure: " + e, e, attempt, false);
                 }
                 continue;
             }
@@ -251,7 +251,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new VpcLatticeClientException("Call timeout of " + callTimeout.toMillis() + " ms expired for "
+            throw new VpcLatticeClientException("Call timeout of " + timeoutOf(request).toMillis() + " ms expired for "
                     + describe(request) + " while resolving AWS credentials after " + (attempt - 1) + " attempt(s)",
                     e, attempt - 1, true);
         } catch (ExecutionException e) {
@@ -383,8 +383,13 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         return true;
     }
 
+    /** The request's own call timeout when it set one, else the client's. */
+    private Duration timeoutOf(LatticeRequest request) {
+        return request.callTimeout().orElse(callTimeout);
+    }
+
     private VpcLatticeClientException callTimedOut(LatticeRequest request, int attempts, Throwable cause) {
-        return new VpcLatticeClientException("Call timeout of " + callTimeout.toMillis() + " ms expired for "
+        return new VpcLatticeClientException("Call timeout of " + timeoutOf(request).toMillis() + " ms expired for "
                 + describe(request) + " after " + attempts + " attempt(s)", cause, attempts, true);
     }
 
