@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.events.VpcLatticeV2Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -17,6 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +91,76 @@ class LocalLatticeWireTest {
             assertTrue(warnings.isEmpty(), "server warnings: " + warnings);
         } finally {
             serverLogger.removeHandler(capture);
+        }
+    }
+
+    /** Sends a request head over a raw TLS socket and returns the socket, so the body can be withheld. */
+    static SSLSocket sendHead(String head) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", lattice.port());
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    /** Reads the status line, header lines and a Content-Length body; the first element is the status line. */
+    static List<String> readResponse(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        int length = 0;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            lines.add(line);
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        lines.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+        return lines;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection ended inside the response head: " + line);
+            }
+            if (c != '\r') {
+                line.write(c);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** True when the peer has closed the connection: end of stream or a reset, never a byte. */
+    private static boolean closedByServer(SSLSocket socket) {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (IOException e) {
+            return !(e instanceof java.net.SocketTimeoutException);
+        }
+    }
+
+    @Test
+    void unsigned8MbPost_gets403_beforeItsBodyIsSent_andTheServerDropsTheRest() throws Exception {
+        int eightMb = 8 * 1024 * 1024;
+        try (SSLSocket socket = sendHead("POST /upload HTTP/1.1\r\nHost: " + lattice.endpoint().getAuthority()
+                + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + eightMb + "\r\n\r\n")) {
+            // Not one byte of the body has been sent: a server that read the body before authenticating would
+            // still be waiting for it, and this read would time out.
+            List<String> response = readResponse(socket.getInputStream());
+
+            assertEquals("HTTP/1.1 403 Forbidden", response.get(0));
+            assertTrue(response.contains("Connection: close"), response.toString());
+            assertTrue(response.get(response.size() - 1).startsWith("AccessDeniedException: User: anonymous"),
+                    response.toString());
+            // The server reads no more than a small bound of what follows, then closes the connection.
+            try {
+                socket.getOutputStream().write(new byte[256 * 1024]);
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                // already closed by the server: what this test wants
+            }
+            assertTrue(closedByServer(socket), "the server kept the connection of a refused 8 MB upload open");
         }
     }
 }

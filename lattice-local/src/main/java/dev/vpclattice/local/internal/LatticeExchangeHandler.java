@@ -23,8 +23,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Plays VPC Lattice for one request: reads the body within the 6 MB limit, authenticates and authorizes the caller,
- * builds the V2 event, invokes the target and maps its response back to HTTP.
+ * Plays VPC Lattice for one request: authenticates and authorizes the caller, then reads the body within the 6 MB
+ * limit, builds the V2 event, invokes the target and maps its response back to HTTP. A refused request's body is
+ * never read: the connection is closed instead.
  */
 public final class LatticeExchangeHandler implements HttpHandler {
     /** The largest request body Lattice forwards to a Lambda target, and the largest response body it returns. */
@@ -84,14 +85,14 @@ public final class LatticeExchangeHandler implements HttpHandler {
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                             .addAll(values));
-            byte[] body = readLimited(exchange.getRequestBody());
-
+            // The body is read only once the caller is authorized (the signature does not cover it anyway:
+            // UNSIGNED-PAYLOAD), so anonymous callers cannot make the server buffer megabytes.
             LocalCredential caller = null;
             if (authType == AuthType.AWS_IAM) {
                 SigV4Verifier.Result result = verifier.verify(method, rawPath, rawQuery, headers);
                 if (result instanceof SigV4Verifier.Rejected rejected) {
                     principal = "-";
-                    sendText(exchange, 403, rejected.errorCode() + ": " + rejected.message());
+                    refuse(exchange, 403, rejected.errorCode() + ": " + rejected.message());
                     return;
                 }
                 if (result instanceof SigV4Verifier.Authenticated authenticated) {
@@ -99,12 +100,13 @@ public final class LatticeExchangeHandler implements HttpHandler {
                     principal = caller.principalArn();
                 }
                 if (!allowed(caller)) {
-                    sendText(exchange, 403, "AccessDeniedException: User: " + principal
+                    refuse(exchange, 403, "AccessDeniedException: User: " + principal
                             + " is not authorized to perform: vpc-lattice-svcs:Invoke on resource: " + serviceArn
                             + rawPath + " because no service-based policy allows the vpc-lattice-svcs:Invoke action");
                     return;
                 }
             }
+            byte[] body = readLimited(exchange.getRequestBody());
             if (body == null) {
                 sendText(exchange, 413, "PayloadTooLargeException: The request body exceeds the limit of "
                         + MAX_BODY_BYTES + " bytes (6 MB) for Lambda targets.");
@@ -177,6 +179,16 @@ public final class LatticeExchangeHandler implements HttpHandler {
             }
         }
         return status;
+    }
+
+    /**
+     * Answers a request that will not be served without reading its body: {@code Connection: close} makes the JDK
+     * server drop the connection after draining at most its small bound ({@code sun.net.httpserver.drainAmount},
+     * 64 KB by default) instead of reading whatever the caller still sends.
+     */
+    private static int refuse(HttpExchange exchange, int status, String text) throws IOException {
+        exchange.getResponseHeaders().set("Connection", "close");
+        return sendText(exchange, status, text);
     }
 
     private static int sendText(HttpExchange exchange, int status, String text) throws IOException {
