@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -61,6 +62,8 @@ import java.util.regex.Pattern;
  */
 public final class LocalLattice implements AutoCloseable {
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     private final HttpsServer server;
@@ -79,16 +82,18 @@ public final class LocalLattice implements AutoCloseable {
             credentials.put(credential.accessKeyId(), new LocalCredential(credential.accessKeyId(),
                     credential.secretAccessKey(), credential.sessionToken(), principal));
         }
-        this.certificate = SelfSignedCertificate.generate();
+        this.certificate = SelfSignedCertificate.generate(List.copyOf(builder.hostNames));
         SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock);
-        LatticeExchangeHandler handler = new LatticeExchangeHandler(builder.authType, verifier, builder.allowed,
-                new EventFactory(resources, builder.principalOrgId), builder.target, resources.serviceArn(),
-                builder.clock, builder.accessLog);
         try {
             this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not listen on 127.0.0.1:" + builder.port, e);
         }
+        Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+        hostNames.addAll(builder.hostNames);
+        LatticeExchangeHandler handler = new LatticeExchangeHandler(builder.authType, verifier, builder.allowed,
+                new EventFactory(resources, builder.principalOrgId), builder.target, resources.serviceArn(),
+                builder.clock, builder.accessLog, hostNames, server.getAddress().getPort());
         server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
         server.createContext("/", handler);
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("local-lattice-", 0).factory());
@@ -228,6 +233,18 @@ public final class LocalLattice implements AutoCloseable {
         Builder port(int port);
 
         /**
+         * Adds a host name the service answers to, besides {@code localhost}, {@code 127.0.0.1} and {@code [::1]}
+         * (always with this server's port), e.g. a DNS name mapped to 127.0.0.1 that clients sign for. The
+         * certificate covers it too. Repeatable. A request whose {@code Host} is not served gets {@code 404}
+         * {@code NotFoundException}, as a host with no service behind it.
+         *
+         * @param hostName a DNS name such as {@code orders.lattice.test}; required; default none
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a DNS name
+         */
+        Builder hostName(String hostName);
+
+        /**
          * The region of the service: signatures must be scoped to it, and events report it.
          *
          * @param region e.g. {@code eu-west-1}; defaults to {@code us-east-1}
@@ -340,6 +357,19 @@ public final class LocalLattice implements AutoCloseable {
         private Consumer<String> accessLog = line -> { };
         private Clock clock = Clock.systemUTC();
         private LatticeTarget target;
+        private final Set<String> hostNames = new LinkedHashSet<>();
+
+        @Override
+        public Builder hostName(String hostName) {
+            Objects.requireNonNull(hostName, "hostName");
+            String name = hostName.trim().toLowerCase(Locale.ROOT);
+            if (!HOST_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("hostName must be a DNS name like orders.lattice.test, not '"
+                        + hostName + "'");
+            }
+            hostNames.add(name);
+            return this;
+        }
 
         @Override
         public Builder port(int port) {

@@ -99,6 +99,7 @@ class LatticeLocalCliIT {
                 "--credential", "AKIDALLOWED:allowed-secret:" + ALLOWED,
                 "--credential", "AKIDDENIED:denied-secret:" + DENIED,
                 "--allow", ALLOWED, "--allow", "arn:aws:iam::123456789012:user/local-user",
+                "--host-name", "svc.lattice.test",
                 "--cert-out", pem.toString(), "--truststore-out", trustStore.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
@@ -179,7 +180,7 @@ class LatticeLocalCliIT {
 
         assertEquals(0, help.exit());
         for (String flag : List.of("serve", "invoke", "--port", "--auth-type", "--function-dir", "--handler",
-                "--cert-out", "--credential", "--allow", "--event", "--env")) {
+                "--cert-out", "--credential", "--allow", "--event", "--env", "--host-name")) {
             assertTrue(help.out().contains(flag), flag + " in " + help.out());
         }
     }
@@ -264,6 +265,25 @@ class LatticeLocalCliIT {
         assertTrue(unsigned.body().startsWith("AccessDeniedException: User: anonymous"), unsigned.body());
         assertEquals(403, wrong.status());
         assertTrue(wrong.body().startsWith("InvalidSignatureException"), wrong.body());
+    }
+
+    @Test
+    void serve_hostNameFlag_servesThatName_andOtherHostsGet404() throws Exception {
+        int port = URI.create(endpoint).getPort();
+        List<String> signed = new ArrayList<>(Curl.sign(SCOPE, "AKIDALLOWED", "allowed-secret"));
+        List<String> named = new ArrayList<>(signed);
+        named.addAll(List.of("--resolve", "svc.lattice.test:" + port + ":127.0.0.1"));
+        List<String> other = new ArrayList<>(signed);
+        other.addAll(List.of("-k", "--resolve", "other.lattice.test:" + port + ":127.0.0.1"));
+
+        Curl.Result served = Curl.run(pem, "https://svc.lattice.test:" + port + "/named",
+                named.toArray(String[]::new));
+        Curl.Result notServed = Curl.run(pem, "https://other.lattice.test:" + port + "/named",
+                other.toArray(String[]::new));
+
+        assertEquals(200, served.status(), served.body());
+        assertEquals(404, notServed.status(), notServed.body());
+        assertTrue(notServed.body().startsWith("NotFoundException"), notServed.body());
     }
 
     @Test

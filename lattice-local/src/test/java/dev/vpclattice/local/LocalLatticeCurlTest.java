@@ -53,6 +53,7 @@ class LocalLatticeCurlTest {
                 .sessionCredential("ASIATEMP", "temp-secret-key", "session-token-value", null)
                 .allow(ALICE)
                 .allow("arn:aws:iam::123456789012:user/local-user")
+                .hostName("Orders.Lattice.Test")
                 .target(LocalLatticeCurlTest::echo)
                 .build();
         pem = dir.resolve("lattice.pem");
@@ -314,5 +315,44 @@ class LocalLatticeCurlTest {
         assertTrue(result.body().startsWith("InvalidSignatureException: This local VPC Lattice cannot verify a"
                 + " signature that covers the 'user-agent' header (real VPC Lattice would)"), result.body());
         assertFalse(result.body().contains("does not match"), result.body());
+    }
+
+    @Test
+    void signedForAnotherHost_getsNotFound_evenWithAValidSignature() throws Exception {
+        int port = lattice.port();
+        // -k: the certificate does not cover other-svc.example; the point is what the server answers to its Host.
+        Curl.Result result = Curl.run(pem, "https://other-svc.example:" + port + "/orders", signedBy(SCOPE,
+                "AKIDALICE", "alice-secret-key", "-k", "--resolve", "other-svc.example:" + port + ":127.0.0.1")
+                .toArray(String[]::new));
+        Curl.Result wrongPort = curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "Host: localhost:1"));
+
+        assertEquals(404, result.status(), result.body());
+        assertTrue(result.body().startsWith("NotFoundException: This local VPC Lattice serves no service for host"
+                + " 'other-svc.example:" + port + "'"), result.body());
+        assertEquals(404, wrongPort.status(), wrongPort.body());
+    }
+
+    @Test
+    void configuredHostName_isServed_andCoveredByTheCertificate() throws Exception {
+        int port = lattice.port();
+        Curl.Result result = Curl.run(pem, "https://orders.lattice.test:" + port + "/orders", signedBy(SCOPE,
+                "AKIDALICE", "alice-secret-key", "--resolve", "orders.lattice.test:" + port + ":127.0.0.1")
+                .toArray(String[]::new));
+
+        assertEquals(200, result.status(), result.body());
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("orders.lattice.test:" + port), event.getHeaders().get("host"));
+    }
+
+    @Test
+    void loopbackNamesWithThisPort_areServed() throws Exception {
+        int port = lattice.port();
+        for (String host : List.of("localhost", "127.0.0.1")) {
+            Curl.Result result = Curl.run(pem, "https://" + host + ":" + port + "/loop", signedBy(SCOPE,
+                    "AKIDALICE", "alice-secret-key").toArray(String[]::new));
+
+            assertEquals(200, result.status(), host + ": " + result.body());
+        }
     }
 }

@@ -46,6 +46,9 @@ public final class LatticeLocalCommand {
                                        a trusted temporary credential: callers must sign x-amz-security-token
               --allow PRINCIPAL_ARN    auth policy (repeatable): principals allowed to invoke; default: any
                                        authenticated principal; '*' also admits unsigned callers
+              --host-name NAME         another host name the service answers to (repeatable), e.g. a name you
+                                       map to 127.0.0.1 and sign for; the certificate covers it. Always served:
+                                       localhost, 127.0.0.1 and [::1] with the port; other hosts get 404
               --cert-out FILE          write the server's self-signed certificate as PEM (for curl --cacert)
               --truststore-out FILE    write it as a PKCS12 trust store, password 'changeit', for Java clients:
                                        -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=changeit
@@ -197,6 +200,7 @@ public final class LatticeLocalCommand {
             builder.sessionCredential(parts[0], parts[1], parts[2], parts.length == 4 ? parts[3] : null);
         }
         options.all("--allow").forEach(builder::allow);
+        options.all("--host-name").forEach(builder::hostName);
 
         LambdaTarget target = LambdaTarget.of(function(options), line -> err.println("lattice-local: " + line));
         LocalLattice lattice;
@@ -252,9 +256,10 @@ public final class LatticeLocalCommand {
     static final class Options {
         private static final List<String> KNOWN = List.of("--port", "--auth-type", "--credential",
                 "--session-credential", "--allow", "--cert-out", "--region", "--account-id", "--principal-org-id",
-                "--truststore-out", "--event", "--function-dir", "--handler", "--env", "--timeout", "--jvm-arg");
+                "--truststore-out", "--event", "--function-dir", "--handler", "--env", "--timeout", "--jvm-arg",
+                "--host-name");
         private static final List<String> REPEATABLE = List.of("--credential", "--session-credential", "--allow",
-                "--env", "--jvm-arg");
+                "--env", "--jvm-arg", "--host-name");
 
         final String command;
         final boolean help;

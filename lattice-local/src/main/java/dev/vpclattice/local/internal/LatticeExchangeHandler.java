@@ -43,6 +43,8 @@ public final class LatticeExchangeHandler implements HttpHandler {
     private final String serviceArn;
     private final Clock clock;
     private final Consumer<String> accessLog;
+    private final Set<String> hostNames;
+    private final int port;
 
     /**
      * Creates the handler.
@@ -56,9 +58,13 @@ public final class LatticeExchangeHandler implements HttpHandler {
      * @param serviceArn the service ARN, for denial messages
      * @param clock the clock for {@code timeEpoch}
      * @param accessLog receives one line per request (method, path without query, status, principal, duration)
+     * @param hostNames the host names the service answers to, lower case ({@code localhost}, {@code 127.0.0.1},
+     *     {@code [::1]} and any configured names); other {@code Host} headers get {@code 404}
+     * @param port the port the server listens on, which the {@code Host} header must name (or omit for 443)
      */
     public LatticeExchangeHandler(AuthType authType, SigV4Verifier verifier, Set<String> allowedPrincipals,
-            EventFactory events, LatticeTarget target, String serviceArn, Clock clock, Consumer<String> accessLog) {
+            EventFactory events, LatticeTarget target, String serviceArn, Clock clock, Consumer<String> accessLog,
+            Set<String> hostNames, int port) {
         this.authType = authType;
         this.verifier = verifier;
         this.allowedPrincipals = Set.copyOf(allowedPrincipals);
@@ -67,6 +73,8 @@ public final class LatticeExchangeHandler implements HttpHandler {
         this.serviceArn = serviceArn;
         this.clock = clock;
         this.accessLog = accessLog;
+        this.hostNames = Set.copyOf(hostNames);
+        this.port = port;
     }
 
     @Override
@@ -85,6 +93,14 @@ public final class LatticeExchangeHandler implements HttpHandler {
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                             .addAll(values));
+            // Lattice routes by Host before it authenticates: a name it does not serve never reaches the service.
+            String host = first(headers, "host");
+            if (!servesHost(host)) {
+                refuse(exchange, 404, "NotFoundException: This local VPC Lattice serves no service for host '"
+                        + printable(host) + "'. It answers to " + String.join(", ", hostNames.stream().sorted()
+                                .map(name -> name + ":" + port).toList()) + " (add names with --host-name).");
+                return;
+            }
             // The body is read only once the caller is authorized (the signature does not cover it anyway:
             // UNSIGNED-PAYLOAD), so anonymous callers cannot make the server buffer megabytes.
             LocalCredential caller = null;
@@ -130,6 +146,39 @@ public final class LatticeExchangeHandler implements HttpHandler {
             accessLog.accept(method + " " + rawPath + " " + (status < 0 ? "-" : Integer.toString(status)) + " "
                     + principal + " " + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
         }
+    }
+
+    private boolean servesHost(String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        String value = hostHeader.trim().toLowerCase(Locale.ROOT);
+        int colon = value.lastIndexOf(':');
+        String name = value;
+        int requestedPort = 443;
+        if (colon > value.lastIndexOf(']')) {
+            name = value.substring(0, colon);
+            try {
+                requestedPort = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return requestedPort == port && hostNames.contains(name);
+    }
+
+    private static String printable(String value) {
+        if (value == null) {
+            return "";
+        }
+        String kept = value.codePoints().filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return kept.length() > 255 ? kept.substring(0, 255) + "..." : kept;
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private boolean allowed(LocalCredential caller) {

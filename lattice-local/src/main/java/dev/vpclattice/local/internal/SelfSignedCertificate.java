@@ -13,7 +13,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -47,12 +49,26 @@ public final class SelfSignedCertificate {
     }
 
     /**
-     * Generates a new key pair and certificate, valid from a day ago for a year.
+     * Generates a new key pair and certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid from a
+     * day ago for a year.
      *
      * @return the certificate and its TLS context
      * @throws IllegalStateException if the JDK lacks EC key generation or TLS
      */
     public static SelfSignedCertificate generate() {
+        return generate(List.of());
+    }
+
+    /**
+     * Generates a new key pair and certificate for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the extra
+     * DNS names, valid from a day ago for a year.
+     *
+     * @param extraDnsNames more host names the certificate is valid for (e.g. a name mapped to 127.0.0.1); may be
+     *     empty
+     * @return the certificate and its TLS context
+     * @throws IllegalStateException if the JDK lacks EC key generation or TLS
+     */
+    public static SelfSignedCertificate generate(List<String> extraDnsNames) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -65,10 +81,15 @@ public final class SelfSignedCertificate {
                     new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
                     Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))),
                     subject, keyPair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.iPAddress, "::1")}));
+            List<GeneralName> names = new ArrayList<>(List.of(
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.iPAddress, "::1")));
+            for (String name : extraDnsNames) {
+                names.add(new GeneralName(GeneralName.dNSName, name));
+            }
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(names.toArray(GeneralName[]::new)));
             // A self-signed certificate is its own issuer: OpenSSL only accepts it as a trust anchor when it is a CA.
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true,
