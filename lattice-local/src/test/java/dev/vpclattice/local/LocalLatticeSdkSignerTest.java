@@ -281,4 +281,14 @@ class LocalLatticeSdkSignerTest {
         return response.headers().entrySet().stream().filter(e -> e.getKey() != null
                 && e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(List.of());
     }
+
+    @Test
+    void dotSegments_areVerifiedNormalized_andTheTargetGetsTheNormalizedPath() throws Exception {
+        // The SDK signer normalizes the path it signs (/admin/../public -> /public) but sends it as given.
+        SdkCaller.Response response = caller.send(caller.sign(get("/admin/../public//page").putRawQueryParameter(
+                "id", "1").build(), null, KEYS, r -> r).request(), null);
+
+        VpcLatticeV2Request event = event(response);
+        assertEquals("/public/page?id=1", event.getPath());
+    }
 }

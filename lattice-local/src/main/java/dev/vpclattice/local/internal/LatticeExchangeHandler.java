@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,10 +83,9 @@ public final class LatticeExchangeHandler implements HttpHandler {
         long started = System.nanoTime();
         Instant receivedAt = clock.instant();
         String method = exchange.getRequestMethod();
-        String rawPath = exchange.getRequestURI().getRawPath();
-        if (rawPath == null || rawPath.isEmpty()) {
-            rawPath = "/";
-        }
+        // What is authorized must be what is invoked: the signature is verified over the normalized path (as the
+        // SDK signer and AWS services other than S3 do), so the target receives that same normalized path.
+        String rawPath = normalize(exchange.getRequestURI().getRawPath());
         String rawQuery = exchange.getRequestURI().getRawQuery();
         String principal = "anonymous";
         try {
@@ -146,6 +146,19 @@ public final class LatticeExchangeHandler implements HttpHandler {
             accessLog.accept(method + " " + rawPath + " " + (status < 0 ? "-" : Integer.toString(status)) + " "
                     + principal + " " + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
         }
+    }
+
+    /**
+     * Removes {@code .} and {@code ..} segments and empty segments ({@code //}) as the SDK signer's path
+     * normalization does; percent-escapes are left alone.
+     */
+    static String normalize(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return "/";
+        }
+        // A scheme and host in front keep a leading "//" a path instead of an authority.
+        String normalized = URI.create("https://h" + rawPath).normalize().getRawPath();
+        return normalized == null || normalized.isEmpty() ? "/" : normalized;
     }
 
     private boolean servesHost(String hostHeader) {
