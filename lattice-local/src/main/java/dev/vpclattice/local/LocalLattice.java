@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
  * each request to one {@link LatticeTarget} as a V2 event.
  *
- * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} with a fresh
- * self-signed certificate for {@code localhost} and {@code 127.0.0.1} (see {@link #certificate()} and
+ * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} only (not
+ * {@code ::1}) with a fresh self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1} (see {@link #certificate()} and
  * {@link #writeCertificatePem(Path)} to let clients trust it).
  *
  * <p>With {@link AuthType#AWS_IAM} (the default) every request must be signed with SigV4 for service
@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  *         .credential("AKIDEXAMPLE", "secret", "arn:aws:iam::123456789012:user/alice")
  *         .target(event -> VpcLatticeV2Response.builder().statusCode(200).body("hello").build())
  *         .build()) {
- *     URI endpoint = lattice.endpoint(); // https://localhost:PORT
+ *     URI endpoint = lattice.endpoint(); // https://127.0.0.1:PORT
  * }
  * }</pre>
  *
@@ -111,12 +111,13 @@ public final class LocalLattice implements AutoCloseable {
     }
 
     /**
-     * The base URL clients call.
+     * The base URL clients call. It names the IPv4 loopback address the server listens on rather than
+     * {@code localhost}, which a resolver may map to {@code ::1} first, where nothing listens.
      *
-     * @return {@code https://localhost:PORT}
+     * @return {@code https://127.0.0.1:PORT}
      */
     public URI endpoint() {
-        return URI.create("https://localhost:" + port());
+        return URI.create("https://127.0.0.1:" + port());
     }
 
     /**

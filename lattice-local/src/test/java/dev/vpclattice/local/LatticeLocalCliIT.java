@@ -123,7 +123,7 @@ class LatticeLocalCliIT {
         });
         String line = firstLine.get(60, TimeUnit.SECONDS);
         assertNotNull(line, "serve printed nothing; stderr: " + SERVE_ERR);
-        Matcher url = Pattern.compile("https://localhost:(\\d+)").matcher(line);
+        Matcher url = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)").matcher(line);
         assertTrue(url.find(), line);
         endpoint = url.group();
         Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { }));

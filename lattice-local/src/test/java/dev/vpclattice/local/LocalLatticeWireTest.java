@@ -163,4 +163,21 @@ class LocalLatticeWireTest {
             assertTrue(closedByServer(socket), "the server kept the connection of a refused 8 MB upload open");
         }
     }
+
+    @Test
+    void endpoint_namesTheAddressTheServerListensOn_soEveryResolvedAddressAnswers() throws Exception {
+        URI endpoint = lattice.endpoint();
+
+        // An IP literal: no resolver can send a client to ::1, where the server does not listen.
+        assertEquals("127.0.0.1", endpoint.getHost());
+        for (java.net.InetAddress address : java.net.InetAddress.getAllByName(endpoint.getHost())) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(address, endpoint.getPort()), 10_000);
+                assertTrue(socket.isConnected(), address.toString());
+            }
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, response.statusCode(), "TLS with the IP in the certificate, then an unsigned request");
+    }
 }
