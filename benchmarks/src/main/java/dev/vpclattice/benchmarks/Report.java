@@ -164,8 +164,8 @@ public final class Report {
     private void perRequest(Map<String, String> options) {
         line("## Per-request cost (JMH)");
         line();
-        line("JMH " + (jmh.isEmpty() ? "" : jmh.get(0).path("jmhVersion").asText()) + ", `"
-                + options.getOrDefault("jmh-args", "?") + "`, one thread; ± is JMH's 99.9% confidence "
+        line("JMH " + (jmh.isEmpty() ? "" : jmh.get(0).path("jmhVersion").asText()) + " ("
+                + options.getOrDefault("jmh-args", "?") + "), one thread; ± is JMH's 99.9% confidence "
                 + "half-interval; allocation per operation from `-prof gc` (`gc.alloc.rate.norm`). Default JIT "
                 + "(C2), unlike the cold starts.");
         line();
