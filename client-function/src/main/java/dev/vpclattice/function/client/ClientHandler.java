@@ -149,14 +149,15 @@ public final class ClientHandler implements RequestStreamHandler {
     }
 
     private static void log(Context context, LatticeResponse response, int requestBytes, long micros) {
-        // One structured line per call: no headers, no body, nothing secret.
-        String line = "{\"message\":\"lattice call\",\"method\":\"POST\",\"status\":" + response.statusCode()
+        // One structured line per call on stdout, in the same shape as the service function's, so both read alike in
+        // CloudWatch (LambdaLogger would nest this JSON inside its own "message" string under LogFormat JSON).
+        // No headers, no body, nothing secret.
+        String requestId = context == null ? null : context.getAwsRequestId();
+        System.out.println("{\"level\":\"" + (response.isSuccessful() ? "INFO" : "WARN")
+                + "\",\"message\":\"lattice call\""
+                + (requestId == null ? "" : ",\"requestId\":\"" + requestId + "\"")
+                + ",\"method\":\"POST\",\"status\":" + response.statusCode()
                 + ",\"attempts\":" + response.attempts() + ",\"requestBytes\":" + requestBytes
-                + ",\"responseBytes\":" + response.body().length + ",\"durationMs\":" + (micros / 1000.0) + "}";
-        if (context != null && context.getLogger() != null) {
-            context.getLogger().log(line);
-        } else {
-            System.out.println(line);
-        }
+                + ",\"responseBytes\":" + response.body().length + ",\"durationMs\":" + (micros / 1000.0) + "}");
     }
 }

@@ -121,6 +121,17 @@ class ClientFunctionRuntimeIT {
             // A second invocation reuses the warm environment and its client.
             LambdaInvocation again = function.invoke("{\"again\":true}".getBytes(StandardCharsets.UTF_8));
             assertEquals(LambdaInvocation.Status.SUCCESS, again.status(), again::payloadAsString);
+
+            // One structured log line per call, with the invocation's request id.
+            List<JsonNode> callLines = new java.util.ArrayList<>();
+            for (String line : output) {
+                if (line.contains("\"message\":\"lattice call\"") && line.contains(again.requestId())) {
+                    callLines.add(JSON.readTree(line));
+                }
+            }
+            assertEquals(1, callLines.size(), () -> String.join("\n", output));
+            assertEquals(200, callLines.get(0).get("status").asInt());
+            assertEquals("INFO", callLines.get(0).get("level").asText());
         }
         assertNoSecretIn(String.join("\n", output));
     }
