@@ -2,6 +2,7 @@ package dev.vpclattice.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.internal.DefaultObjectMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class LatticeRequest {
-    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "POST", "PATCH");
@@ -511,7 +511,7 @@ public final class LatticeRequest {
 
         @Override
         public Builder jsonBody(Object value) {
-            return jsonBody(value, DEFAULT_MAPPER);
+            return jsonBody(value, DefaultObjectMapper.get());
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.vpclattice.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.internal.DefaultObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -25,7 +26,6 @@ public final class LatticeResponse {
     private static final Pattern ERROR_PREFIX = Pattern.compile("^\\s*([A-Za-z][A-Za-z0-9.]*(?:Exception|Error|Fault)):\\s?(.*)",
             Pattern.DOTALL);
     private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";\\s]+)");
-    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
     private static final int MAX_MESSAGE = 1024;
 
     private final int statusCode;
@@ -136,7 +136,7 @@ public final class LatticeResponse {
      */
     public <T> T bodyAs(Class<T> type) {
         try {
-            return mapper.readValue(body, type);
+            return mapper().readValue(body, type);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot map the " + body.length + "-byte body of an HTTP " + statusCode
                     + " response to " + type.getName() + ": " + e.getMessage(), e);
@@ -153,11 +153,15 @@ public final class LatticeResponse {
      */
     public <T> T bodyAs(TypeReference<T> type) {
         try {
-            return mapper.readValue(body, type);
+            return mapper().readValue(body, type);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot map the " + body.length + "-byte body of an HTTP " + statusCode
                     + " response to " + type.getType() + ": " + e.getMessage(), e);
         }
+    }
+
+    private ObjectMapper mapper() {
+        return mapper != null ? mapper : DefaultObjectMapper.get();
     }
 
     /**
@@ -263,7 +267,7 @@ public final class LatticeResponse {
         Builder attempts(int attempts);
 
         /**
-         * Sets the mapper used by {@code bodyAs}; default a plain {@link ObjectMapper}.
+         * Sets the mapper used by {@code bodyAs}; default a shared plain {@link ObjectMapper}, created on first use.
          *
          * @param mapper the mapper
          * @return this builder
@@ -284,7 +288,7 @@ public final class LatticeResponse {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte[] body = new byte[0];
         private int attempts = 1;
-        private ObjectMapper mapper = DEFAULT_MAPPER;
+        private ObjectMapper mapper;
 
         @Override
         public Builder statusCode(int value) {

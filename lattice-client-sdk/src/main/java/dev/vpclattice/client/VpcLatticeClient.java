@@ -176,7 +176,8 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder httpClient(SdkHttpClient httpClient);
 
         /**
-         * Sets the mapper used by {@link LatticeResponse#bodyAs(Class)}. Defaults to a plain {@link ObjectMapper}.
+         * Sets the mapper used by {@link LatticeResponse#bodyAs(Class)}. Defaults to a shared plain {@link ObjectMapper},
+         * created on first use.
          *
          * @param objectMapper the mapper
          * @return this builder

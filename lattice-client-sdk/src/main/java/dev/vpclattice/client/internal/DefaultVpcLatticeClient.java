@@ -302,8 +302,10 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             LatticeResponse.Builder result = LatticeResponse.builder()
                     .statusCode(response.httpResponse().statusCode())
                     .body(bytes)
-                    .attempts(attempt)
-                    .objectMapper(mapper);
+                    .attempts(attempt);
+            if (mapper != null) {
+                result.objectMapper(mapper);
+            }
             for (Map.Entry<String, List<String>> header : response.httpResponse().headers().entrySet()) {
                 header.getValue().forEach(v -> result.header(header.getKey(), v));
             }
@@ -435,7 +437,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         private Duration backoffMax = Duration.ofSeconds(5);
         private Duration retryAfterCap = Duration.ofSeconds(20);
         private SdkHttpClient httpClient;
-        private ObjectMapper objectMapper = new ObjectMapper();
+        private ObjectMapper objectMapper;
         private Clock signingClock;
         private boolean tracing = true;
         private boolean doubleUrlEncode = true;
