@@ -38,3 +38,7 @@ build-ClientFunction:
 ## demo: the main job — both functions behind a local VPC Lattice (AWS_IAM), the client calling the service
 demo:
 	@$(CURDIR)/scripts/demo $(EVENT)
+
+## bench: JMH benchmarks and cold starts (about 4-10 minutes); writes docs/benchmarks.md
+bench:
+	@$(CURDIR)/scripts/bench
