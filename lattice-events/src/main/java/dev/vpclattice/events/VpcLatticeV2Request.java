@@ -192,18 +192,7 @@ public class VpcLatticeV2Request {
      * @throws InvalidLatticeEventException if {@code isBase64Encoded} is true and the body is not valid base64
      */
     public byte[] decodeBody() {
-        if (body == null) {
-            return new byte[0];
-        }
-        if (!isBase64Encoded) {
-            return body.getBytes(StandardCharsets.UTF_8);
-        }
-        try {
-            return Base64.getMimeDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidLatticeEventException(
-                    "The body is marked isBase64Encoded but is not valid base64 (" + body.length() + " chars)", e);
-        }
+        return Bodies.decode(body, isBase64Encoded, "body");
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.vpclattice.events;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -130,18 +129,7 @@ public class VpcLatticeV2Response {
      * @throws InvalidLatticeEventException if the body is marked base64 but is not
      */
     public byte[] decodeBody() {
-        if (body == null) {
-            return new byte[0];
-        }
-        if (!isBase64Encoded) {
-            return body.getBytes(StandardCharsets.UTF_8);
-        }
-        try {
-            return Base64.getMimeDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidLatticeEventException(
-                    "The response body is marked isBase64Encoded but is not valid base64", e);
-        }
+        return Bodies.decode(body, isBase64Encoded, "response body");
     }
 
     @Override

@@ -67,7 +67,7 @@ class VpcLatticeEventCodecTest {
         assertEquals(tree.get("method").asText(), r.getMethod());
         assertEquals(tree.get("path").asText(), r.getPath());
         assertEquals(tree.get("headers").size(), r.getHeaders().size());
-        tree.get("headers").fields().forEachRemaining(h -> {
+        tree.get("headers").properties().forEach(h -> {
             List<String> expected = new ArrayList<>();
             if (h.getValue().isArray()) {
                 h.getValue().forEach(v -> expected.add(v.asText()));

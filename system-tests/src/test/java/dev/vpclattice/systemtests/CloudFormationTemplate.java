@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -68,13 +67,12 @@ final class CloudFormationTemplate {
     JsonNode deploy(Map<String, String> overrides) {
         Evaluation evaluation = new Evaluation(overrides);
         ObjectNode result = JsonNodeFactory.instance.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> section = it.next();
+        for (Map.Entry<String, JsonNode> section : template.properties()) {
             switch (section.getKey()) {
                 case "Conditions" -> { }
                 case "Resources", "Outputs" -> {
                     ObjectNode kept = result.putObject(section.getKey());
-                    section.getValue().fields().forEachRemaining(entry -> {
+                    section.getValue().properties().forEach(entry -> {
                         JsonNode condition = entry.getValue().get("Condition");
                         if (condition == null || evaluation.condition(condition.asText())) {
                             JsonNode resolved = evaluation.resolve(entry.getValue());
@@ -176,7 +174,7 @@ final class CloudFormationTemplate {
                     return null;
                 }
                 ObjectNode copy = JsonNodeFactory.instance.objectNode();
-                node.fields().forEachRemaining(field -> {
+                node.properties().forEach(field -> {
                     JsonNode value = resolve(field.getValue());
                     if (value != null) {
                         copy.set(field.getKey(), value);

@@ -403,7 +403,7 @@ class TemplateIT {
 
     private static Map<String, JsonNode> resourcesOfType(JsonNode deployed, String type) {
         Map<String, JsonNode> found = new TreeMap<>();
-        deployed.path("Resources").fields().forEachRemaining(e -> {
+        deployed.path("Resources").properties().forEach(e -> {
             if (type.equals(e.getValue().path("Type").asText())) {
                 found.put(e.getKey(), e.getValue());
             }
