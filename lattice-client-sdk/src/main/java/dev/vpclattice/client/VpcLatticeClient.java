@@ -58,7 +58,18 @@ public interface VpcLatticeClient extends AutoCloseable {
      */
     LatticeResponse send(LatticeRequest request);
 
-    /**
+        /**
+     * Runs this client's request path once without sending anything and without resolving credentials: it builds a
+     * synthetic request, signs it with throwaway credentials and discards it, so the signer's and the request
+     * model's classes are loaded and initialised. Call it where start-up work is captured, for example from an
+     * {@code org.crac} {@code beforeCheckpoint} hook before a Lambda SnapStart snapshot, so the first call after a
+     * restore does not pay for them. It opens no connection, so no connection is captured in a snapshot.
+     *
+     * @throws IllegalStateException if the client is closed
+     */
+    void prime();
+
+/**
      * Releases the connection pool and timer thread. Closes the HTTP client and credentials provider only when the
      * client created them itself (not those passed to the builder). Idempotent.
      */

@@ -125,6 +125,32 @@ class VpcLatticeClientSigningTest {
     }
 
     @Test
+    void prime_sendsNothing_andResolvesNoCredentials_thenTheClientWorks() {
+        // GIVEN a client whose credentials provider counts its calls
+        java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
+        AwsCredentialsProvider counting = () -> {
+            resolved.incrementAndGet();
+            return AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY);
+        };
+        try (VpcLatticeClient client = client(counting).build()) {
+            // WHEN it is primed, as before a SnapStart snapshot
+            client.prime();
+
+            // THEN nothing reached the server and no credentials were resolved into the snapshot
+            assertEquals(0, server.received.size());
+            assertEquals(0, resolved.get());
+
+            // AND the client then signs and sends as usual
+            client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
+            assertEquals(1, resolved.get());
+            assertTrue(IndependentSigV4Verifier.verify(server.received.get(0), Map.of(ACCESS_KEY, SECRET_KEY)).valid());
+        }
+        VpcLatticeClient closed = client(counting).build();
+        closed.close();
+        assertThrows(IllegalStateException.class, closed::prime);
+    }
+
+    @Test
     void sign_withBasicCredentials_sendsNoSecurityToken_andUsesTheSystemClock() {
         try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.cert.CertificateException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -205,6 +206,43 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     static final String USER_AGENT = "lattice-client-sdk java/" + Runtime.version().feature();
 
     private SdkHttpRequest prepare(LatticeRequest request, byte[] body, Tracer.Span span, int attempt, long deadline) {
+        SdkHttpRequest unsigned = toHttpRequest(request, body);
+        SdkHttpRequest signed;
+        if (signer.mode() == SigningMode.NONE) {
+            signed = unsigned;
+        } else {
+            // Resolved for every attempt: Lambda and assumed-role credentials rotate under a long-lived client.
+            AwsCredentialsIdentity credentials = resolveCredentials(request, attempt, deadline);
+            signed = signer.sign(unsigned, body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body),
+                    credentials);
+        }
+        Optional<String> traceHeader = span.traceHeader();
+        // Added after signing on purpose: the trace header is not signed (the SDK signer skips it too).
+        return traceHeader.map(v -> signed.toBuilder().putHeader(TRACE_HEADER, v).build()).orElse(signed);
+    }
+
+    @Override
+    public void prime() {
+        if (closed.get()) {
+            throw new IllegalStateException("This VpcLatticeClient is closed");
+        }
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        LatticeRequest synthetic = LatticeRequest.builder().method("POST").url(PRIMING_URL)
+                .header("content-type", "application/json").body(body).build();
+        SdkHttpRequest unsigned = toHttpRequest(synthetic, body);
+        if (signer.mode() != SigningMode.NONE) {
+            // Throwaway credentials: real ones must not be resolved into a snapshot, and nothing signed here is sent.
+            signer.sign(unsigned, ContentStreamProvider.fromByteArrayUnsafe(body), PRIMING_CREDENTIALS);
+        }
+        LatticeResponse.builder().statusCode(200).header("Content-Type", "application/json").body(body).build()
+                .bodyAsString();
+    }
+
+    private static final String PRIMING_URL = "https://priming.invalid";
+    private static final AwsCredentialsIdentity PRIMING_CREDENTIALS =
+            AwsCredentialsIdentity.create("AKIDPRIMINGONLY00000", "priming-only-not-a-secret");
+
+    private SdkHttpRequest toHttpRequest(LatticeRequest request, byte[] body) {
         SdkHttpRequest.Builder http = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method()))
                 .protocol(request.scheme())
@@ -220,19 +258,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         if (body != null) {
             http.putHeader("Content-Length", Integer.toString(body.length));
         }
-        SdkHttpRequest unsigned = http.build();
-        SdkHttpRequest signed;
-        if (signer.mode() == SigningMode.NONE) {
-            signed = unsigned;
-        } else {
-            // Resolved for every attempt: Lambda and assumed-role credentials rotate under a long-lived client.
-            AwsCredentialsIdentity credentials = resolveCredentials(request, attempt, deadline);
-            signed = signer.sign(unsigned, body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body),
-                    credentials);
-        }
-        Optional<String> traceHeader = span.traceHeader();
-        // Added after signing on purpose: the trace header is not signed (the SDK signer skips it too).
-        return traceHeader.map(v -> signed.toBuilder().putHeader(TRACE_HEADER, v).build()).orElse(signed);
+        return http.build();
     }
 
     /**

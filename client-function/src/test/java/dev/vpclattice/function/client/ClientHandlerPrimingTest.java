@@ -1,0 +1,46 @@
+package dev.vpclattice.function.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.client.VpcLatticeClientException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/** The SnapStart hook: what it may and may not do before a snapshot. */
+class ClientHandlerPrimingTest {
+
+    @Test
+    void beforeCheckpoint_resolvesNoCredentialsAndOpensNoConnection() throws Exception {
+        // GIVEN a handler whose endpoint does not exist and whose credentials provider counts its calls
+        AtomicInteger resolved = new AtomicInteger();
+        AwsCredentialsProvider counting = () -> {
+            resolved.incrementAndGet();
+            return AwsBasicCredentials.create("AKIDPRIMINGTEST00001", "priming-test-secret");
+        };
+        ClientConfiguration config = ClientConfiguration.fromEnvironment(Map.of(
+                "LATTICE_ENDPOINT", "https://127.0.0.1:1", "AWS_REGION", "us-east-1",
+                "LATTICE_CALL_TIMEOUT_SECONDS", "2"));
+        try (VpcLatticeClient client = VpcLatticeClient.builder().region(config.region())
+                .credentialsProvider(counting).callTimeout(config.callTimeout()).maxAttempts(1).build()) {
+            ClientHandler handler = new ClientHandler(config, client);
+
+            // WHEN the runtime calls the hook before the snapshot
+            handler.beforeCheckpoint(null);
+            handler.afterRestore(null);
+
+            // THEN no credentials were resolved (they must not be captured in a snapshot)
+            assertEquals(0, resolved.get());
+            // AND a real invocation afterwards still resolves credentials and tries the endpoint (nothing listens)
+            assertThrows(VpcLatticeClientException.class, () -> handler.handleRequest(
+                    new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
+            assertEquals(1, resolved.get());
+        }
+    }
+}
