@@ -12,14 +12,9 @@ import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.local.LocalLattice;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,7 +87,7 @@ public final class ColdStart {
                         .body("{\"received\":" + event.getBody().length() + "}")
                         .build())
                 .build()) {
-            List<String> trust = trustStore(lattice, work.resolve("truststore.p12"));
+            List<String> trust = lattice.trustStoreJvmArguments(work.resolve("truststore.p12"));
             Map<String, String> clientEnv = Map.of(
                     "LATTICE_ENDPOINT", lattice.endpoint().toString(),
                     "AWS_ACCESS_KEY_ID", ACCESS_KEY,
@@ -248,23 +243,5 @@ public final class ColdStart {
 
     private static double millis(Duration d) {
         return d.toNanos() / 1e6;
-    }
-
-    /** A PKCS12 trust store holding only the local Lattice's certificate, passed to the function's JVM. */
-    private static List<String> trustStore(LocalLattice lattice, Path file) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("local-lattice", lattice.certificate());
-            try (OutputStream o = Files.newOutputStream(file)) {
-                store.store(o, "changeit".toCharArray());
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not write the trust store " + file + ": " + e, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write the trust store " + file, e);
-        }
-        return List.of("-Djavax.net.ssl.trustStore=" + file, "-Djavax.net.ssl.trustStorePassword=changeit",
-                "-Djavax.net.ssl.trustStoreType=PKCS12");
     }
 }

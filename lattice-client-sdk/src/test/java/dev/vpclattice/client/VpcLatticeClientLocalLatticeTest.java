@@ -8,12 +8,10 @@ import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.LocalLattice;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,12 +55,7 @@ class VpcLatticeClientLocalLatticeTest {
                             .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}").build();
                 })
                 .build();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("local-lattice", lattice.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        http = Apache5HttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build();
+        http = Apache5HttpClient.builder().tlsTrustManagersProvider(lattice::trustManagers).build();
     }
 
     @AfterAll

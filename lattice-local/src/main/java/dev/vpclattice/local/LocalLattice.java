@@ -33,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
@@ -168,21 +170,58 @@ public final class LocalLattice implements AutoCloseable {
     public void writeTrustStore(Path file, char[] password) {
         Objects.requireNonNull(password, "password");
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("local-vpc-lattice", certificate.certificate());
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
             try (OutputStream out = Files.newOutputStream(file)) {
-                store.store(out, password);
+                trustStore().store(out, password);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the trust store to " + file, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Could not build a PKCS12 trust store for " + file + ": " + e, e);
         }
+    }
+
+    /**
+     * Writes the trust store of {@link #writeTrustStore(Path, char[])} with the password {@code changeit} and
+     * returns the JVM flags that make another JVM (a function's runtime, say) trust this server and nothing else.
+     *
+     * @param file the file to create or replace; parent directories are created
+     * @return {@code -Djavax.net.ssl.trustStore=FILE}, {@code -Djavax.net.ssl.trustStorePassword=changeit},
+     *     {@code -Djavax.net.ssl.trustStoreType=PKCS12}
+     * @throws UncheckedIOException if the file cannot be written, naming it
+     */
+    public List<String> trustStoreJvmArguments(Path file) {
+        writeTrustStore(file, "changeit".toCharArray());
+        return List.of("-Djavax.net.ssl.trustStore=" + file.toAbsolutePath(),
+                "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+
+    /**
+     * Trust managers that trust {@link #certificate()} and nothing else, for a client in this JVM: an SDK HTTP
+     * client's {@code tlsTrustManagersProvider(lattice::trustManagers)} or an {@code SSLContext}.
+     *
+     * @return new trust managers
+     * @throws IllegalStateException if the JDK cannot build them
+     */
+    public TrustManager[] trustManagers() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore());
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Could not build trust managers for the local Lattice's certificate: " + e,
+                    e);
+        }
+    }
+
+    private KeyStore trustStore() throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("local-vpc-lattice", certificate.certificate());
+        return store;
     }
 
     /**

@@ -63,7 +63,7 @@ class LocalLatticeSdkSignerTest {
                     default -> LocalLatticeCurlTest.echo(event);
                 })
                 .build();
-        caller = new SdkCaller(lattice.certificate());
+        caller = new SdkCaller(lattice);
     }
 
     @AfterAll
@@ -253,7 +253,7 @@ class LocalLatticeSdkSignerTest {
     void authTypeNone_passesUnsignedCallers_withIdentityTypeNone() throws Exception {
         try (LocalLattice open = LocalLattice.builder().authType(AuthType.NONE).region("eu-west-1")
                 .accountId("210987654321").target(LocalLatticeCurlTest::echo).build();
-                SdkCaller plain = new SdkCaller(open.certificate())) {
+                SdkCaller plain = new SdkCaller(open)) {
             SdkCaller.Response response = plain.send(SdkCaller.request(open.endpoint(), SdkHttpMethod.GET, "/")
                     .build(), null);
 
@@ -269,7 +269,7 @@ class LocalLatticeSdkSignerTest {
     @Test
     void allowStar_admitsAnonymousCallers() throws Exception {
         try (LocalLattice open = LocalLattice.builder().allow("*").target(LocalLatticeCurlTest::echo).build();
-                SdkCaller plain = new SdkCaller(open.certificate())) {
+                SdkCaller plain = new SdkCaller(open)) {
             SdkCaller.Response response = plain.send(SdkCaller.request(open.endpoint(), SdkHttpMethod.GET, "/")
                     .build(), null);
 

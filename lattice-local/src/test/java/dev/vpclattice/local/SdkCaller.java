@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -37,13 +34,8 @@ final class SdkCaller implements AutoCloseable {
         }
     }
 
-    SdkCaller(X509Certificate trusted) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("local-lattice", trusted);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trust::getTrustManagers).build();
+    SdkCaller(LocalLattice trusted) {
+        http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trusted::trustManagers).build();
     }
 
     static SdkHttpRequest.Builder request(URI endpoint, SdkHttpMethod method, String encodedPath) {

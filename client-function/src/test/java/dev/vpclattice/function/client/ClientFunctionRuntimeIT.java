@@ -12,7 +12,6 @@ import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.lambda.local.SamMakefileBuild;
 import dev.vpclattice.local.LocalLattice;
-import java.io.OutputStream;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +19,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -86,7 +84,7 @@ class ClientFunctionRuntimeIT {
                             .build();
                 })
                 .build();
-        trustStoreArguments = trustStore(lattice, work.resolve("truststore.p12"));
+        trustStoreArguments = lattice.trustStoreJvmArguments(work.resolve("truststore.p12"));
     }
 
     @AfterAll
@@ -192,7 +190,7 @@ class ClientFunctionRuntimeIT {
                 .target(event -> VpcLatticeV2Response.builder().statusCode(200).build())
                 .build();
              LocalLambda function = client(denying.endpoint().toString(),
-                     trustStore(denying, work.resolve("denying-truststore.p12")))) {
+                     denying.trustStoreJvmArguments(work.resolve("denying-truststore.p12")))) {
 
             LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
@@ -222,7 +220,7 @@ class ClientFunctionRuntimeIT {
                      .environment(Map.of(ClientConfiguration.ENDPOINT, stalling.endpoint().toString(),
                              "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                              "AWS_SESSION_TOKEN", SESSION_TOKEN))
-                     .jvmArguments(trustStore(stalling, work.resolve("stalling-truststore.p12")))
+                     .jvmArguments(stalling.trustStoreJvmArguments(work.resolve("stalling-truststore.p12")))
                      .logSink(output::add)
                      .build()) {
 
@@ -287,18 +285,6 @@ class ClientFunctionRuntimeIT {
                 .build();
     }
 
-    /** A PKCS12 trust store holding only the local Lattice's certificate, given to the function's JVM. */
-    static List<String> trustStore(LocalLattice lattice, Path file) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("local-lattice", lattice.certificate());
-        char[] password = "changeit".toCharArray();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, password);
-        }
-        return List.of("-Djavax.net.ssl.trustStore=" + file, "-Djavax.net.ssl.trustStorePassword=changeit",
-                "-Djavax.net.ssl.trustStoreType=PKCS12");
-    }
 
     private static void assertNoSecretIn(String text) {
         assertFalse(text.contains(SECRET_KEY), "the secret key reached the function's output");
