@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.DefaultObjectMapper;
+import dev.vpclattice.client.internal.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -535,11 +536,7 @@ public final class LatticeRequest {
 
         @Override
         public Builder callTimeout(Duration value) {
-            Objects.requireNonNull(value, "callTimeout");
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException("callTimeout must be positive, got " + value);
-            }
-            callTimeout = value;
+            callTimeout = Durations.requirePositive("callTimeout", value);
             return this;
         }
 

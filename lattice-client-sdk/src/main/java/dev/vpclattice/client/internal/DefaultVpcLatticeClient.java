@@ -488,19 +488,19 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
 
         @Override
         public Builder connectTimeout(Duration value) {
-            connectTimeout = positive("connectTimeout", value);
+            connectTimeout = Durations.requirePositive("connectTimeout", value);
             return this;
         }
 
         @Override
         public Builder readTimeout(Duration value) {
-            readTimeout = positive("readTimeout", value);
+            readTimeout = Durations.requirePositive("readTimeout", value);
             return this;
         }
 
         @Override
         public Builder callTimeout(Duration value) {
-            callTimeout = positive("callTimeout", value);
+            callTimeout = Durations.requirePositive("callTimeout", value);
             return this;
         }
 
@@ -525,13 +525,13 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
 
         @Override
         public Builder backoffBase(Duration value) {
-            backoffBase = positive("backoffBase", value);
+            backoffBase = Durations.requirePositive("backoffBase", value);
             return this;
         }
 
         @Override
         public Builder backoffMax(Duration value) {
-            backoffMax = positive("backoffMax", value);
+            backoffMax = Durations.requirePositive("backoffMax", value);
             return this;
         }
 
@@ -573,14 +573,6 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         public Builder tracing(boolean enabled) {
             tracing = enabled;
             return this;
-        }
-
-        private static Duration positive(String name, Duration value) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-            return value;
         }
 
         @Override
