@@ -38,6 +38,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
 
     private final ClientConfiguration configuration;
     private final VpcLatticeClient client;
+    private final LatticeRequest post;
 
     /**
      * Called by the Lambda runtime: reads the configuration from the environment and builds the client.
@@ -61,16 +62,19 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     ClientHandler(ClientConfiguration configuration, VpcLatticeClient client) {
         this.configuration = configuration;
         this.client = client;
+        // Parsed once: only the body and the time bound change per invocation.
+        this.post = LatticeRequest.builder()
+                .method("POST")
+                .url(configuration.endpoint())
+                .header("content-type", "application/json")
+                .build();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] event = input.readAllBytes();
         long start = System.nanoTime();
-        LatticeResponse response = client.send(LatticeRequest.builder()
-                .method("POST")
-                .url(configuration.endpoint())
-                .header("content-type", "application/json")
+        LatticeResponse response = client.send(post.toBuilder()
                 .body(event)
                 .callTimeout(callTimeout(context))
                 .build());
