@@ -247,7 +247,7 @@ class VpcLatticeClientResilienceTest {
         Thread acceptor = null;
         try {
             AtomicInteger accepted = new AtomicInteger();
-            acceptor = Thread.ofVirtual().start(() -> {
+            acceptor = new Thread(() -> {
                 while (!resetting.isClosed()) {
                     try {
                         Socket socket = resetting.accept();
@@ -259,6 +259,8 @@ class VpcLatticeClientResilienceTest {
                     }
                 }
             });
+            acceptor.setDaemon(true);
+            acceptor.start();
             String url = "https://127.0.0.1:" + resetting.getLocalPort() + "/reset";
             try (VpcLatticeClient client = client().maxAttempts(3).build()) {
                 VpcLatticeClientException get = assertThrows(VpcLatticeClientException.class,

@@ -98,7 +98,11 @@ public final class LocalLattice implements AutoCloseable {
                 builder.clock, builder.accessLog, hostNames, server.getAddress().getPort());
         server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
         server.createContext("/", handler);
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("local-lattice-", 0).factory());
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "local-lattice");
+            thread.setDaemon(true);
+            return thread;
+        });
         server.setExecutor(executor);
         server.start();
     }

@@ -105,7 +105,7 @@ class LatticeLocalCliIT {
         builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "env-secret-key");
         serve = builder.start();
-        Thread.ofPlatform().daemon().start(() -> {
+        daemon(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(serve.getErrorStream(),
                     StandardCharsets.UTF_8))) {
                 err.lines().forEach(line -> SERVE_ERR.append(line).append('\n'));
@@ -126,7 +126,13 @@ class LatticeLocalCliIT {
         Matcher url = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)").matcher(line);
         assertTrue(url.find(), line);
         endpoint = url.group();
-        Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { }));
+        daemon(() -> out.lines().forEach(l -> { }));
+    }
+
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @AfterAll
@@ -315,14 +321,12 @@ class LatticeLocalCliIT {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
 
-        try (HttpClient client = HttpClient.newBuilder().sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(20)).build()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                    URI.create(endpoint + "/tls")).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create(endpoint + "/tls")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
-            assertEquals(403, response.statusCode(), "TLS was trusted; the unsigned request was then denied");
-        }
+        assertEquals(403, response.statusCode(), "TLS was trusted; the unsigned request was then denied");
     }
 
     private static String waitForLog(String needle) throws InterruptedException {

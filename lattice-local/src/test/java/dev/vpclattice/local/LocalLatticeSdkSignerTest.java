@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +127,8 @@ class LocalLatticeSdkSignerTest {
 
     @Test
     void concurrentSignedRequests_areEachVerifiedAndForwardedIntact() throws Exception {
-        try (var pool = Executors.newFixedThreadPool(8)) {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
             List<Future<String>> paths = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 String path = "/parallel/" + i;
@@ -136,6 +138,8 @@ class LocalLatticeSdkSignerTest {
             for (int i = 0; i < paths.size(); i++) {
                 assertEquals("/parallel/" + i, paths.get(i).get(60, TimeUnit.SECONDS));
             }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -48,7 +48,6 @@ class LocalLatticeWireTest {
 
     @AfterAll
     static void stop() {
-        http.close();
         lattice.close();
     }
 

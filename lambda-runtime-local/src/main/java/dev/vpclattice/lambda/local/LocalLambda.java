@@ -235,7 +235,9 @@ public final class LocalLambda implements AutoCloseable {
             throw new UncheckedIOException("Could not start the Lambda runtime for " + functionName + " with "
                     + command.get(0), e);
         }
-        Thread pump = Thread.ofPlatform().daemon().name("lambda-log-" + functionName).start(() -> pump(process));
+        Thread pump = new Thread(() -> pump(process), "lambda-log-" + functionName);
+        pump.setDaemon(true);
+        pump.start();
         process.onExit().thenAccept(p -> server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
                 RuntimeApiServer.errorJson("Runtime.ExitError",
                         "Runtime exited with error: exit status " + p.exitValue())));
@@ -262,7 +264,7 @@ public final class LocalLambda implements AutoCloseable {
         env.process.destroyForcibly();
         try {
             env.process.waitFor(10, TimeUnit.SECONDS);
-            env.pump.join(Duration.ofSeconds(5));
+            env.pump.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -59,8 +59,13 @@ public final class RuntimeApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not bind the Runtime API server to a loopback port", e);
         }
-        // Long polls block a thread each; virtual threads make that free.
-        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        // Long polls block a thread each, and the runtime client keeps one open between invocations: a bounded pool
+        // would starve; daemon threads never keep a JVM alive.
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "lambda-runtime-api");
+            thread.setDaemon(true);
+            return thread;
+        });
         server.setExecutor(executor);
         server.createContext(PREFIX, this::handle);
         server.start();

@@ -144,11 +144,13 @@ class LocalLambdaIT {
         Queue<String> answers = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < 4; i++) {
             String msg = "caller-" + i;
-            threads.add(Thread.ofVirtual().start(
-                    () -> answers.add(fn.invoke(msg.getBytes(StandardCharsets.UTF_8)).payloadAsString())));
+            Thread caller = new Thread(
+                    () -> answers.add(fn.invoke(msg.getBytes(StandardCharsets.UTF_8)).payloadAsString()));
+            caller.start();
+            threads.add(caller);
         }
         for (Thread t : threads) {
-            t.join(Duration.ofSeconds(60));
+            t.join(60_000);
         }
         assertEquals(List.of("caller-0", "caller-1", "caller-2", "caller-3"), answers.stream().sorted().toList());
     }

@@ -73,8 +73,11 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final ObjectMapper mapper;
     private final Tracer tracer;
     private final ScheduledExecutorService timer;
-    private final ExecutorService credentialsExecutor = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("vpc-lattice-client-credentials-", 0).factory());
+    private final ExecutorService credentialsExecutor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "vpc-lattice-client-credentials");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DefaultVpcLatticeClient(BuilderImpl b, LatticeSigner signer, Tracer tracer) {
