@@ -6,20 +6,21 @@ import com.amazonaws.xray.entities.Namespace;
 import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.Subsegment;
 import com.amazonaws.xray.entities.TraceHeader;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records each call as a remote X-Ray subsegment of the active segment (or, inside Lambda, of the function's
  * facade segment) and propagates {@code X-Amzn-Trace-Id}. Loaded only when the recorder is on the class path.
  */
 final class XRayTracer implements Tracer {
-    private static final System.Logger LOG = System.getLogger(XRayTracer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(XRayTracer.class);
 
     @Override
-    public Span start(String method, URI uri) {
+    public Span start(String method, String host, String url) {
         try {
             AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
             boolean inLambda = System.getenv("LAMBDA_TASK_ROOT") != null;
@@ -28,15 +29,15 @@ final class XRayTracer implements Tracer {
             if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
                 return NoOpSpan.INSTANCE;
             }
-            Subsegment subsegment = recorder.beginSubsegment(uri.getHost());
+            Subsegment subsegment = recorder.beginSubsegment(host);
             subsegment.setNamespace(Namespace.REMOTE.toString());
             Map<String, Object> request = new LinkedHashMap<>();
-            request.put("url", uri.toString());
+            request.put("url", url);
             request.put("method", method);
             subsegment.putHttp("request", request);
             return new XRaySpan(recorder, subsegment);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "X-Ray tracing skipped: {0}", e.toString());
+            LOG.debug("X-Ray tracing skipped: {}", e.toString());
             return NoOpSpan.INSTANCE;
         }
     }
@@ -67,7 +68,7 @@ final class XRayTracer implements Tracer {
             try {
                 recordResponse(status, contentLength);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray response not recorded: {0}", e.toString());
+                LOG.debug("X-Ray response not recorded: {}", e.toString());
             }
         }
 
@@ -91,7 +92,7 @@ final class XRayTracer implements Tracer {
             try {
                 subsegment.addException(failure);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray failure not recorded: {0}", e.toString());
+                LOG.debug("X-Ray failure not recorded: {}", e.toString());
             }
         }
 
@@ -107,7 +108,7 @@ final class XRayTracer implements Tracer {
                     recorder.endSubsegment(subsegment);
                 }
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray subsegment could not be ended: {0}", e.toString());
+                LOG.debug("X-Ray subsegment could not be ended: {}", e.toString());
             }
         }
     }
