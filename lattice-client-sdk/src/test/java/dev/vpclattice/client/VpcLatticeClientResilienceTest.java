@@ -264,6 +264,42 @@ class VpcLatticeClientResilienceTest {
     }
 
     @Test
+    void anAnswerThatIsNotHttp_failsAtOnce_andIsNotRetried() throws Exception {
+        // GIVEN a TLS server that answers a GET with lines of garbage instead of a status line, and keeps the
+        // connection open. Apache HttpClient 5 (LenientHttpResponseParser) skips up to 10 such lines, then gives up.
+        try (RawTlsServer garbage = RawTlsServer.start(socket -> {
+            RawTlsServer.readRequestHead(socket);
+            socket.getOutputStream().write("SSH-2.0-OpenSSH_9.2 not http\r\n".repeat(12).getBytes());
+            socket.getOutputStream().flush();
+            Thread.sleep(5_000);
+        }); VpcLatticeClient client = client().httpClient(TestTls.trustingClient()).maxAttempts(3).build()) {
+            long start = System.nanoTime();
+            LatticeClientException e = assertThrows(LatticeClientException.class, () -> client.send(get(garbage.url())));
+            // THEN the call fails on the first attempt, long before the 10 s read timeout, naming what happened
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4), "failed fast");
+            assertEquals(1, e.attempts());
+            assertTrue(e.getMessage().contains("was answered with something that is not valid HTTP"), e::getMessage);
+            assertEquals("org.apache.hc.core5.http.MessageConstraintException", e.getCause().getClass().getName());
+        }
+    }
+
+    @Test
+    void oneGarbageLineThenSilence_waitsForTheReadTimeout_aKnownLimitOfApache5() throws Exception {
+        // Apache HttpClient 5 skips a non-HTTP line and waits for a status line; the SDK's Apache5HttpClient builder
+        // offers no way to make its response parser strict. The read timeout (and the call timeout) bound the wait.
+        try (RawTlsServer garbage = RawTlsServer.start(socket -> {
+            RawTlsServer.readRequestHead(socket);
+            socket.getOutputStream().write("HTTP/1.1 abc OK\r\n".getBytes());
+            socket.getOutputStream().flush();
+            Thread.sleep(5_000);
+        }); SdkHttpClient impatient = TestTls.trustingClientBuilder().socketTimeout(Duration.ofMillis(500)).build();
+                VpcLatticeClient client = client().httpClient(impatient).maxAttempts(1).build()) {
+            LatticeClientException e = assertThrows(LatticeClientException.class, () -> client.send(get(garbage.url())));
+            assertInstanceOf(SocketTimeoutException.class, e.getCause());
+        }
+    }
+
+    @Test
     void connectionRefused_isRetriedForEveryMethod_becauseNothingWasSent() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
