@@ -10,6 +10,7 @@ MVN_ARGS ?=
 ## test: everything CI runs (unit and integration tests, template lint)
 test: check-tools
 	$(JDK) mvn -B -f $(CURDIR)/pom.xml verify $(MVN_ARGS)
+	$(CURDIR)/scripts/consumer-check
 	cfn-lint $(CURDIR)/template.yaml
 
 # Fails in seconds, not after the Maven run, when a tool the tests need is missing.
