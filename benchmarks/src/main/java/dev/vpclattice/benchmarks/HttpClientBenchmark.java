@@ -31,12 +31,12 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * One POST (a 1 KB JSON body) over a kept-alive HTTPS connection to a loopback server that answers a constant 200:
- * the library ({@link VpcLatticeClient}: request building, credentials resolved per call, SigV4, call-timeout timer,
- * response copy) against the raw SDK HTTP client sending the same request unsigned. Each runs over its own HTTP
+ * the library ({@link VpcLatticeClient}: request building, the cached credentials, SigV4, registering the call's
+ * deadline with the shared timer, response copy) against the raw SDK HTTP client sending the same request unsigned. Each runs over its own HTTP
  * client instance of the same kind and configuration, so each keeps its own single connection alive.
  *
  * <p>Credentials come from the default provider chain (system properties set here), as in production where the
- * library resolves them from the environment on every call. Both Apache5HttpClient (the library's default) and the
+ * library resolves them from the environment once and then serves them from its cache. Both Apache5HttpClient (the library's default) and the
  * lighter UrlConnectionHttpClient are measured.
  */
 @State(Scope.Thread)

@@ -51,6 +51,7 @@ public final class LatticeRequest {
     private final Object jsonValue;
     private final boolean retryable;
     private final Duration callTimeout;
+    private String redactedUrl;
 
     private LatticeRequest(DefaultBuilder b) {
         if (b.scheme == null) {
@@ -243,7 +244,13 @@ public final class LatticeRequest {
      * @return the URL without its query
      */
     public String redactedUrl() {
-        return redact(scheme, host, port, encodedPath);
+        String url = redactedUrl;
+        if (url == null) {
+            // Computed once, when first asked for: messages and traces need it, a successful untraced call does not.
+            url = redact(scheme, host, port, encodedPath);
+            redactedUrl = url;
+        }
+        return url;
     }
 
     static String redact(String scheme, String host, int port, String encodedPath) {

@@ -86,7 +86,8 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         }
         call.body(serializedBody(call));
         // The query is left out of traces for the same reason as from messages: callers may put tokens there.
-        Tracer.Span span = tracer.start(request.method(), request.host(), request.redactedUrl());
+        Tracer.Span span = tracer == Tracer.NO_OP ? Tracer.NoOpSpan.INSTANCE
+                : tracer.start(request.method(), request.host(), request.redactedUrl());
         try {
             LatticeResponse response = attempts(call, span);
             span.response(response.statusCode(), response.bodyLength());
