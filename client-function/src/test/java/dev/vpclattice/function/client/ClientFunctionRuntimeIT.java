@@ -146,6 +146,74 @@ class ClientFunctionRuntimeIT {
     }
 
     @Test
+    void invoke_unsampled_loadsNoXRayClass_sampled_recordsThroughTheRecorder() throws Exception {
+        for (boolean sampled : List.of(false, true)) {
+            List<String> jvm = new java.util.ArrayList<>(trustStoreArguments);
+            jvm.add("-Xlog:class+load=info:stdout");
+            try (LocalLambda function = LocalLambda.builder()
+                    .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
+                    .environment(credentialsAnd(ClientConfiguration.ENDPOINT, lattice.endpoint().toString()))
+                    .jvmArguments(jvm).traceSampled(sampled).logSink(line -> { }).build()) {
+                LambdaInvocation invocation = function.invoke("{\"traced\":1}".getBytes(StandardCharsets.UTF_8));
+
+                assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
+                awaitCallLine(function, invocation);
+                List<String> xray = function.logLines().stream()
+                        .filter(l -> l.contains("[class,load] com.amazonaws.xray.")).toList();
+                if (sampled) {
+                    assertTrue(xray.stream().anyMatch(l -> l.contains("com.amazonaws.xray.AWSXRayRecorder ")),
+                            "a sampled call records through the recorder");
+                } else {
+                    // Only the class whose presence the library checks (loaded, never initialised).
+                    assertEquals(List.of("com.amazonaws.xray.AWSXRay"), xray.stream()
+                            .map(l -> l.substring(l.indexOf("[class,load] ") + 13, l.indexOf(" source:"))).toList(),
+                            "an unsampled call must not load the X-Ray SDK");
+                }
+            }
+        }
+    }
+
+    @Test
+    void invoke_afterSnapStartInit_primedWithEachHttpClient_sendsOnlyTheRealCall() throws Exception {
+        for (String http : List.of("crt", "apache5", "urlconnection")) {
+            Map<String, String> environment = new HashMap<>(credentialsAnd(ClientConfiguration.ENDPOINT,
+                    lattice.endpoint().toString()));
+            environment.put(ClientConfiguration.HTTP_CLIENT, http);
+            String event = "{\"snapStart\":\"" + http + "\"}";
+            try (LocalLambda function = LocalLambda.builder()
+                    .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
+                    .environment(environment).jvmArguments(trustStoreArguments).snapStart(true)
+                    .logSink(line -> { }).build()) {
+                LambdaInvocation invocation = function.invoke(event.getBytes(StandardCharsets.UTF_8));
+
+                assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), http + ": "
+                        + invocation.payloadAsString());
+                assertTrue(invocation.initDuration().isPresent());
+                awaitCallLine(function, invocation);
+                String logs = String.join("\n", function.logLines());
+                assertFalse(logs.contains("priming skipped"), http + ": " + logs);
+                assertNoSecretIn(logs);
+                // Priming talked to its own loopback server only: the local Lattice saw this one call.
+                JsonNode expected = JSON.readTree(event);
+                assertEquals(1, received.stream().filter(e -> readTree(e.getBody()).equals(expected)).count(), http);
+            }
+        }
+    }
+
+    private static JsonNode readTree(String body) {
+        try {
+            return body == null ? JSON.nullNode() : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return JSON.nullNode();
+        }
+    }
+
+    private static Map<String, String> credentialsAnd(String name, String value) {
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_SESSION_TOKEN", SESSION_TOKEN, name, value);
+    }
+
+    @Test
     void invoke_withContainerCredentialsOnly_signsWithThem() throws Exception {
         // GIVEN a loopback container-credentials endpoint, as Lambda serves credentials to SnapStart functions
         AtomicInteger served = new AtomicInteger();
