@@ -129,6 +129,7 @@ public final class LocalLambda implements AutoCloseable {
                 cmd.add("--enable-native-access=ALL-UNNAMED");
             }
         }
+        privateJniLibrary(runtimeClasspath).ifPresent(lib -> cmd.add("-D" + JNI_PROPERTY + "=" + lib));
         cmd.addAll(b.jvmArguments);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, runtimeClasspath.stream().map(Path::toString).toList()));
@@ -139,6 +140,57 @@ public final class LocalLambda implements AutoCloseable {
 
     /** The system property that names the JDK running functions when the builder names none. */
     public static final String JAVA_HOME_PROPERTY = "lambda.local.java.home";
+
+    /** The runtime client loads its JNI library from this path when set, instead of its shared copy. */
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    private static final Object JNI_LOCK = new Object();
+    private static Optional<Path> jniLibrary;
+
+    /**
+     * Without the property, every runtime client start copies its JNI library over the one fixed file
+     * {@code /tmp/.libaws-lambda-jni.so} and loads it: a second runtime starting meanwhile, from any process on the
+     * machine, rewrites the file under the first one's mapping, which then dies of SIGBUS in the dynamic loader.
+     * So the library is copied once per JVM into a private directory, and every child loads that copy.
+     */
+    private static Optional<Path> privateJniLibrary(List<Path> runtimeClasspath) {
+        synchronized (JNI_LOCK) {
+            if (jniLibrary != null) {
+                return jniLibrary;
+            }
+            jniLibrary = Optional.empty();
+            String arch = System.getProperty("os.arch");
+            String name = arch.equals("amd64") || arch.equals("x86_64") ? "libaws-lambda-jni.linux-x86_64.so"
+                    : arch.equals("aarch64") ? "libaws-lambda-jni.linux-aarch_64.so" : null;
+            if (name == null || !System.getProperty("os.name").startsWith("Linux")) {
+                return jniLibrary;
+            }
+            for (Path entry : runtimeClasspath) {
+                if (!Files.isRegularFile(entry)) {
+                    continue;
+                }
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry.toFile())) {
+                    java.util.jar.JarEntry lib = jar.getJarEntry("jni/" + name);
+                    if (lib == null) {
+                        continue;
+                    }
+                    Path dir = Files.createTempDirectory("lambda-runtime-local-jni");
+                    Path target = dir.resolve(name);
+                    try (java.io.InputStream in = jar.getInputStream(lib)) {
+                        Files.copy(in, target);
+                    }
+                    dir.toFile().deleteOnExit();
+                    target.toFile().deleteOnExit();
+                    jniLibrary = Optional.of(target);
+                    return jniLibrary;
+                } catch (IOException e) {
+                    // Leave the runtime client to its own copy.
+                    return jniLibrary;
+                }
+            }
+            return jniLibrary;
+        }
+    }
 
     private static Path defaultJavaHome() {
         String configured = System.getProperty(JAVA_HOME_PROPERTY);

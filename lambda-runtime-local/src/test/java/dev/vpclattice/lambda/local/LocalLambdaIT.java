@@ -127,6 +127,17 @@ class LocalLambdaIT {
     }
 
     @Test
+    @Order(2)
+    void command_loadsTheRuntimeClientsJniLibraryFromAPrivateCopy() {
+        // The runtime client's own default is one shared file that concurrent starts overwrite (SIGBUS).
+        String prefix = "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=";
+        String property = fn.command().stream().filter(a -> a.startsWith(prefix)).findFirst().orElseThrow();
+        Path library = Path.of(property.substring(prefix.length()));
+        assertTrue(Files.isRegularFile(library), property);
+        assertNotEquals(Path.of("/tmp/.libaws-lambda-jni.so"), library);
+    }
+
+    @Test
     @Order(3)
     void invoke_runsInALambdaLikeEnvironmentWithoutTheParentsVariables() {
         Map<String, String> env = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString());
