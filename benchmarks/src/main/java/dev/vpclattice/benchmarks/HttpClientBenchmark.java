@@ -4,7 +4,9 @@ import dev.vpclattice.benchmarks.internal.LoopbackHttpsServer;
 import dev.vpclattice.benchmarks.internal.SampleEvents;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
+import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.client.internal.LatticeSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -55,6 +58,9 @@ public class HttpClientBenchmark {
     private VpcLatticeClient libraryApache;
     private VpcLatticeClient libraryUrlConnection;
     private SdkHttpRequest rawRequest;
+    private SdkHttpClient sdkSignedApache;
+    private LatticeSigner signer;
+    private AwsBasicCredentials credentials;
 
     /**
      * Starts the server and the clients and checks each answers 200, the library's signed.
@@ -68,6 +74,9 @@ public class HttpClientBenchmark {
         server = LoopbackHttpsServer.start();
         body = SampleEvents.postJson(1024);
         rawApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        sdkSignedApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        signer = LatticeSigner.create(SigningMode.SIGV4, "us-east-1", null);
+        credentials = AwsBasicCredentials.create("AKIAFAKEBENCHMARK001", "FAKE-SECRET-benchmark-0001");
         rawUrlConnection = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
         libraryApacheHttp = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
         libraryUrlConnectionHttp = UrlConnectionHttpClient.builder()
@@ -123,15 +132,19 @@ public class HttpClientBenchmark {
         libraryApache.close();
         libraryUrlConnection.close();
         for (SdkHttpClient c : new SdkHttpClient[] {rawApache, rawUrlConnection, libraryApacheHttp,
-            libraryUrlConnectionHttp}) {
+            libraryUrlConnectionHttp, sdkSignedApache}) {
             c.close();
         }
         server.close();
     }
 
     private int raw(SdkHttpClient client) throws IOException {
+        return send(client, rawRequest);
+    }
+
+    private int send(SdkHttpClient client, SdkHttpRequest request) throws IOException {
         HttpExecuteResponse response = client.prepareRequest(HttpExecuteRequest.builder()
-                .request(rawRequest)
+                .request(request)
                 .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body))
                 .build()).call();
         if (response.httpResponse().statusCode() != 200) {
@@ -170,6 +183,19 @@ public class HttpClientBenchmark {
     @Benchmark
     public LatticeResponse libraryApache5HttpClient() {
         return library(libraryApache);
+    }
+
+    /**
+     * Raw Apache5HttpClient, signed on every call by the SDK's SigV4 signer as Lattice requires, and nothing else: the
+     * least any correct Lattice client spends, so the library's own cost is what it adds to this.
+     *
+     * @return the answer's length
+     * @throws IOException if the request fails
+     */
+    @Benchmark
+    public int sdkSignedApache5HttpClient() throws IOException {
+        SdkHttpRequest signed = signer.sign(rawRequest, ContentStreamProvider.fromByteArrayUnsafe(body), credentials);
+        return send(sdkSignedApache, signed);
     }
 
     /**
