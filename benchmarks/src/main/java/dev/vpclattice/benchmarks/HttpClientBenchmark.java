@@ -4,9 +4,7 @@ import dev.vpclattice.benchmarks.internal.LoopbackHttpsServer;
 import dev.vpclattice.benchmarks.internal.SampleEvents;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
-import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
-import dev.vpclattice.client.internal.LatticeSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +27,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -59,7 +60,7 @@ public class HttpClientBenchmark {
     private VpcLatticeClient libraryUrlConnection;
     private SdkHttpRequest rawRequest;
     private SdkHttpClient sdkSignedApache;
-    private LatticeSigner signer;
+    private AwsV4HttpSigner signer;
     private AwsBasicCredentials credentials;
 
     /**
@@ -75,7 +76,7 @@ public class HttpClientBenchmark {
         body = SampleEvents.postJson(1024);
         rawApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
         sdkSignedApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
-        signer = LatticeSigner.create(SigningMode.SIGV4, "us-east-1", null);
+        signer = AwsV4HttpSigner.create();
         credentials = AwsBasicCredentials.create("AKIAFAKEBENCHMARK001", "FAKE-SECRET-benchmark-0001");
         rawUrlConnection = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
         libraryApacheHttp = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
@@ -194,7 +195,13 @@ public class HttpClientBenchmark {
      */
     @Benchmark
     public int sdkSignedApache5HttpClient() throws IOException {
-        SdkHttpRequest signed = signer.sign(rawRequest, ContentStreamProvider.fromByteArrayUnsafe(body), credentials);
+        SdkHttpRequest signed = signer.sign(SignRequest.builder(credentials)
+                .request(rawRequest.toBuilder().putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD").build())
+                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .build()).request();
         return send(sdkSignedApache, signed);
     }
 
