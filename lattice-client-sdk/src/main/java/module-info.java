@@ -18,6 +18,9 @@ module dev.vpclattice.client {
     requires software.amazon.awssdk.http.apache5;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires org.slf4j;
+    // Apache HttpClient 5 (an automatic module, the default HTTP client) uses jdk.net.Sockets for TCP keep-alive
+    // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
+    requires jdk.net;
 
     // Optional: X-Ray tracing is used only when the recorder is present at run time.
     requires static com.amazonaws.xray.sdk_core;
