@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpHeader;
@@ -54,14 +55,16 @@ public final class HttpsFrontEnd implements AutoCloseable {
      * Binds the port and starts serving.
      *
      * @param port the port on 127.0.0.1; 0 picks a free one
-     * @param sslContext the server's TLS context (certificate and key)
+     * @param sslContext the server's TLS context (certificate and key), awaited only once the server is built, so
+     *     that a certificate generated on another thread and Jetty's class loading overlap
      * @param headerTimeout the longest time a client may take to send a request's headers
      * @param idleTimeout how long a connection may carry no bytes at all
      * @param handlerForPort builds the handler once the actual port is known
      * @return the running server
      * @throws UncheckedIOException if the port cannot be bound
      */
-    public static HttpsFrontEnd start(int port, SSLContext sslContext, Duration headerTimeout, Duration idleTimeout,
+    public static HttpsFrontEnd start(int port, Supplier<SSLContext> sslContext, Duration headerTimeout,
+            Duration idleTimeout,
             IntFunction<LatticeExchangeHandler> handlerForPort) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("local-lattice");
@@ -82,7 +85,6 @@ public final class HttpsFrontEnd implements AutoCloseable {
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setSslContext(sslContext);
         HeaderDeadlines deadlines = new HeaderDeadlines(headerTimeout);
         ServerConnector connector = new ServerConnector(server, 1, 1,
                 new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
@@ -93,6 +95,7 @@ public final class HttpsFrontEnd implements AutoCloseable {
         server.addConnector(connector);
         server.setErrorHandler(new PlainTextErrors());
         try {
+            tls.setSslContext(sslContext.get());
             connector.open();
             LatticeExchangeHandler handler = handlerForPort.apply(connector.getLocalPort());
             handler.useDeadlines(deadlines);
