@@ -99,6 +99,36 @@ class LocalLatticeRawSocketTest {
     }
 
     @Test
+    void secondRequestOnAKeptAliveConnection_trickled_isClosedWithinTheHeaderBound() throws Exception {
+        byte[] second = ("GET /slow-second HTTP/1.1\r\nHost: " + host + "\r\nX-Padding: " + "p".repeat(200)
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        AtomicBoolean wholeHeadSent = new AtomicBoolean(false);
+        try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
+            // The first request is prompt and answered; the connection stays open for the next one.
+            assertEquals("/first-prompt", event(socket.send("GET /first-prompt HTTP/1.1\r\nHost: " + host
+                    + "\r\n\r\n").readResponse()).getPath());
+            Thread trickler = new Thread(() -> {
+                try {
+                    for (byte b : second) {
+                        socket.send(new byte[] {b});
+                        Thread.sleep(50);
+                    }
+                    wholeHeadSent.set(true);
+                } catch (IOException | InterruptedException e) {
+                    // the server closed the connection: what the test expects
+                }
+            });
+            trickler.setDaemon(true);
+            trickler.start();
+
+            assertTrue(socket.closedByServer(), "the server waited " + READ_TIMEOUT_MILLIS + " ms for the headers");
+            assertFalse(wholeHeadSent.get(), "the connection outlived the trickle of the whole second head");
+            trickler.join(READ_TIMEOUT_MILLIS);
+        }
+        assertFalse(INVOKED.contains("/slow-second"), INVOKED.toString());
+    }
+
+    @Test
     void connectionThatNeverCompletesTheTlsHandshake_isClosedWithinTheHeaderBound() throws Exception {
         try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), lattice.port())) {
             plain.setSoTimeout(READ_TIMEOUT_MILLIS);
