@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vpclattice.events.rules.PayloadLimits;
 import dev.vpclattice.function.service.internal.EventEcho;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +26,10 @@ import java.util.function.Consumer;
  * body that is the event as JSON, every field as received (including fields this project does not model), except
  * the values of credential-bearing headers, which are replaced by {@code [REDACTED]}. A version 1 event, input
  * that is not one JSON object, and an event without {@code method} and {@code path} get 400 with a JSON body
- * {@code {"error": "InvalidEvent", "message": ...}}. An event whose echo would exceed the 6 MB (6,291,456-byte)
- * response limit of Lambda and VPC Lattice gets 413, {@code {"error": "ResponseTooLarge", "message": ...,
- * "limitBytes": 6291456, "responseBytes": ...}}, instead of a response Lattice would drop with a bare 502.
+ * {@code {"error": "InvalidEvent", "message": ...}}; so does valid JSON over one of Jackson's stream limits, with a
+ * message naming the limit. An event whose echo would exceed {@link PayloadLimits#MAX_PAYLOAD_BYTES} (6 MB,
+ * 6,291,456 bytes) gets 413, {@code {"error": "ResponseTooLarge", "message": ..., "limitBytes": 6291456,
+ * "responseBytes": ...}}, instead of a response Lattice would drop with a bare 502.
  *
  * <p>Redacted headers: {@link #DEFAULT_REDACTED_HEADERS}, plus any named in the environment variable
  * {@code REDACTED_HEADERS} (comma-separated, case-insensitive). The variable adds to the defaults; it cannot
@@ -58,7 +60,7 @@ public final class EchoHandler implements RequestStreamHandler {
     }
 
     EchoHandler(Set<String> redactedHeaders, Consumer<String> log) {
-        this.echo = new EventEcho(redactedHeaders);
+        this.echo = new EventEcho(LOG_JSON, redactedHeaders);
         this.log = Objects.requireNonNull(log, "log");
     }
 
