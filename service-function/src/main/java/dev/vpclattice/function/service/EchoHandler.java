@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vpclattice.events.rules.PayloadLimits;
 import dev.vpclattice.function.service.internal.EventEcho;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -49,19 +49,26 @@ public final class EchoHandler implements RequestStreamHandler {
     /** The environment variable that adds headers to redact. */
     public static final String REDACTED_HEADERS_VARIABLE = "REDACTED_HEADERS";
 
-    private static final JsonFactory LOG_JSON = new JsonFactory();
-
+    private final JsonFactory json = new JsonFactory();
     private final EventEcho echo;
     private final Consumer<String> log;
 
     /** Creates the handler as Lambda does, reading {@code REDACTED_HEADERS} from the environment. */
     public EchoHandler() {
-        this(redactedHeaders(System.getenv(REDACTED_HEADERS_VARIABLE)), System.out::println);
+        this(redactedHeaders(System.getenv(REDACTED_HEADERS_VARIABLE)), new StandardOutput());
     }
 
     EchoHandler(Set<String> redactedHeaders, Consumer<String> log) {
-        this.echo = new EventEcho(LOG_JSON, redactedHeaders);
+        this.echo = new EventEcho(json, redactedHeaders);
         this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** Prints each log line; a class rather than {@code System.out::println}, which costs a lambda on a cold start. */
+    private static final class StandardOutput implements Consumer<String> {
+        @Override
+        public void accept(String line) {
+            System.out.println(line);
+        }
     }
 
     /**
@@ -73,10 +80,12 @@ public final class EchoHandler implements RequestStreamHandler {
     static Set<String> redactedHeaders(String variable) {
         Set<String> names = new LinkedHashSet<>(DEFAULT_REDACTED_HEADERS);
         if (variable != null) {
-            Arrays.stream(variable.split(","))
-                    .map(s -> s.strip().toLowerCase(Locale.ROOT))
-                    .filter(s -> !s.isEmpty())
-                    .forEach(names::add);
+            for (String name : variable.split(",")) {
+                String normalized = name.strip().toLowerCase(Locale.ROOT);
+                if (!normalized.isEmpty()) {
+                    names.add(normalized);
+                }
+            }
         }
         return Set.copyOf(names);
     }
@@ -103,9 +112,10 @@ public final class EchoHandler implements RequestStreamHandler {
         log.accept(logLine(context, outcome, event.length));
     }
 
-    private static String logLine(Context context, EventEcho.Outcome o, int requestBytes) {
-        StringWriter w = new StringWriter(192);
-        try (JsonGenerator g = LOG_JSON.createGenerator(w)) {
+    private String logLine(Context context, EventEcho.Outcome o, int requestBytes) {
+        // The echo's own UTF-8 generator: a Writer-based one would load a second set of Jackson classes.
+        ByteArrayOutputStream w = new ByteArrayOutputStream(192);
+        try (JsonGenerator g = json.createGenerator(w)) {
             g.writeStartObject();
             g.writeStringField("level", o.status() == 200 ? "INFO" : o.status() >= 500 ? "ERROR" : "WARN");
             g.writeStringField("message", o.status() == 200 ? "echoed" : o.status() >= 500 ? "failed" : "refused");
@@ -124,7 +134,7 @@ public final class EchoHandler implements RequestStreamHandler {
         } catch (IOException e) {
             throw new UncheckedIOException("Writing the log line in memory failed", e);
         }
-        return w.toString();
+        return w.toString(StandardCharsets.UTF_8);
     }
 
     private static String clip(String s, int max) {

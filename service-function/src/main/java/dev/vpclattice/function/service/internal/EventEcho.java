@@ -14,9 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Turns a VPC Lattice V2 event into the echo service's response in one streaming pass: every token is copied as
@@ -40,13 +40,19 @@ public final class EventEcho {
     /**
      * Creates the echo.
      *
-     * @param json the Jackson factory to read and write with; required
+     * @param json the Jackson factory to read and write with, shared with the handler's log so one set of
+     *     generator classes serves both; required
      * @param redactedHeaders names of the headers whose values are redacted, compared without surrounding
      *     whitespace and ignoring case; required
      */
     public EventEcho(JsonFactory json, Set<String> redactedHeaders) {
         this.json = json;
-        this.redactedHeaders = redactedHeaders.stream().map(EventEcho::normalize).collect(Collectors.toUnmodifiableSet());
+        // A loop, not a stream: java.util.stream would be loaded for this alone, on every cold start.
+        Set<String> names = new HashSet<>();
+        for (String name : redactedHeaders) {
+            names.add(normalize(name));
+        }
+        this.redactedHeaders = Set.copyOf(names);
     }
 
     /**
