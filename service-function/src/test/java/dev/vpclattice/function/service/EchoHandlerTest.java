@@ -436,4 +436,17 @@ class EchoHandlerTest {
         assertEquals("/b", MAPPER.readTree(log.get(1)).get("path").asText());
         assertFalse(String.join("\n", log).contains("FAKE-QUERY-TOKEN"));
     }
+
+    @Test
+    void prime_echoesTheSyntheticEventAsARequestWouldAndLogsNothing() throws IOException {
+        var outcome = handler.prime();
+
+        assertEquals(200, outcome.status(), "priming must take the path a successful request takes");
+        VpcLatticeV2Response r = new VpcLatticeEventCodec().readResponse(outcome.response());
+        assertEquals(MARKER, MAPPER.readTree(r.getBody()).at("/headers/authorization/0").asText());
+        assertTrue(log.isEmpty(), "priming prints nothing: " + log);
+
+        call(Files.readAllBytes(EVENTS.resolve("post-json.json")));
+        assertEquals(1, log.size());
+    }
 }
