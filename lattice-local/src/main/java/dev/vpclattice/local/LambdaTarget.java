@@ -7,6 +7,7 @@ import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
+import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>a function error, an init failure or a crash becomes {@code 502 Bad Gateway};</li>
  *   <li>a timeout becomes {@code 504 Gateway Timeout};</li>
- *   <li>an answer that is not a JSON object of the response shape becomes {@code 502 Bad Gateway}.</li>
+ *   <li>an answer that is not a JSON object of the response shape, or whose JSON is over Lambda's 6 MB
+ *       (6,291,456-byte) payload limit, becomes {@code 502 Bad Gateway}.</li>
  * </ul>
  * Requests are handled one at a time, as one Lambda execution environment does.
  *
@@ -65,6 +67,11 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
         LambdaInvocation result = function.invoke(codec.writeRequest(event));
         switch (result.status()) {
             case SUCCESS -> {
+                if (result.payload().length > LatticeExchangeHandler.MAX_PAYLOAD_BYTES) {
+                    diagnostics.accept("502: the function's response is " + result.payload().length + " bytes of JSON,"
+                            + " over Lambda's " + LatticeExchangeHandler.MAX_PAYLOAD_BYTES + "-byte payload limit");
+                    return failure(502, "Bad Gateway");
+                }
                 try {
                     return codec.readResponse(result.payload());
                 } catch (InvalidLatticeEventException e) {

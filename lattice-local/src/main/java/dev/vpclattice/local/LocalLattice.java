@@ -1,26 +1,18 @@
 package dev.vpclattice.local;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.local.internal.EventFactory;
+import dev.vpclattice.local.internal.HttpsFrontEnd;
 import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import dev.vpclattice.local.internal.LatticeResources;
 import dev.vpclattice.local.internal.LocalCredential;
 import dev.vpclattice.local.internal.SelfSignedCertificate;
 import dev.vpclattice.local.internal.SigV4Verifier;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,27 +21,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
  * each request to one {@link LatticeTarget} as a V2 event.
  *
  * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} only (not
- * {@code ::1}) with a fresh self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1} (see {@link #certificate()} and
- * {@link #writeCertificatePem(Path)} to let clients trust it).
+ * {@code ::1}) with a fresh self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}; see
+ * {@link #certificate()} to let clients trust it.
  *
  * <p>With {@link AuthType#AWS_IAM} (the default) every request must be signed with SigV4 for service
  * {@code vpc-lattice-svcs} in this service's region, with {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} signed, by one
  * of the configured credentials, and the signing principal must be allowed; otherwise the caller gets {@code 403} and
  * a text body in Lattice's format, such as {@code AccessDeniedException: User: anonymous is not authorized to perform:
  * vpc-lattice-svcs:Invoke on resource: arn:...:service/svc-.../path because no service-based policy allows the
- * vpc-lattice-svcs:Invoke action}. Bodies over 6 MB get {@code 413}.
+ * vpc-lattice-svcs:Invoke action}. A signed request is verified under {@link AuthType#NONE} too, as Lattice does. A
+ * request whose Lambda event would exceed 6 MB gets {@code 413}; a response over 6 MB becomes {@code 502}.
  *
  * <pre>{@code
  * try (LocalLattice lattice = LocalLattice.builder()
@@ -67,10 +59,11 @@ public final class LocalLattice implements AutoCloseable {
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    /** How long a connection may carry no bytes at all (between requests, or while a client stalls). */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpsServer server;
-    private final ExecutorService executor;
-    private final SelfSignedCertificate certificate;
+    private final HttpsFrontEnd server;
+    private final LocalCertificate certificate;
     private final LatticeResources resources;
     private final AuthType authType;
 
@@ -84,27 +77,42 @@ public final class LocalLattice implements AutoCloseable {
             credentials.put(credential.accessKeyId(), new LocalCredential(credential.accessKeyId(),
                     credential.secretAccessKey(), credential.sessionToken(), principal));
         }
-        this.certificate = SelfSignedCertificate.generate(List.copyOf(builder.hostNames));
-        SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock);
-        try {
-            this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not listen on 127.0.0.1:" + builder.port, e);
-        }
+        // Generating the key pair and certificate (BouncyCastle) and loading the HTTP server's classes take about the
+        // same time and need nothing from each other: on two cores, doing them at once halves the wait for build().
+        CompletableFuture<SelfSignedCertificate> selfSigned = new CompletableFuture<>();
+        Thread generator = new Thread(() -> {
+            try {
+                selfSigned.complete(SelfSignedCertificate.generate(List.copyOf(builder.hostNames)));
+            } catch (Throwable e) {
+                selfSigned.completeExceptionally(e);
+            }
+        }, "local-lattice-certificate");
+        generator.setDaemon(true);
+        generator.start();
+        SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock, builder.pathForm);
         Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         hostNames.addAll(builder.hostNames);
-        LatticeExchangeHandler handler = new LatticeExchangeHandler(builder.authType, verifier, builder.allowed,
-                new EventFactory(resources, builder.principalOrgId), builder.target, resources.serviceArn(),
-                builder.clock, builder.accessLog, hostNames, server.getAddress().getPort());
-        server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
-        server.createContext("/", handler);
-        this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "local-lattice");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.start();
+        EventFactory events = new EventFactory(resources, builder.principalOrgId);
+        this.server = HttpsFrontEnd.start(builder.port, () -> join(selfSigned).sslContext(), builder.headerTimeout,
+                IDLE_TIMEOUT.compareTo(builder.bodyTimeout) > 0 ? IDLE_TIMEOUT : builder.bodyTimeout,
+                port -> new LatticeExchangeHandler(new LatticeExchangeHandler.Config(builder.authType, verifier,
+                        builder.pathForm, builder.allowed, events, new VpcLatticeEventCodec(), builder.target,
+                        resources.serviceArn(), builder.clock, builder.accessLog, hostNames, port,
+                        builder.bodyTimeout)));
+        SelfSignedCertificate generated = join(selfSigned);
+        this.certificate = new LocalCertificate(generated.certificate(), generated.pem());
+    }
+
+    private static SelfSignedCertificate join(CompletableFuture<SelfSignedCertificate> certificate) {
+        try {
+            return certificate.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Could not create the self-signed certificate: " + e.getCause(),
+                    e.getCause());
+        }
     }
 
     /**
@@ -132,100 +140,63 @@ public final class LocalLattice implements AutoCloseable {
      * @return the actual port (never 0)
      */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /**
-     * The server's self-signed certificate, which clients must trust.
+     * The server's self-signed certificate and the ways to make a client trust it (PEM, per-client trust managers,
+     * a TLS context, a trust store for another JVM).
      *
-     * @return the certificate, valid for {@code localhost}, {@code 127.0.0.1} and {@code ::1}
+     * @return the certificate, valid for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and any
+     *     {@link Builder#hostName(String) host names}
      */
-    public X509Certificate certificate() {
-        return certificate.certificate();
+    public LocalCertificate certificate() {
+        return certificate;
     }
 
     /**
-     * Writes {@link #certificate()} as PEM, for {@code curl --cacert} or an SDK trust store.
+     * Writes the certificate as PEM; the same as {@code certificate().writePem(file)}, kept for existing callers.
      *
      * @param file the file to create or replace; parent directories are created
      * @throws UncheckedIOException if the file cannot be written, naming it
      */
     public void writeCertificatePem(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, certificate.pem(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write the certificate to " + file, e);
-        }
+        certificate.writePem(file);
     }
 
     /**
-     * Writes {@link #certificate()} as a PKCS12 trust store, for Java clients:
-     * {@code -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD
-     * -Djavax.net.ssl.trustStoreType=PKCS12}.
+     * Writes the certificate as a PKCS12 trust store; the same as {@code certificate().writeTrustStore(file,
+     * password)}, kept for existing callers.
      *
      * @param file the file to create or replace; parent directories are created
-     * @param password the store password; required (Java's default is {@code changeit})
+     * @param password the store password; required
      * @throws UncheckedIOException if the file cannot be written, naming it
      */
     public void writeTrustStore(Path file, char[] password) {
-        Objects.requireNonNull(password, "password");
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (OutputStream out = Files.newOutputStream(file)) {
-                trustStore().store(out, password);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write the trust store to " + file, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not build a PKCS12 trust store for " + file + ": " + e, e);
-        }
+        certificate.writeTrustStore(file, password);
     }
 
     /**
-     * Writes the trust store of {@link #writeTrustStore(Path, char[])} with the password {@code changeit} and
-     * returns the JVM flags that make another JVM (a function's runtime, say) trust this server and nothing else.
+     * Writes a trust store and returns the JVM flags that make another JVM trust this server and nothing else; the
+     * same as {@code certificate().trustStoreJvmArguments(file)}, kept for existing callers.
      *
      * @param file the file to create or replace; parent directories are created
-     * @return {@code -Djavax.net.ssl.trustStore=FILE}, {@code -Djavax.net.ssl.trustStorePassword=changeit},
-     *     {@code -Djavax.net.ssl.trustStoreType=PKCS12}
+     * @return the {@code -Djavax.net.ssl.trustStore*} flags
      * @throws UncheckedIOException if the file cannot be written, naming it
      */
     public List<String> trustStoreJvmArguments(Path file) {
-        writeTrustStore(file, "changeit".toCharArray());
-        return List.of("-Djavax.net.ssl.trustStore=" + file.toAbsolutePath(),
-                "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12");
+        return certificate.trustStoreJvmArguments(file);
     }
 
     /**
-     * Trust managers that trust {@link #certificate()} and nothing else, for a client in this JVM: an SDK HTTP
-     * client's {@code tlsTrustManagersProvider(lattice::trustManagers)} or an {@code SSLContext}.
+     * Trust managers that trust the certificate and nothing else; the same as {@code certificate().trustManagers()},
+     * kept for existing callers.
      *
      * @return new trust managers
      * @throws IllegalStateException if the JDK cannot build them
      */
     public TrustManager[] trustManagers() {
-        try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trustStore());
-            return factory.getTrustManagers();
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Could not build trust managers for the local Lattice's certificate: " + e,
-                    e);
-        }
-    }
-
-    private KeyStore trustStore() throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("local-vpc-lattice", certificate.certificate());
-        return store;
+        return certificate.trustManagers();
     }
 
     /**
@@ -258,8 +229,7 @@ public final class LocalLattice implements AutoCloseable {
     /** Stops listening at once and ends in-flight exchanges. Does not close the target. Idempotent. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     static String defaultPrincipal(String accountId) {
@@ -365,6 +335,34 @@ public final class LocalLattice implements AutoCloseable {
         Builder accessLog(Consumer<String> accessLog);
 
         /**
+         * The one form the request path takes in the signatures this service accepts. A signature in the other form
+         * gets {@code 403 InvalidSignatureException} naming the expected form.
+         *
+         * @param pathForm defaults to {@link CanonicalPathForm#DOUBLE_ENCODED}, the AWS SDK's form
+         * @return this builder
+         */
+        Builder canonicalPathForm(CanonicalPathForm pathForm);
+
+        /**
+         * The longest time a client may take to deliver a request's headers, counted from the connection's opening
+         * (the TLS handshake included) or from the first byte of a later request on the same connection. A client
+         * that takes longer is disconnected without an answer.
+         *
+         * @param headerTimeout positive; defaults to 10 seconds
+         * @return this builder
+         */
+        Builder headerTimeout(Duration headerTimeout);
+
+        /**
+         * The longest time an authorized client may take to send its request body once the headers arrived. A
+         * client that takes longer gets {@code 408} and is disconnected; the target is not invoked.
+         *
+         * @param bodyTimeout positive; defaults to 30 seconds
+         * @return this builder
+         */
+        Builder bodyTimeout(Duration bodyTimeout);
+
+        /**
          * The clock for the signature date check and {@code timeEpoch}.
          *
          * @param clock defaults to {@link Clock#systemUTC()}
@@ -402,6 +400,35 @@ public final class LocalLattice implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private LatticeTarget target;
         private final Set<String> hostNames = new LinkedHashSet<>();
+        private CanonicalPathForm pathForm = CanonicalPathForm.DOUBLE_ENCODED;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(30);
+
+        @Override
+        public Builder canonicalPathForm(CanonicalPathForm pathForm) {
+            this.pathForm = Objects.requireNonNull(pathForm, "pathForm");
+            return this;
+        }
+
+        @Override
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = positive(headerTimeout, "headerTimeout");
+            return this;
+        }
+
+        @Override
+        public Builder bodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = positive(bodyTimeout, "bodyTimeout");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+            return value;
+        }
 
         @Override
         public Builder hostName(String hostName) {

@@ -136,6 +136,15 @@ class LambdaTargetIT {
     }
 
     @Test
+    void responseJsonOver6Mb_gets502_andTheReasonGoesToDiagnostics() throws Exception {
+        Curl.Result result = call("/huge");
+
+        assertEquals(502, result.status(), result.body());
+        assertTrue(DIAGNOSTICS.stream().anyMatch(line -> line.contains("over Lambda's 6291456-byte payload limit")),
+                DIAGNOSTICS.toString());
+    }
+
+    @Test
     void answerThatIsNotAResponse_gets502() throws Exception {
         Curl.Result result = call("/string");
 

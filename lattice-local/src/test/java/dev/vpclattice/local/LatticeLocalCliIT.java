@@ -220,6 +220,39 @@ class LatticeLocalCliIT {
     }
 
     @Test
+    void version_printsTheProjectVersion() throws Exception {
+        Run version = run(Map.of(), "--version");
+
+        assertEquals(0, version.exit(), version.err());
+        assertTrue(version.out().matches("lattice-local \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"), version.out());
+    }
+
+    @Test
+    void invoke_eventThatIsNotJson_isRefusedNamingTheFileAndTheError_beforeTheFunctionStarts() throws Exception {
+        Path event = Files.writeString(dir.resolve("not-json.json"), "{\"a\": 1,,}");
+
+        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
+                FunctionDirectory.HANDLER, "--event", event.toString());
+
+        assertEquals(2, result.exit(), result.err());
+        assertTrue(result.err().contains("the event in " + event + " is not JSON (line 1, column "), result.err());
+        assertTrue(result.err().contains("Unexpected character (','"), result.err());
+        assertFalse(result.err().contains("RoutingHandler got"), "the function ran: " + result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void invoke_missingEventFile_saysWhy() throws Exception {
+        Path missing = dir.resolve("no-such-event.json");
+
+        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
+                FunctionDirectory.HANDLER, "--event", missing.toString());
+
+        assertEquals(2, result.exit(), result.err());
+        assertTrue(result.err().contains("--event " + missing + ": no such file"), result.err());
+    }
+
+    @Test
     void invoke_envNameAlone_passesOnTheCallersValue_andAnUnsetOneIsRefused() throws Exception {
         Path event = Files.writeString(dir.resolve("pass-env.json"), "{\"version\":\"2.0\",\"path\":\"/hello\"}");
 

@@ -33,6 +33,8 @@ class LocalLatticeCurlTest {
     private static final String ALICE = "arn:aws:sts::123456789012:assumed-role/caller-role/alice-session";
     private static final String BOB = "arn:aws:iam::123456789012:user/bob";
     private static final VpcLatticeEventCodec CODEC = new VpcLatticeEventCodec();
+    /** Every path the target was invoked with: a refused request must never appear here. */
+    private static final List<String> INVOKED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @TempDir
     static Path dir;
@@ -54,7 +56,10 @@ class LocalLatticeCurlTest {
                 .allow(ALICE)
                 .allow("arn:aws:iam::123456789012:user/local-user")
                 .hostName("Orders.Lattice.Test")
-                .target(LocalLatticeCurlTest::echo)
+                .target(event -> {
+                    INVOKED.add(event.getPath());
+                    return echo(event);
+                })
                 .build();
         pem = dir.resolve("lattice.pem");
         lattice.writeCertificatePem(pem);
@@ -354,5 +359,89 @@ class LocalLatticeCurlTest {
 
             assertEquals(200, result.status(), host + ": " + result.body());
         }
+    }
+
+    @Test
+    void curl788_signsThePathAsSent_soAnEscapedPathNeedsTheSingleEncodedServer() throws Exception {
+        // curl 7.88 puts the path into its canonical request as given (no normalization, no second encoding).
+        Curl.Result onDefault = curl("/files/curl%20path", signedBy(SCOPE, "AKIDALICE", "alice-secret-key"));
+        Curl.Result plainPath = curl("/files/plain", signedBy(SCOPE, "AKIDALICE", "alice-secret-key"));
+        Curl.Result onSingle;
+        try (LocalLattice single = LocalLattice.builder().credential("AKIDALICE", "alice-secret-key", ALICE)
+                .canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED).target(LocalLatticeCurlTest::echo).build()) {
+            Path singlePem = dir.resolve("single.pem");
+            single.certificate().writePem(singlePem);
+            onSingle = Curl.run(singlePem, single.endpoint() + "/files/curl%20path",
+                    signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
+        }
+
+        assertEquals(403, onDefault.status(), onDefault.body());
+        assertTrue(onDefault.body().contains("computed over the path in the single-encoded form"), onDefault.body());
+        assertFalse(INVOKED.contains("/files/curl%20path"), INVOKED.toString());
+        assertEquals(200, plainPath.status(), "a path without escapes is the same in both forms: " + plainPath.body());
+        assertEquals(200, onSingle.status(), onSingle.body());
+        assertEquals("/files/curl%20path", CODEC.readRequest(onSingle.body().getBytes(StandardCharsets.UTF_8))
+                .getPath());
+    }
+
+    @Test
+    void authTypeNone_unsignedPasses_wrongSecretIs403AsUnderAwsIam_validSignatureCarriesThePrincipal()
+            throws Exception {
+        List<String> invoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalLattice none = LocalLattice.builder().authType(AuthType.NONE)
+                .credential("AKIDALICE", "alice-secret-key", ALICE)
+                .target(event -> {
+                    invoked.add(event.getPath());
+                    return echo(event);
+                }).build()) {
+            Path nonePem = dir.resolve("none.pem");
+            none.certificate().writePem(nonePem);
+            Curl.Result unsigned = Curl.run(nonePem, none.endpoint() + "/unsigned");
+            Curl.Result wrong = Curl.run(nonePem, none.endpoint() + "/wrong",
+                    signedBy(SCOPE, "AKIDALICE", "not-the-secret").toArray(String[]::new));
+            Curl.Result unknownKey = Curl.run(nonePem, none.endpoint() + "/unknown",
+                    signedBy(SCOPE, "AKIDNOBODY", "whatever").toArray(String[]::new));
+            Curl.Result valid = Curl.run(nonePem, none.endpoint() + "/valid",
+                    signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
+
+            assertEquals("NONE", CODEC.readRequest(unsigned.body().getBytes(StandardCharsets.UTF_8))
+                    .getRequestContext().getIdentity().getType());
+            assertEquals(403, wrong.status(), wrong.body());
+            assertTrue(wrong.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+                    wrong.body());
+            assertEquals(403, unknownKey.status(), unknownKey.body());
+            assertTrue(unknownKey.body().startsWith("UnrecognizedClientException:"), unknownKey.body());
+            assertEquals(ALICE, CODEC.readRequest(valid.body().getBytes(StandardCharsets.UTF_8))
+                    .getRequestContext().getIdentity().getPrincipal());
+            assertEquals(List.of("/unsigned", "/valid"), invoked);
+        }
+    }
+
+    @Test
+    void latticeIdentityHeadersSentByTheClient_neverReachTheEvent() throws Exception {
+        Curl.Result result = curl("/spoofed", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "x-amzn-lattice-identity: Principal=arn:aws:iam::123456789012:root",
+                "-H", "x-amzn-lattice-target: ServiceArn=arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-x"));
+
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertTrue(event.getHeaders().keySet().stream().noneMatch(name -> name.startsWith("x-amzn-lattice-")),
+                event.getHeaders().toString());
+        assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
+    }
+
+    @Test
+    void fiveMbBinaryBody_isOver6MbAsAnEvent_gets413_andNeverReachesTheTarget() throws Exception {
+        Path binary = dir.resolve("five-mb.bin");
+        byte[] bytes = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(bytes, (byte) 0xfe);
+        Files.write(binary, bytes);
+
+        Curl.Result result = curl("/five-mb", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
+                "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + binary));
+
+        assertEquals(413, result.status(), result.body());
+        assertTrue(result.body().startsWith("PayloadTooLargeException: The Lambda event for this request would be"),
+                result.body());
+        assertFalse(INVOKED.contains("/five-mb"), INVOKED.toString());
     }
 }

@@ -44,6 +44,8 @@ class LocalLatticeSdkSignerTest {
     private static final String CAROL = "arn:aws:sts::123456789012:assumed-role/app/carol";
     private static final AwsCredentialsIdentity KEYS = AwsCredentialsIdentity.create("AKIDCAROL", "carol-secret");
     private static final List<String> ACCESS_LOG = new CopyOnWriteArrayList<>();
+    /** Every path the target was invoked with: a refused request must never appear here. */
+    private static final List<String> INVOKED = new CopyOnWriteArrayList<>();
 
     static LocalLattice lattice;
     static SdkCaller caller;
@@ -55,7 +57,7 @@ class LocalLatticeSdkSignerTest {
                 .credential("AKIDCAROL", "carol-secret", CAROL)
                 .sessionCredential("ASIADAVE", "dave-secret", "dave-token", CAROL)
                 .accessLog(ACCESS_LOG::add)
-                .target(event -> switch (event.getPath().split("\\?")[0]) {
+                .target(event -> switch (invoked(event).getPath().split("\\?")[0]) {
                     case "/throw" -> throw new IllegalStateException("target broke");
                     case "/binary" -> VpcLatticeV2Response.builder().statusCode(201)
                             .header("content-type", "image/png").header("connection", "close")
@@ -100,16 +102,67 @@ class LocalLatticeSdkSignerTest {
         assertTrue(multi.equals(List.of("one", "two")) || multi.equals(List.of("one,two")), multi.toString());
     }
 
+    private static VpcLatticeV2Request invoked(VpcLatticeV2Request event) {
+        INVOKED.add(event.getPath());
+        return event;
+    }
+
     @Test
-    void percentEncodedPath_verifiesWithAndWithoutDoubleEncoding() throws Exception {
+    void percentEncodedPath_sdkForm_isAccepted_singleEncodedForm_isRefusedNamingTheExpectedForm() throws Exception {
         SdkHttpRequest request = get("/files/a%20b%2Fc").build();
 
         SdkCaller.Response doubled = caller.send(caller.sign(request, null, KEYS, r -> r).request(), null);
-        SdkCaller.Response single = caller.send(caller.sign(request, null, KEYS,
+        SdkCaller.Response single = caller.send(caller.sign(get("/files/single%20form").build(), null, KEYS,
                 r -> r.putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)).request(), null);
 
         assertEquals("/files/a%20b%2Fc", event(doubled).getPath());
-        assertEquals(200, single.status(), single.text());
+        assertEquals(403, single.status(), single.text());
+        assertTrue(single.text().startsWith("InvalidSignatureException: The request signature we calculated does not"
+                + " match"), single.text());
+        assertTrue(single.text().contains("verifies the path in the SDK's form")
+                && single.text().contains("computed over the path in the single-encoded form"), single.text());
+        assertFalse(INVOKED.contains("/files/single%20form"), "a refused request reached the target: " + INVOKED);
+    }
+
+    @Test
+    void signatureForOnePath_replayedToItsEncodedTwin_isRefused_andNeverReachesTheTarget() throws Exception {
+        // Signed in the SDK's form, /files/a%20b's canonical path is /files/a%2520b: exactly the single-encoded
+        // canonical path of /files/a%2520b. A server accepting both forms would take this signature for both paths.
+        SignedRequest signed = caller.sign(get("/files/a%20b").build(), null, KEYS, r -> r);
+
+        SdkCaller.Response replayed = caller.send(signed.request().toBuilder().encodedPath("/files/a%2520b").build(),
+                null);
+        SdkCaller.Response original = caller.send(signed.request(), null);
+
+        assertEquals(403, replayed.status(), replayed.text());
+        assertTrue(replayed.text().startsWith("InvalidSignatureException:"), replayed.text());
+        assertFalse(INVOKED.contains("/files/a%2520b"), "the replayed request reached the target: " + INVOKED);
+        assertEquals("/files/a%20b", event(original).getPath());
+    }
+
+    @Test
+    void singleEncodedServer_acceptsTheUnnormalizedSingleForm_andRefusesTheSdkForm() throws Exception {
+        List<String> invoked = new CopyOnWriteArrayList<>();
+        try (LocalLattice single = LocalLattice.builder().credential("AKIDCAROL", "carol-secret", CAROL)
+                .canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED)
+                .target(event -> {
+                    invoked.add(event.getPath());
+                    return LocalLatticeCurlTest.echo(event);
+                }).build();
+                SdkCaller goLike = new SdkCaller(single)) {
+            SdkHttpRequest asSent = SdkCaller.request(single.endpoint(), SdkHttpMethod.GET, "/files/a%20b/../c").build();
+            SdkCaller.Response accepted = goLike.send(goLike.sign(asSent, null, KEYS,
+                    r -> r.putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                            .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)).request(), null);
+            SdkCaller.Response sdkForm = goLike.send(goLike.sign(SdkCaller.request(single.endpoint(),
+                    SdkHttpMethod.GET, "/files/sdk%20form").build(), null, KEYS, r -> r).request(), null);
+
+            // What was verified is what is invoked: the path as sent, dot segments and all.
+            assertEquals("/files/a%20b/../c", event(accepted).getPath());
+            assertEquals(403, sdkForm.status(), sdkForm.text());
+            assertTrue(sdkForm.text().contains("verifies the path in the single-encoded form"), sdkForm.text());
+            assertEquals(List.of("/files/a%20b/../c"), invoked);
+        }
     }
 
     @Test

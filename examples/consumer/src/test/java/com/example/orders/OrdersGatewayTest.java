@@ -58,7 +58,7 @@ class OrdersGatewayTest {
                 })
                 .build();
         certificate = work.resolve("local-lattice.pem");
-        lattice.writeCertificatePem(certificate);
+        lattice.certificate().writePem(certificate);
     }
 
     @AfterAll

@@ -2,14 +2,25 @@ package dev.vpclattice.local.cli;
 
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.local.AuthType;
+import dev.vpclattice.local.CanonicalPathForm;
+import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LambdaTarget;
 import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.internal.SigV4Verifier;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,7 +42,7 @@ public final class LatticeLocalCommand {
             Usage:
               lattice-local serve  --function-dir DIR --handler HANDLER [options]
               lattice-local invoke --function-dir DIR --handler HANDLER [--event FILE] [options]
-              lattice-local --help
+              lattice-local --help | --version
 
             serve: an HTTPS server on 127.0.0.1 playing VPC Lattice for one service whose target is the function,
             run in the real Lambda Java runtime client (one warm runtime, restarted if it dies or times out).
@@ -46,6 +58,10 @@ public final class LatticeLocalCommand {
                                        a trusted temporary credential: callers must sign x-amz-security-token
               --allow PRINCIPAL_ARN    auth policy (repeatable): principals allowed to invoke; default: any
                                        authenticated principal; '*' also admits unsigned callers
+              --canonical-path FORM    the one path form signatures are verified in: double-encoded (default:
+                                       the AWS SDK's, normalized and encoded twice) or single-encoded (as sent,
+                                       like the AWS SDK for Go with DisableURIPathEscaping); a signature in the
+                                       other form gets 403 naming the expected one
               --host-name NAME         another host name the service answers to (repeatable), e.g. a name you
                                        map to 127.0.0.1 and sign for; the certificate covers it. Always served:
                                        localhost, 127.0.0.1 and [::1] with the port; other hosts get 404
@@ -58,7 +74,8 @@ public final class LatticeLocalCommand {
 
             invoke: runs the function once with the event and prints its response JSON on stdout, its logs on
             stderr; exits 1 when the function fails or times out.
-              --event FILE             the event JSON; '-' reads stdin; default: {}
+              --event FILE             the event JSON; '-' reads stdin; default: {}. Like Lambda's Invoke API,
+                                       it refuses an event that is not JSON
 
             Both:
               --function-dir DIR       SAM-style artifact directory: classes at the root, lib/*.jar
@@ -69,6 +86,8 @@ public final class LatticeLocalCommand {
               --jvm-arg ARG            extra JVM flag for the function's runtime (repeatable),
                                        e.g. -Djavax.net.ssl.trustStore=FILE
             """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -95,6 +114,10 @@ public final class LatticeLocalCommand {
         if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
             out.print(USAGE);
             return args.length == 0 ? 2 : 0;
+        }
+        if (List.of("--version", "version").contains(args[0])) {
+            out.println("lattice-local " + version());
+            return 0;
         }
         Options options;
         try {
@@ -152,15 +175,63 @@ public final class LatticeLocalCommand {
         }
     }
 
+    /**
+     * Reads the event and refuses one that is not JSON, as Lambda's Invoke API does, naming the file and the parse
+     * error; an unreadable file is named with the reason.
+     */
     private byte[] readEvent(String file) {
-        try {
-            if (file == null) {
-                return "{}".getBytes(StandardCharsets.UTF_8);
-            }
-            return "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read the event from " + file, e);
+        if (file == null) {
+            return "{}".getBytes(StandardCharsets.UTF_8);
         }
+        String source = "-".equals(file) ? "standard input" : file;
+        byte[] event;
+        try {
+            event = "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("--event " + file + ": no such file (working directory "
+                    + Path.of("").toAbsolutePath() + ")", e);
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("--event " + file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--event " + file + ": cannot be read: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+        if (new String(event, StandardCharsets.UTF_8).isBlank()) {
+            throw new IllegalArgumentException("the event in " + source + " is empty, which is not JSON. Lambda"
+                    + " refuses such a payload.");
+        }
+        try (JsonParser parser = JSON.createParser(event)) {
+            JSON.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "content after the JSON value");
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException("the event in " + source + " is not JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": "
+                    + e.getOriginalMessage() + ". Lambda refuses such a payload.", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the event in " + source + " could not be parsed: " + e, e);
+        }
+        return event;
+    }
+
+    /** The version this build was made from, from the resource Maven filters at build time. */
+    static String version() {
+        try (InputStream in = LatticeLocalCommand.class.getResourceAsStream("/dev/vpclattice/local/version.properties")) {
+            if (in != null) {
+                Properties properties = new Properties();
+                properties.load(in);
+                String version = properties.getProperty("version");
+                if (version != null && !version.isBlank() && !version.startsWith("$")) {
+                    return version;
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the manifest
+        }
+        String fromManifest = LatticeLocalCommand.class.getPackage().getImplementationVersion();
+        return fromManifest == null ? "(unknown version)" : fromManifest;
     }
 
     private int serve(Options options) {
@@ -201,6 +272,7 @@ public final class LatticeLocalCommand {
         }
         options.all("--allow").forEach(builder::allow);
         options.all("--host-name").forEach(builder::hostName);
+        builder.canonicalPathForm(pathForm(options.single("--canonical-path", "double-encoded")));
 
         LambdaTarget target = LambdaTarget.of(function(options), line -> err.println("lattice-local: " + line));
         LocalLattice lattice;
@@ -212,11 +284,12 @@ public final class LatticeLocalCommand {
         }
         String certOut = options.single("--cert-out", null);
         if (certOut != null) {
-            lattice.writeCertificatePem(Path.of(certOut));
+            lattice.certificate().writePem(Path.of(certOut));
         }
         String trustStoreOut = options.single("--truststore-out", null);
         if (trustStoreOut != null) {
-            lattice.writeTrustStore(Path.of(trustStoreOut), "changeit".toCharArray());
+            lattice.certificate().writeTrustStore(Path.of(trustStoreOut),
+                    LocalCertificate.TRUST_STORE_PASSWORD.toCharArray());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -227,7 +300,8 @@ public final class LatticeLocalCommand {
 
         out.println("Local VPC Lattice listening on " + lattice.endpoint());
         out.println("  service " + lattice.serviceArn() + ", auth " + lattice.authType() + ", region "
-                + lattice.region() + ", target " + options.require("--handler"));
+                + lattice.region() + ", target " + options.require("--handler") + ", signatures over the "
+                + options.single("--canonical-path", "double-encoded") + " path");
         if (certOut != null) {
             out.println("  certificate written to " + Path.of(certOut).toAbsolutePath());
         }
@@ -244,6 +318,16 @@ public final class LatticeLocalCommand {
         return 0;
     }
 
+    private static CanonicalPathForm pathForm(String value) {
+        for (CanonicalPathForm form : CanonicalPathForm.values()) {
+            if (SigV4Verifier.cliName(form).equals(value.trim().toLowerCase(Locale.ROOT))) {
+                return form;
+            }
+        }
+        throw new IllegalArgumentException("--canonical-path must be double-encoded or single-encoded, not '" + value
+                + "'");
+    }
+
     private static AuthType authType(String value) {
         try {
             return AuthType.valueOf(value.toUpperCase(Locale.ROOT));
@@ -257,7 +341,7 @@ public final class LatticeLocalCommand {
         private static final List<String> KNOWN = List.of("--port", "--auth-type", "--credential",
                 "--session-credential", "--allow", "--cert-out", "--region", "--account-id", "--principal-org-id",
                 "--truststore-out", "--event", "--function-dir", "--handler", "--env", "--timeout", "--jvm-arg",
-                "--host-name");
+                "--host-name", "--canonical-path");
         private static final List<String> REPEATABLE = List.of("--credential", "--session-credential", "--allow",
                 "--env", "--jvm-arg", "--host-name");
 

@@ -18,8 +18,9 @@ import java.util.Set;
  * Builds the V2 event the way VPC Lattice builds it for a Lambda target.
  *
  * <ul>
- *   <li>Header names in lower case, every value kept (multi-value), hop-by-hop headers dropped,
- *       {@code x-forwarded-for} set to (or extended with) the caller's address.</li>
+ *   <li>Header names in lower case, every value kept (multi-value), hop-by-hop headers dropped, any
+ *       {@code x-amzn-lattice-*} header the client sent dropped (Lattice strips those, so that no caller can spoof
+ *       the identity headers it adds), {@code x-forwarded-for} set to (or extended with) the caller's address.</li>
  *   <li>{@code path} is the raw path with the raw query; {@code queryStringParameters} holds the decoded,
  *       multi-value parameters.</li>
  *   <li>The body is base64 ({@code isBase64Encoded: true}) when a {@code content-encoding} is present and the content
@@ -32,6 +33,8 @@ import java.util.Set;
 public final class EventFactory {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "te", "trailer", "upgrade");
+    /** Lattice removes headers with this prefix from every incoming request (User Guide, HTTP targets). */
+    static final String LATTICE_HEADER_PREFIX = "x-amzn-lattice-";
     private static final Set<String> TEXT_TYPES = Set.of("application/json", "application/xml",
             "application/javascript");
 
@@ -53,7 +56,7 @@ public final class EventFactory {
      * Builds one event.
      *
      * @param method the HTTP method
-     * @param rawPath the path as sent
+     * @param rawPath the path the target receives (the one the signature was verified over)
      * @param rawQuery the query as sent, without {@code ?}, or null
      * @param headers the headers, names in lower case
      * @param body the body bytes, possibly empty
@@ -71,7 +74,7 @@ public final class EventFactory {
 
         Map<String, List<String>> eventHeaders = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name)) {
+            if (!HOP_BY_HOP.contains(name) && !name.startsWith(LATTICE_HEADER_PREFIX)) {
                 eventHeaders.put(name, new ArrayList<>(values));
             }
         });

@@ -1,16 +1,14 @@
 package dev.vpclattice.local.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.AuthType;
+import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LatticeTarget;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,137 +18,280 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * Plays VPC Lattice for one request: authenticates and authorizes the caller, then reads the body within the 6 MB
- * limit, builds the V2 event, invokes the target and maps its response back to HTTP. A refused request's body is
- * never read: the connection is closed instead.
+ * Plays VPC Lattice for one request, in the order Lattice works: route by host, authenticate the signature,
+ * authorize the principal, read the body within Lambda's payload limit, invoke the target and map its answer back to
+ * HTTP. A request refused before the read never has its body read: the answer carries {@code Connection: close}.
  */
-public final class LatticeExchangeHandler implements HttpHandler {
-    /** The largest request body Lattice forwards to a Lambda target, and the largest response body it returns. */
-    public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
-    // Bodies beyond the limit are read and discarded up to this bound so the client sees the 413 instead of a reset.
-    private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
+public final class LatticeExchangeHandler extends Handler.Abstract {
+    /**
+     * Lambda's limit for a synchronous invocation's payload, request and response alike: 6 MB, where Lambda's
+     * documentation uses MB for 1,024 KB (Lambda quotas page), so 6,291,456 bytes. It applies to the whole event JSON
+     * (a binary body's base64 inflation included) and to the function's response JSON.
+     */
+    public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+    /** The longest method or path the access log writes; longer ones are cut and marked. */
+    static final int MAX_LOGGED_CHARS = 256;
     private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "transfer-encoding", "te", "trailer", "upgrade", "content-length");
 
-    private final AuthType authType;
-    private final SigV4Verifier verifier;
-    private final Set<String> allowedPrincipals;
-    private final EventFactory events;
-    private final LatticeTarget target;
-    private final String serviceArn;
-    private final Clock clock;
-    private final Consumer<String> accessLog;
-    private final Set<String> hostNames;
-    private final int port;
-
     /**
-     * Creates the handler.
+     * Everything the handler needs, fixed when the server starts.
      *
      * @param authType the service's auth type
-     * @param verifier the SigV4 verifier (used with {@link AuthType#AWS_IAM})
+     * @param verifier the SigV4 verifier; it knows the one {@link CanonicalPathForm} it accepts
+     * @param pathForm the path form signatures are verified in, which decides the path the target receives
      * @param allowedPrincipals the auth policy: principals allowed to invoke; empty means any authenticated
      *     principal; {@code *} also admits unauthenticated callers
-     * @param events the event factory
+     * @param events builds the V2 event
+     * @param codec writes events and responses as JSON, to measure them as Lambda does
      * @param target the target
      * @param serviceArn the service ARN, for denial messages
      * @param clock the clock for {@code timeEpoch}
      * @param accessLog receives one line per request (method, path without query, status, principal, duration)
-     * @param hostNames the host names the service answers to, lower case ({@code localhost}, {@code 127.0.0.1},
-     *     {@code [::1]} and any configured names); other {@code Host} headers get {@code 404}
-     * @param port the port the server listens on, which the {@code Host} header must name (or omit for 443)
+     * @param hostNames the host names the service answers to, lower case; other hosts get {@code 404}
+     * @param port the port the server listens on, which the host must name (or omit for 443)
+     * @param bodyTimeout the longest time a client may take to send a body once its headers arrived
      */
-    public LatticeExchangeHandler(AuthType authType, SigV4Verifier verifier, Set<String> allowedPrincipals,
-            EventFactory events, LatticeTarget target, String serviceArn, Clock clock, Consumer<String> accessLog,
-            Set<String> hostNames, int port) {
-        this.authType = authType;
-        this.verifier = verifier;
-        this.allowedPrincipals = Set.copyOf(allowedPrincipals);
-        this.events = events;
-        this.target = target;
-        this.serviceArn = serviceArn;
-        this.clock = clock;
-        this.accessLog = accessLog;
-        this.hostNames = Set.copyOf(hostNames);
-        this.port = port;
+    public record Config(AuthType authType, SigV4Verifier verifier, CanonicalPathForm pathForm,
+            Set<String> allowedPrincipals, EventFactory events, VpcLatticeEventCodec codec, LatticeTarget target,
+            String serviceArn, Clock clock, Consumer<String> accessLog, Set<String> hostNames, int port,
+            Duration bodyTimeout) {
+        /** Copies the sets and checks that nothing is missing. */
+        public Config {
+            Objects.requireNonNull(authType, "authType");
+            Objects.requireNonNull(verifier, "verifier");
+            Objects.requireNonNull(pathForm, "pathForm");
+            allowedPrincipals = Set.copyOf(allowedPrincipals);
+            Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(codec, "codec");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(serviceArn, "serviceArn");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(accessLog, "accessLog");
+            hostNames = Set.copyOf(hostNames);
+            Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+        }
+    }
+
+    private final Config config;
+    private volatile HeaderDeadlines deadlines;
+
+    /**
+     * Creates the handler.
+     *
+     * @param config its configuration
+     */
+    public LatticeExchangeHandler(Config config) {
+        super(InvocationType.BLOCKING);
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Lets the handler tell the header deadlines when a connection's request starts and ends. */
+    void useDeadlines(HeaderDeadlines deadlines) {
+        this.deadlines = deadlines;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        long started = System.nanoTime();
-        Instant receivedAt = clock.instant();
-        String method = exchange.getRequestMethod();
-        // What is authorized must be what is invoked: the signature is verified over the normalized path (as the
-        // SDK signer and AWS services other than S3 do), so the target receives that same normalized path.
-        String rawPath = normalize(exchange.getRequestURI().getRawPath());
-        String rawQuery = exchange.getRequestURI().getRawQuery();
-        String principal = "anonymous";
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange exchange = new Exchange(request, response, callback);
         try {
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) ->
-                    headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                            .addAll(values));
-            // Lattice routes by Host before it authenticates: a name it does not serve never reaches the service.
-            String host = first(headers, "host");
-            if (!servesHost(host)) {
-                refuse(exchange, 404, "NotFoundException: This local VPC Lattice serves no service for host '"
-                        + printable(host) + "'. It answers to " + String.join(", ", hostNames.stream().sorted()
-                                .map(name -> name + ":" + port).toList()) + " (add names with --host-name).");
-                return;
+            Route route = route(exchange);
+            if (route == null) {
+                return true;
             }
-            // The body is read only once the caller is authorized (the signature does not cover it anyway:
-            // UNSIGNED-PAYLOAD), so anonymous callers cannot make the server buffer megabytes.
-            LocalCredential caller = null;
-            if (authType == AuthType.AWS_IAM) {
-                SigV4Verifier.Result result = verifier.verify(method, rawPath, rawQuery, headers);
-                if (result instanceof SigV4Verifier.Rejected rejected) {
-                    principal = "-";
-                    refuse(exchange, 403, rejected.errorCode() + ": " + rejected.message());
-                    return;
-                }
-                if (result instanceof SigV4Verifier.Authenticated authenticated) {
-                    caller = authenticated.credential();
-                    principal = caller.principalArn();
-                }
-                if (!allowed(caller)) {
-                    refuse(exchange, 403, "AccessDeniedException: User: " + principal
-                            + " is not authorized to perform: vpc-lattice-svcs:Invoke on resource: " + serviceArn
-                            + rawPath + " because no service-based policy allows the vpc-lattice-svcs:Invoke action");
-                    return;
-                }
+            LocalCredential caller = authenticate(exchange, route);
+            if (exchange.answered() || !authorize(exchange, route, caller)) {
+                return true;
             }
-            byte[] body = readLimited(exchange.getRequestBody());
-            if (body == null) {
-                sendText(exchange, 413, "PayloadTooLargeException: The request body exceeds the limit of "
-                        + MAX_BODY_BYTES + " bytes (6 MB) for Lambda targets.");
-                return;
+            byte[] body = read(exchange);
+            if (body != null) {
+                invoke(exchange, route, caller, body);
             }
-
-            String client = clientAddress(exchange.getRemoteAddress());
-            VpcLatticeV2Request event = events.build(method, rawPath, rawQuery, headers, body, client, caller,
-                    receivedAt);
-            VpcLatticeV2Response response;
-            try {
-                response = target.invoke(event);
-            } catch (Exception e) {
-                accessLog.accept("target failed: " + e.getClass().getName());
-                response = null;
+        } catch (RuntimeException e) {
+            config.accessLog().accept("local lattice failed: " + e.getClass().getName());
+            if (!exchange.answered()) {
+                exchange.text(500, "InternalServerException: This local VPC Lattice failed to handle the request.",
+                        true);
             }
-            sendTargetResponse(exchange, method, response);
-        } finally {
-            exchange.close();
-            int status = exchange.getResponseCode();
-            accessLog.accept(method + " " + rawPath + " " + (status < 0 ? "-" : Integer.toString(status)) + " "
-                    + principal + " " + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
         }
+        return true;
+    }
+
+    /** What the request names once it is routed: the path as sent, the path the target receives, the headers. */
+    private record Route(String method, String rawPath, String forwardedPath, String rawQuery,
+            Map<String, List<String>> headers) {
+    }
+
+    /**
+     * Lattice routes by host before it authenticates: a name it does not serve never reaches the service. The host is
+     * the request target's authority when it has one (absolute form) and the Host header otherwise.
+     */
+    private Route route(Exchange exchange) {
+        Request request = exchange.request;
+        HttpURI uri = request.getHttpURI();
+        String rawPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        exchange.loggedPath = rawPath;
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
+        }
+        String host = uri.getHost();
+        if (!servesHost(host, uri.getPort())) {
+            String named = host == null ? "" : uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
+            exchange.text(404, "NotFoundException: This local VPC Lattice serves no service for host '"
+                    + printable(named) + "'. It answers to " + String.join(", ", config.hostNames().stream().sorted()
+                            .map(name -> name + ":" + config.port()).toList()) + " (add names with --host-name).",
+                    true);
+            return null;
+        }
+        String forwarded = rawPath;
+        if (config.pathForm() == CanonicalPathForm.DOUBLE_ENCODED) {
+            // What is authorized must be what is invoked: the SDK's form verifies the normalized path, so the target
+            // receives that same normalized path.
+            try {
+                forwarded = normalize(rawPath);
+            } catch (IllegalArgumentException e) {
+                exchange.text(400, "BadRequestException: The request path is not a valid URI path.", true);
+                return null;
+            }
+        }
+        exchange.loggedPath = forwarded;
+        return new Route(request.getMethod(), rawPath, forwarded, uri.getQuery(), headers);
+    }
+
+    /**
+     * Lattice authenticates every request signed with SigV4, under auth type {@code NONE} too, and fails it if the
+     * signature is bad (User Guide, SIGv4 authenticated requests). An unsigned request has no caller.
+     *
+     * @return the verified credential, or null for an unsigned caller (or when the request was refused)
+     */
+    private LocalCredential authenticate(Exchange exchange, Route route) {
+        if (config.authType() == AuthType.NONE && !SigV4Verifier.claimsSigV4(route.headers())) {
+            return null;
+        }
+        SigV4Verifier.Result result = config.verifier().verify(route.method(), route.rawPath(), route.rawQuery(),
+                route.headers());
+        if (result instanceof SigV4Verifier.Rejected rejected) {
+            exchange.principal = "-";
+            exchange.text(403, rejected.errorCode() + ": " + rejected.message(), true);
+            return null;
+        }
+        if (result instanceof SigV4Verifier.Authenticated authenticated) {
+            exchange.principal = authenticated.credential().principalArn();
+            return authenticated.credential();
+        }
+        return null;
+    }
+
+    /** Applies the auth policy (AWS_IAM only; NONE has none). */
+    private boolean authorize(Exchange exchange, Route route, LocalCredential caller) {
+        if (config.authType() == AuthType.NONE || allowed(caller)) {
+            return true;
+        }
+        exchange.text(403, "AccessDeniedException: User: " + exchange.principal + " is not authorized to perform:"
+                + " vpc-lattice-svcs:Invoke on resource: " + config.serviceArn() + route.forwardedPath()
+                + " because no service-based policy allows the vpc-lattice-svcs:Invoke action", true);
+        return false;
+    }
+
+    private boolean allowed(LocalCredential caller) {
+        Set<String> allowed = config.allowedPrincipals();
+        if (allowed.contains("*")) {
+            return true;
+        }
+        return caller != null && (allowed.isEmpty() || allowed.contains(caller.principalArn()));
+    }
+
+    /**
+     * Reads the body, which only an authorized caller gets to send. A body that cannot fit in a 6 MB event is refused
+     * at once when its declared length says so, else as soon as it passes the limit; a body that is not complete
+     * within the body timeout gets {@code 408}; a malformed chunked body gets {@code 400}.
+     *
+     * @return the body, or null when the request was answered instead
+     */
+    private byte[] read(Exchange exchange) {
+        Request request = exchange.request;
+        if (request.getLength() > MAX_PAYLOAD_BYTES) {
+            exchange.payloadTooLarge("The request body is " + request.getLength() + " bytes");
+            return null;
+        }
+        CompletableFuture<byte[]> body = new CompletableFuture<>();
+        new BodyReader(request, MAX_PAYLOAD_BYTES, body).run();
+        try {
+            byte[] bytes = body.get(config.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (bytes == null) {
+                exchange.payloadTooLarge("The request body is over " + MAX_PAYLOAD_BYTES + " bytes");
+            }
+            return bytes;
+        } catch (TimeoutException e) {
+            request.fail(new TimeoutException("the request body was not complete within " + config.bodyTimeout()));
+            exchange.text(408, "RequestTimeoutException: The request body was not complete within "
+                    + config.bodyTimeout().toSeconds() + " s.", true);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.text(503, "ServiceUnavailableException: This local VPC Lattice is stopping.", true);
+            return null;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpException http && http.getCode() == 400) {
+                exchange.text(400, "BadRequestException: The request body is malformed: " + printable(
+                        String.valueOf(cause.getMessage())), true);
+            } else {
+                exchange.text(400, "BadRequestException: The request body could not be read: "
+                        + cause.getClass().getSimpleName(), true);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Builds the event, checks that its JSON fits Lambda's limit, invokes the target and answers with its response,
+     * or with {@code 502} when the response is not one Lattice could return.
+     */
+    private void invoke(Exchange exchange, Route route, LocalCredential caller, byte[] body) {
+        VpcLatticeV2Request event = config.events().build(route.method(), route.forwardedPath(), route.rawQuery(),
+                route.headers(), body, Request.getRemoteAddr(exchange.request), caller, exchange.receivedAt);
+        int eventBytes = config.codec().writeRequest(event).length;
+        if (eventBytes > MAX_PAYLOAD_BYTES) {
+            exchange.payloadTooLarge("The Lambda event for this request would be " + eventBytes + " bytes"
+                    + " (the body as the event carries it, base64 when binary, plus the request's other fields)");
+            return;
+        }
+        VpcLatticeV2Response response;
+        try {
+            response = config.target().invoke(event);
+        } catch (Exception e) {
+            config.accessLog().accept("target failed: " + e.getClass().getName());
+            response = null;
+        }
+        exchange.targetResponse(response);
     }
 
     /**
      * Removes {@code .} and {@code ..} segments and empty segments ({@code //}) as the SDK signer's path
      * normalization does; percent-escapes are left alone.
+     *
+     * @throws IllegalArgumentException if the path is not a URI path
      */
     static String normalize(String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
@@ -161,25 +302,18 @@ public final class LatticeExchangeHandler implements HttpHandler {
         return normalized == null || normalized.isEmpty() ? "/" : normalized;
     }
 
-    private boolean servesHost(String hostHeader) {
-        if (hostHeader == null) {
+    private boolean servesHost(String host, int requestedPort) {
+        if (host == null || host.isEmpty()) {
             return false;
         }
-        String value = hostHeader.trim().toLowerCase(Locale.ROOT);
-        int colon = value.lastIndexOf(':');
-        String name = value;
-        int requestedPort = 443;
-        if (colon > value.lastIndexOf(']')) {
-            name = value.substring(0, colon);
-            try {
-                requestedPort = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return false;
-            }
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.indexOf(':') >= 0 && !name.startsWith("[")) {
+            name = "[" + name + "]";
         }
-        return requestedPort == port && hostNames.contains(name);
+        return (requestedPort <= 0 ? 443 : requestedPort) == config.port() && config.hostNames().contains(name);
     }
 
+    /** Printable ASCII only, at most 255 characters: for echoing a client's value in an answer. */
     private static String printable(String value) {
         if (value == null) {
             return "";
@@ -189,104 +323,190 @@ public final class LatticeExchangeHandler implements HttpHandler {
         return kept.length() > 255 ? kept.substring(0, 255) + "..." : kept;
     }
 
-    private static String first(Map<String, List<String>> headers, String name) {
-        List<String> values = headers.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private boolean allowed(LocalCredential caller) {
-        if (allowedPrincipals.contains("*")) {
-            return true;
+    /**
+     * A client's value made safe for a one-line log: control characters (C0, DEL, C1) and backslashes escaped as
+     * {@code \xNN} / {@code \\}, so no request can end a line, fake a field or send terminal escapes; and cut at
+     * {@value #MAX_LOGGED_CHARS} characters, marked with the original length.
+     */
+    static String loggable(String value) {
+        if (value == null) {
+            return "-";
         }
-        if (caller == null) {
-            return false;
-        }
-        return allowedPrincipals.isEmpty() || allowedPrincipals.contains(caller.principalArn());
-    }
-
-    private int sendTargetResponse(HttpExchange exchange, String method, VpcLatticeV2Response response)
-            throws IOException {
-        if (response == null) {
-            return sendText(exchange, 502, "Bad Gateway");
-        }
-        int status = response.getStatusCode();
-        byte[] body;
-        try {
-            body = response.decodeBody();
-        } catch (RuntimeException e) {
-            accessLog.accept("target answered an undecodable body: " + e.getMessage());
-            return sendText(exchange, 502, "Bad Gateway");
-        }
-        if (status < 200 || status > 599) {
-            accessLog.accept("target answered an invalid statusCode " + status);
-            return sendText(exchange, 502, "Bad Gateway");
-        }
-        if (body != null && body.length > MAX_BODY_BYTES) {
-            accessLog.accept("target answered " + body.length + " bytes, over the 6 MB limit");
-            return sendText(exchange, 502, "Bad Gateway");
-        }
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((name, value) -> {
-                if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
-                    exchange.getResponseHeaders().add(name, value);
-                }
-            });
-        }
-        boolean noBody = body == null || body.length == 0 || "HEAD".equalsIgnoreCase(method)
-                || status == 204 || status == 304;
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_LOGGED_CHARS) + 16);
+        int i = 0;
+        for (; i < value.length() && out.length() < MAX_LOGGED_CHARS; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else if (c == '\\') {
+                out.append("\\\\");
+            } else {
+                out.append(c);
             }
         }
-        return status;
+        if (i < value.length()) {
+            out.append("...(").append(value.length()).append(" chars)");
+        }
+        return out.toString();
     }
 
-    /**
-     * Answers a request that will not be served without reading its body: {@code Connection: close} makes the JDK
-     * server drop the connection after draining at most its small bound ({@code sun.net.httpserver.drainAmount},
-     * 64 KB by default) instead of reading whatever the caller still sends.
-     */
-    private static int refuse(HttpExchange exchange, int status, String text) throws IOException {
-        exchange.getResponseHeaders().set("Connection", "close");
-        return sendText(exchange, status, text);
+    /** Reads a request body into memory, up to a limit, completing the future with null when it is over. */
+    private static final class BodyReader implements Runnable {
+        private final Request request;
+        private final int limit;
+        private final CompletableFuture<byte[]> result;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        BodyReader(Request request, int limit, CompletableFuture<byte[]> result) {
+            this.request = request;
+            this.limit = limit;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            while (!result.isDone()) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    result.completeExceptionally(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer buffer = chunk.getByteBuffer();
+                int length = buffer.remaining();
+                if (bytes.size() + (long) length > limit) {
+                    chunk.release();
+                    result.complete(null);
+                    return;
+                }
+                byte[] copy = new byte[length];
+                buffer.get(copy);
+                bytes.write(copy, 0, length);
+                chunk.release();
+                // Trailers (a chunked body's trailer fields) end the body; an event has no place for them.
+                if (chunk.isLast()) {
+                    result.complete(bytes.toByteArray());
+                }
+            }
+        }
     }
 
-    private static int sendText(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        if ("HEAD".equalsIgnoreCase(exchange.getRequestMethod())) {
-            // A HEAD answer has no body: the JDK server warns about (and cannot send) a length passed for one.
-            exchange.sendResponseHeaders(status, -1);
-            return status;
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-        return status;
-    }
+    /** One request's answer and its access-log line, written once whichever step answers. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final long started = System.nanoTime();
+        final Instant receivedAt = config.clock().instant();
+        final Connection connection;
+        String loggedPath;
+        String principal = "anonymous";
+        private boolean answered;
 
-    /** Reads at most the limit; returns null (after draining a bounded amount more) when the body is larger. */
-    private static byte[] readLimited(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(MAX_BODY_BYTES);
-        if (body.length < MAX_BODY_BYTES) {
-            return body;
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.connection = request.getConnectionMetaData().getConnection();
+            HeaderDeadlines current = deadlines;
+            if (current != null) {
+                current.requestStarted(connection);
+            }
         }
-        long extra = 0;
-        byte[] buffer = new byte[64 * 1024];
-        int read;
-        while (extra < MAX_DRAIN_BYTES && (read = in.read(buffer)) > 0) {
-            extra += read;
-        }
-        return extra == 0 ? body : null;
-    }
 
-    private static String clientAddress(InetSocketAddress remote) {
-        if (remote == null || remote.getAddress() == null) {
-            return "127.0.0.1";
+        boolean answered() {
+            return answered;
         }
-        return remote.getAddress().getHostAddress();
+
+        void payloadTooLarge(String what) {
+            text(413, "PayloadTooLargeException: " + what + ", over Lambda's invocation payload limit of "
+                    + MAX_PAYLOAD_BYTES + " bytes (6 MB) for the event.", true);
+        }
+
+        /**
+         * Answers with a {@code text/plain} body. With {@code close}, the connection ends after the answer, so a
+         * refused caller's body is never read.
+         */
+        void text(int status, String text, boolean close) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            if (close) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            send(status, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void targetResponse(VpcLatticeV2Response answer) {
+            if (answer == null) {
+                text(502, "Bad Gateway", false);
+                return;
+            }
+            int status = answer.getStatusCode();
+            if (status < 200 || status > 599) {
+                config.accessLog().accept("target answered an invalid statusCode " + status);
+                text(502, "Bad Gateway", false);
+                return;
+            }
+            byte[] body;
+            int json;
+            try {
+                body = answer.decodeBody();
+                json = config.codec().writeResponse(answer).length;
+            } catch (RuntimeException e) {
+                config.accessLog().accept("target answered an undecodable body: " + loggable(e.getMessage()));
+                text(502, "Bad Gateway", false);
+                return;
+            }
+            if (json > MAX_PAYLOAD_BYTES) {
+                config.accessLog().accept("target answered " + json + " bytes of response JSON, over Lambda's "
+                        + MAX_PAYLOAD_BYTES + "-byte limit");
+                text(502, "Bad Gateway", false);
+                return;
+            }
+            if (answer.getHeaders() != null) {
+                answer.getHeaders().forEach((name, value) -> {
+                    if (name != null && value != null
+                            && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
+                        response.getHeaders().add(name, value);
+                    }
+                });
+            }
+            boolean noBody = status == 204 || status == 304;
+            send(status, noBody || body == null ? new byte[0] : body);
+        }
+
+        private void send(int status, byte[] body) {
+            answered = true;
+            response.setStatus(status);
+            Callback done = Callback.from(() -> {
+                finish();
+                callback.succeeded();
+            }, failure -> {
+                finish();
+                callback.failed(failure);
+            });
+            boolean head = "HEAD".equalsIgnoreCase(request.getMethod());
+            if (body.length == 0 || head) {
+                if (!head && status != 204 && status != 304) {
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+                }
+                response.write(true, null, done);
+            } else {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                response.write(true, ByteBuffer.wrap(body), done);
+            }
+        }
+
+        private void finish() {
+            HeaderDeadlines current = deadlines;
+            if (current != null) {
+                current.requestFinished(connection);
+            }
+            config.accessLog().accept(loggable(request.getMethod()) + " " + loggable(loggedPath) + " "
+                    + response.getStatus() + " " + principal + " "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vpclattice.local.internal;
 
+import dev.vpclattice.local.CanonicalPathForm;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -25,14 +27,15 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * Verifies a request's SigV4 signature the way VPC Lattice does, by recomputing it with the SDK's
  * {@link AwsV4HttpSigner} rather than by a second implementation of the algorithm.
  *
- * <p>The request is rebuilt from the wire: method, {@code host} header, raw path, query, and only the headers named in
- * {@code SignedHeaders}; the signer's clock is pinned to the request's {@code x-amz-date} and payload signing is off
- * ({@code UNSIGNED-PAYLOAD}). The signatures are compared in constant time. Before that it checks what Lattice checks:
- * the algorithm, the service name {@code vpc-lattice-svcs}, the region, the date skew, that
- * {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} and {@code host} are signed, and that every signed header is present.
+ * <p>{@link #verify} reads as the checks Lattice makes, in order: parse the {@code Authorization} header, check the
+ * credential scope (service {@code vpc-lattice-svcs}, this region) and the signed headers ({@code host} and
+ * {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} among them, every one present), check the date (within 5 minutes,
+ * equal to the scope's), check the key and the session token, then recompute the signature over the request rebuilt
+ * from the wire (method, {@code host} header, path, query, only the signed headers; clock pinned to
+ * {@code x-amz-date}; payload signing off) and compare it in constant time.
  *
- * <p>Paths with percent-encoded characters: the SDK double-encodes the path by default while AWS's own Go example for
- * Lattice does not; this verifier accepts a signature computed either way.
+ * <p>The path enters the canonical request in exactly one {@link CanonicalPathForm}. A signature that matches only
+ * in the other form is refused with a message naming the expected form.
  *
  * <p>A signature that covers {@code user-agent}, {@code x-amzn-trace-id}, {@code expect} or {@code connection} is
  * refused with an explicit message: the SDK's signer never signs those headers, so it cannot recompute such a
@@ -49,6 +52,9 @@ public final class SigV4Verifier {
     private static final String SIGV4 = "AWS4-HMAC-SHA256";
     private static final String SIGV4A = "AWS4-ECDSA-P256-SHA256";
     private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+    private static final String INVALID_SIGNATURE = "InvalidSignatureException";
+    private static final String INCOMPLETE_SIGNATURE = "IncompleteSignatureException";
+    private static final String UNRECOGNIZED_CLIENT = "UnrecognizedClientException";
     // AwsV4HttpSigner never signs these headers, so a signature over one cannot be recomputed with it.
     private static final List<String> UNSIGNABLE_BY_SDK = List.of("user-agent", "x-amzn-trace-id", "expect",
             "connection");
@@ -58,7 +64,19 @@ public final class SigV4Verifier {
     private final String region;
     private final Map<String, LocalCredential> credentials;
     private final Clock clock;
+    private final CanonicalPathForm pathForm;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+    /**
+     * Creates a verifier of the SDK's path form, {@link CanonicalPathForm#DOUBLE_ENCODED}.
+     *
+     * @param region the region the signature must be scoped to
+     * @param credentials the trusted credentials, by access key id
+     * @param clock the server's clock, for the skew check
+     */
+    public SigV4Verifier(String region, Map<String, LocalCredential> credentials, Clock clock) {
+        this(region, credentials, clock, CanonicalPathForm.DOUBLE_ENCODED);
+    }
 
     /**
      * Creates a verifier.
@@ -66,11 +84,14 @@ public final class SigV4Verifier {
      * @param region the region the signature must be scoped to
      * @param credentials the trusted credentials, by access key id
      * @param clock the server's clock, for the skew check
+     * @param pathForm the one path form signatures are verified in
      */
-    public SigV4Verifier(String region, Map<String, LocalCredential> credentials, Clock clock) {
-        this.region = region;
+    public SigV4Verifier(String region, Map<String, LocalCredential> credentials, Clock clock,
+            CanonicalPathForm pathForm) {
+        this.region = Objects.requireNonNull(region, "region");
         this.credentials = Map.copyOf(credentials);
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.pathForm = Objects.requireNonNull(pathForm, "pathForm");
     }
 
     /** The outcome of a verification. */
@@ -86,7 +107,7 @@ public final class SigV4Verifier {
     }
 
     /**
-     * The request carries no SigV4 authorization at all: the caller is anonymous.
+     * The request carries no {@code Authorization} header at all: the caller is anonymous.
      */
     public record Unsigned() implements Result {
     }
@@ -101,10 +122,22 @@ public final class SigV4Verifier {
     }
 
     /**
+     * Whether a request claims a SigV4 or SigV4A signature, which Lattice authenticates even under auth type
+     * {@code NONE}. Another scheme ({@code Bearer ...}) is the application's business, not Lattice's.
+     *
+     * @param headers the request headers, names in lower case
+     * @return true when the {@code Authorization} header names an {@code AWS4-} algorithm
+     */
+    public static boolean claimsSigV4(Map<String, List<String>> headers) {
+        String authorization = first(headers, "authorization");
+        return authorization != null && authorization.trim().startsWith("AWS4-");
+    }
+
+    /**
      * Verifies one request.
      *
      * @param method the HTTP method
-     * @param rawPath the path as sent, still percent-encoded
+     * @param rawPath the path exactly as sent, still percent-encoded and not normalized
      * @param rawQuery the query as sent (without {@code ?}), or null
      * @param headers the request headers, names in lower case, values in the order received
      * @return the outcome; never null
@@ -114,127 +147,188 @@ public final class SigV4Verifier {
         if (authorization == null) {
             return new Unsigned();
         }
-        authorization = authorization.trim();
+        try {
+            ParsedAuthorization parsed = parseHeader(authorization.trim());
+            checkScope(parsed);
+            checkSignedHeaders(parsed, headers);
+            Instant signedAt = checkDate(parsed, headers);
+            LocalCredential credential = checkKeyAndToken(parsed, headers);
+            checkSignature(parsed, credential, signedAt, method, rawPath, rawQuery, headers);
+            return new Authenticated(credential);
+        } catch (Rejection rejection) {
+            return rejection.rejected;
+        }
+    }
+
+    /** The parts of an {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...} header. */
+    private record ParsedAuthorization(String accessKeyId, String scopeDate, String scopeRegion, String scopeService,
+            List<String> signedHeaders, String signature) {
+    }
+
+    private ParsedAuthorization parseHeader(String authorization) throws Rejection {
         if (authorization.startsWith(SIGV4A)) {
-            return new Rejected("InvalidSignatureException", "SigV4A (" + SIGV4A + ") signatures are not supported by"
-                    + " this local VPC Lattice; sign with SigV4 (" + SIGV4 + ") for region " + region + ".");
+            throw new Rejection(INVALID_SIGNATURE, "SigV4A (" + SIGV4A + ") signatures are not supported by this"
+                    + " local VPC Lattice; sign with SigV4 (" + SIGV4 + ") for region " + region + ".");
         }
         if (!authorization.startsWith(SIGV4 + " ")) {
-            return new Rejected("IncompleteSignatureException", "Authorization header requires the "
-                    + SIGV4 + " algorithm (found '" + algorithmOf(authorization) + "').");
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Authorization header requires the " + SIGV4
+                    + " algorithm (found '" + algorithmOf(authorization) + "').");
         }
-        Map<String, String> parts = parseAuthorization(authorization.substring(SIGV4.length() + 1));
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (String part : authorization.substring(SIGV4.length() + 1).split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            }
+        }
         String credential = parts.get("Credential");
         String signedHeaders = parts.get("SignedHeaders");
         String signature = parts.get("Signature");
         if (credential == null || signedHeaders == null || signature == null) {
-            return new Rejected("IncompleteSignatureException", "Authorization header requires 'Credential', "
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Authorization header requires 'Credential', "
                     + "'SignedHeaders' and 'Signature' parameters.");
         }
         String[] scope = credential.split("/", -1);
         if (scope.length != 5 || !"aws4_request".equals(scope[4])) {
-            return new Rejected("IncompleteSignatureException", "Credential must have the form "
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Credential must have the form "
                     + "ACCESS_KEY_ID/yyyyMMdd/REGION/SERVICE/aws4_request.");
         }
-        String accessKeyId = scope[0];
-        if (!SERVICE.equals(scope[3])) {
-            return new Rejected("InvalidSignatureException",
-                    "Credential should be scoped to correct service: '" + SERVICE + "', not '" + scope[3] + "'.");
-        }
-        if (!region.equals(scope[2])) {
-            return new Rejected("InvalidSignatureException",
-                    "Credential should be scoped to a valid region: '" + region + "', not '" + scope[2] + "'.");
-        }
+        return new ParsedAuthorization(scope[0], scope[1], scope[2], scope[3],
+                List.of(signedHeaders.toLowerCase(Locale.ROOT).split(";")), signature);
+    }
 
-        List<String> signedNames = List.of(signedHeaders.toLowerCase(Locale.ROOT).split(";"));
-        if (!signedNames.contains("host")) {
-            return new Rejected("IncompleteSignatureException", "'Host' must be a signed header.");
+    private void checkScope(ParsedAuthorization parsed) throws Rejection {
+        if (!SERVICE.equals(parsed.scopeService())) {
+            throw new Rejection(INVALID_SIGNATURE, "Credential should be scoped to correct service: '" + SERVICE
+                    + "', not '" + parsed.scopeService() + "'.");
         }
-        if (!signedNames.contains("x-amz-content-sha256")) {
-            return new Rejected("IncompleteSignatureException",
-                    "Missing the 'x-amz-content-sha256' in canonical headers.");
+        if (!region.equals(parsed.scopeRegion())) {
+            throw new Rejection(INVALID_SIGNATURE, "Credential should be scoped to a valid region: '" + region
+                    + "', not '" + parsed.scopeRegion() + "'.");
         }
-        for (String name : signedNames) {
+    }
+
+    private static void checkSignedHeaders(ParsedAuthorization parsed, Map<String, List<String>> headers)
+            throws Rejection {
+        List<String> signed = parsed.signedHeaders();
+        if (!signed.contains("host")) {
+            throw new Rejection(INCOMPLETE_SIGNATURE, "'Host' must be a signed header.");
+        }
+        if (!signed.contains("x-amz-content-sha256")) {
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Missing the 'x-amz-content-sha256' in canonical headers.");
+        }
+        for (String name : signed) {
             if (!headers.containsKey(name)) {
-                return new Rejected("IncompleteSignatureException",
+                throw new Rejection(INCOMPLETE_SIGNATURE,
                         "'" + name + "' is named as a SignedHeader, but it does not exist in the HTTP request.");
             }
         }
         if (!UNSIGNED_PAYLOAD.equals(first(headers, "x-amz-content-sha256"))) {
-            return new Rejected("InvalidSignatureException", "VPC Lattice does not support payload signing: "
+            throw new Rejection(INVALID_SIGNATURE, "VPC Lattice does not support payload signing: "
                     + "x-amz-content-sha256 must be UNSIGNED-PAYLOAD.");
         }
-
-        String amzDate = first(headers, "x-amz-date");
-        if (amzDate == null || !signedNames.contains("x-amz-date")) {
-            return new Rejected("IncompleteSignatureException",
-                    "Authorization header requires a signed 'X-Amz-Date' header.");
+        for (String name : signed) {
+            if (UNSIGNABLE_BY_SDK.contains(name)) {
+                throw new Rejection(INVALID_SIGNATURE, "This local VPC Lattice cannot verify a signature that covers"
+                        + " the '" + name + "' header (real VPC Lattice would): it recomputes signatures with the AWS"
+                        + " SDK's signer, which never signs " + String.join(", ", UNSIGNABLE_BY_SDK) + ". Sign"
+                        + " without '" + name + "' in SignedHeaders.");
+            }
         }
+    }
+
+    private Instant checkDate(ParsedAuthorization parsed, Map<String, List<String>> headers) throws Rejection {
+        String amzDate = first(headers, "x-amz-date");
+        if (amzDate == null || !parsed.signedHeaders().contains("x-amz-date")) {
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Authorization header requires a signed 'X-Amz-Date' header.");
+        }
+        amzDate = amzDate.trim();
         Instant signedAt;
         try {
-            signedAt = Instant.from(AMZ_DATE.parse(amzDate.trim()));
+            signedAt = Instant.from(AMZ_DATE.parse(amzDate));
         } catch (DateTimeParseException e) {
-            return new Rejected("IncompleteSignatureException",
+            throw new Rejection(INCOMPLETE_SIGNATURE,
                     "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z', not '" + amzDate + "'.");
         }
-        if (!scope[1].equals(amzDate.trim().substring(0, 8))) {
-            return new Rejected("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from "
-                    + "ISO-8601 version of date from HTTP: '" + scope[1] + "' != '" + amzDate.trim().substring(0, 8)
+        if (!parsed.scopeDate().equals(amzDate.substring(0, 8))) {
+            throw new Rejection(INVALID_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from ISO-8601"
+                    + " version of date from HTTP: '" + parsed.scopeDate() + "' != '" + amzDate.substring(0, 8)
                     + "'.");
         }
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
-            return new Rejected("InvalidSignatureException", "Signature expired: " + AMZ_DATE.format(signedAt)
-                    + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " ("
-                    + AMZ_DATE.format(now) + " - 5 min.)");
+            throw new Rejection(INVALID_SIGNATURE, "Signature expired: " + AMZ_DATE.format(signedAt)
+                    + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now)
+                    + " - 5 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
-            return new Rejected("InvalidSignatureException", "Signature not yet current: "
-                    + AMZ_DATE.format(signedAt) + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW))
-                    + " (" + AMZ_DATE.format(now) + " + 5 min.)");
+            throw new Rejection(INVALID_SIGNATURE, "Signature not yet current: " + AMZ_DATE.format(signedAt)
+                    + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now)
+                    + " + 5 min.)");
         }
+        return signedAt;
+    }
 
-        LocalCredential known = credentials.get(accessKeyId);
+    private LocalCredential checkKeyAndToken(ParsedAuthorization parsed, Map<String, List<String>> headers)
+            throws Rejection {
+        LocalCredential known = credentials.get(parsed.accessKeyId());
         if (known == null) {
-            return new Rejected("UnrecognizedClientException",
-                    "The security token included in the request is invalid.");
+            throw new Rejection(UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
         }
         String token = first(headers, "x-amz-security-token");
         if (known.sessionToken() != null || token != null) {
             boolean tokenMatches = known.sessionToken() != null && token != null
                     && MessageDigest.isEqual(known.sessionToken().getBytes(StandardCharsets.UTF_8),
                             token.trim().getBytes(StandardCharsets.UTF_8));
-            if (!tokenMatches || !signedNames.contains("x-amz-security-token")) {
-                return new Rejected("UnrecognizedClientException",
-                        "The security token included in the request is invalid.");
+            if (!tokenMatches || !parsed.signedHeaders().contains("x-amz-security-token")) {
+                throw new Rejection(UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
             }
         }
+        return known;
+    }
 
-        for (String name : signedNames) {
-            if (UNSIGNABLE_BY_SDK.contains(name)) {
-                return new Rejected("InvalidSignatureException", "This local VPC Lattice cannot verify a signature"
-                        + " that covers the '" + name + "' header (real VPC Lattice would): it recomputes signatures"
-                        + " with the AWS SDK's signer, which never signs " + String.join(", ", UNSIGNABLE_BY_SDK)
-                        + ". Sign without '" + name + "' in SignedHeaders.");
-            }
-        }
-
+    private void checkSignature(ParsedAuthorization parsed, LocalCredential credential, Instant signedAt,
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers) throws Rejection {
         SdkHttpRequest request;
         try {
-            request = rebuild(method, rawPath, rawQuery, headers, signedNames);
+            request = rebuild(method, rawPath, rawQuery, headers, parsed.signedHeaders());
         } catch (IllegalArgumentException e) {
-            return new Rejected("IncompleteSignatureException", "The request cannot be canonicalized: " + e.getMessage());
+            throw new Rejection(INCOMPLETE_SIGNATURE, "The request cannot be canonicalized: " + e.getMessage());
         }
-        byte[] provided = signature.getBytes(StandardCharsets.US_ASCII);
-        boolean match = MessageDigest.isEqual(provided, recompute(request, known, signedAt, true));
-        if (!match && rawPath.indexOf('%') >= 0) {
-            match = MessageDigest.isEqual(provided, recompute(request, known, signedAt, false));
+        byte[] provided = parsed.signature().getBytes(StandardCharsets.US_ASCII);
+        if (MessageDigest.isEqual(provided, recompute(request, credential, signedAt, pathForm))) {
+            return;
         }
-        if (!match) {
-            return new Rejected("InvalidSignatureException", "The request signature we calculated does not match the "
-                    + "signature you provided. Check your AWS Secret Access Key and signing method.");
+        String mismatch = "The request signature we calculated does not match the signature you provided. Check your"
+                + " AWS Secret Access Key and signing method.";
+        CanonicalPathForm other = pathForm == CanonicalPathForm.DOUBLE_ENCODED
+                ? CanonicalPathForm.SINGLE_ENCODED : CanonicalPathForm.DOUBLE_ENCODED;
+        if (MessageDigest.isEqual(provided, recompute(request, credential, signedAt, other))) {
+            throw new Rejection(INVALID_SIGNATURE, mismatch + " This local VPC Lattice verifies the path in the "
+                    + describe(pathForm) + "; this signature was computed over the path in the " + describe(other)
+                    + ". Sign in the expected form, or start the server with the other form (serve --canonical-path "
+                    + cliName(other) + ", LocalLattice.builder().canonicalPathForm(CanonicalPathForm." + other.name()
+                    + "))." );
         }
-        return new Authenticated(known);
+        throw new Rejection(INVALID_SIGNATURE, mismatch);
+    }
+
+    private static String describe(CanonicalPathForm form) {
+        return form == CanonicalPathForm.DOUBLE_ENCODED
+                ? "SDK's form (normalized and percent-encoded twice, as AwsV4HttpSigner and botocore's SigV4Auth and"
+                        + " CrtSigV4Auth sign it)"
+                : "single-encoded form (as sent, not normalized, as the AWS SDK for Go with DisableURIPathEscaping and"
+                        + " botocore's S3 signers sign it)";
+    }
+
+    /**
+     * The value of {@code serve --canonical-path} that selects a form.
+     *
+     * @param form the form
+     * @return {@code double-encoded} or {@code single-encoded}
+     */
+    public static String cliName(CanonicalPathForm form) {
+        return form.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private SdkHttpRequest rebuild(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
@@ -264,33 +358,24 @@ public final class SigV4Verifier {
     }
 
     private byte[] recompute(SdkHttpRequest request, LocalCredential credential, Instant signedAt,
-            boolean doubleUrlEncode) {
+            CanonicalPathForm form) {
         AwsCredentialsIdentity identity = credential.sessionToken() == null
                 ? AwsCredentialsIdentity.create(credential.accessKeyId(), credential.secretAccessKey())
                 : AwsSessionCredentialsIdentity.create(credential.accessKeyId(), credential.secretAccessKey(),
                         credential.sessionToken());
+        boolean sdkForm = form == CanonicalPathForm.DOUBLE_ENCODED;
         SignedRequest signed = signer.sign(r -> r.identity(identity)
                 .request(request)
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, doubleUrlEncode)
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, sdkForm)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, sdkForm)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
         String recomputed = signed.request().firstMatchingHeader("Authorization").orElse("");
         int at = recomputed.indexOf("Signature=");
         return (at < 0 ? "" : recomputed.substring(at + "Signature=".length()).trim())
                 .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static Map<String, String> parseAuthorization(String parameters) {
-        Map<String, String> parts = new LinkedHashMap<>();
-        for (String part : parameters.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
-            }
-        }
-        return parts;
     }
 
     private static String algorithmOf(String authorization) {
@@ -303,5 +388,16 @@ public final class SigV4Verifier {
     private static String first(Map<String, List<String>> headers, String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** A failed check, carrying its answer; thrown only inside {@link #verify}, so it needs no stack trace. */
+    private static final class Rejection extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Rejected rejected;
+
+        Rejection(String errorCode, String message) {
+            super(errorCode, null, false, false);
+            this.rejected = new Rejected(errorCode, message);
+        }
     }
 }

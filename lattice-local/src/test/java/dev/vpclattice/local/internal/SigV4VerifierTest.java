@@ -153,4 +153,31 @@ class SigV4VerifierTest {
         assertEquals("Signature expired: 20260301T120000Z is now earlier than 20260301T120100Z"
                 + " (20260301T120600Z - 5 min.)", past.message());
     }
+
+    @Test
+    void singleFormVerifier_acceptsThePathAsSigned_andNamesItsFormForAnSdkFormSignature() {
+        SigV4Verifier single = new SigV4Verifier("us-east-1", Map.of("AKIDALICE", ALICE),
+                Clock.fixed(NOW, ZoneOffset.UTC), dev.vpclattice.local.CanonicalPathForm.SINGLE_ENCODED);
+        Map<String, List<String>> sdkSigned = signedHeaders(b -> b.encodedPath("/a%20b"));
+
+        SigV4Verifier.Result onDefault = verifier.verify("GET", "/a%20b", "b=2&a=1", sdkSigned);
+        SigV4Verifier.Rejected onSingle = assertInstanceOf(SigV4Verifier.Rejected.class,
+                single.verify("GET", "/a%20b", "b=2&a=1", sdkSigned));
+
+        assertInstanceOf(SigV4Verifier.Authenticated.class, onDefault);
+        assertEquals("InvalidSignatureException", onSingle.errorCode());
+        assertTrue(onSingle.message().contains("verifies the path in the single-encoded form")
+                && onSingle.message().contains("computed over the path in the SDK's form"), onSingle.message());
+    }
+
+    @Test
+    void signatureNotMatchingInEitherForm_isAPlainMismatch() {
+        Map<String, List<String>> headers = signedHeaders(b -> b.encodedPath("/a%20b"));
+
+        SigV4Verifier.Rejected rejected = assertInstanceOf(SigV4Verifier.Rejected.class,
+                verifier.verify("GET", "/a%20c", "b=2&a=1", headers));
+
+        assertEquals("The request signature we calculated does not match the signature you provided. Check your AWS"
+                + " Secret Access Key and signing method.", rejected.message());
+    }
 }
