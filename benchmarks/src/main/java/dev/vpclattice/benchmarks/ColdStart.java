@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vpclattice.benchmarks.internal.Artifacts;
+import dev.vpclattice.benchmarks.internal.HeapInfo;
 import dev.vpclattice.benchmarks.internal.NaiveEchoHandler;
 import dev.vpclattice.benchmarks.internal.Options;
 import dev.vpclattice.benchmarks.internal.Stats;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,35 +27,44 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Measures cold starts: wall time from launching a fresh JVM running the real Lambda Java runtime interface client
- * (through {@link LocalLambda}) on a SAM-style artifact directory to the first response reaching the Runtime API
- * server, for the floor ({@link FloorHandler}), the service function, the client function (its first call, a
- * SigV4-signed POST over HTTPS to a {@link LocalLattice} in this JVM, included), and reference variants: the echo
- * written naively with jackson-databind, and the client function with the X-Ray recorder removed from its jar.
+ * Measures cold starts as Lambda reports them, for fresh JVMs running the real Lambda Java runtime interface client
+ * (through {@link LocalLambda}) on SAM-style artifact directories: launch to first response, Lambda's <em>Init
+ * Duration</em> (launch to the runtime's first request for work) and <em>Duration</em> of the first invocation, then
+ * the Duration of {@code --warm} further invocations of the same environment, and the runtime's peak resident memory.
+ *
+ * <p>Kinds: the floor ({@link FloorHandler}), the service function, the client function as shipped (its first call,
+ * a SigV4-signed POST over HTTPS to a {@link LocalLattice} in this JVM, included) and with each HTTP client it can
+ * use ({@code LATTICE_HTTP_CLIENT}), the client on a sampled invocation ({@code Sampled=1}: the X-Ray recorder's
+ * path), the echo written naively with jackson-databind, and the floor, service and client initialised for SnapStart
+ * ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}; the runtime client calls {@code restore/next} at the end of
+ * init, where the snapshot would be taken, so their first invocation's Duration is what a restored environment still
+ * has to do).
  *
  * <p>Launches are interleaved (each round runs every kind once, in an order rotated per round) so that machine
- * load drifts over all kinds alike. A first round warms the file cache and is discarded. Each launch also times a
- * second, warm invocation. One more launch per kind with {@code -Xlog:class+load} counts the classes loaded up to
- * the first response. Writes a JSON file the {@link Report} reads.
+ * load drifts over all kinds alike. A first round warms the file cache and is discarded. One more launch per kind
+ * with {@code -Xlog:class+load} counts the classes loaded up to the first response and reads the heap after it
+ * ({@code jcmd GC.heap_info}, before and after a full GC). Writes a JSON file the {@link Report} reads.
  *
  * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --event FILE --work DIR --out FILE [--runs N]
- * [--kinds floor,service,...] [--variants name=DIR,...]}; the artifact directories are what
+ * [--warm N] [--kinds floor,service,...] [--variants name=DIR,...]}; the artifact directories are what
  * {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce. {@code --variants} adds other
  * builds of the client function (to compare before and after a change), {@code --kinds} keeps only the named ones
- * (and the floor). Exits non-zero, printing the function's log, if any launch does not succeed.
+ * (and the floors). Exits non-zero, printing the function's log, if any launch does not succeed.
  */
 public final class ColdStart {
     private static final String ACCESS_KEY = "ASIAFAKECOLDSTART001";
     private static final String SECRET_KEY = "FAKE-SECRET-cold-start-0001";
     private static final String SESSION_TOKEN = "FAKE-SESSION-TOKEN-cold-start-0001";
     private static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/cold-start";
+    private static final String CLIENT_HANDLER = "dev.vpclattice.function.client.ClientHandler";
+    private static final String SERVICE_HANDLER = "dev.vpclattice.function.service.EchoHandler";
 
     private ColdStart() {
     }
 
     /** One kind of function launched. */
     private record Kind(String name, String description, Path directory, String handler, Map<String, String> env,
-            List<String> jvmArguments, byte[] event, String mustContain) {
+            List<String> jvmArguments, byte[] event, String mustContain, boolean snapStart, boolean sampled) {
     }
 
     /**
@@ -70,11 +81,11 @@ public final class ColdStart {
         Path work = Files.createDirectories(Path.of(Options.required(options, "work")).toAbsolutePath());
         Path out = Path.of(Options.required(options, "out"));
         int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
+        int warmCalls = Integer.parseInt(options.getOrDefault("warm", "100"));
 
         Path floorDir = Artifacts.jarOfClasses(work.resolve("floor"), "floor.jar", FloorHandler.class);
         Path naiveDir = Artifacts.jarOfClasses(work.resolve("naive-echo"), "naive-echo.jar", NaiveEchoHandler.class);
         Artifacts.copyJarsOf(naiveDir.resolve("lib"), ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
-        Path clientNoXrayDir = Artifacts.withoutPackage(clientDir, work.resolve("client-no-xray"), "com/amazonaws/xray/");
 
         Queue<String> latticeLog = new ConcurrentLinkedQueue<>();
         try (LocalLattice lattice = LocalLattice.builder()
@@ -94,50 +105,57 @@ public final class ColdStart {
                     "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                     "AWS_SESSION_TOKEN", SESSION_TOKEN);
             byte[] clientEvent = "{\"hello\":\"lattice\",\"n\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
+            String ok = "\"statusCode\":200";
             List<Kind> kinds = new ArrayList<>(List.of(
                     new Kind("floor", "FloorHandler: constant answer, no JSON library", floorDir,
-                            FloorHandler.class.getName(), Map.of(), List.of(), serviceEvent, "\"statusCode\":200"),
+                            FloorHandler.class.getName(), Map.of(), List.of(), serviceEvent, ok, false, false),
                     new Kind("service", "service function (EchoHandler, jackson-core streaming)", serviceDir,
-                            "dev.vpclattice.function.service.EchoHandler", Map.of(), List.of(), serviceEvent,
-                            "\"statusCode\":200"),
-                    new Kind("client", "client function: build client, first signed POST over TLS to LocalLattice",
-                            clientDir, "dev.vpclattice.function.client.ClientHandler", clientEnv, trust, clientEvent,
-                            "\"statusCode\":200"),
+                            SERVICE_HANDLER, Map.of(), List.of(), serviceEvent, ok, false, false),
+                    new Kind("client", "client function as shipped (LATTICE_HTTP_CLIENT unset: crt, "
+                            + "AwsCrtHttpClient): build client, first signed POST over TLS to LocalLattice", clientDir, CLIENT_HANDLER, clientEnv, trust, clientEvent, ok, false,
+                            false),
+                    new Kind("client-apache5", "client function, LATTICE_HTTP_CLIENT=apache5 (Apache5HttpClient)",
+                            clientDir, CLIENT_HANDLER, with(clientEnv, "LATTICE_HTTP_CLIENT", "apache5"), trust,
+                            clientEvent, ok, false, false),
+                    new Kind("client-urlconnection", "client function, LATTICE_HTTP_CLIENT=urlconnection "
+                            + "(UrlConnectionHttpClient)", clientDir, CLIENT_HANDLER,
+                            with(clientEnv, "LATTICE_HTTP_CLIENT", "urlconnection"), trust, clientEvent, ok, false,
+                            false),
+                    new Kind("client-sampled", "client function as shipped, every invocation sampled (Sampled=1: "
+                            + "X-Ray recorder and subsegments)", clientDir, CLIENT_HANDLER, clientEnv, trust,
+                            clientEvent, ok, false, true),
                     new Kind("naive-echo", "reference: echo with jackson-databind tree in/out", naiveDir,
-                            NaiveEchoHandler.class.getName(), Map.of(), List.of(), serviceEvent,
-                            "\"statusCode\":200"),
-                    new Kind("client-no-xray", "reference: the client function's jar without com/amazonaws/xray",
-                            clientNoXrayDir, "dev.vpclattice.function.client.ClientHandler", clientEnv, trust,
-                            clientEvent, "\"statusCode\":200")));
+                            NaiveEchoHandler.class.getName(), Map.of(), List.of(), serviceEvent, ok, false, false),
+                    new Kind("floor-snap", "FloorHandler, SnapStart init", floorDir, FloorHandler.class.getName(),
+                            Map.of(), List.of(), serviceEvent, ok, true, false),
+                    new Kind("service-snap", "service function, SnapStart init", serviceDir, SERVICE_HANDLER,
+                            Map.of(), List.of(), serviceEvent, ok, true, false),
+                    new Kind("client-snap", "client function as shipped, SnapStart init (primes the call path)",
+                            clientDir, CLIENT_HANDLER, clientEnv, trust, clientEvent, ok, true, false)));
             // Extra client builds to compare (before/after an optimisation): --variants name=dir,name2=dir2
             for (String variant : options.getOrDefault("variants", "").split(",")) {
                 if (!variant.isBlank()) {
                     String[] nameDir = variant.split("=", 2);
                     kinds.add(new Kind(nameDir[0], "variant: client function built from " + nameDir[1],
-                            Path.of(nameDir[1]).toAbsolutePath(), "dev.vpclattice.function.client.ClientHandler",
-                            clientEnv, trust, clientEvent, "\"statusCode\":200"));
+                            Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, clientEnv, trust, clientEvent, ok,
+                            false, false));
                 }
             }
-            // Only some kinds (the floor is always kept: every ratio needs it): --kinds floor,client
+            // Only some kinds (the floors are always kept: every ratio needs them): --kinds service,client
             if (options.containsKey("kinds")) {
-                List<String> wanted = List.of(("floor," + options.get("kinds")).split(","));
+                List<String> wanted = List.of(("floor,floor-snap," + options.get("kinds")).split(","));
                 kinds.removeIf(k -> !wanted.contains(k.name()));
             }
 
-            Map<String, List<Double>> cold = new LinkedHashMap<>();
-            Map<String, List<Double>> warm = new LinkedHashMap<>();
-            kinds.forEach(k -> {
-                cold.put(k.name(), new ArrayList<>());
-                warm.put(k.name(), new ArrayList<>());
-            });
+            Map<String, List<Launch>> launches = new LinkedHashMap<>();
+            kinds.forEach(k -> launches.put(k.name(), new ArrayList<>()));
             Instant started = Instant.now();
             for (int round = 0; round <= runs; round++) {
                 for (int i = 0; i < kinds.size(); i++) {
                     Kind kind = kinds.get((i + round) % kinds.size());
-                    double[] times = launch(kind, List.of());
+                    Launch launch = launch(kind, warmCalls);
                     if (round > 0) {
-                        cold.get(kind.name()).add(times[0]);
-                        warm.get(kind.name()).add(times[1]);
+                        launches.get(kind.name()).add(launch);
                     }
                 }
                 System.err.printf("cold-start round %d/%d done%n", round, runs);
@@ -145,23 +163,35 @@ public final class ColdStart {
 
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("runs", runs);
+            result.put("warmCalls", warmCalls);
             result.put("started", started.toString());
             result.put("finished", Instant.now().toString());
             result.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Kind kind : kinds) {
-                int[] classes = countClasses(kind);
+                Profile profile = profile(kind);
+                List<Launch> ls = launches.get(kind.name());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("kind", kind.name());
                 row.put("description", kind.description());
                 row.put("handler", kind.handler());
+                row.put("snapStart", kind.snapStart());
                 row.put("artifactBytes", Artifacts.size(kind.directory()));
-                row.put("coldMs", cold.get(kind.name()));
-                row.put("coldMedianMs", Stats.median(cold.get(kind.name())));
-                row.put("warmMs", warm.get(kind.name()));
-                row.put("warmMedianMs", Stats.median(warm.get(kind.name())));
-                row.put("classesLoaded", classes[0]);
-                row.put("classesFromFunction", classes[1]);
+                row.put("coldMs", ls.stream().map(Launch::firstResponseMs).toList());
+                row.put("coldMedianMs", Stats.median(ls.stream().map(Launch::firstResponseMs).toList()));
+                row.put("initMs", ls.stream().map(Launch::initMs).toList());
+                row.put("firstInvocationMs", ls.stream().map(Launch::firstInvocationMs).toList());
+                row.put("restoreMs", ls.stream().map(Launch::restoreMs).toList());
+                row.put("warmMedianMs", ls.stream().map(Launch::warmMedianMs).toList());
+                row.put("warmP99Ms", ls.stream().map(Launch::warmP99Ms).toList());
+                row.put("warmTotalMs", ls.stream().map(Launch::warmTotalMs).toList());
+                row.put("peakRssAfterFirstBytes", ls.stream().map(Launch::peakRssAfterFirst).toList());
+                row.put("peakRssAfterWarmBytes", ls.stream().map(Launch::peakRssAfterWarm).toList());
+                row.put("classesLoaded", profile.classes());
+                row.put("classesFromFunction", profile.classesFromFunction());
+                row.put("heapUsedAfterFirstBytes", profile.heap().usedBytes());
+                row.put("heapLiveAfterFirstBytes", profile.liveHeap().usedBytes());
+                row.put("metaspaceUsedBytes", profile.heap().metaspaceBytes());
                 rows.add(row);
             }
             result.put("kinds", rows);
@@ -172,25 +202,51 @@ public final class ColdStart {
         }
     }
 
-    /** Launches a fresh runtime, invokes it twice; returns {cold ms, warm ms}. Exits the JVM on failure. */
-    private static double[] launch(Kind kind, List<String> extraJvmArguments) {
-        Queue<String> log = new ConcurrentLinkedQueue<>();
-        List<String> jvm = new ArrayList<>(kind.jvmArguments());
-        jvm.addAll(extraJvmArguments);
-        try (LocalLambda function = LocalLambda.builder()
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.put(name, value);
+        return Map.copyOf(copy);
+    }
+
+    /** What one launch measured, in milliseconds and bytes. */
+    private record Launch(double firstResponseMs, double initMs, double firstInvocationMs, double restoreMs,
+            double warmMedianMs, double warmP99Ms, double warmTotalMs, double peakRssAfterFirst,
+            double peakRssAfterWarm) {
+    }
+
+    private static LocalLambda.Builder builder(Kind kind, Queue<String> log) {
+        return LocalLambda.builder()
                 .functionDirectory(kind.directory())
                 .handler(kind.handler())
                 .functionName(kind.name())
                 .environment(kind.env())
-                .jvmArguments(jvm)
+                .snapStart(kind.snapStart())
+                .traceSampled(kind.sampled())
                 .timeout(Duration.ofSeconds(30))
-                .logSink(log::add)
-                .build()) {
+                .logSink(log::add);
+    }
+
+    /** Launches a fresh runtime, invokes it once cold and {@code warmCalls} times warm. Exits the JVM on failure. */
+    private static Launch launch(Kind kind, int warmCalls) {
+        Queue<String> log = new ConcurrentLinkedQueue<>();
+        try (LocalLambda function = builder(kind, log).jvmArguments(kind.jvmArguments()).build()) {
             LambdaInvocation first = function.invoke(kind.event());
             check(kind, first, log);
-            LambdaInvocation second = function.invoke(kind.event());
-            check(kind, second, log);
-            return new double[] {millis(first.duration()), millis(second.duration())};
+            List<Double> warm = new ArrayList<>();
+            double peakAfterWarm = -1;
+            for (int i = 0; i < warmCalls; i++) {
+                LambdaInvocation again = function.invoke(kind.event());
+                check(kind, again, log);
+                warm.add(millis(again.invocationDuration().orElseThrow()));
+                peakAfterWarm = again.maxMemoryUsedBytes().orElse(-1);
+            }
+            return new Launch(millis(first.duration()), millis(first.initDuration().orElseThrow()),
+                    millis(first.invocationDuration().orElseThrow()),
+                    first.restoreDuration().map(ColdStart::millis).orElse(Double.NaN),
+                    warm.isEmpty() ? Double.NaN : Stats.median(warm),
+                    warm.isEmpty() ? Double.NaN : Stats.quantile(warm, 0.99),
+                    warm.stream().mapToDouble(Double::doubleValue).sum(),
+                    first.maxMemoryUsedBytes().orElse(-1), peakAfterWarm);
         }
     }
 
@@ -204,21 +260,22 @@ public final class ColdStart {
         }
     }
 
+    /** Classes loaded up to the first response, and the heap then. */
+    private record Profile(int classes, int classesFromFunction, HeapInfo heap, HeapInfo liveHeap) {
+    }
+
     /**
-     * One launch with class-load logging: {all classes loaded, classes loaded from the artifact directory}, counted
-     * once the runtime is stopped (so the count includes the few classes it loads while asking for the next event).
+     * Two more launches. One with class-load logging: the classes loaded (all, and from the artifact directory),
+     * counted once the runtime is stopped (so the count includes the few classes it loads while asking for the next
+     * event). One without: the heap after the first invocation, as it is and after a full GC ({@code jcmd}, whose
+     * attach would add classes to the count).
      */
-    private static int[] countClasses(Kind kind) {
+    private static Profile profile(Kind kind) {
         String directory = kind.directory().toAbsolutePath().normalize().toString();
         Queue<String> log = new ConcurrentLinkedQueue<>();
-        try (LocalLambda function = LocalLambda.builder()
-                .functionDirectory(kind.directory())
-                .handler(kind.handler())
-                .functionName(kind.name())
-                .environment(kind.env())
+        try (LocalLambda function = builder(kind, log)
                 .jvmArguments(concat(kind.jvmArguments(), "-Xlog:class+load=info:stdout"))
                 .timeout(Duration.ofSeconds(60))
-                .logSink(log::add)
                 .build()) {
             check(kind, function.invoke(kind.event()), log);
         }
@@ -232,7 +289,15 @@ public final class ColdStart {
                 }
             }
         }
-        return new int[] {all, fromFunction};
+        HeapInfo heap;
+        HeapInfo live;
+        Queue<String> heapLog = new ConcurrentLinkedQueue<>();
+        try (LocalLambda function = builder(kind, heapLog).jvmArguments(kind.jvmArguments()).build()) {
+            check(kind, function.invoke(kind.event()), heapLog);
+            heap = HeapInfo.of(function.pid(), false);
+            live = HeapInfo.of(function.pid(), true);
+        }
+        return new Profile(all, fromFunction, heap, live);
     }
 
     private static List<String> concat(List<String> list, String extra) {

@@ -18,8 +18,28 @@ import software.amazon.awssdk.regions.Region;
  * @param callTimeout    bound on one call with its retries, from {@code LATTICE_CALL_TIMEOUT_SECONDS}; defaults to
  *                       20 seconds, below the function's 30-second timeout so a slow service fails the call with a
  *                       clear error instead of a Lambda timeout
+ * @param httpClient     which SDK HTTP client sends the calls, from {@code LATTICE_HTTP_CLIENT}
+ * @param snapStart      whether Lambda initialises this environment for a SnapStart snapshot
+ *                       ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}): then init primes the call path
  */
-public record ClientConfiguration(String endpoint, Region region, SigningMode signingMode, Duration callTimeout) {
+public record ClientConfiguration(String endpoint, Region region, SigningMode signingMode, Duration callTimeout,
+        HttpClientKind httpClient, boolean snapStart) {
+
+    /** The SDK HTTP clients the function can send with; each was measured (docs/benchmarks.md). */
+    public enum HttpClientKind {
+        /** The SDK's {@code AwsCrtHttpClient}: native (s2n) TLS, so no JSSE on the cold path. */
+        CRT,
+        /** The SDK's {@code Apache5HttpClient}, the library's default: JSSE TLS, kept-alive pool. */
+        APACHE5,
+        /** The SDK's {@code UrlConnectionHttpClient}: the JDK's {@code HttpsURLConnection}, fewest classes. */
+        URL_CONNECTION
+    }
+
+    /** Environment variable choosing the HTTP client: {@code crt} (default), {@code apache5} or {@code urlconnection}. */
+    public static final String HTTP_CLIENT = "LATTICE_HTTP_CLIENT";
+    /** The variable Lambda sets to {@code on-demand}, {@code provisioned-concurrency} or {@code snap-start}. */
+    public static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    static final HttpClientKind DEFAULT_HTTP_CLIENT = HttpClientKind.CRT;
 
     /** Environment variable holding the service's association DNS name or https URL. Required. */
     public static final String ENDPOINT = "LATTICE_ENDPOINT";
@@ -63,7 +83,21 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
             throw new IllegalStateException(ENDPOINT + " must use https when " + SIGNING_MODE + " is " + mode
                     + " ('" + endpoint + "'): VPC Lattice verifies signatures over TLS only");
         }
-        return new ClientConfiguration(endpoint, Region.of(regionName), mode, timeout);
+        return new ClientConfiguration(endpoint, Region.of(regionName), mode, timeout,
+                httpClient(environment.get(HTTP_CLIENT)), "snap-start".equals(environment.get(INITIALIZATION_TYPE)));
+    }
+
+    private static HttpClientKind httpClient(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_HTTP_CLIENT;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "crt" -> HttpClientKind.CRT;
+            case "apache5" -> HttpClientKind.APACHE5;
+            case "urlconnection" -> HttpClientKind.URL_CONNECTION;
+            default -> throw new IllegalStateException(HTTP_CLIENT + " must be crt, apache5 or urlconnection, not '"
+                    + value + "'");
+        };
     }
 
     private static String required(Map<String, String> environment, String name, String what) {

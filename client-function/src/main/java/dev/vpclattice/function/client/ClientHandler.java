@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The client function: POSTs its input event, as JSON, to the root path of a VPC Lattice service through
@@ -39,6 +40,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     private final ClientConfiguration configuration;
     private final VpcLatticeClient client;
     private final LatticeRequest post;
+    private boolean primed;
 
     /**
      * Called by the Lambda runtime: reads the configuration from the environment and builds the client.
@@ -47,16 +49,29 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
      */
     public ClientHandler() {
         this(ClientConfiguration.fromEnvironment(System.getenv()));
-        // With SnapStart, Lambda calls beforeCheckpoint once init is done; elsewhere this registration is inert.
+        if (configuration.snapStart()) {
+            // Init is what the snapshot holds: prime here, whether or not the CRaC hooks below are called.
+            prime();
+        }
+        // With SnapStart, Lambda's runtime client calls beforeCheckpoint once init is done (org.crac reaches it through
+        // -Dorg.crac.Core.Compat); on demand it never does.
         Core.getGlobalContext().register(this);
     }
 
     private ClientHandler(ClientConfiguration configuration) {
-        this(configuration, VpcLatticeClient.builder()
+        this(configuration, newClient(configuration));
+    }
+
+    private static VpcLatticeClient newClient(ClientConfiguration configuration) {
+        VpcLatticeClient.Builder builder = VpcLatticeClient.builder()
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
-                .callTimeout(configuration.callTimeout())
-                .build());
+                .callTimeout(configuration.callTimeout());
+        SdkHttpClient http = HttpClients.create(configuration.httpClient());
+        if (http != null) {
+            builder.httpClient(http);
+        }
+        return builder.build();
     }
 
     ClientHandler(ClientConfiguration configuration, VpcLatticeClient client) {
@@ -85,19 +100,23 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     }
 
     /**
-     * SnapStart priming, before the snapshot is taken: runs the signing path (with throwaway credentials) and the
-     * result serialization once, so their classes are loaded and initialised in the snapshot rather than on the
-     * first call after each restore. Opens no connection and resolves no real credentials, neither of which may be
-     * captured in a snapshot.
+     * SnapStart priming, before the snapshot is taken, unless init already primed: see {@link Priming}. Opens no
+     * connection with the function's own client and resolves no real credentials, neither of which may be captured
+     * in a snapshot.
      *
      * @param context the CRaC context (unused)
      */
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
-        client.prime();
-        writeResult(LatticeResponse.builder().statusCode(200).header("content-type", "application/json")
-                .body("{\"primed\":[1,2.5,true,null]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build(),
-                OutputStream.nullOutputStream());
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    /** Primes the call path once per environment. */
+    synchronized void prime() {
+        if (!primed) {
+            primed = true;
+            Priming.prime(configuration, client);
+        }
     }
 
     /**

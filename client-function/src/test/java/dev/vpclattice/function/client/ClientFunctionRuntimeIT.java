@@ -62,7 +62,6 @@ class ClientFunctionRuntimeIT {
     static List<String> trustStoreArguments;
     static LocalLattice lattice;
     static final Queue<VpcLatticeV2Request> received = new ConcurrentLinkedQueue<>();
-    static final Queue<String> output = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void buildAndServe() throws Exception {
@@ -108,7 +107,7 @@ class ClientFunctionRuntimeIT {
             assertEquals(JSON.readTree(event), result.get("body").get("echo"), "the body is embedded as JSON");
             assertEquals("/", result.get("body").get("path").asText());
 
-            VpcLatticeV2Request seen = received.poll();
+            VpcLatticeV2Request seen = receivedWithBody(event);
             assertEquals("POST", seen.getMethod());
             assertEquals("application/json", seen.firstHeader("content-type").orElseThrow());
             assertEquals(JSON.readTree(event), JSON.readTree(seen.getBody()));
@@ -120,18 +119,98 @@ class ClientFunctionRuntimeIT {
             LambdaInvocation again = function.invoke("{\"again\":true}".getBytes(StandardCharsets.UTF_8));
             assertEquals(LambdaInvocation.Status.SUCCESS, again.status(), again::payloadAsString);
 
-            // One structured log line per call, with the invocation's request id.
-            List<JsonNode> callLines = new java.util.ArrayList<>();
-            for (String line : output) {
-                if (line.contains("\"message\":\"lattice call\"") && line.contains(again.requestId())) {
-                    callLines.add(JSON.readTree(line));
+            // One structured log line per call, with the invocation's request id. The function's output reaches us
+            // through a pipe, independently of its answer: wait for the line (the REPORT line follows it).
+            String callLine = function.awaitLogLine(line -> line.contains("\"message\":\"lattice call\"")
+                    && line.contains(again.requestId()), Duration.ofSeconds(30))
+                    .orElseThrow(() -> new AssertionError("no call line for " + again.requestId() + " in "
+                            + function.logLines()));
+            JsonNode call = JSON.readTree(callLine);
+            assertEquals(200, call.get("status").asInt());
+            assertEquals("INFO", call.get("level").asText());
+            assertEquals(1, function.logLines().stream().filter(l -> l.contains("\"message\":\"lattice call\"")
+                    && l.contains(again.requestId())).count(), () -> String.join("\n", function.logLines()));
+            assertNoSecretIn(String.join("\n", function.logLines()));
+        }
+    }
+
+    /** The event the shared local Lattice forwarded with this body (other tests use it too). */
+    private static VpcLatticeV2Request receivedWithBody(String body) throws Exception {
+        JsonNode expected = JSON.readTree(body);
+        for (VpcLatticeV2Request event : received) {
+            if (event.getBody() != null && expected.equals(JSON.readTree(event.getBody()))) {
+                return event;
+            }
+        }
+        throw new AssertionError("the local Lattice forwarded no request with the body " + body);
+    }
+
+    @Test
+    void invoke_unsampled_loadsNoXRayClass_sampled_recordsThroughTheRecorder() throws Exception {
+        for (boolean sampled : List.of(false, true)) {
+            List<String> jvm = new java.util.ArrayList<>(trustStoreArguments);
+            jvm.add("-Xlog:class+load=info:stdout");
+            try (LocalLambda function = LocalLambda.builder()
+                    .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
+                    .environment(credentialsAnd(ClientConfiguration.ENDPOINT, lattice.endpoint().toString()))
+                    .jvmArguments(jvm).traceSampled(sampled).logSink(line -> { }).build()) {
+                LambdaInvocation invocation = function.invoke("{\"traced\":1}".getBytes(StandardCharsets.UTF_8));
+
+                assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
+                awaitCallLine(function, invocation);
+                List<String> xray = function.logLines().stream()
+                        .filter(l -> l.contains("[class,load] com.amazonaws.xray.")).toList();
+                if (sampled) {
+                    assertTrue(xray.stream().anyMatch(l -> l.contains("com.amazonaws.xray.AWSXRayRecorder ")),
+                            "a sampled call records through the recorder");
+                } else {
+                    // Only the class whose presence the library checks (loaded, never initialised).
+                    assertEquals(List.of("com.amazonaws.xray.AWSXRay"), xray.stream()
+                            .map(l -> l.substring(l.indexOf("[class,load] ") + 13, l.indexOf(" source:"))).toList(),
+                            "an unsampled call must not load the X-Ray SDK");
                 }
             }
-            assertEquals(1, callLines.size(), () -> String.join("\n", output));
-            assertEquals(200, callLines.get(0).get("status").asInt());
-            assertEquals("INFO", callLines.get(0).get("level").asText());
         }
-        assertNoSecretIn(String.join("\n", output));
+    }
+
+    @Test
+    void invoke_afterSnapStartInit_primedWithEachHttpClient_sendsOnlyTheRealCall() throws Exception {
+        for (String http : List.of("crt", "apache5", "urlconnection")) {
+            Map<String, String> environment = new HashMap<>(credentialsAnd(ClientConfiguration.ENDPOINT,
+                    lattice.endpoint().toString()));
+            environment.put(ClientConfiguration.HTTP_CLIENT, http);
+            String event = "{\"snapStart\":\"" + http + "\"}";
+            try (LocalLambda function = LocalLambda.builder()
+                    .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
+                    .environment(environment).jvmArguments(trustStoreArguments).snapStart(true)
+                    .logSink(line -> { }).build()) {
+                LambdaInvocation invocation = function.invoke(event.getBytes(StandardCharsets.UTF_8));
+
+                assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), http + ": "
+                        + invocation.payloadAsString());
+                assertTrue(invocation.initDuration().isPresent());
+                awaitCallLine(function, invocation);
+                String logs = String.join("\n", function.logLines());
+                assertFalse(logs.contains("priming skipped"), http + ": " + logs);
+                assertNoSecretIn(logs);
+                // Priming talked to its own loopback server only: the local Lattice saw this one call.
+                JsonNode expected = JSON.readTree(event);
+                assertEquals(1, received.stream().filter(e -> readTree(e.getBody()).equals(expected)).count(), http);
+            }
+        }
+    }
+
+    private static JsonNode readTree(String body) {
+        try {
+            return body == null ? JSON.nullNode() : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return JSON.nullNode();
+        }
+    }
+
+    private static Map<String, String> credentialsAnd(String name, String value) {
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_SESSION_TOKEN", SESSION_TOKEN, name, value);
     }
 
     @Test
@@ -155,7 +234,6 @@ class ClientFunctionRuntimeIT {
             exchange.close();
         });
         endpoint.start();
-        received.clear();
         Map<String, String> environment = Map.of(
                 ClientConfiguration.ENDPOINT, lattice.endpoint().toString(),
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -164,7 +242,7 @@ class ClientFunctionRuntimeIT {
         try (LocalLambda function = LocalLambda.builder()
                 .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
                 .timeout(Duration.ofSeconds(30)).environment(environment).jvmArguments(trustStoreArguments)
-                .logSink(output::add).build()) {
+                .logSink(line -> { }).build()) {
 
             // WHEN the function is invoked with no key variables in its environment
             LambdaInvocation invocation = function.invoke("{\"via\":\"container\"}".getBytes(StandardCharsets.UTF_8));
@@ -172,14 +250,26 @@ class ClientFunctionRuntimeIT {
             // THEN it fetched the credentials from the endpoint and the local Lattice verified a signature made with them
             assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
             assertTrue(served.get() >= 1, "the container-credentials endpoint was not asked");
-            VpcLatticeV2Request seen = received.poll();
+            VpcLatticeV2Request seen = receivedWithBody("{\"via\":\"container\"}");
             assertEquals(CONTAINER_PRINCIPAL, seen.getRequestContext().getIdentity().getPrincipal());
+            awaitCallLine(function, invocation);
+            String logs = String.join("\n", function.logLines());
+            assertFalse(logs.contains(CONTAINER_SECRET_KEY) || logs.contains(CONTAINER_SESSION_TOKEN)
+                    || logs.contains(CONTAINER_AUTHORIZATION), "a container credential reached the function's output");
         } finally {
             endpoint.stop(0);
         }
-        String logs = String.join("\n", output);
-        assertFalse(logs.contains(CONTAINER_SECRET_KEY) || logs.contains(CONTAINER_SESSION_TOKEN)
-                || logs.contains(CONTAINER_AUTHORIZATION), "a container credential reached the function's output");
+    }
+
+    /**
+     * Waits for the function's log line of this invocation's call, the last thing it prints before answering (also
+     * for a 403), so the output checked after it is the whole output of the call.
+     */
+    private static void awaitCallLine(LocalLambda function, LambdaInvocation invocation) {
+        function.awaitLogLine(line -> line.contains("\"message\":\"lattice call\"")
+                && line.contains(invocation.requestId()), Duration.ofSeconds(30))
+                .orElseThrow(() -> new AssertionError("no call line for " + invocation.requestId() + " in "
+                        + function.logLines()));
     }
 
     @Test
@@ -200,8 +290,9 @@ class ClientFunctionRuntimeIT {
             String message = error.get("errorMessage").asText();
             assertTrue(message.contains("403"), message);
             assertTrue(message.contains("AccessDeniedException"), message);
+            awaitCallLine(function, invocation);
+            assertNoSecretIn(String.join("\n", function.logLines()));
         }
-        assertNoSecretIn(String.join("\n", output));
     }
 
     @Test
@@ -221,7 +312,7 @@ class ClientFunctionRuntimeIT {
                              "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                              "AWS_SESSION_TOKEN", SESSION_TOKEN))
                      .jvmArguments(stalling.trustStoreJvmArguments(work.resolve("stalling-truststore.p12")))
-                     .logSink(output::add)
+                     .logSink(line -> { })
                      .build()) {
 
             LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
@@ -281,7 +372,7 @@ class ClientFunctionRuntimeIT {
                 .timeout(Duration.ofSeconds(30))
                 .environment(environment)
                 .jvmArguments(jvmArguments)
-                .logSink(output::add)
+                .logSink(line -> { })
                 .build();
     }
 

@@ -10,17 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs a Lambda function locally in the real Lambda Java runtime interface client, as Lambda runs it: a child JVM
@@ -36,6 +42,11 @@ import java.util.function.Consumer;
  * AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code AWS_LAMBDA_FUNCTION_VERSION}, {@code AWS_REGION}, {@code
  * AWS_DEFAULT_REGION}, {@code AWS_EXECUTION_ENV}, {@code TZ=:UTC}, {@code PATH}, {@code LANG}, then the builder's
  * {@link Builder#environment(Map)}. Credentials are never inherited: pass them deliberately.
+ *
+ * <p>Each invocation reports Lambda's times ({@link LambdaInvocation#invocationDuration()},
+ * {@link LambdaInvocation#initDuration()}) and peak memory, and a Lambda-style {@code REPORT} line goes to the log.
+ * The runtime's output is kept per instance ({@link #logLines()}, {@link #awaitLogLine(Predicate, Duration)}) as well
+ * as passed to the log sink.
  *
  * <pre>{@code
  * try (LocalLambda fn = LocalLambda.builder()
@@ -67,6 +78,9 @@ public final class LocalLambda implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<String> command;
     private final Consumer<String> logSink;
+    private final Path javaHome;
+    private final boolean traceSampled;
+    private final Deque<String> log = new ArrayDeque<>();
     private final ReentrantLock invokeLock = new ReentrantLock();
     private final Object environmentLock = new Object();
     private Environment current;
@@ -81,6 +95,8 @@ public final class LocalLambda implements AutoCloseable {
         this.timeout = b.timeout;
         this.initTimeout = b.initTimeout;
         this.logSink = b.logSink;
+        this.traceSampled = b.traceSampled;
+        this.javaHome = b.javaHome != null ? b.javaHome : defaultJavaHome();
         List<Path> runtimeClasspath = b.runtimeClasspath != null
                 ? List.copyOf(b.runtimeClasspath)
                 : RuntimeClasspath.discover(LocalLambda.class.getClassLoader());
@@ -93,7 +109,7 @@ public final class LocalLambda implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", b.snapStart ? "snap-start" : "on-demand");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
@@ -104,21 +120,81 @@ public final class LocalLambda implements AutoCloseable {
         this.environment = Map.copyOf(env);
 
         List<String> cmd = new ArrayList<>();
-        cmd.add(b.javaHome.resolve("bin").resolve("java").toString());
+        cmd.add(javaHome.resolve("bin").resolve("java").toString());
         if (b.defaultJvmArguments) {
             cmd.add("-XX:MaxHeapSize=" + (memorySize * 85L / 100) + "m");
             cmd.addAll(LAMBDA_JVM_ARGUMENTS);
-            if (featureVersion(b.javaHome) >= 22) {
+            if (featureVersion(javaHome) >= 22) {
                 // The runtime client loads its JNI library; newer JDKs warn about that on every start otherwise.
                 cmd.add("--enable-native-access=ALL-UNNAMED");
             }
         }
+        privateJniLibrary(runtimeClasspath).ifPresent(lib -> cmd.add("-D" + JNI_PROPERTY + "=" + lib));
         cmd.addAll(b.jvmArguments);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, runtimeClasspath.stream().map(Path::toString).toList()));
         cmd.add(RIC_MAIN);
         cmd.add(handler);
         this.command = List.copyOf(cmd);
+    }
+
+    /** The system property that names the JDK running functions when the builder names none. */
+    public static final String JAVA_HOME_PROPERTY = "lambda.local.java.home";
+
+    /** The runtime client loads its JNI library from this path when set, instead of its shared copy. */
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    private static final Object JNI_LOCK = new Object();
+    private static Optional<Path> jniLibrary;
+
+    /**
+     * Without the property, every runtime client start copies its JNI library over the one fixed file
+     * {@code /tmp/.libaws-lambda-jni.so} and loads it: a second runtime starting meanwhile, from any process on the
+     * machine, rewrites the file under the first one's mapping, which then dies of SIGBUS in the dynamic loader.
+     * So the library is copied once per JVM into a private directory, and every child loads that copy.
+     */
+    private static Optional<Path> privateJniLibrary(List<Path> runtimeClasspath) {
+        synchronized (JNI_LOCK) {
+            if (jniLibrary != null) {
+                return jniLibrary;
+            }
+            jniLibrary = Optional.empty();
+            String arch = System.getProperty("os.arch");
+            String name = arch.equals("amd64") || arch.equals("x86_64") ? "libaws-lambda-jni.linux-x86_64.so"
+                    : arch.equals("aarch64") ? "libaws-lambda-jni.linux-aarch_64.so" : null;
+            if (name == null || !System.getProperty("os.name").startsWith("Linux")) {
+                return jniLibrary;
+            }
+            for (Path entry : runtimeClasspath) {
+                if (!Files.isRegularFile(entry)) {
+                    continue;
+                }
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry.toFile())) {
+                    java.util.jar.JarEntry lib = jar.getJarEntry("jni/" + name);
+                    if (lib == null) {
+                        continue;
+                    }
+                    Path dir = Files.createTempDirectory("lambda-runtime-local-jni");
+                    Path target = dir.resolve(name);
+                    try (java.io.InputStream in = jar.getInputStream(lib)) {
+                        Files.copy(in, target);
+                    }
+                    dir.toFile().deleteOnExit();
+                    target.toFile().deleteOnExit();
+                    jniLibrary = Optional.of(target);
+                    return jniLibrary;
+                } catch (IOException e) {
+                    // Leave the runtime client to its own copy.
+                    return jniLibrary;
+                }
+            }
+            return jniLibrary;
+        }
+    }
+
+    private static Path defaultJavaHome() {
+        String configured = System.getProperty(JAVA_HOME_PROPERTY);
+        return Path.of(configured != null && !configured.isBlank() ? configured : System.getProperty("java.home"));
     }
 
     private static int featureVersion(Path javaHome) {
@@ -163,24 +239,27 @@ public final class LocalLambda implements AutoCloseable {
         invokeLock.lock();
         try {
             Environment env = ensureStarted();
+            boolean cold = !env.invoked;
+            env.invoked = true;
             RuntimeApiServer.Submission s = env.server.submit(eventJson, timeout);
             if (!env.process.isAlive()) {
                 // It died between the liveness check and the submit; its exit hook may already have run.
                 env.server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR, RuntimeApiServer.errorJson(
                         "Runtime.ExitError", "Runtime exited before taking the event"));
             }
+            LambdaInvocation result;
             try {
                 s.delivered().get(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                return timedOut(env, s, "The runtime did not ask for the event within the init timeout of "
-                        + seconds(initTimeout), start);
+                return finish(env, cold, timedOut(env, s, "The runtime did not ask for the event within the init "
+                        + "timeout of " + seconds(initTimeout), start));
             }
             try {
-                LambdaInvocation result = s.result().get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
-                return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
+                result = s.result().get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                return timedOut(env, s, "Task timed out after " + seconds(timeout), start);
+                return finish(env, cold, timedOut(env, s, "Task timed out after " + seconds(timeout), start));
             }
+            return finish(env, cold, result.withDuration(Duration.ofNanos(System.nanoTime() - start)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the function " + functionName, e);
@@ -189,6 +268,62 @@ public final class LocalLambda implements AutoCloseable {
         } finally {
             invokeLock.unlock();
         }
+    }
+
+    /** Adds the environment's init and memory figures, explains a JVM too old for the code, logs the report. */
+    private LambdaInvocation finish(Environment env, boolean cold, LambdaInvocation result) {
+        Duration init = null;
+        Duration restore = null;
+        if (cold) {
+            init = env.server.initDone().isDone() && !env.server.initDone().isCompletedExceptionally()
+                    ? Duration.ofNanos(env.server.initDone().join() - env.launchedNanos) : null;
+            restore = env.server.restoreDuration().orElse(null);
+        }
+        LambdaInvocation out = result.withEnvironment(init, restore, peakResidentBytes(env.process));
+        if (out.status() == LambdaInvocation.Status.FUNCTION_ERROR) {
+            out = explainClassVersion(out);
+            if (env.server.initError().isPresent()) {
+                // An init error ends the environment, as in Lambda: the next invoke initialises a fresh one.
+                stop(env);
+            }
+        }
+        record(out.reportLine(memorySize));
+        return out;
+    }
+
+    private static final Pattern CLASS_VERSION = Pattern.compile(
+            "class file version (\\d+)(?:\\.\\d+)?\\).*?up to (\\d+)", Pattern.DOTALL);
+
+    /**
+     * The runtime reports a class compiled for a newer Java as an {@code UnsupportedClassVersionError} whose text
+     * names class file versions; say which JDK is needed and how to pick it.
+     */
+    private LambdaInvocation explainClassVersion(LambdaInvocation result) {
+        Matcher m = CLASS_VERSION.matcher(result.payloadAsString());
+        if (!result.payloadAsString().contains("UnsupportedClassVersionError") || !m.find()) {
+            return result;
+        }
+        int needed = Integer.parseInt(m.group(1)) - 44;
+        int running = Integer.parseInt(m.group(2)) - 44;
+        String message = "The function's classes need Java " + needed + " or newer (class file version " + m.group(1)
+                + "), but the runtime JVM " + javaHome + " is Java " + running + ". Run the function with a JDK "
+                + needed + "+: LocalLambda.builder().javaHome(...) or -D" + JAVA_HOME_PROPERTY + "=<JDK home>. "
+                + "The runtime said: " + result.payloadAsString();
+        return result.withPayload(RuntimeApiServer.errorJson("Runtime.UnsupportedClassVersion", message));
+    }
+
+    /** VmHWM of /proc/PID/status: the peak resident set size, which is what Lambda reports as Max Memory Used. */
+    private static long peakResidentBytes(Process process) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or the process is gone.
+        }
+        return -1;
     }
 
     private LambdaInvocation timedOut(Environment env, RuntimeApiServer.Submission s, String message, long start) {
@@ -221,6 +356,7 @@ public final class LocalLambda implements AutoCloseable {
     private Environment startEnvironment() {
         RuntimeApiServer server = RuntimeApiServer.start(
                 "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName);
+        server.traceSampled(traceSampled);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(functionDirectory.toFile())
                 .redirectErrorStream(true);
@@ -228,6 +364,7 @@ public final class LocalLambda implements AutoCloseable {
         pb.environment().putAll(environment);
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", server.address());
         Process process;
+        long launched = System.nanoTime();
         try {
             process = pb.start();
         } catch (IOException e) {
@@ -241,7 +378,7 @@ public final class LocalLambda implements AutoCloseable {
         process.onExit().thenAccept(p -> server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
                 RuntimeApiServer.errorJson("Runtime.ExitError",
                         "Runtime exited with error: exit status " + p.exitValue())));
-        return new Environment(server, process, pump);
+        return new Environment(server, process, pump, launched);
     }
 
     private void pump(Process process) {
@@ -249,18 +386,78 @@ public final class LocalLambda implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                try {
-                    logSink.accept(line);
-                } catch (RuntimeException e) {
-                    // A faulty sink must not block the child on a full pipe; keep draining.
-                }
+                record(line);
             }
         } catch (IOException e) {
             // The process is gone; nothing left to read.
         }
     }
 
-    private static void stop(Environment env) {
+    private void record(String line) {
+        synchronized (log) {
+            if (log.size() == LOG_CAPACITY) {
+                log.removeFirst();
+            }
+            log.addLast(line);
+            log.notifyAll();
+        }
+        try {
+            logSink.accept(line);
+        } catch (RuntimeException e) {
+            // A faulty sink must not block the child on a full pipe; keep draining.
+        }
+    }
+
+    /** How many of the runtime's latest output lines an instance keeps. */
+    public static final int LOG_CAPACITY = 10_000;
+
+    /**
+     * Returns the runtime's output so far: every line its processes wrote to stdout or stderr, and the
+     * {@code REPORT} line after each invocation, oldest first (the latest {@value #LOG_CAPACITY}). Each instance
+     * keeps its own.
+     *
+     * @return a snapshot of the lines
+     */
+    public List<String> logLines() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /**
+     * Waits until the runtime has written a matching line, or the timeout passes. The runtime's output arrives
+     * through a pipe, independently of its answers to the Runtime API: a line written during an invocation may be
+     * read after {@link #invoke(byte[])} returned, so wait for it rather than look once.
+     *
+     * @param matcher what the line must satisfy; required
+     * @param timeout how long to wait; required
+     * @return the first matching line kept, or empty if none arrived in time
+     */
+    public Optional<String> awaitLogLine(Predicate<String> matcher, Duration timeout) {
+        Objects.requireNonNull(matcher, "matcher");
+        long deadline = System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
+        synchronized (log) {
+            while (true) {
+                for (String line : log) {
+                    if (matcher.test(line)) {
+                        return Optional.of(line);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(log, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
+    private void stop(Environment env) {
         env.process.destroyForcibly();
         try {
             env.process.waitFor(10, TimeUnit.SECONDS);
@@ -269,6 +466,11 @@ public final class LocalLambda implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         env.server.close();
+        synchronized (environmentLock) {
+            if (current == env) {
+                current = null;
+            }
+        }
     }
 
     /**
@@ -304,7 +506,20 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
-    private record Environment(RuntimeApiServer server, Process process, Thread pump) {
+    /** One runtime process and its Runtime API server. */
+    private static final class Environment {
+        final RuntimeApiServer server;
+        final Process process;
+        final Thread pump;
+        final long launchedNanos;
+        boolean invoked;
+
+        Environment(RuntimeApiServer server, Process process, Thread pump, long launchedNanos) {
+            this.server = server;
+            this.process = process;
+            this.pump = pump;
+            this.launchedNanos = launchedNanos;
+        }
     }
 
     /** Configures a {@link LocalLambda}. Not thread-safe. */
@@ -321,7 +536,9 @@ public final class LocalLambda implements AutoCloseable {
         private boolean defaultJvmArguments = true;
         private Consumer<String> logSink = System.err::println;
         private List<Path> runtimeClasspath;
-        private Path javaHome = Path.of(System.getProperty("java.home"));
+        private Path javaHome;
+        private boolean snapStart;
+        private boolean traceSampled;
 
         private Builder() {
         }
@@ -483,14 +700,44 @@ public final class LocalLambda implements AutoCloseable {
         }
 
         /**
-         * Sets the JDK or JRE whose {@code bin/java} runs the runtime.
+         * Sets the JDK or JRE whose {@code bin/java} runs the runtime. It must be at least the Java version the
+         * function is compiled for (21 for the Lambda java21 runtime); an older one fails the invocation with
+         * {@code Runtime.UnsupportedClassVersion}, naming both versions.
          *
-         * @param javaHome the JDK or JRE whose {@code bin/java} runs the runtime; defaults to this JVM's
-         *     {@code java.home}
+         * @param javaHome the JDK or JRE home; defaults to the system property
+         *     {@value LocalLambda#JAVA_HOME_PROPERTY} when
+         *     set, else this JVM's {@code java.home}
          * @return this builder
          */
         public Builder javaHome(Path javaHome) {
             this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+            return this;
+        }
+
+        /**
+         * Sets whether the runtime initialises as for SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}):
+         * the runtime client then calls {@code GET /runtime/restore/next} at the end of init, where Lambda takes the
+         * snapshot, runs the {@code org.crac} hooks around it, and only then polls for the first event. Nothing is
+         * snapshotted locally: the first invocation after such an init shows what a restored environment still has
+         * to do. Defaults to false ({@code on-demand}).
+         *
+         * @param enabled whether to initialise as for SnapStart
+         * @return this builder
+         */
+        public Builder snapStart(boolean enabled) {
+            this.snapStart = enabled;
+            return this;
+        }
+
+        /**
+         * Sets whether each event's trace header ({@code Lambda-Runtime-Trace-Id}) says the request was sampled
+         * ({@code Sampled=1}), as under active tracing when X-Ray sampled it, or not ({@code Sampled=0}).
+         *
+         * @param sampled whether events carry {@code Sampled=1}; defaults to false
+         * @return this builder
+         */
+        public Builder traceSampled(boolean sampled) {
+            this.traceSampled = sampled;
             return this;
         }
 

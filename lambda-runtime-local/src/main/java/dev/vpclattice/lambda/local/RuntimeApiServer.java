@@ -31,7 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * client) polls for events and posts results to.
  *
  * <p>Implements {@code GET /2018-06-01/runtime/invocation/next}, {@code POST .../invocation/{id}/response},
- * {@code POST .../invocation/{id}/error} and {@code POST /2018-06-01/runtime/init/error}. The next-invocation answer
+ * {@code POST .../invocation/{id}/error}, {@code POST /2018-06-01/runtime/init/error}, and the SnapStart pair
+ * {@code GET /2018-06-01/runtime/restore/next} (which the runtime client calls at the end of init when
+ * {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}: there the snapshot would be taken; here it is answered at once)
+ * and {@code POST /2018-06-01/runtime/restore/error}. Like Lambda's, it keeps the runtime's state: init and restore
+ * errors are accepted only while the runtime initialises or restores, and refused with 403
+ * {@code InvalidStateTransition} afterwards, as the Lambda runtime interface emulator does. The next-invocation answer
  * carries every header the Java runtime reads ({@code Lambda-Runtime-Aws-Request-Id},
  * {@code Lambda-Runtime-Deadline-Ms}, {@code Lambda-Runtime-Invoked-Function-Arn}, {@code Lambda-Runtime-Trace-Id},
  * {@code Lambda-Runtime-Client-Context}, {@code Lambda-Runtime-Cognito-Identity}): its native client crashes the JVM
@@ -40,6 +45,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>One server serves one runtime process: start a new one when the process is replaced, so that a long poll left
  * behind by a killed process cannot swallow the next event. {@link LocalLambda} does this for you; use this class
  * directly to drive a runtime of your own. Thread-safe.
+ *
+ * <p>Like Lambda's, this API trusts its host: any process on this machine that finds the port can call it. It binds
+ * to loopback only, and request ids are random, so another local process cannot answer an invocation it was not
+ * given; it could still report an init error during init, as a runtime does.
  */
 public final class RuntimeApiServer implements AutoCloseable {
     private static final String PREFIX = "/2018-06-01/runtime/";
@@ -50,7 +59,25 @@ public final class RuntimeApiServer implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
     private final AtomicReference<byte[]> initError = new AtomicReference<>();
+    private final CompletableFuture<Long> initDone = new CompletableFuture<>();
+    private final Object stateLock = new Object();
+    private State state = State.INITIALIZING;
+    private volatile long restoreNextNanos;
+    private volatile long restoredNanos;
+    private volatile boolean traceSampled;
     private volatile boolean closed;
+
+    /** Where the runtime is in its lifecycle, as far as the API can tell. */
+    private enum State {
+        /** Started, not yet asking for work: init errors are accepted. */
+        INITIALIZING,
+        /** Asked for {@code restore/next} (SnapStart): restore errors are accepted until the first poll. */
+        RESTORING,
+        /** Polled for an invocation at least once: init is over. */
+        READY,
+        /** Reported an init or restore error: it is about to exit. */
+        FAILED
+    }
 
     private RuntimeApiServer(String functionArn) {
         this.functionArn = functionArn;
@@ -128,6 +155,41 @@ public final class RuntimeApiServer implements AutoCloseable {
     }
 
     /**
+     * Sets whether the trace header sent with each event says the request was sampled ({@code Sampled=1}), as
+     * Lambda's does under active tracing when X-Ray sampled the request, or not ({@code Sampled=0}, the default).
+     *
+     * @param sampled whether later events carry {@code Sampled=1}
+     */
+    public void traceSampled(boolean sampled) {
+        this.traceSampled = sampled;
+    }
+
+    /**
+     * Returns the future of the end of the runtime's init: it completes, with the {@link System#nanoTime()} of that
+     * moment, when the runtime first asks for work ({@code invocation/next}, or {@code restore/next} under
+     * SnapStart). Lambda's <em>Init Duration</em> runs from the start of the runtime to this moment.
+     *
+     * @return completes with the {@code System.nanoTime()} at which init ended; fails if the runtime reported an
+     *     init error or the server closed first
+     */
+    public CompletableFuture<Long> initDone() {
+        return initDone;
+    }
+
+    /**
+     * Returns how long the runtime's restore took under SnapStart: from the answer to {@code restore/next} to its
+     * first {@code invocation/next} (the runtime's {@code afterRestore} hooks run in between). Lambda reports the
+     * corresponding phase as <em>Restore Duration</em>; here it includes no snapshot restore.
+     *
+     * @return the restore phase, or empty when the runtime did not call {@code restore/next} or has not polled yet
+     */
+    public Optional<Duration> restoreDuration() {
+        long answered = restoreNextNanos;
+        long restored = restoredNanos;
+        return answered == 0 || restored == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(restored - answered));
+    }
+
+    /**
      * Returns the body the runtime posted to {@code /runtime/init/error}, if it did.
      *
      * @return the body the runtime posted to {@code /runtime/init/error}, if it did
@@ -164,6 +226,7 @@ public final class RuntimeApiServer implements AutoCloseable {
             return;
         }
         closed = true;
+        initDone.completeExceptionally(new IllegalStateException("The Runtime API server closed"));
         failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
                 errorJson("Runtime.Closed", "The local Lambda runtime was closed before the function answered"));
         server.stop(0);
@@ -209,10 +272,10 @@ public final class RuntimeApiServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (method.equals("GET") && path.equals("invocation/next")) {
                 next(ex);
-            } else if (method.equals("POST") && path.equals("init/error")) {
-                initError.compareAndSet(null, errorBody(ex));
-                failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR, initError.get());
-                send(ex, 202, "{\"status\":\"OK\"}");
+            } else if (method.equals("GET") && path.equals("restore/next")) {
+                restoreNext(ex);
+            } else if (method.equals("POST") && (path.equals("init/error") || path.equals("restore/error"))) {
+                initError(ex, path.equals("init/error") ? State.INITIALIZING : State.RESTORING, path);
             } else if (method.equals("POST") && path.startsWith("invocation/")
                     && (path.endsWith("/response") || path.endsWith("/error"))) {
                 String id = path.substring("invocation/".length(), path.lastIndexOf('/'));
@@ -234,7 +297,74 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * An init (or restore) error is the runtime's last word before it exits: accepted only in the phase it belongs
+     * to. Afterwards it is refused, so a stray local process cannot poison a running environment.
+     */
+    private void initError(HttpExchange ex, State expected, String path) throws IOException {
+        byte[] body = errorBody(ex);
+        State was;
+        synchronized (stateLock) {
+            was = state;
+            if (was == expected) {
+                state = State.FAILED;
+            }
+        }
+        if (was != expected) {
+            send(ex, 403, new String(errorJson("InvalidStateTransition", "State transition from " + stateName(was)
+                    + " to " + (expected == State.INITIALIZING ? "InitError" : "RestoreError")
+                    + " failed for runtime: /runtime/" + path + " is accepted only during "
+                    + (expected == State.INITIALIZING ? "init" : "restore")), StandardCharsets.UTF_8));
+            return;
+        }
+        initError.compareAndSet(null, body);
+        initDone.completeExceptionally(new IllegalStateException("The runtime reported an init error"));
+        failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR, initError.get());
+        send(ex, 202, "{\"status\":\"OK\"}");
+    }
+
+    private static String stateName(State state) {
+        return switch (state) {
+            case INITIALIZING -> "Initializing";
+            case RESTORING -> "Restoring";
+            case READY -> "Ready";
+            case FAILED -> "InitError";
+        };
+    }
+
+    private void restoreNext(HttpExchange ex) throws IOException {
+        long now = System.nanoTime();
+        State was;
+        synchronized (stateLock) {
+            was = state;
+            if (was == State.INITIALIZING) {
+                state = State.RESTORING;
+            }
+        }
+        if (was != State.INITIALIZING) {
+            send(ex, 403, new String(errorJson("InvalidStateTransition", "State transition from " + stateName(was)
+                    + " to Restoring failed for runtime: restore/next is called once, at the end of init"),
+                    StandardCharsets.UTF_8));
+            return;
+        }
+        // Under SnapStart the snapshot is taken here and the answer comes after a restore; nothing is frozen
+        // locally, so the answer is immediate and the restore phase is only the runtime's afterRestore hooks.
+        initDone.complete(now);
+        ex.sendResponseHeaders(200, -1);
+        restoreNextNanos = System.nanoTime();
+    }
+
     private void next(HttpExchange ex) throws IOException {
+        long now = System.nanoTime();
+        synchronized (stateLock) {
+            if (state == State.INITIALIZING || state == State.RESTORING) {
+                if (state == State.RESTORING) {
+                    restoredNanos = now;
+                }
+                state = State.READY;
+            }
+        }
+        initDone.complete(now);
         Pending p = null;
         try {
             while (p == null && !closed) {
@@ -257,6 +387,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         h.set("Lambda-Runtime-Client-Context", "");
         h.set("Lambda-Runtime-Cognito-Identity", "");
         inFlight.put(p.id, p);
+        p.deliveredNanos = System.nanoTime();
         try {
             ex.sendResponseHeaders(200, p.event.length == 0 ? -1 : p.event.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -293,7 +424,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
     }
 
-    private static String traceId() {
+    private String traceId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         HexFormat hex = HexFormat.of();
         byte[] id = new byte[12];
@@ -301,7 +432,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         r.nextBytes(id);
         r.nextBytes(parent);
         return "Root=1-" + Long.toHexString(Instant.now().getEpochSecond()) + "-" + hex.formatHex(id)
-                + ";Parent=" + hex.formatHex(parent) + ";Sampled=0";
+                + ";Parent=" + hex.formatHex(parent) + ";Sampled=" + (traceSampled ? "1" : "0");
     }
 
     /** An invocation handed to {@link #submit}: its request id and the futures that track it. */
@@ -350,6 +481,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         final Duration timeout;
         final long submittedNanos = System.nanoTime();
         final Submission submission;
+        volatile long deliveredNanos;
 
         Pending(String id, byte[] event, Duration timeout) {
             this.id = id;
@@ -359,9 +491,12 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
 
         void complete(LambdaInvocation.Status status, byte[] payload) {
+            long now = System.nanoTime();
             submission.delivered.complete(Instant.now());
+            long delivered = deliveredNanos;
             submission.result.complete(new LambdaInvocation(id, status, payload,
-                    Duration.ofNanos(System.nanoTime() - submittedNanos)));
+                    Duration.ofNanos(now - submittedNanos),
+                    delivered == 0 ? null : Duration.ofNanos(now - delivered), null, null, -1));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vpclattice.lambda.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,11 +92,53 @@ class LocalLambdaIT {
         assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
         assertEquals("hello lambda", r.payloadAsString());
         String expected = "probe got 12 bytes, request " + r.requestId();
-        assertTrue(log.stream().anyMatch(l -> l.contains(expected)), () -> "log: " + log);
+        // The output comes through a pipe, independently of the answer: wait for the line.
+        assertTrue(fn.awaitLogLine(l -> l.contains(expected), Duration.ofSeconds(30)).isPresent(),
+                () -> "log: " + fn.logLines());
+        assertTrue(log.contains(fn.awaitLogLine(l -> l.contains(expected), Duration.ZERO).orElseThrow()),
+                "the sink gets every line too");
     }
 
     @Test
     @Order(2)
+    void invoke_cold_reportsLambdasInitDurationDurationAndMaxMemoryUsed() {
+        // The runtime started in the test above; a fresh instance shows the cold figures.
+        try (LocalLambda cold = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER)
+                .functionName("probe-cold").memorySize(256).logSink(l -> { }).build()) {
+            LambdaInvocation first = cold.invoke("sleep:300".getBytes(StandardCharsets.UTF_8));
+            LambdaInvocation second = cold.invoke("warm".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.SUCCESS, first.status(), first.payloadAsString());
+            Duration init = first.initDuration().orElseThrow();
+            Duration ran = first.invocationDuration().orElseThrow();
+            assertTrue(ran.toMillis() >= 300, "Duration covers the handler's 300 ms sleep: " + ran);
+            assertTrue(init.plus(ran).compareTo(first.duration()) <= 0,
+                    "init and invocation lie within launch to response: " + first);
+            assertTrue(first.maxMemoryUsedBytes().orElseThrow() > 1024 * 1024, first::toString);
+            assertTrue(second.initDuration().isEmpty(), "a warm invocation has no init");
+            assertTrue(second.invocationDuration().isPresent());
+            String report = cold.awaitLogLine(l -> l.startsWith("REPORT RequestId: " + first.requestId()),
+                    Duration.ofSeconds(5)).orElseThrow();
+            assertTrue(report.contains("\tInit Duration: ") && report.contains("\tMemory Size: 256 MB")
+                    && report.contains("\tMax Memory Used: "), report);
+            assertFalse(cold.awaitLogLine(l -> l.startsWith("REPORT RequestId: " + second.requestId()),
+                    Duration.ofSeconds(5)).orElseThrow().contains("Init Duration"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void command_loadsTheRuntimeClientsJniLibraryFromAPrivateCopy() {
+        // The runtime client's own default is one shared file that concurrent starts overwrite (SIGBUS).
+        String prefix = "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=";
+        String property = fn.command().stream().filter(a -> a.startsWith(prefix)).findFirst().orElseThrow();
+        Path library = Path.of(property.substring(prefix.length()));
+        assertTrue(Files.isRegularFile(library), property);
+        assertNotEquals(Path.of("/tmp/.libaws-lambda-jni.so"), library);
+    }
+
+    @Test
+    @Order(3)
     void invoke_runsInALambdaLikeEnvironmentWithoutTheParentsVariables() {
         Map<String, String> env = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString());
 
@@ -114,7 +157,7 @@ class LocalLambdaIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void invoke_twice_reusesTheWarmRuntime() {
         String first = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString()).get("pid");
         String second = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString()).get("pid");
@@ -124,7 +167,7 @@ class LocalLambdaIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void invoke_handlerThrows_isFunctionErrorWithLambdasErrorJsonAndTheRuntimeStaysWarm() {
         long pid = fn.pid();
         LambdaInvocation r = fn.invoke("throw".getBytes(StandardCharsets.UTF_8));
@@ -138,7 +181,7 @@ class LocalLambdaIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void invoke_concurrentCallers_areServedOneAtATime() throws Exception {
         List<Thread> threads = new java.util.ArrayList<>();
         Queue<String> answers = new ConcurrentLinkedQueue<>();
@@ -199,7 +242,87 @@ class LocalLambdaIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
+    void invoke_snapStart_servesRestoreNextRunsTheHooksAndReportsInitAndInvocationApart() {
+        try (LocalLambda snap = LocalLambda.builder().functionDirectory(functionDir)
+                .handler("dev.vpclattice.lambda.local.fixtures.SnapStartProbe")
+                .environment(Map.of("INIT_SLEEP_MS", "400")).snapStart(true).logSink(l -> { }).build()) {
+            LambdaInvocation first = snap.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.SUCCESS, first.status(), first.payloadAsString());
+            // The runtime client ended init with restore/next and ran the CRaC hooks around it.
+            assertEquals("initType=snap-start beforeCheckpoint=1 afterRestore=1", first.payloadAsString());
+            assertTrue(first.initDuration().orElseThrow().toMillis() >= 400, "init includes the constructor");
+            assertTrue(first.restoreDuration().isPresent());
+            assertTrue(first.invocationDuration().orElseThrow().compareTo(Duration.ofMillis(400)) < 0
+                    || first.invocationDuration().orElseThrow().compareTo(first.initDuration().orElseThrow()) < 0,
+                    "the init sleep is not in the invocation: " + first);
+            assertEquals("initType=snap-start beforeCheckpoint=1 afterRestore=1",
+                    snap.invoke("{}".getBytes(StandardCharsets.UTF_8)).payloadAsString(), "hooks run once");
+        }
+    }
+
+    @Test
+    @Order(15)
+    void invoke_onDemand_neverCallsTheSnapStartHooks() {
+        try (LocalLambda onDemand = LocalLambda.builder().functionDirectory(functionDir)
+                .handler("dev.vpclattice.lambda.local.fixtures.SnapStartProbe").logSink(l -> { }).build()) {
+            assertEquals("initType=on-demand beforeCheckpoint=0 afterRestore=0",
+                    onDemand.invoke("{}".getBytes(StandardCharsets.UTF_8)).payloadAsString());
+        }
+    }
+
+    @Test
+    @Order(16)
+    void invoke_initFails_eachInvokeInitialisesAFreshRuntime() {
+        try (LocalLambda failing = LocalLambda.builder().functionDirectory(functionDir)
+                .handler("dev.vpclattice.lambda.local.fixtures.FailingInitHandler").logSink(l -> { }).build()) {
+            LambdaInvocation first = failing.invoke("{}".getBytes(StandardCharsets.UTF_8));
+            LambdaInvocation second = failing.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            for (LambdaInvocation r : List.of(first, second)) {
+                assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status());
+                assertTrue(r.payloadAsString().contains("SETTING is not set"), r.payloadAsString());
+            }
+            assertTrue(failing.awaitLogLine(l -> l.startsWith("failing init attempt"), Duration.ofSeconds(10))
+                    .isPresent());
+            long attempts = 0;
+            for (int i = 0; i < 100 && attempts < 2; i++) {
+                attempts = failing.logLines().stream().filter(l -> l.startsWith("failing init attempt"))
+                        .map(l -> l.substring(l.lastIndexOf(' '))).distinct().count();
+                if (attempts < 2) {
+                    failing.awaitLogLine(l -> false, Duration.ofMillis(100));
+                }
+            }
+            assertEquals(2, attempts, () -> "two inits in two processes: " + failing.logLines());
+        }
+    }
+
+    @Test
+    @Order(17)
+    void invoke_classesNewerThanTheRuntimeJvm_failsNamingBothJavaVersions(@TempDir Path newer) throws IOException {
+        copyFixtureClasses(newer);
+        Path probe = newer.resolve("dev/vpclattice/lambda/local/fixtures/ProbeHandler.class");
+        byte[] bytes = Files.readAllBytes(probe);
+        int major = Runtime.version().feature() + 45;  // one above what this JVM runs
+        bytes[6] = (byte) (major >> 8);
+        bytes[7] = (byte) major;
+        Files.write(probe, bytes);
+        try (LocalLambda fn = LocalLambda.builder().functionDirectory(newer).handler(HANDLER).logSink(l -> { })
+                .build()) {
+            LambdaInvocation r = fn.invoke("x".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status());
+            String message = r.payloadAsString();
+            assertTrue(message.contains("\"errorType\":\"Runtime.UnsupportedClassVersion\""), message);
+            assertTrue(message.contains("need Java " + (Runtime.version().feature() + 1) + " or newer"), message);
+            assertTrue(message.contains("is Java " + Runtime.version().feature()), message);
+            assertTrue(message.contains(LocalLambda.JAVA_HOME_PROPERTY), message);
+        }
+    }
+
+    @Test
+    @Order(18)
     void invoke_afterClose_isRefused() {
         LocalLambda closed = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER).build();
         closed.close();

@@ -120,6 +120,65 @@ class RuntimeApiServerTest {
     }
 
     @Test
+    void initError_afterInit_isRefusedWith403AndTheRuntimeKeepsServing() throws Exception {
+        RuntimeApiServer.Submission s = server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
+        get("invocation/next");
+
+        HttpResponse<String> refused = post("init/error", "{\"errorMessage\":\"forged\",\"errorType\":\"X\"}");
+
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("InvalidStateTransition"), refused.body());
+        assertTrue(server.initError().isEmpty());
+        assertFalse(s.result().isDone(), "the running invocation is untouched");
+        assertEquals(202, post("invocation/" + s.requestId() + "/response", "ok").statusCode());
+        assertEquals(LambdaInvocation.Status.SUCCESS, s.result().get(5, TimeUnit.SECONDS).status());
+        RuntimeApiServer.Submission later = server.submit(new byte[] {'y'}, Duration.ofSeconds(5));
+        assertEquals("y", get("invocation/next").body());
+        assertFalse(later.result().isDone());
+    }
+
+    @Test
+    void restoreNext_endsInitOnceThenTheRuntimePolls() throws Exception {
+        RuntimeApiServer.Submission s = server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
+
+        assertEquals(200, get("restore/next").statusCode());
+        assertTrue(server.initDone().isDone());
+        assertEquals(403, get("restore/next").statusCode(), "restore/next ends init once");
+        assertEquals("x", get("invocation/next").body());
+        assertTrue(server.restoreDuration().isPresent());
+        assertEquals(403, post("restore/error", "{}").statusCode(), "the restore is over");
+        assertEquals(202, post("invocation/" + s.requestId() + "/response", "ok").statusCode());
+        LambdaInvocation r = s.result().get(5, TimeUnit.SECONDS);
+        assertTrue(r.invocationDuration().isPresent());
+        assertTrue(r.invocationDuration().get().compareTo(r.duration()) <= 0);
+    }
+
+    @Test
+    void restoreError_duringRestore_failsTheInvocations() throws Exception {
+        RuntimeApiServer.Submission s = server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
+        get("restore/next");
+
+        assertEquals(202, post("restore/error", "{\"errorMessage\":\"hook failed\",\"errorType\":\"R\"}")
+                .statusCode());
+
+        LambdaInvocation r = s.result().get(5, TimeUnit.SECONDS);
+        assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status());
+        assertTrue(r.payloadAsString().contains("hook failed"));
+        assertTrue(r.invocationDuration().isEmpty(), "never delivered");
+    }
+
+    @Test
+    void traceHeader_saysSampledAsConfigured() throws Exception {
+        server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
+        assertTrue(get("invocation/next").headers().firstValue("Lambda-Runtime-Trace-Id").orElseThrow()
+                .endsWith(";Sampled=0"));
+        server.traceSampled(true);
+        server.submit(new byte[] {'y'}, Duration.ofSeconds(5));
+        assertTrue(get("invocation/next").headers().firstValue("Lambda-Runtime-Trace-Id").orElseThrow()
+                .endsWith(";Sampled=1"));
+    }
+
+    @Test
     void next_waitsForAnEvent() throws Exception {
         CompletableFuture<HttpResponse<String>> poll = http.sendAsync(
                 HttpRequest.newBuilder(uri("invocation/next")).build(), HttpResponse.BodyHandlers.ofString());

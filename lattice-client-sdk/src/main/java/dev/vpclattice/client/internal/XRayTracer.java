@@ -6,38 +6,166 @@ import com.amazonaws.xray.entities.Namespace;
 import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.Subsegment;
 import com.amazonaws.xray.entities.TraceHeader;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Records each call as a remote X-Ray subsegment of the active segment (or, inside Lambda, of the function's
  * facade segment) and propagates {@code X-Amzn-Trace-Id}. Loaded only when the recorder is on the class path.
+ *
+ * <p>Inside Lambda the sampling decision is Lambda's, carried in the invocation's trace header ({@code Sampled=1}
+ * or {@code Sampled=0}). For an unsampled invocation nothing would be recorded, yet initialising the recorder (its
+ * sampling rules, read with jackson-databind, its emitter and plugins) costs a cold start ~0.2 s: so an unsampled
+ * call touches no X-Ray class at all and only propagates {@code Root=...;Sampled=0}, the header the recorder would
+ * have sent. A sampled call goes through the recorder as before.
  */
 final class XRayTracer implements Tracer {
     private static final System.Logger LOG = System.getLogger(XRayTracer.class.getName());
+    /** Where the Java runtime client puts each invocation's trace header (it cannot change the environment). */
+    static final String LAMBDA_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
+
+    private final boolean inLambda;
+    private final Supplier<String> lambdaTraceHeader;
+
+    XRayTracer() {
+        this(System.getenv("LAMBDA_TASK_ROOT") != null, XRayTracer::lambdaTraceHeader);
+    }
+
+    XRayTracer(boolean inLambda, Supplier<String> lambdaTraceHeader) {
+        this.inLambda = inLambda;
+        this.lambdaTraceHeader = lambdaTraceHeader;
+    }
 
     @Override
     public Span start(String method, URI uri) {
-        try {
-            AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
-            boolean inLambda = System.getenv("LAMBDA_TASK_ROOT") != null;
-            // Outside Lambda, beginSubsegment without a segment would trigger the context-missing strategy (an error
-            // log or an exception): only trace when the caller has a segment.
-            if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
+        if (inLambda) {
+            String header = lambdaTraceHeader.get();
+            String root = field(header, "Root");
+            if (root == null) {
+                // No trace context: the recorder would record into a no-op segment.
                 return NoOpSpan.INSTANCE;
             }
-            Subsegment subsegment = recorder.beginSubsegment(uri.getHost());
-            subsegment.setNamespace(Namespace.REMOTE.toString());
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("url", uri.toString());
-            request.put("method", method);
-            subsegment.putHttp("request", request);
-            return new XRaySpan(recorder, subsegment);
-        } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "X-Ray tracing skipped: {0}", e.toString());
-            return NoOpSpan.INSTANCE;
+            if (!"1".equals(field(header, "Sampled"))) {
+                return new UnsampledSpan("Root=" + root + ";Sampled=0");
+            }
+        }
+        return Recording.start(method, uri, inLambda);
+    }
+
+    /**
+     * The invocation's trace header, looked up where the X-Ray recorder's Lambda context looks: the runtime client's
+     * per-thread value (set when one environment runs invocations concurrently), {@code _X_AMZN_TRACE_ID}, then the
+     * system property the Java runtime client sets for each invocation.
+     */
+    static String lambdaTraceHeader() {
+        String header = ThreadLocalHeader.get();
+        if (header == null || header.isEmpty()) {
+            header = System.getenv("_X_AMZN_TRACE_ID");
+        }
+        if (header == null || header.isEmpty()) {
+            header = System.getProperty(LAMBDA_TRACE_HEADER_PROPERTY);
+        }
+        return header;
+    }
+
+    /** Returns the value of {@code key=value} in a {@code ;}-separated trace header, or null. */
+    static String field(String header, String key) {
+        if (header == null) {
+            return null;
+        }
+        for (String part : header.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).strip().equals(key)) {
+                String value = part.substring(eq + 1).strip();
+                return value.isEmpty() ? null : value;
+            }
+        }
+        return null;
+    }
+
+    /** The runtime client's per-thread trace header (utils-lite's {@code SdkInternalThreadLocal}), when present. */
+    private static final class ThreadLocalHeader {
+        private static final MethodHandle GET = find();
+
+        private static MethodHandle find() {
+            try {
+                Class<?> type = Class.forName("software.amazon.awssdk.utilslite.SdkInternalThreadLocal", false,
+                        XRayTracer.class.getClassLoader());
+                return MethodHandles.publicLookup().findStatic(type, "get",
+                        MethodType.methodType(String.class, String.class));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+
+        static String get() {
+            if (GET == null) {
+                return null;
+            }
+            try {
+                return (String) GET.invokeExact("AWS_LAMBDA_X_TRACE_ID");
+            } catch (Throwable e) {
+                return null;
+            }
+        }
+    }
+
+    /** An unsampled Lambda invocation: nothing recorded, the decision propagated. No X-Ray class is touched. */
+    private static final class UnsampledSpan implements Span {
+        private final String header;
+
+        UnsampledSpan(String header) {
+            this.header = header;
+        }
+
+        @Override
+        public Optional<String> traceHeader() {
+            return Optional.of(header);
+        }
+
+        @Override
+        public void response(int status, long contentLength) {
+        }
+
+        @Override
+        public void failure(Throwable failure) {
+        }
+
+        @Override
+        public void end() {
+        }
+    }
+
+    /** The recorder's path; its own class, so that the unsampled path never links X-Ray classes. */
+    private static final class Recording {
+        private Recording() {
+        }
+
+        static Span start(String method, URI uri, boolean inLambda) {
+            try {
+                AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
+                // Outside Lambda, beginSubsegment without a segment would trigger the context-missing strategy (an error
+                // log or an exception): only trace when the caller has a segment.
+                if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
+                    return NoOpSpan.INSTANCE;
+                }
+                Subsegment subsegment = recorder.beginSubsegment(uri.getHost());
+                subsegment.setNamespace(Namespace.REMOTE.toString());
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("url", uri.toString());
+                request.put("method", method);
+                subsegment.putHttp("request", request);
+                return new XRaySpan(recorder, subsegment);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "X-Ray tracing skipped: {0}", e.toString());
+                return NoOpSpan.INSTANCE;
+            }
         }
     }
 
