@@ -160,8 +160,8 @@ final class ReadmeSnippets {
         List<Snippet> snippets = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher fence = FENCE.matcher(lines.get(i));
-            if (!fence.matches()) {
-                continue;
+            if (!fence.matches() || fence.group(2).startsWith("`") && fence.group(3).contains("`")) {
+                continue;  // CommonMark: a backtick fence's info string has no backtick, so ```` `x` ```` is inline code
             }
             String indent = fence.group(1);
             String marker = fence.group(2);

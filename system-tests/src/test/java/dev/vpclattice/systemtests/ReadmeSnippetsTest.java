@@ -84,10 +84,15 @@ class ReadmeSnippetsTest {
                 ```xml
                 <java/>
                 ```
+                ```` ```java ```` at the start of a line is inline code, not a fence
+                ```java
+                int c = 3;
+                ```
                 """);
 
-        assertEquals(1, snippets.size());
+        assertEquals(2, snippets.size());
         assertEquals("int a = 1;\n  int b = 2;\n", snippets.get(0).code());
+        assertEquals("int c = 3;\n", snippets.get(1).code());
         assertEquals(Set.of("compile-only"), snippets.get(0).attributes());
         assertFalse(snippets.get(0).runs());
     }
