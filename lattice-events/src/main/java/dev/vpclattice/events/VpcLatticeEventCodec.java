@@ -1,16 +1,17 @@
 package dev.vpclattice.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import dev.vpclattice.events.rules.EventVersion;
 import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -18,22 +19,14 @@ import java.util.Objects;
  *
  * <p>Lenient where real inputs vary: unknown fields are ignored (AWS adds identity fields over time), a plain string
  * is accepted where a list is expected (some fixtures send {@code "queryStringParameters": {"id": "1"}}), and a
- * numeric {@code timeEpoch} is read as text. Strict where a mistake is likely: a version 1 event, the target
- * group's default, is refused with a message naming the setting to change (a {@link #VERSION_1_FIELDS} field, or a
- * {@code version} starting with 1), and so is a {@code version} that is not a string starting with 2 (absent or
- * null is accepted). Writing leaves out null fields.
+ * numeric {@code timeEpoch} is read as text, and every spelling of the identity fields is read (see
+ * {@link VpcLatticeV2Request.Identity}). Strict where a mistake is likely: the version rule of
+ * {@link EventVersion} refuses a version 1 event, the target group's default, with a message naming the setting to
+ * change. Writing leaves out null fields and writes each identity field under one spelling.
  *
  * <p>Thread-safe: create one and share it.
  */
 public final class VpcLatticeEventCodec {
-    /**
-     * Top-level fields that only a version 1 event has: any of them makes {@link #readRequest(byte[])} refuse the
-     * event as version 1. The service function keeps a copy of this list (it cannot depend on this module); a test
-     * there checks that the two agree.
-     */
-    public static final List<String> VERSION_1_FIELDS =
-            List.of("raw_path", "is_base64_encoded", "query_string_parameters");
-
     private final ObjectMapper mapper;
 
     /** Creates a codec with its own Jackson mapper. */
@@ -42,7 +35,21 @@ public final class VpcLatticeEventCodec {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                .addMixIn(VpcLatticeV2Request.Identity.class, IdentityAliases.class)
                 .build();
+    }
+
+    /** The alternative spellings are read into the public alias fields but never written: the getters cover them. */
+    @SuppressWarnings("unused")
+    private abstract static class IdentityAliases {
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        public String X509SubjectCn;
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        public String X509IssuerOu;
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        public String X509SanNameCn;
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        public String X509SanUri;
     }
 
     /**
@@ -50,14 +57,17 @@ public final class VpcLatticeEventCodec {
      *
      * @param json the event JSON, UTF-8; required
      * @return the event
-     * @throws InvalidLatticeEventException if the input is not JSON, not an object, a version 1 event, or has a
-     *     field of the wrong shape
+     * @throws InvalidLatticeEventException if the input is not JSON, is over one of Jackson's stream limits (a
+     *     number longer than 1,000 digits, say), is not an object, is refused by {@link EventVersion}, or has a field
+     *     of the wrong shape
      */
     public VpcLatticeV2Request readRequest(byte[] json) {
         Objects.requireNonNull(json, "json");
         JsonNode tree;
         try {
             tree = mapper.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidLatticeEventException("The event is over a JSON parser limit: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new InvalidLatticeEventException("The event is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -88,22 +98,13 @@ public final class VpcLatticeEventCodec {
             throw new InvalidLatticeEventException("A VPC Lattice event must be a JSON object, got "
                     + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()));
         }
-        // Lattice sends the version as a string; a number or anything else is not a Lattice event, and accepting it
-        // here while the service function refuses it would make the two disagree about the same input.
-        JsonNode versionNode = tree.path("version");
-        String version = versionNode.isTextual() ? versionNode.textValue() : null;
-        if (VERSION_1_FIELDS.stream().anyMatch(tree::has) || (version != null && version.startsWith("1"))) {
-            throw new InvalidLatticeEventException("This is a VPC Lattice version 1 event; this code reads "
-                    + "version 2.0. Set the target group's LambdaEventStructureVersion to V2.");
-        }
-        if (!versionNode.isMissingNode() && !versionNode.isNull() && !versionNode.isTextual()) {
-            throw new InvalidLatticeEventException("Unsupported VPC Lattice event version: a "
-                    + versionNode.getNodeType().toString().toLowerCase(Locale.ROOT) + "; expected the string \"2.0\"");
-        }
-        if (version != null && !version.startsWith("2")) {
-            throw new InvalidLatticeEventException("Unsupported VPC Lattice event version '" + version
-                    + "'; expected 2.0");
-        }
+        boolean hasVersion1Field = EventVersion.VERSION_1_FIELDS.stream().anyMatch(tree::has);
+        JsonNode version = tree.path("version");
+        EventVersion.refusal(hasVersion1Field, version.isTextual() ? version.textValue() : null,
+                !version.isMissingNode() && !version.isNull() && !version.isTextual())
+                .ifPresent(message -> {
+                    throw new InvalidLatticeEventException(message);
+                });
         try {
             return mapper.treeToValue(tree, VpcLatticeV2Request.class);
         } catch (JsonProcessingException e) {
@@ -133,6 +134,9 @@ public final class VpcLatticeEventCodec {
         JsonNode tree;
         try {
             tree = mapper.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidLatticeEventException("The response is over a JSON parser limit: " + e.getOriginalMessage(),
+                    e);
         } catch (JsonProcessingException e) {
             throw new InvalidLatticeEventException("The response is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

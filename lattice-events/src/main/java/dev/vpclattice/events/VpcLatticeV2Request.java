@@ -1,10 +1,7 @@
 package dev.vpclattice.events;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.vpclattice.events.rules.QueryStrings;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +15,10 @@ import java.util.Optional;
  *
  * <p>A mutable bean whose getters and setters are named exactly after the JSON fields, so that both
  * {@link VpcLatticeEventCodec} and the Lambda runtime's built-in serializer (which ignores Jackson annotations)
- * can bind it. Headers and query parameters are multi-value maps, as Lattice sends them. The convenience methods
- * ({@link #decodeBody()}, {@link #firstHeader(String)}, {@link #queryParameters()}, {@link #requestTime()}) are
- * deliberately not bean getters, so serializers do not see them as properties.
+ * can bind it. A getter returns the field as received, null when the event has none. Headers and query parameters
+ * are multi-value maps, as Lattice sends them. The helpers ({@link #decodeBody()}, {@link #firstHeader(String)},
+ * {@link #queryParameters()}, {@link #pathWithoutQuery()}, {@link #requestTime()}) are deliberately not bean
+ * getters, so serializers do not see them as properties.
  *
  * <p>Not thread-safe.
  */
@@ -38,148 +36,94 @@ public class VpcLatticeV2Request {
     public VpcLatticeV2Request() {
     }
 
-    /**
-     * Returns the event structure version, {@code "2.0"} for events from Lattice.
-     *
-     * @return the event structure version, {@code "2.0"} for events from Lattice; may be null
-     */
+    /** @return {@code "2.0"} for events from Lattice */
     public String getVersion() {
         return version;
     }
 
-    /**
-     * Sets the event structure version, normally {@code "2.0"}.
-     *
-     * @param version the event structure version, normally {@code "2.0"}
-     */
     public void setVersion(String version) {
         this.version = version;
     }
 
     /**
-     * Returns the request path including the query string, for example {@code /orders?id=1}.
+     * The request path as Lattice sent it. AWS's samples show it without the query, but whether real Lattice ever
+     * includes the query here is unverified; {@link #pathWithoutQuery()} is right either way.
      *
-     * @return the request path including the query string, for example {@code /orders?id=1}; may be null
+     * @return the path, for example {@code /orders} or {@code /orders?id=1}
      */
     public String getPath() {
         return path;
     }
 
-    /**
-     * Sets the request path including the query string.
-     *
-     * @param path the request path including the query string
-     */
     public void setPath(String path) {
         this.path = path;
     }
 
-    /**
-     * Returns the HTTP method, for example {@code GET}.
-     *
-     * @return the HTTP method, for example {@code GET}; may be null
-     */
+    /** @return the HTTP method in upper case, for example {@code GET} */
     public String getMethod() {
         return method;
     }
 
-    /**
-     * Sets the HTTP method.
-     *
-     * @param method the HTTP method
-     */
     public void setMethod(String method) {
         this.method = method;
     }
 
     /**
-     * Returns the request headers as Lattice sent them.
+     * Lattice sends lower-case names, each with a list of values; see {@link #firstHeader(String)} for a
+     * case-insensitive lookup.
      *
-     * @return the request headers as Lattice sent them (lower-case names, each with a list of values); may be
-     *     null. Use {@link #firstHeader(String)} for a case-insensitive lookup.
+     * @return the request headers as Lattice sent them
      */
     public Map<String, List<String>> getHeaders() {
         return headers;
     }
 
-    /**
-     * Sets the request headers, each name with a list of values.
-     *
-     * @param headers the request headers, each name with a list of values
-     */
     public void setHeaders(Map<String, List<String>> headers) {
         this.headers = headers;
     }
 
     /**
-     * Returns the query parameters as Lattice sent them, each with a list of values.
+     * The query parameters as Lattice sent them, already decoded; see {@link #queryParameters()}, which also covers
+     * an event that has only a query in its {@code path}.
      *
-     * @return the query parameters as Lattice sent them, each with a list of values; may be null
+     * @return each parameter name with its list of values
      */
     public Map<String, List<String>> getQueryStringParameters() {
         return queryStringParameters;
     }
 
-    /**
-     * Sets the query parameters, each name with a list of values.
-     *
-     * @param queryStringParameters the query parameters, each name with a list of values
-     */
     public void setQueryStringParameters(Map<String, List<String>> queryStringParameters) {
         this.queryStringParameters = queryStringParameters;
     }
 
-    /**
-     * Returns the body as sent in the event.
-     *
-     * @return the body as sent in the event: text, or base64 when {@link #getIsBase64Encoded()} is true; may be
-     *     null. Use {@link #decodeBody()} for the bytes.
-     */
+    /** @return the body: text, or base64 when {@link #getIsBase64Encoded()}; see {@link #decodeBody()} for bytes */
     public String getBody() {
         return body;
     }
 
-    /**
-     * Sets the body as text, or base64 when {@code isBase64Encoded} is true.
-     *
-     * @param body the body as text, or base64 when {@code isBase64Encoded} is true
-     */
     public void setBody(String body) {
         this.body = body;
     }
 
     /**
-     * Returns whether {@link #getBody()} is base64.
+     * Named {@code getIsBase64Encoded}, not {@code isBase64Encoded}, so that bean binders (the Lambda runtime's
+     * among them) map it to the JSON field {@code isBase64Encoded}.
      *
-     * @return whether {@link #getBody()} is base64; false by default
+     * @return whether {@link #getBody()} is base64; false when the event does not say
      */
     public boolean getIsBase64Encoded() {
         return isBase64Encoded;
     }
 
-    /**
-     * Sets whether the body is base64.
-     *
-     * @param isBase64Encoded whether the body is base64
-     */
     public void setIsBase64Encoded(boolean isBase64Encoded) {
         this.isBase64Encoded = isBase64Encoded;
     }
 
-    /**
-     * Returns where the request came from and which Lattice resources it went through.
-     *
-     * @return where the request came from and which Lattice resources it went through; may be null
-     */
+    /** @return which Lattice resources the request went through, and who sent it */
     public RequestContext getRequestContext() {
         return requestContext;
     }
 
-    /**
-     * Sets the request context.
-     *
-     * @param requestContext the request context
-     */
     public void setRequestContext(RequestContext requestContext) {
         this.requestContext = requestContext;
     }
@@ -216,40 +160,28 @@ public class VpcLatticeV2Request {
 
     /**
      * Returns the query parameters: {@code queryStringParameters} when the event has them, otherwise those parsed
-     * (and URL-decoded) from the query string of {@link #getPath()}.
+     * from the query in {@link #getPath()} by {@link QueryStrings#parse(String)} ({@code +} stays a plus sign, a
+     * malformed escape is kept as sent).
      *
      * @return an unmodifiable map of parameter name to values, in the order received; empty when there are none
      */
     public Map<String, List<String>> queryParameters() {
-        if (queryStringParameters != null) {
-            Map<String, List<String>> copy = new LinkedHashMap<>();
-            queryStringParameters.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
-            return Collections.unmodifiableMap(copy);
+        if (queryStringParameters == null) {
+            return QueryStrings.parse(QueryStrings.queryOf(path));
         }
-        int q = path == null ? -1 : path.indexOf('?');
-        if (q < 0 || q == path.length() - 1) {
-            return Map.of();
-        }
-        Map<String, List<String>> parsed = new LinkedHashMap<>();
-        for (String pair : path.substring(q + 1).split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            parsed.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        parsed.replaceAll((k, v) -> List.copyOf(v));
-        return Collections.unmodifiableMap(parsed);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        queryStringParameters.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
+        return Collections.unmodifiableMap(copy);
     }
 
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s; // a malformed escape is kept as sent rather than failing the whole request
-        }
+    /**
+     * Returns the path without its query, whichever form arrived: {@code /orders?id=1} and {@code /orders} both
+     * give {@code /orders}. Use it wherever a path is logged or routed on, since a query may carry a token.
+     *
+     * @return the path before any {@code ?}; null when the event has no path
+     */
+    public String pathWithoutQuery() {
+        return QueryStrings.withoutQuery(path);
     }
 
     /**
@@ -277,8 +209,8 @@ public class VpcLatticeV2Request {
 
     @Override
     public String toString() {
-        // Header values are left out: they may carry credentials.
-        return "VpcLatticeV2Request{method=" + method + ", path=" + path
+        // Header values and the query are left out: they may carry credentials.
+        return "VpcLatticeV2Request{method=" + method + ", path=" + pathWithoutQuery()
                 + ", headers=" + (headers == null ? null : headers.keySet()) + "}";
     }
 
@@ -295,111 +227,52 @@ public class VpcLatticeV2Request {
         public RequestContext() {
         }
 
-        /**
-         * Returns the service network ARN.
-         *
-         * @return the service network ARN; may be null
-         */
         public String getServiceNetworkArn() {
             return serviceNetworkArn;
         }
 
-        /**
-         * Sets the service network ARN.
-         *
-         * @param serviceNetworkArn the service network ARN
-         */
         public void setServiceNetworkArn(String serviceNetworkArn) {
             this.serviceNetworkArn = serviceNetworkArn;
         }
 
-        /**
-         * Returns the Lattice service ARN.
-         *
-         * @return the Lattice service ARN; may be null
-         */
         public String getServiceArn() {
             return serviceArn;
         }
 
-        /**
-         * Sets the Lattice service ARN.
-         *
-         * @param serviceArn the Lattice service ARN
-         */
         public void setServiceArn(String serviceArn) {
             this.serviceArn = serviceArn;
         }
 
-        /**
-         * Returns the target group ARN.
-         *
-         * @return the target group ARN; may be null
-         */
         public String getTargetGroupArn() {
             return targetGroupArn;
         }
 
-        /**
-         * Sets the target group ARN.
-         *
-         * @param targetGroupArn the target group ARN
-         */
         public void setTargetGroupArn(String targetGroupArn) {
             this.targetGroupArn = targetGroupArn;
         }
 
-        /**
-         * Returns who sent the request.
-         *
-         * @return who sent the request; may be null
-         */
         public Identity getIdentity() {
             return identity;
         }
 
-        /**
-         * Sets who sent the request.
-         *
-         * @param identity who sent the request
-         */
         public void setIdentity(Identity identity) {
             this.identity = identity;
         }
 
-        /**
-         * Returns the AWS Region of the service, for example {@code us-east-1}.
-         *
-         * @return the AWS Region of the service, for example {@code us-east-1}; may be null
-         */
+        /** @return the AWS Region of the service, for example {@code us-east-1} */
         public String getRegion() {
             return region;
         }
 
-        /**
-         * Sets the AWS Region.
-         *
-         * @param region the AWS Region
-         */
         public void setRegion(String region) {
             this.region = region;
         }
 
-        /**
-         * Returns when Lattice received the request, microseconds since the epoch as a string.
-         *
-         * @return when Lattice received the request, microseconds since the epoch as a string; may be null. See
-         *     {@link VpcLatticeV2Request#requestTime()}.
-         */
+        /** @return microseconds since the epoch, as a string; see {@link VpcLatticeV2Request#requestTime()} */
         public String getTimeEpoch() {
             return timeEpoch;
         }
 
-        /**
-         * Sets when Lattice received the request, microseconds since the epoch.
-         *
-         * @param timeEpoch microseconds since the epoch, as a string
-         */
         public void setTimeEpoch(String timeEpoch) {
             this.timeEpoch = timeEpoch;
         }
@@ -408,12 +281,27 @@ public class VpcLatticeV2Request {
     /**
      * The caller, as Lattice knows it. Fields appear only when known: {@code principal} and friends with
      * {@code AWS_IAM} auth, the {@code x509*} fields with IAM Roles Anywhere.
+     *
+     * <p><b>Spellings.</b> AWS's own code disagrees on how some of these fields are spelled, and which one real
+     * Lattice sends is unverified, so every spelling is read and each getter returns whichever arrived. The
+     * getters' names follow the AWS Lambda Rust runtime and the AWS Lambda Java events pull request
+     * ({@code principalOrgID}, {@code x509SubjectCn}, {@code x509IssuerOu}, {@code x509SanDns},
+     * {@code x509SanNameCn}, {@code x509SanUri}); the other spellings come from Powertools for AWS Lambda (Python:
+     * {@code X509SubjectCn}, {@code X509IssuerOu}, {@code X509SanNameCn}, {@code X509SanUri}; TypeScript: the same
+     * but {@code x509SanUri}, and {@code principalOrgId}). When both spellings arrive, the getter's own spelling wins.
+     * {@code events/README.md} lists the source files.
+     *
+     * <p>The capitalised spellings are public fields ({@link #X509SubjectCn} and friends) because no bean setter
+     * name maps to a JSON name starting {@code X5}, and the Lambda runtime's serializer binds public fields by their
+     * exact name. Read the getters; the fields exist for binding. {@link VpcLatticeEventCodec} writes the getters'
+     * spelling only.
      */
     public static class Identity {
         private String sourceVpcArn;
         private String type;
         private String principal;
         private String principalOrgID;
+        private String principalOrgId;
         private String sessionName;
         private String x509IssuerOu;
         private String x509SanDns;
@@ -421,186 +309,115 @@ public class VpcLatticeV2Request {
         private String x509SanUri;
         private String x509SubjectCn;
 
+        /** Powertools' spelling of {@code x509SubjectCn}, bound by name; read {@link #getX509SubjectCn()}. */
+        public String X509SubjectCn;
+        /** Powertools' spelling of {@code x509IssuerOu}, bound by name; read {@link #getX509IssuerOu()}. */
+        public String X509IssuerOu;
+        /** Powertools' spelling of {@code x509SanNameCn}, bound by name; read {@link #getX509SanNameCn()}. */
+        public String X509SanNameCn;
+        /** Powertools Python's spelling of {@code x509SanUri}, bound by name; read {@link #getX509SanUri()}. */
+        public String X509SanUri;
+
         /** Creates an empty identity; every field is null. */
         public Identity() {
         }
 
-        /**
-         * Returns the ARN of the VPC the request came from.
-         *
-         * @return the ARN of the VPC the request came from; may be null
-         */
+        /** @return the ARN of the VPC the request came from */
         public String getSourceVpcArn() {
             return sourceVpcArn;
         }
 
-        /**
-         * Sets the ARN of the source VPC.
-         *
-         * @param sourceVpcArn the ARN of the source VPC
-         */
         public void setSourceVpcArn(String sourceVpcArn) {
             this.sourceVpcArn = sourceVpcArn;
         }
 
-        /**
-         * Returns the authentication type, {@code AWS_IAM} or {@code NONE}.
-         *
-         * @return the authentication type, {@code AWS_IAM} or {@code NONE}; may be null
-         */
+        /** @return the service's auth type as applied to this request, {@code AWS_IAM} or {@code NONE} */
         public String getType() {
             return type;
         }
 
-        /**
-         * Sets the authentication type.
-         *
-         * @param type the authentication type
-         */
         public void setType(String type) {
             this.type = type;
         }
 
-        /**
-         * Returns the ARN of the authenticated principal.
-         *
-         * @return the ARN of the authenticated principal; may be null
-         */
+        /** @return the ARN of the authenticated principal, e.g. {@code arn:aws:sts::123456789012:assumed-role/r/s} */
         public String getPrincipal() {
             return principal;
         }
 
-        /**
-         * Sets the ARN of the authenticated principal.
-         *
-         * @param principal the ARN of the authenticated principal
-         */
         public void setPrincipal(String principal) {
             this.principal = principal;
         }
 
-        /**
-         * Returns the principal's AWS Organizations id.
-         *
-         * @return the principal's AWS Organizations id; may be null
-         */
+        /** @return the principal's AWS Organizations id, sent as {@code principalOrgID} or {@code principalOrgId} */
         public String getPrincipalOrgID() {
-            return principalOrgID;
+            return principalOrgID != null ? principalOrgID : principalOrgId;
         }
 
-        /**
-         * Sets the principal's organization id.
-         *
-         * @param principalOrgID the principal's organization id
-         */
         public void setPrincipalOrgID(String principalOrgID) {
             this.principalOrgID = principalOrgID;
         }
 
         /**
-         * Returns the role session name.
+         * Binds Powertools TypeScript's spelling; {@link #getPrincipalOrgID()} reads it. A setter without a getter,
+         * so the event is written with one spelling.
          *
-         * @return the role session name; may be null
+         * @param principalOrgId the organization id as sent under {@code principalOrgId}
          */
+        public void setPrincipalOrgId(String principalOrgId) {
+            this.principalOrgId = principalOrgId;
+        }
+
+        /** @return the role session name of an assumed-role principal */
         public String getSessionName() {
             return sessionName;
         }
 
-        /**
-         * Sets the role session name.
-         *
-         * @param sessionName the role session name
-         */
         public void setSessionName(String sessionName) {
             this.sessionName = sessionName;
         }
 
-        /**
-         * Returns the issuer OU of the Roles Anywhere certificate.
-         *
-         * @return the issuer OU of the Roles Anywhere certificate; may be null
-         */
+        /** @return the issuer OU of the Roles Anywhere certificate, sent as {@code x509IssuerOu} or {@code X509IssuerOu} */
         public String getX509IssuerOu() {
-            return x509IssuerOu;
+            return x509IssuerOu != null ? x509IssuerOu : X509IssuerOu;
         }
 
-        /**
-         * Sets the issuer OU.
-         *
-         * @param x509IssuerOu the issuer OU
-         */
         public void setX509IssuerOu(String x509IssuerOu) {
             this.x509IssuerOu = x509IssuerOu;
         }
 
-        /**
-         * Returns the DNS subject alternative name of the certificate.
-         *
-         * @return the DNS subject alternative name of the certificate; may be null
-         */
+        /** @return the DNS subject alternative name of the Roles Anywhere certificate ({@code x509SanDns} everywhere) */
         public String getX509SanDns() {
             return x509SanDns;
         }
 
-        /**
-         * Sets the DNS subject alternative name.
-         *
-         * @param x509SanDns the DNS subject alternative name
-         */
         public void setX509SanDns(String x509SanDns) {
             this.x509SanDns = x509SanDns;
         }
 
-        /**
-         * Returns the name CN subject alternative name of the certificate.
-         *
-         * @return the name CN subject alternative name of the certificate; may be null
-         */
+        /** @return the name CN subject alternative name, sent as {@code x509SanNameCn} or {@code X509SanNameCn} */
         public String getX509SanNameCn() {
-            return x509SanNameCn;
+            return x509SanNameCn != null ? x509SanNameCn : X509SanNameCn;
         }
 
-        /**
-         * Sets the name CN subject alternative name.
-         *
-         * @param x509SanNameCn the name CN subject alternative name
-         */
         public void setX509SanNameCn(String x509SanNameCn) {
             this.x509SanNameCn = x509SanNameCn;
         }
 
-        /**
-         * Returns the URI subject alternative name of the certificate.
-         *
-         * @return the URI subject alternative name of the certificate; may be null
-         */
+        /** @return the URI subject alternative name, sent as {@code x509SanUri} or {@code X509SanUri} */
         public String getX509SanUri() {
-            return x509SanUri;
+            return x509SanUri != null ? x509SanUri : X509SanUri;
         }
 
-        /**
-         * Sets the URI subject alternative name.
-         *
-         * @param x509SanUri the URI subject alternative name
-         */
         public void setX509SanUri(String x509SanUri) {
             this.x509SanUri = x509SanUri;
         }
 
-        /**
-         * Returns the subject CN of the certificate.
-         *
-         * @return the subject CN of the certificate; may be null
-         */
+        /** @return the subject CN of the Roles Anywhere certificate, sent as {@code x509SubjectCn} or {@code X509SubjectCn} */
         public String getX509SubjectCn() {
-            return x509SubjectCn;
+            return x509SubjectCn != null ? x509SubjectCn : X509SubjectCn;
         }
 
-        /**
-         * Sets the subject CN.
-         *
-         * @param x509SubjectCn the subject CN
-         */
         public void setX509SubjectCn(String x509SubjectCn) {
             this.x509SubjectCn = x509SubjectCn;
         }

@@ -91,6 +91,7 @@ class LambdaRuntimeBindingIT {
 
         assertEquals("GET", f.get("method"));
         assertEquals("/orders?id=1&sort=desc&tag=a&tag=b", f.get("path"));
+        assertEquals("/orders", f.get("pathWithoutQuery"));
         assertEquals("10.0.1.25", f.get("forwardedFor"));
         assertEquals("{id=[1], sort=[desc], tag=[a, b]}", f.get("query"));
         assertEquals("arn:aws:sts::123456789012:assumed-role/client-function-role/client-function",
@@ -118,8 +119,37 @@ class LambdaRuntimeBindingIT {
     void allIdentityFields_bindWithAnUnknownFieldAndAPlainStringQueryValue() throws IOException {
         Map<String, String> f = invoke("iam-identity-all-fields.json");
 
-        assertEquals("spiffe://example.com/ns/default/sa/client", f.get("x509SanUri"));
+        assertIdentity(f, "o-fakeorg0004", "client.example.com", "Platform Engineering", "client.internal.example.com",
+                "client.example.com", "spiffe://example.com/ns/default/sa/client");
         assertEquals("{verbose=[true]}", f.get("query"));
         assertEquals("0", f.get("bodyBytes"));
+    }
+
+    @Test
+    void powertoolsPythonSpelling_everyIdentityFieldBindsInTheRuntimesSerializer() throws IOException {
+        Map<String, String> f = invoke("iam-identity-powertools-python-spelling.json");
+
+        assertIdentity(f, "o-fakeorg0005", "python.example.com", "Python Issuing OU", "python.internal.example.com",
+                "python-name.example.com", "spiffe://example.com/ns/python/sa/client");
+    }
+
+    @Test
+    void powertoolsTypeScriptSpelling_everyIdentityFieldBindsInTheRuntimesSerializer() throws IOException {
+        Map<String, String> f = invoke("iam-identity-powertools-typescript-spelling.json");
+
+        assertIdentity(f, "o-fakeorg0006", "typescript.example.com", "TypeScript Issuing OU",
+                "typescript.internal.example.com", "typescript-name.example.com",
+                "spiffe://example.com/ns/typescript/sa/client");
+        assertEquals("{}", f.get("query"), "no queryStringParameters and no query in the path");
+    }
+
+    static void assertIdentity(Map<String, String> f, String orgId, String subjectCn, String issuerOu, String sanDns,
+            String sanNameCn, String sanUri) {
+        assertEquals(orgId, f.get("principalOrgID"));
+        assertEquals(subjectCn, f.get("x509SubjectCn"));
+        assertEquals(issuerOu, f.get("x509IssuerOu"));
+        assertEquals(sanDns, f.get("x509SanDns"));
+        assertEquals(sanNameCn, f.get("x509SanNameCn"));
+        assertEquals(sanUri, f.get("x509SanUri"));
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.events.rules.EventVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +116,68 @@ class VpcLatticeEventCodecTest {
     }
 
     @Test
+    void readRequest_powertoolsPythonSpelling_readsEveryIdentityField() throws IOException {
+        VpcLatticeV2Request.Identity id = codec.readRequest(event("iam-identity-powertools-python-spelling.json"))
+                .getRequestContext().getIdentity();
+
+        assertEquals("o-fakeorg0005", id.getPrincipalOrgID());
+        assertEquals("python.example.com", id.getX509SubjectCn());
+        assertEquals("Python Issuing OU", id.getX509IssuerOu());
+        assertEquals("python.internal.example.com", id.getX509SanDns());
+        assertEquals("spiffe://example.com/ns/python/sa/client", id.getX509SanUri());
+        assertEquals("python-name.example.com", id.getX509SanNameCn());
+    }
+
+    @Test
+    void readRequest_powertoolsTypeScriptSpelling_readsEveryIdentityField() throws IOException {
+        VpcLatticeV2Request.Identity id = codec.readRequest(event("iam-identity-powertools-typescript-spelling.json"))
+                .getRequestContext().getIdentity();
+
+        assertEquals("o-fakeorg0006", id.getPrincipalOrgID());
+        assertEquals("typescript.example.com", id.getX509SubjectCn());
+        assertEquals("TypeScript Issuing OU", id.getX509IssuerOu());
+        assertEquals("typescript.internal.example.com", id.getX509SanDns());
+        assertEquals("spiffe://example.com/ns/typescript/sa/client", id.getX509SanUri());
+        assertEquals("typescript-name.example.com", id.getX509SanNameCn());
+    }
+
+    @Test
+    void readRequest_bothSpellings_theGettersOwnSpellingWins() {
+        VpcLatticeV2Request.Identity id = codec.readRequest(("{\"version\":\"2.0\",\"requestContext\":{\"identity\":{"
+                + "\"X509SubjectCn\":\"powertools\",\"x509SubjectCn\":\"rust\","
+                + "\"principalOrgId\":\"o-ts\",\"principalOrgID\":\"o-rust\"}}}").getBytes(StandardCharsets.UTF_8))
+                .getRequestContext().getIdentity();
+
+        assertEquals("rust", id.getX509SubjectCn());
+        assertEquals("o-rust", id.getPrincipalOrgID());
+    }
+
+    @Test
+    void writeRequest_otherSpellings_areWrittenInTheGettersSpellingOnce() throws IOException {
+        VpcLatticeV2Request r = codec.readRequest(event("iam-identity-powertools-typescript-spelling.json"));
+
+        JsonNode identity = new ObjectMapper().readTree(codec.writeRequest(r)).at("/requestContext/identity");
+
+        assertEquals("typescript.example.com", identity.get("x509SubjectCn").asText());
+        assertEquals("o-fakeorg0006", identity.get("principalOrgID").asText());
+        assertEquals("spiffe://example.com/ns/typescript/sa/client", identity.get("x509SanUri").asText());
+        for (String other : List.of("X509SubjectCn", "X509IssuerOu", "X509SanNameCn", "X509SanUri", "principalOrgId")) {
+            assertFalse(identity.has(other), other + " written: " + identity);
+        }
+    }
+
+    @Test
+    void readRequest_overAJacksonStreamLimit_namesTheLimitNotJustInvalidJson() {
+        String digits = "1".repeat(1_001);
+        byte[] event = ("{\"version\":\"2.0\",\"n\":" + digits + "}").getBytes(StandardCharsets.UTF_8);
+
+        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event));
+
+        assertTrue(e.getMessage().startsWith("The event is over a JSON parser limit"), e.getMessage());
+        assertTrue(e.getMessage().contains("1000"), e.getMessage());
+    }
+
+    @Test
     void readRequest_plainStringWhereListExpected_becomesSingletonList() throws IOException {
         VpcLatticeV2Request r = codec.readRequest(event("iam-identity-all-fields.json"));
 
@@ -177,6 +240,27 @@ class VpcLatticeEventCodecTest {
     }
 
     @Test
+    void queryParameters_plusInThePath_isAPlusSignAsInLatticeLocalAndTheLibrary() {
+        VpcLatticeV2Request r = new VpcLatticeV2Request();
+        r.setPath("/search?q=a+b&q=a%20b&bad=%zz");
+
+        assertEquals(Map.of("q", List.of("a+b", "a b"), "bad", List.of("%zz")), r.queryParameters());
+    }
+
+    @Test
+    void pathWithoutQuery_givesTheBarePathWhicheverFormArrives() throws IOException {
+        VpcLatticeV2Request r = new VpcLatticeV2Request();
+        r.setPath("/orders?id=1&token=secret");
+        assertEquals("/orders", r.pathWithoutQuery());
+        assertFalse(r.toString().contains("secret"), r.toString());
+
+        r.setPath("/orders");
+        assertEquals("/orders", r.pathWithoutQuery());
+        assertNull(new VpcLatticeV2Request().pathWithoutQuery());
+        assertEquals("/whoami", codec.readRequest(event("iam-identity-all-fields.json")).pathWithoutQuery());
+    }
+
+    @Test
     void requestTime_isTimeEpochInMicroseconds() throws IOException {
         VpcLatticeV2Request r = codec.readRequest(event("get-with-query.json"));
 
@@ -212,8 +296,14 @@ class VpcLatticeEventCodecTest {
                     () -> codec.readRequest(event), field);
             assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
         }
-        assertEquals(List.of("raw_path", "is_base64_encoded", "query_string_parameters"),
-                VpcLatticeEventCodec.VERSION_1_FIELDS);
+    }
+
+    @Test
+    void readRequest_versionStringNotStartingWith2_isRefusedWithoutQuotingIt() {
+        byte[] event = "{\"version\":\"3.0\",\"method\":\"GET\",\"path\":\"/\"}".getBytes(StandardCharsets.UTF_8);
+
+        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event));
+        assertEquals(EventVersion.UNSUPPORTED_MESSAGE, e.getMessage());
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.events.rules.EventVersion;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -347,5 +349,104 @@ class EchoHandlerTest {
         JsonNode body = MAPPER.readTree(MAPPER.readTree(out.toByteArray()).get("body").asText());
         assertEquals(MARKER, body.at("/headers/X-Custom-Secret").asText());
         assertEquals("a", body.at("/headers/accept/0").asText());
+    }
+
+    /**
+     * The version rule of lattice-events' EventVersion as the echo applies it, with the verdict for each event written
+     * out here (not taken from the rule under test): V2 = echoed, V1 = refused naming the setting, UNSUPPORTED = refused.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"version\":\"2.0\"                                    | V2",
+        "\"version\":null                                       | V2",
+        "\"other\":1                                            | V2",
+        "\"version\":\"2.1\"                                    | V2",
+        "\"version\":\"1.0\"                                    | V1",
+        "\"version\":\"2.0\",\"raw_path\":\"/\"                   | V1",
+        "\"version\":\"2.0\",\"is_base64_encoded\":false         | V1",
+        "\"query_string_parameters\":{\"id\":\"1\"}               | V1",
+        "\"version\":1.0                                        | UNSUPPORTED",
+        "\"version\":2.0                                        | UNSUPPORTED",
+        "\"version\":2                                          | UNSUPPORTED",
+        "\"version\":true                                       | UNSUPPORTED",
+        "\"version\":{\"v\":\"2.0\"}                              | UNSUPPORTED",
+        "\"version\":\"3.0\"                                    | UNSUPPORTED"})
+    void handleRequest_versionRule_echoesV2AndRefusesTheRest(String fields, String verdict) throws IOException {
+        byte[] event = ("{" + fields.strip() + ",\"method\":\"GET\",\"path\":\"/\"}").getBytes(StandardCharsets.UTF_8);
+
+        VpcLatticeV2Response r = call(event);
+
+        switch (verdict) {
+            case "V2" -> assertEquals(200, r.getStatusCode(), r.getBody());
+            case "V1" -> {
+                assertEquals(400, r.getStatusCode(), r.getBody());
+                assertEquals(EventVersion.VERSION_1_MESSAGE, MAPPER.readTree(r.getBody()).get("message").asText());
+                assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
+            }
+            default -> {
+                // A number is not a version 1 string, even 1.0: Lattice sends the version as a string.
+                assertEquals(400, r.getStatusCode(), r.getBody());
+                assertEquals("Unsupported VPC Lattice event version; expected the string \"2.0\"",
+                        MAPPER.readTree(r.getBody()).get("message").asText());
+            }
+        }
+    }
+
+    /** Valid JSON over each of Jackson's default stream limits, with the limit's getter the message must name. */
+    static Stream<Arguments> overStreamLimits() {
+        return Stream.of(
+                Arguments.of("a 1,001-digit number", ("{\"n\":" + "9".repeat(1_001) + "}"), "getMaxNumberLength"),
+                Arguments.of("nesting 1,001 deep", ("{\"a\":" + "[".repeat(1_000) + "]".repeat(1_000) + "}"),
+                        "getMaxNestingDepth"),
+                Arguments.of("a 3 MB name", ("{\"" + "k".repeat(3_000_000) + "\":1}"), "getMaxNameLength"));
+    }
+
+    static void assertNamesTheLimit(byte[] rawResponse, String limit) throws IOException {
+        VpcLatticeV2Response r = new VpcLatticeEventCodec().readResponse(rawResponse);
+        assertEquals(400, r.getStatusCode(), r.getBody());
+        JsonNode body = MAPPER.readTree(r.getBody());
+        assertEquals("InvalidEvent", body.get("error").asText());
+        String message = body.get("message").asText();
+        assertTrue(message.startsWith("The event is over a limit of the JSON parser: "), message);
+        assertTrue(message.contains(limit), message);
+        assertFalse(message.contains("not valid JSON"), message);
+        assertTrue(message.length() < 300, "the message names the limit and does not quote the input");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overStreamLimits")
+    void handleRequest_validJsonOverAJacksonStreamLimit_is400NamingTheLimit(String what, String event, String limit)
+            throws IOException {
+        byte[] raw = callRaw(event.getBytes(StandardCharsets.UTF_8));
+
+        assertNamesTheLimit(raw, limit);
+        JsonNode line = MAPPER.readTree(log.get(0));
+        assertEquals(400, line.get("status").asInt());
+        assertTrue(line.get("reason").asText().contains(limit), log.get(0));
+    }
+
+    @Test
+    void handleRequest_bareOrQueryPath_logsThePathWithoutTheQueryEitherWay() throws IOException {
+        call(("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/a?token=FAKE-QUERY-TOKEN\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        call(("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/b\",\"queryStringParameters\":{\"t\":[\"x\"]}}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("/a", MAPPER.readTree(log.get(0)).get("path").asText());
+        assertEquals("/b", MAPPER.readTree(log.get(1)).get("path").asText());
+        assertFalse(String.join("\n", log).contains("FAKE-QUERY-TOKEN"));
+    }
+
+    @Test
+    void prime_echoesTheSyntheticEventAsARequestWouldAndLogsNothing() throws IOException {
+        var outcome = handler.prime();
+
+        assertEquals(200, outcome.status(), "priming must take the path a successful request takes");
+        VpcLatticeV2Response r = new VpcLatticeEventCodec().readResponse(outcome.response());
+        assertEquals(MARKER, MAPPER.readTree(r.getBody()).at("/headers/authorization/0").asText());
+        assertTrue(log.isEmpty(), "priming prints nothing: " + log);
+
+        call(Files.readAllBytes(EVENTS.resolve("post-json.json")));
+        assertEquals(1, log.size());
     }
 }

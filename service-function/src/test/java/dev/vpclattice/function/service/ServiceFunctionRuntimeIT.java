@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,6 +161,67 @@ class ServiceFunctionRuntimeIT {
                 > EchoHandlerTest.SIX_MB);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.vpclattice.function.service.EchoHandlerTest#overStreamLimits")
+    @Order(3)
+    void validJsonOverAJacksonStreamLimit_is400NamingTheLimitInTheRuntime(String what, String event, String limit)
+            throws IOException {
+        LambdaInvocation r = function.invoke(event.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        EchoHandlerTest.assertNamesTheLimit(r.payload(), limit);
+    }
+
+    @Test
+    @Order(1)
+    void shadedJar_shipsJacksonCoreAndTheRulesButNoDatabindAndStaysSmall() throws IOException {
+        Path jar = artifacts.resolve("lib/service-function.jar");
+        List<String> entries;
+        try (JarFile file = new JarFile(jar.toFile())) {
+            entries = file.stream().map(e -> e.getName()).toList();
+        }
+        long bytes = Files.size(jar);
+        System.out.println("[measure] service-function.jar: " + bytes + " bytes, " + entries.size() + " entries");
+
+        assertTrue(entries.contains("com/fasterxml/jackson/core/JsonFactory.class"), "jackson-core is shipped");
+        assertTrue(entries.contains("dev/vpclattice/events/rules/EventVersion.class"), "the shared rules are shipped");
+        assertFalse(entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/databind/")),
+                "jackson-databind must not be shipped");
+        assertFalse(entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/annotation/")),
+                "jackson-annotations must not be shipped");
+        assertFalse(entries.contains("dev/vpclattice/events/VpcLatticeEventCodec.class"),
+                "the model's codec needs databind and is not shipped");
+        assertTrue(bytes < 1_000_000, "the artifact stays well under 1 MB (0.6 MB when written): " + bytes);
+    }
+
+    @Test
+    @Order(5)
+    void snapStartInit_primesWithoutLoggingAndTheFirstEventIsEchoedAsUsual() throws IOException {
+        Queue<String> snapOutput = new ConcurrentLinkedQueue<>();
+        byte[] event = Files.readAllBytes(EchoHandlerTest.EVENTS.resolve("get-with-query.json"));
+        LambdaInvocation r;
+        try (LocalLambda snap = LocalLambda.builder()
+                .functionDirectory(artifacts)
+                .handler("dev.vpclattice.function.service.EchoHandler")
+                .functionName("ServiceFunctionSnapStart")
+                .snapStart(true)
+                .logSink(snapOutput::add)
+                .build()) {
+            r = snap.invoke(event);
+        }
+
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        VpcLatticeV2Response response = codec.readResponse(r.payload());
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        EchoHandlerTest.assertEchoOf(EchoHandlerTest.MAPPER.readTree(event),
+                EchoHandlerTest.MAPPER.readTree(response.getBody()), "");
+        List<String> requestLines = snapOutput.stream().filter(l -> l.contains("\"requestBytes\"")).toList();
+        assertEquals(1, requestLines.size(), "priming logs nothing, the event one line: " + snapOutput);
+        // Reported, not asserted: Lambda's split for a SnapStart-style init.
+        System.out.println("[measure] snap-start init " + r.initDuration().orElse(null) + ", first invocation "
+                + r.invocationDuration().orElse(null));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"[1,2]", "\"just a string\"", "not json", "{\"version\":\"2.0\",\"path\":\"/\"}",
         "{\"version\":\"2.0\",\"method\":\"GET\"}"})
@@ -186,7 +248,8 @@ class ServiceFunctionRuntimeIT {
             assertFalse(all.contains(secret), "the runtime's output holds a secret header value");
         }
         long requestLines = lines.stream().filter(l -> l.contains("\"requestBytes\"")).count();
-        long expected = 1 + allEvents().count() + 1 + EchoHandlerTest.headerProbes().count() + 1 + 5;
+        long expected = 1 + allEvents().count() + 1 + EchoHandlerTest.headerProbes().count() + 1
+                + EchoHandlerTest.overStreamLimits().count() + 5;
         assertEquals(expected, requestLines, () -> "one log line per request:\n" + all);
         assertTrue(all.contains("\"path\":\"/orders\""), all);
         assertFalse(all.contains("sort=desc"), "query strings stay out of the log");

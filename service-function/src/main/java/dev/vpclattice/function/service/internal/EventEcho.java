@@ -6,20 +6,24 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.vpclattice.events.rules.EventVersion;
+import dev.vpclattice.events.rules.PayloadLimits;
+import dev.vpclattice.events.rules.QueryStrings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Turns a VPC Lattice V2 event into the echo service's response in one streaming pass: every token is copied as
  * received (numbers exactly, unknown fields included) except the values of redacted headers, which become
  * {@link #REDACTED}. Bad input becomes a 400 response, never an exception; an echo larger than
- * {@link #MAX_RESPONSE_BYTES} becomes a 413.
+ * {@link PayloadLimits#MAX_PAYLOAD_BYTES} becomes a 413. Whether an event is version 2.0 is decided by
+ * {@link EventVersion}, the rule the event model's codec applies too.
  *
  * <p>Thread-safe.
  */
@@ -27,37 +31,28 @@ public final class EventEcho {
     /** What a redacted header value is replaced with. */
     public static final String REDACTED = "[REDACTED]";
 
-    /**
-     * The largest response Lambda returns and VPC Lattice forwards: 6 MB, 6,291,456 bytes. A bigger one reaches the
-     * caller as a bare 502, so the echo answers 413 instead.
-     */
-    public static final int MAX_RESPONSE_BYTES = 6_291_456;
-
-    /**
-     * Top-level fields that only a version 1 event has. A copy of {@code VpcLatticeEventCodec.VERSION_1_FIELDS} in
-     * lattice-events, which this function cannot depend on (it would ship jackson-databind); a test checks that the
-     * two lists are equal.
-     */
-    public static final List<String> VERSION_1_FIELDS =
-            List.of("raw_path", "is_base64_encoded", "query_string_parameters");
-
     /** Why an event whose {@code headers} is neither an object nor null is refused. */
     static final String HEADERS_SHAPE_MESSAGE = "headers must be an object of arrays or strings";
 
-    private static final String V1_MESSAGE = "This is a VPC Lattice version 1 event. The echo service reads "
-            + "version 2.0: set the target group's LambdaEventStructureVersion to V2.";
-
-    private final JsonFactory json = new JsonFactory();
+    private final JsonFactory json;
     private final Set<String> redactedHeaders;
 
     /**
      * Creates the echo.
      *
+     * @param json the Jackson factory to read and write with, shared with the handler's log so one set of
+     *     generator classes serves both; required
      * @param redactedHeaders names of the headers whose values are redacted, compared without surrounding
      *     whitespace and ignoring case; required
      */
-    public EventEcho(Set<String> redactedHeaders) {
-        this.redactedHeaders = redactedHeaders.stream().map(EventEcho::normalize).collect(Collectors.toUnmodifiableSet());
+    public EventEcho(JsonFactory json, Set<String> redactedHeaders) {
+        this.json = json;
+        // A loop, not a stream: java.util.stream would be loaded for this alone, on every cold start.
+        Set<String> names = new HashSet<>();
+        for (String name : redactedHeaders) {
+            names.add(normalize(name));
+        }
+        this.redactedHeaders = Set.copyOf(names);
     }
 
     /**
@@ -97,6 +92,9 @@ public final class EventEcho {
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return badRequest(scan, "The event must be exactly one JSON object");
             }
+        } catch (StreamConstraintsException e) {
+            // Valid JSON that Jackson will not read. Its message names the limit and the sizes, never the input.
+            return badRequest(scan, "The event is over a limit of the JSON parser: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             // The location only: the parser's own message may quote the input, which can hold secrets.
             JsonLocation at = e.getLocation();
@@ -111,7 +109,7 @@ public final class EventEcho {
             return badRequest(scan, problem);
         }
         Outcome echoed = respond(scan, 200, "200 OK", copy.toByteArray());
-        if (echoed.response().length > MAX_RESPONSE_BYTES) {
+        if (!PayloadLimits.fits(echoed.response().length)) {
             return tooLarge(scan, echoed.response().length);
         }
         return echoed;
@@ -165,8 +163,7 @@ public final class EventEcho {
     }
 
     private Outcome tooLarge(Scan scan, int responseBytes) {
-        String message = "The echo of this event would be a " + responseBytes + "-byte response; Lambda and VPC "
-                + "Lattice limit a response to " + MAX_RESPONSE_BYTES + " bytes (6 MB)";
+        String message = PayloadLimits.overLimitMessage("The echo of this event", responseBytes);
         return error(scan, 413, "413 Payload Too Large", "ResponseTooLarge", message, responseBytes);
     }
 
@@ -178,7 +175,7 @@ public final class EventEcho {
             g.writeStringField("error", error);
             g.writeStringField("message", message);
             if (responseBytes >= 0) {
-                g.writeNumberField("limitBytes", MAX_RESPONSE_BYTES);
+                g.writeNumberField("limitBytes", PayloadLimits.MAX_PAYLOAD_BYTES);
                 g.writeNumberField("responseBytes", responseBytes);
             }
             g.writeEndObject();
@@ -234,7 +231,7 @@ public final class EventEcho {
     /** What the top level of the event said, gathered while copying. */
     private static final class Scan {
         String version;
-        boolean versionNotString;
+        boolean versionOtherJson;
         String method;
         String path;
         boolean versionOneFields;
@@ -244,21 +241,18 @@ public final class EventEcho {
             switch (name) {
                 case "version" -> {
                     version = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                    versionNotString = value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL;
+                    versionOtherJson = value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL;
                 }
                 case "method" -> method = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "path" -> path = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                default -> versionOneFields |= VERSION_1_FIELDS.contains(name);
+                default -> versionOneFields |= EventVersion.isVersion1Field(name);
             }
         }
 
         String problem() {
-            if (versionOneFields || (version != null && version.startsWith("1"))) {
-                return V1_MESSAGE;
-            }
-            // The same rule as VpcLatticeEventCodec: Lattice sends the version as a string; absent or null is fine.
-            if (versionNotString || (version != null && !version.startsWith("2"))) {
-                return "Unsupported VPC Lattice event version; expected the string \"2.0\"";
+            String refusal = EventVersion.refusal(versionOneFields, version, versionOtherJson).orElse(null);
+            if (refusal != null) {
+                return refusal;
             }
             if (headersMalformed) {
                 return HEADERS_SHAPE_MESSAGE;
@@ -270,11 +264,7 @@ public final class EventEcho {
         }
 
         String logPath() {
-            if (path == null) {
-                return null;
-            }
-            int q = path.indexOf('?');
-            return q < 0 ? path : path.substring(0, q);
+            return QueryStrings.withoutQuery(path);
         }
     }
 }
