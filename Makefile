@@ -1,45 +1,108 @@
 # Entry points. `sam build` runs `make build-<LogicalId>` with ARTIFACTS_DIR set (Metadata: BuildMethod: makefile):
-# each target builds its module with the modules it depends on (-am) and puts the shaded jar under
-# $(ARTIFACTS_DIR)/lib/, which the Lambda Java runtime puts on the classpath.
-JDK := $(CURDIR)/scripts/with-jdk21
-MVN := $(JDK) mvn -B -q -Dstyle.color=never -f $(CURDIR)/pom.xml
+# each target puts its function's shaded jar under $(ARTIFACTS_DIR)/lib/, which the Lambda Java runtime puts on the
+# classpath. Lines starting with "## " are what `make` (help) prints.
+ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+JDK := $(ROOT)/scripts/with-jdk21
+MAVEN := $(JDK) mvn -B -Dstyle.color=never -f $(ROOT)/pom.xml
+MVN := $(MAVEN) -q
 MVN_ARGS ?=
+VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>$$|\1|p' $(ROOT)/pom.xml | head -n 1)
+# What `make install` publishes; lattice-bom lists the same artifacts.
+PUBLISHED := lattice-bom,lattice-client-sdk,lattice-events,lattice-local,lambda-runtime-local
 
-.PHONY: test check-tools demo lint bench build-ServiceFunction build-ClientFunction
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.PHONY: help demo test install bench lint check-tools clean build-ServiceFunction build-ClientFunction \
+        demo-artifacts require-artifacts-dir
 
-## test: everything CI runs (unit and integration tests, template lint)
-test: check-tools
-	$(JDK) mvn -B -f $(CURDIR)/pom.xml verify $(MVN_ARGS)
-	$(CURDIR)/scripts/consumer-check
-	cfn-lint $(CURDIR)/template.yaml
+## help: this list (the default target)
+help:
+	@sed -n 's/^## \([^:]*\): \(.*\)/\1|\2/p' $(MAKEFILE_LIST) | awk -F'|' '{printf "make %-22s %s\n", $$1, $$2}'
 
-# Fails in seconds, not after the Maven run, when a tool the tests need is missing.
-check-tools:
-	@$(CURDIR)/scripts/check-tools
-
-lint:
-	cfn-lint $(CURDIR)/template.yaml
-
-# Guard: with ARTIFACTS_DIR empty, "$(ARTIFACTS_DIR)/lib" would be the system's /lib.
-require-artifacts-dir = $(if $(strip $(ARTIFACTS_DIR)),,$(error ARTIFACTS_DIR is not set: sam build sets it; by hand, run make $@ ARTIFACTS_DIR=<dir>))
-
-# -Dmaven.test.skip: -am also builds test-scoped reactor dependencies; their test sources need not compile for a jar.
-build-ServiceFunction:
-	$(require-artifacts-dir)
-	$(MVN) -pl service-function -am -Dmaven.test.skip=true package $(MVN_ARGS)
-	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(CURDIR)/service-function/target/service-function.jar "$(ARTIFACTS_DIR)/lib/"
-
-build-ClientFunction:
-	$(require-artifacts-dir)
-	$(MVN) -pl client-function -am -Dmaven.test.skip=true package $(MVN_ARGS)
-	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(CURDIR)/client-function/target/client-function.jar "$(ARTIFACTS_DIR)/lib/"
-
-## demo: the main job — both functions behind a local VPC Lattice (AWS_IAM), the client calling the service
+## demo: the main job: client function -> local Lattice -> echo service (EVENT=file.json)
 demo:
-	@$(CURDIR)/scripts/demo $(EVENT)
+	@$(ROOT)/scripts/demo "$(EVENT)"
 
-## bench: JMH benchmarks and cold starts (about 4-10 minutes); writes docs/benchmarks.md
+## test: what CI runs: all tests, README snippets, Javadoc, cfn-lint; then the count
+test: check-tools
+	@rm -rf $(ROOT)/*/target/surefire-reports $(ROOT)/*/target/failsafe-reports
+	$(MAVEN) verify $(MVN_ARGS)
+	$(ROOT)/scripts/consumer-check
+	cfn-lint $(ROOT)/template.yaml
+	@$(ROOT)/scripts/test-count
+
+## install: the library, its BOM, sources and Javadoc into ~/.m2 (for your service)
+install:
+	$(MVN) -pl $(PUBLISHED) -am -Dmaven.test.skip=true install $(MVN_ARGS)
+	@echo "installed dev.vpclattice:{$(PUBLISHED)}:$(VERSION) (jar, -sources.jar, -javadoc.jar; the BOM as a pom) in the local Maven repository"
+
+## bench: JMH benchmarks and cold starts (4-10 minutes); writes docs/benchmarks.md
 bench:
-	@$(CURDIR)/scripts/bench
+	@$(ROOT)/scripts/bench
+
+## lint: cfn-lint on template.yaml (it applies the SAM transform)
+lint:
+	cfn-lint $(ROOT)/template.yaml
+
+## check-tools: are the tools make test needs here? (seconds; prints their versions)
+check-tools:
+	@$(ROOT)/scripts/check-tools
+
+## clean: delete what builds and the demo wrote (each module's target/, and build/)
+clean:
+	$(MVN) clean $(MVN_ARGS)
+	rm -rf $(ROOT)/build
+
+## build-ServiceFunction: sam build's step: the service function's jar into ARTIFACTS_DIR/lib
+build-ServiceFunction: require-artifacts-dir $(ROOT)/service-function/target/service-function.jar
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(ROOT)/service-function/target/service-function.jar "$(ARTIFACTS_DIR)/lib/"
+
+## build-ClientFunction: sam build's step: the client function's jar into ARTIFACTS_DIR/lib
+build-ClientFunction: require-artifacts-dir $(ROOT)/client-function/target/client-function.jar
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(ROOT)/client-function/target/client-function.jar "$(ARTIFACTS_DIR)/lib/"
+
+# Guard, checked before anything is built: with ARTIFACTS_DIR empty, "$(ARTIFACTS_DIR)/lib" would be the system's /lib.
+require-artifacts-dir:
+	$(if $(strip $(ARTIFACTS_DIR)),,$(error ARTIFACTS_DIR is not set: sam build sets it; by hand, run make $(filter build-%,$(MAKECMDGOALS)) ARTIFACTS_DIR=<dir>))
+
+# A jar is rebuilt only when it is out of date: when a file under src/main of its module or of a library module, or a
+# POM, is newer than it. Directories count too, so adding or deleting a file rebuilds. Otherwise Maven does not run:
+# that is what makes a warm `make demo` fast. Every library module counts for every jar, in case a module starts to
+# depend on another. -Dmaven.test.skip: -am also builds test-scoped reactor dependencies, whose tests need not compile.
+LIBRARY_MODULES := lattice-events lambda-runtime-local lattice-local lattice-client-sdk
+inputs = $(shell find $(foreach m,$(1) $(LIBRARY_MODULES),$(ROOT)/$(m)/src/main) 2>/dev/null) $(wildcard $(ROOT)/pom.xml $(ROOT)/*/pom.xml)
+SERVICE_JAR := $(ROOT)/service-function/target/service-function.jar
+CLIENT_JAR := $(ROOT)/client-function/target/client-function.jar
+LOCAL_JAR := $(ROOT)/lattice-local/target/lattice-local.jar
+
+$(SERVICE_JAR): $(call inputs,service-function)
+	$(MVN) -pl service-function -am -Dmaven.test.skip=true package $(MVN_ARGS)
+	@touch $@
+
+$(CLIENT_JAR): $(call inputs,client-function)
+	$(MVN) -pl client-function -am -Dmaven.test.skip=true package $(MVN_ARGS)
+	@touch $@
+
+# The runnable CLI (lattice-local serve/invoke) with its target/lib/.
+$(LOCAL_JAR): $(call inputs,lattice-local)
+	$(MVN) -pl lattice-local -am -Dmaven.test.skip=true package $(MVN_ARGS)
+	@touch $@
+
+# make demo's build: whichever of the three jars are out of date (make -q says which) in one Maven run, with progress
+# on stderr and the whole log in DEMO_BUILD_LOG; nothing at all when all are up to date.
+DEMO_JARS := $(SERVICE_JAR) $(CLIENT_JAR) $(LOCAL_JAR)
+DEMO_BUILD_LOG ?= $(ROOT)/build/demo-build.log
+demo-artifacts:
+	@stale=; modules=; \
+	for jar in $(DEMO_JARS); do \
+	  $(MAKE) -s -q -f $(ROOT)/Makefile $$jar || { stale="$$stale $$jar"; modules="$$modules,$$(basename $$(dirname $$(dirname $$jar)))"; }; \
+	done; \
+	if [ -z "$$stale" ]; then \
+	  echo "  up to date: no source or POM changed since the last build; Maven skipped" >&2; \
+	else \
+	  echo "  building$$(echo $$modules | tr , ' ') with Maven (tests skipped; the whole log: $(DEMO_BUILD_LOG))" >&2; \
+	  $(ROOT)/scripts/maven-progress $(DEMO_BUILD_LOG) -- $(MAVEN) -pl $${modules#,} -am -Dmaven.test.skip=true package $(MVN_ARGS) \
+	    && touch $$stale; \
+	fi

@@ -1,0 +1,127 @@
+package dev.vpclattice.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * lattice-bom has no parent (so the build's own pins do not reach users), so nothing but this test keeps it in step
+ * with the build: same version, same AWS SDK version, and exactly the modules that are published (those that attach
+ * sources and Javadoc), which are also what {@code make install} installs.
+ */
+class BomTest {
+    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void bom_hasNoParent_andTheBuildsVersionAndSdkVersion() throws Exception {
+        Element parent = pom(ROOT.resolve("pom.xml"));
+        Element bom = pom(ROOT.resolve("lattice-bom/pom.xml"));
+
+        assertNull(child(bom, "parent"), "a parent's dependencyManagement would be imported with the BOM");
+        assertEquals("pom", text(bom, "packaging"));
+        assertEquals(text(parent, "groupId"), text(bom, "groupId"));
+        assertEquals(text(parent, "version"), text(bom, "version"), "lattice-bom's version is the build's");
+        assertEquals(text(child(parent, "properties"), "awssdk.version"), text(child(bom, "properties"), "awssdk.version"),
+                "the BOM names the AWS SDK version the build compiles and tests against");
+        assertTrue(modules(parent).contains("lattice-bom"), "lattice-bom is built (and installed) with the rest");
+    }
+
+    @Test
+    void bom_managesExactlyThePublishedModules_andImportsTheSdkBom() throws Exception {
+        Element bom = pom(ROOT.resolve("lattice-bom/pom.xml"));
+        Set<String> managed = new TreeSet<>();
+        List<String> imports = new ArrayList<>();
+        for (Element dependency : children(child(child(bom, "dependencyManagement"), "dependencies"), "dependency")) {
+            String coordinates = text(dependency, "groupId") + ":" + text(dependency, "artifactId");
+            if ("import".equals(text(dependency, "scope"))) {
+                imports.add(coordinates + ":" + text(dependency, "version"));
+            } else {
+                assertEquals("dev.vpclattice", text(dependency, "groupId"), coordinates);
+                assertEquals("${project.version}", text(dependency, "version"), coordinates);
+                managed.add(text(dependency, "artifactId"));
+            }
+        }
+
+        assertEquals(published(), managed, "the BOM lists the modules that publish sources and Javadoc");
+        assertEquals(List.of("software.amazon.awssdk:bom:${awssdk.version}"), imports);
+    }
+
+    @Test
+    void makeInstall_installsTheBomAndThePublishedModules() throws Exception {
+        Matcher line = Pattern.compile("(?m)^PUBLISHED := (.*)$").matcher(Files.readString(ROOT.resolve("Makefile")));
+        assertTrue(line.find(), "Makefile defines PUBLISHED");
+        Set<String> installed = new TreeSet<>(Arrays.asList(line.group(1).trim().split(",")));
+
+        Set<String> expected = new TreeSet<>(published());
+        expected.add("lattice-bom");
+        assertEquals(expected, installed);
+    }
+
+    /** The modules whose POM declares both maven-source-plugin and maven-javadoc-plugin in build/plugins. */
+    static Set<String> published() throws Exception {
+        Set<String> published = new TreeSet<>();
+        for (String module : modules(pom(ROOT.resolve("pom.xml")))) {
+            Element pom = pom(ROOT.resolve(module).resolve("pom.xml"));
+            Element build = child(pom, "build");
+            Set<String> plugins = new TreeSet<>();
+            if (build != null && child(build, "plugins") != null) {
+                for (Element plugin : children(child(build, "plugins"), "plugin")) {
+                    plugins.add(text(plugin, "artifactId"));
+                }
+            }
+            boolean sources = plugins.contains("maven-source-plugin");
+            boolean javadoc = plugins.contains("maven-javadoc-plugin");
+            assertEquals(sources, javadoc, module + " attaches sources and Javadoc together or neither");
+            if (sources) {
+                published.add(text(pom, "artifactId"));
+            }
+        }
+        assertFalse(published.isEmpty());
+        return published;
+    }
+
+    static List<String> modules(Element pom) {
+        return children(child(pom, "modules"), "module").stream().map(Node::getTextContent).map(String::trim).toList();
+    }
+
+    static Element pom(Path file) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        return document.getDocumentElement();
+    }
+
+    static Element child(Element parent, String name) {
+        List<Element> found = children(parent, name);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    static List<Element> children(Element parent, String name) {
+        List<Element> found = new ArrayList<>();
+        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element && element.getTagName().equals(name)) {
+                found.add(element);
+            }
+        }
+        return found;
+    }
+
+    static String text(Element parent, String name) {
+        Element element = child(parent, name);
+        return element == null ? null : element.getTextContent().trim();
+    }
+}
