@@ -27,6 +27,7 @@ demo:
 test: check-tools
 	@rm -rf $(ROOT)/*/target/surefire-reports $(ROOT)/*/target/failsafe-reports
 	$(MAVEN) verify $(MVN_ARGS)
+	$(ROOT)/scripts/consumer-check
 	cfn-lint $(ROOT)/template.yaml
 	@$(ROOT)/scripts/test-count
 

@@ -2,7 +2,6 @@ package dev.vpclattice.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vpclattice.client.internal.DefaultObjectMapper;
 import dev.vpclattice.client.internal.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,9 +46,12 @@ public final class LatticeRequest {
     private final String encodedPath;
     private final Map<String, List<String>> queryParameters;
     private final Map<String, List<String>> headers;
+    /** Never changed once stored: builders replace the array instead of writing into it, so it is shared freely. */
     private final byte[] body;
+    private final Object jsonValue;
     private final boolean retryable;
     private final Duration callTimeout;
+    private String redactedUrl;
 
     private LatticeRequest(DefaultBuilder b) {
         if (b.scheme == null) {
@@ -62,7 +64,8 @@ public final class LatticeRequest {
         this.encodedPath = b.encodedPath.isEmpty() ? "/" : b.encodedPath;
         this.queryParameters = deepCopy(b.queryParameters, new LinkedHashMap<>());
         this.headers = deepCopy(b.headers, new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
-        this.body = b.body == null ? null : b.body.clone();
+        this.body = b.body;
+        this.jsonValue = b.jsonValue;
         this.retryable = b.retryable != null ? b.retryable : IDEMPOTENT.contains(method);
         this.callTimeout = b.callTimeout;
     }
@@ -184,16 +187,39 @@ public final class LatticeRequest {
     }
 
     /**
-     * Returns a copy of the body.
+     * Returns a copy of the body bytes.
      *
-     * @return the body bytes, or empty when the request has no body
+     * @return the bytes set with {@link Builder#body(byte[])} or {@link Builder#body(String)}, or empty when the
+     *     request has no body or a {@linkplain #jsonValue() JSON value} that the client serializes when it sends
      */
     public Optional<byte[]> body() {
         return body == null ? Optional.empty() : Optional.of(body.clone());
     }
 
     /**
-     * Returns whether the client may retry this request after a connection failure or a 429/502/503/504 answer.
+     * Returns the body bytes without copying them, like the SDK's {@code SdkBytes.asByteArrayUnsafe()}: the caller
+     * must not change the array.
+     *
+     * @return the body bytes, or empty as for {@link #body()}
+     */
+    public Optional<byte[]> bodyAsByteArrayUnsafe() {
+        return Optional.ofNullable(body);
+    }
+
+    /**
+     * Returns the value set with {@link Builder#jsonBody(Object)}, which the client serializes with its own
+     * {@link ObjectMapper} ({@link VpcLatticeClient.Builder#objectMapper(ObjectMapper)}) when it sends the request.
+     *
+     * @return the value, or empty when the body is bytes or absent
+     */
+    public Optional<Object> jsonValue() {
+        return Optional.ofNullable(jsonValue);
+    }
+
+    /**
+     * Returns whether the client may retry this request after a failure that may have reached the service (a reset,
+     * a read timeout) or a 429/502/503/504 answer. A failure that proves nothing was sent (connection refused,
+     * connect timeout) is retried whatever this says.
      *
      * @return the value set with {@link Builder#retryable(boolean)}; by default {@code true} for the idempotent
      *     methods GET, HEAD, OPTIONS, PUT and DELETE, {@code false} for POST and PATCH
@@ -218,7 +244,13 @@ public final class LatticeRequest {
      * @return the URL without its query
      */
     public String redactedUrl() {
-        return redact(scheme, host, port, encodedPath);
+        String url = redactedUrl;
+        if (url == null) {
+            // Computed once, when first asked for: messages and traces need it, a successful untraced call does not.
+            url = redact(scheme, host, port, encodedPath);
+            redactedUrl = url;
+        }
+        return url;
     }
 
     static String redact(String scheme, String host, int port, String encodedPath) {
@@ -295,12 +327,21 @@ public final class LatticeRequest {
         Builder header(String name, String value);
 
         /**
-         * Sets the body. No body by default.
+         * Sets the body. No body by default. Replaces a body or JSON value set earlier.
          *
-         * @param body the bytes, copied
+         * @param body the bytes, copied; {@code null} for no body
          * @return this builder
          */
         Builder body(byte[] body);
+
+        /**
+         * Sets the body without copying it, like the SDK's {@code SdkBytes.fromByteArrayUnsafe}: the caller must not
+         * change the array afterwards. Saves one copy of a large body.
+         *
+         * @param body the bytes, not copied; {@code null} for no body
+         * @return this builder
+         */
+        Builder bodyFromByteArrayUnsafe(byte[] body);
 
         /**
          * Sets a text body encoded as UTF-8 and, unless already set, {@code Content-Type: text/plain; charset=UTF-8}.
@@ -311,27 +352,31 @@ public final class LatticeRequest {
         Builder body(String body);
 
         /**
-         * Serializes {@code value} to JSON with a default {@link ObjectMapper} now, and sets
-         * {@code Content-Type: application/json} unless already set.
+         * Sets a JSON body: the client serializes {@code value} with its {@link ObjectMapper} (the one that also maps
+         * responses, see {@link VpcLatticeClient.Builder#objectMapper(ObjectMapper)}) once per call, when it sends.
+         * Sets {@code Content-Type: application/json} unless already set. A value the mapper cannot serialize fails
+         * the call with a {@link LatticeClientException} before anything is sent.
          *
-         * @param value any Jackson-serializable value
+         * @param value any value the client's mapper can serialize, required
          * @return this builder
-         * @throws IllegalArgumentException if Jackson cannot serialize the value
          */
         Builder jsonBody(Object value);
 
         /**
-         * Like {@link #jsonBody(Object)} with the caller's {@link ObjectMapper}.
+         * Serializes {@code value} to JSON with the given {@link ObjectMapper} now (not the client's), and sets
+         * {@code Content-Type: application/json} unless already set.
          *
          * @param value any value {@code mapper} can serialize
-         * @param mapper the mapper
+         * @param mapper the mapper, required
          * @return this builder
+         * @throws IllegalArgumentException if the mapper cannot serialize the value
          */
         Builder jsonBody(Object value, ObjectMapper mapper);
 
         /**
-         * Overrides whether the request may be retried; by default only idempotent methods are.
-         * Set {@code true} for a POST that the service treats idempotently.
+         * Overrides whether the request may be retried after a failure that may have reached the service, or a
+         * 429/502/503/504 answer; by default only idempotent methods are. Set {@code true} for a POST that the service
+         * treats idempotently. Failures that prove nothing was sent are retried for every method.
          *
          * @param retryable whether retries are allowed
          * @return this builder
@@ -367,6 +412,7 @@ public final class LatticeRequest {
         private final Map<String, List<String>> queryParameters = new LinkedHashMap<>();
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte[] body;
+        private Object jsonValue;
         private Boolean retryable;
         private Duration callTimeout;
 
@@ -382,6 +428,7 @@ public final class LatticeRequest {
             r.queryParameters.forEach((k, v) -> queryParameters.put(k, new ArrayList<>(v)));
             r.headers.forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
             body = r.body;
+            jsonValue = r.jsonValue;
             retryable = r.retryable;
             callTimeout = r.callTimeout;
         }
@@ -498,28 +545,38 @@ public final class LatticeRequest {
 
         @Override
         public Builder body(byte[] value) {
-            body = value == null ? null : value.clone();
+            return bodyFromByteArrayUnsafe(value == null ? null : value.clone());
+        }
+
+        @Override
+        public Builder bodyFromByteArrayUnsafe(byte[] value) {
+            body = value;
+            jsonValue = null;
             return this;
         }
 
         @Override
         public Builder body(String value) {
             Objects.requireNonNull(value, "body");
-            body = value.getBytes(StandardCharsets.UTF_8);
+            bodyFromByteArrayUnsafe(value.getBytes(StandardCharsets.UTF_8));
             headers.putIfAbsent("Content-Type", new ArrayList<>(List.of("text/plain; charset=UTF-8")));
             return this;
         }
 
         @Override
         public Builder jsonBody(Object value) {
-            return jsonBody(value, DefaultObjectMapper.get());
+            Objects.requireNonNull(value, "jsonBody value");
+            body = null;
+            jsonValue = value;
+            headers.putIfAbsent("Content-Type", new ArrayList<>(List.of("application/json")));
+            return this;
         }
 
         @Override
         public Builder jsonBody(Object value, ObjectMapper mapper) {
             Objects.requireNonNull(mapper, "mapper");
             try {
-                body = mapper.writeValueAsBytes(value);
+                bodyFromByteArrayUnsafe(mapper.writeValueAsBytes(value));
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("Cannot serialize a "
                         + (value == null ? "null" : value.getClass().getName()) + " to JSON: " + e.getOriginalMessage(), e);

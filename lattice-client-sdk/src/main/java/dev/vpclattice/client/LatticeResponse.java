@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.DefaultObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,12 +26,14 @@ public final class LatticeResponse {
             Pattern.DOTALL);
     private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";\\s]+)");
     private static final int MAX_MESSAGE = 1024;
+    private static final byte[] EMPTY = new byte[0];
 
     private final int statusCode;
     private final Map<String, List<String>> headers;
     private final byte[] body;
     private final int attempts;
     private final ObjectMapper mapper;
+    private final LatticeRequest request;
 
     private LatticeResponse(DefaultBuilder b) {
         if (b.statusCode < 100 || b.statusCode > 999) {
@@ -46,9 +47,10 @@ public final class LatticeResponse {
             return List.copyOf(all);
         }));
         this.headers = Collections.unmodifiableMap(copy);
-        this.body = b.body.clone();
+        this.body = b.body;
         this.attempts = b.attempts;
         this.mapper = b.mapper;
+        this.request = b.request;
     }
 
     /**
@@ -118,6 +120,34 @@ public final class LatticeResponse {
     }
 
     /**
+     * Returns the body without copying it, like the SDK's {@code SdkBytes.asByteArrayUnsafe()}: the caller must not
+     * change the array.
+     *
+     * @return the body bytes, empty when the response had none
+     */
+    public byte[] bodyAsByteArrayUnsafe() {
+        return body;
+    }
+
+    /**
+     * Returns the length of the body in bytes, without copying it.
+     *
+     * @return the length, 0 when the response had no body
+     */
+    public int bodyLength() {
+        return body.length;
+    }
+
+    /**
+     * Returns the request that produced this response.
+     *
+     * @return the request, or empty for a response built without one (tests, adapters)
+     */
+    public Optional<LatticeRequest> request() {
+        return Optional.ofNullable(request);
+    }
+
+    /**
      * Returns the body decoded with the charset of its {@code Content-Type}, UTF-8 by default.
      *
      * @return the text
@@ -127,37 +157,46 @@ public final class LatticeResponse {
     }
 
     /**
-     * Maps the JSON body to a type with the client's {@link ObjectMapper}.
+     * Maps the JSON body to a type with the client's {@link ObjectMapper}; by default unknown properties are ignored,
+     * so a class may model only the fields it needs, and {@code java.time} types are understood.
      *
-     * @param type the target class
+     * @param type the target class, required
      * @param <T> the target type
      * @return the value
-     * @throws UncheckedIOException if the body is not JSON of that shape
+     * @throws LatticeClientException if the body is not JSON of that shape; its cause is Jackson's exception
      */
     public <T> T bodyAs(Class<T> type) {
+        Objects.requireNonNull(type, "type");
         try {
             return mapper().readValue(body, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot map the " + body.length + "-byte body of an HTTP " + statusCode
-                    + " response to " + type.getName() + ": " + e.getMessage(), e);
+            throw cannotMap(type.getName(), e);
         }
     }
 
     /**
      * Maps the JSON body to a generic type with the client's {@link ObjectMapper}.
      *
-     * @param type the target type, e.g. {@code new TypeReference<List<Order>>() {}}
+     * @param type the target type, e.g. {@code new TypeReference<List<Order>>() {}}, required
      * @param <T> the target type
      * @return the value
-     * @throws UncheckedIOException if the body is not JSON of that shape
+     * @throws LatticeClientException if the body is not JSON of that shape; its cause is Jackson's exception
      */
     public <T> T bodyAs(TypeReference<T> type) {
+        Objects.requireNonNull(type, "type");
         try {
             return mapper().readValue(body, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot map the " + body.length + "-byte body of an HTTP " + statusCode
-                    + " response to " + type.getType() + ": " + e.getMessage(), e);
+            throw cannotMap(type.getType().getTypeName(), e);
         }
+    }
+
+    private LatticeClientException cannotMap(String type, IOException e) {
+        // Jackson's original message names the problem without the location text, which could quote the body.
+        String reason = e instanceof com.fasterxml.jackson.core.JacksonException
+                ? ((com.fasterxml.jackson.core.JacksonException) e).getOriginalMessage() : e.getMessage();
+        return new LatticeClientException("Cannot map the " + body.length + "-byte body of the HTTP " + statusCode
+                + " answer" + (request == null ? "" : " to " + request) + " to " + type + ": " + reason, e, attempts);
     }
 
     private ObjectMapper mapper() {
@@ -259,6 +298,22 @@ public final class LatticeResponse {
         Builder body(byte[] body);
 
         /**
+         * Sets the body without copying it; the caller must not change the array afterwards.
+         *
+         * @param body the bytes, not copied; {@code null} for none
+         * @return this builder
+         */
+        Builder bodyFromByteArrayUnsafe(byte[] body);
+
+        /**
+         * Sets the request that produced the response, which messages then name (method and URL without query).
+         *
+         * @param request the request
+         * @return this builder
+         */
+        Builder request(LatticeRequest request);
+
+        /**
          * Sets how many attempts produced the response; default 1.
          *
          * @param attempts at least 1
@@ -267,7 +322,8 @@ public final class LatticeResponse {
         Builder attempts(int attempts);
 
         /**
-         * Sets the mapper used by {@code bodyAs}; default a shared plain {@link ObjectMapper}, created on first use.
+         * Sets the mapper used by {@code bodyAs}; default the library's shared mapper (unknown properties ignored,
+         * {@code java.time} supported), created on first use.
          *
          * @param mapper the mapper
          * @return this builder
@@ -286,9 +342,10 @@ public final class LatticeResponse {
     private static final class DefaultBuilder implements Builder {
         private int statusCode;
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        private byte[] body = new byte[0];
+        private byte[] body = EMPTY;
         private int attempts = 1;
         private ObjectMapper mapper;
+        private LatticeRequest request;
 
         @Override
         public Builder statusCode(int value) {
@@ -305,7 +362,18 @@ public final class LatticeResponse {
 
         @Override
         public Builder body(byte[] value) {
-            body = value == null ? new byte[0] : value.clone();
+            return bodyFromByteArrayUnsafe(value == null ? null : value.clone());
+        }
+
+        @Override
+        public Builder bodyFromByteArrayUnsafe(byte[] value) {
+            body = value == null ? EMPTY : value;
+            return this;
+        }
+
+        @Override
+        public Builder request(LatticeRequest value) {
+            request = Objects.requireNonNull(value, "request");
             return this;
         }
 

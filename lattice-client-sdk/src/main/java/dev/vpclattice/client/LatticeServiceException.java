@@ -4,12 +4,14 @@ import java.util.Objects;
 
 /**
  * A VPC Lattice service (or Lattice itself) answered with a non-2xx status. Obtained from
- * {@link LatticeResponse#ensureSuccess()} or {@link LatticeResponse#toException()}.
+ * {@link LatticeResponse#ensureSuccess()} or {@link LatticeResponse#toException()}; the client itself returns every
+ * answer as a {@link LatticeResponse} and never throws this. The message names the status, the error code, the
+ * request's method and URL without query, and the error message.
  *
  * <p>For Lattice's own denials the body reads {@code AccessDeniedException: User: ... is not authorized ...}: the
  * {@link #errorCode()} is then {@code AccessDeniedException} and the {@link #errorMessage()} the rest.
  */
-public class LatticeServiceException extends RuntimeException {
+public class LatticeServiceException extends LatticeException {
     private static final long serialVersionUID = 1L;
 
     private final int statusCode;
@@ -23,22 +25,25 @@ public class LatticeServiceException extends RuntimeException {
      * @param statusCode the HTTP status, required
      * @param errorCode the error code, or an empty string when the response named none; not {@code null}
      * @param errorMessage the error message from the body, possibly empty; not {@code null}
-     * @param response the response, may be {@code null}
+     * @param response the response, may be {@code null}; when it names its request, the message does too
      */
     public LatticeServiceException(int statusCode, String errorCode, String errorMessage, LatticeResponse response) {
-        super(describe(statusCode, errorCode, errorMessage));
+        super(describe(statusCode, errorCode, errorMessage, response), null);
         this.statusCode = statusCode;
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
         this.errorMessage = Objects.requireNonNull(errorMessage, "errorMessage");
         this.response = response;
     }
 
-    private static String describe(int status, String code, String message) {
+    private static String describe(int status, String code, String message, LatticeResponse response) {
         StringBuilder text = new StringBuilder("HTTP ").append(status);
-        if (!code.isEmpty()) {
+        if (code != null && !code.isEmpty()) {
             text.append(' ').append(code);
         }
-        if (!message.isEmpty()) {
+        if (response != null && response.request().isPresent()) {
+            text.append(" from ").append(response.request().get());
+        }
+        if (message != null && !message.isEmpty()) {
             text.append(": ").append(message);
         }
         return text.toString();

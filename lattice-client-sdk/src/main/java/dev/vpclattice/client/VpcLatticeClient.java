@@ -2,8 +2,11 @@ package dev.vpclattice.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.DefaultVpcLatticeClient;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -44,34 +47,36 @@ public interface VpcLatticeClient extends AutoCloseable {
     }
 
     /**
-     * Sends a request and returns the response, whatever its status. Signs every attempt afresh (new
-     * {@code x-amz-date}, credentials resolved again) and retries connection failures and 429/502/503/504 answers
-     * for {@linkplain LatticeRequest#retryable() retryable} requests, within the whole-call timeout.
+     * Sends a request and returns the response, whatever its status. Signs every attempt afresh (a new
+     * {@code x-amz-date}, with the cached or refreshed credentials), retries failures that prove nothing was sent
+     * for every method, and connection failures and 429/502/503/504 answers for
+     * {@linkplain LatticeRequest#retryable() retryable} requests, all within the call timeout.
      *
      * @param request the request, required
      * @return the response of the last attempt (may be non-2xx: see {@link LatticeResponse#ensureSuccess()})
-     * @throws IllegalArgumentException if the request is signed but its url is plain {@code http}
-     * @throws VpcLatticeClientException if no response could be obtained (connection failure, reset, timeout,
-     *     credentials not resolvable); its cause is the underlying failure
-     * @throws IllegalStateException if the client is closed
-     * @throws RuntimeException any other exception of the HTTP client (not an I/O failure), unchanged and not retried
+     * @throws LatticeCallTimeoutException if the call timeout expired
+     * @throws LatticeClientException if no usable response was obtained (connection failure, reset, read timeout,
+     *     credentials not resolvable, an answer that is not HTTP or too large, a JSON body that cannot be serialized,
+     *     a signed request to plain {@code http}, a closed client); its cause is the underlying failure
+     * @throws NullPointerException if {@code request} is {@code null}
      */
     LatticeResponse send(LatticeRequest request);
 
-        /**
+    /**
      * Runs this client's request path once without sending anything and without resolving credentials: it builds a
      * synthetic request, signs it with throwaway credentials and discards it, so the signer's and the request
      * model's classes are loaded and initialised. Call it where start-up work is captured, for example from an
      * {@code org.crac} {@code beforeCheckpoint} hook before a Lambda SnapStart snapshot, so the first call after a
      * restore does not pay for them. It opens no connection, so no connection is captured in a snapshot.
      *
-     * @throws IllegalStateException if the client is closed
+     * @throws LatticeClientException if the client is closed
      */
     void prime();
 
-/**
-     * Releases the connection pool and timer thread. Closes the HTTP client and credentials provider only when the
-     * client created them itself (not those passed to the builder). Idempotent.
+    /**
+     * Releases the connection pool and the credentials refresh thread. Closes the HTTP client and credentials provider
+     * only when the client created them itself (not those passed to the builder). Idempotent; calls in flight fail
+     * with a {@link LatticeClientException}.
      */
     @Override
     void close();
@@ -88,8 +93,10 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder region(Region region);
 
         /**
-         * Sets where credentials come from; they are resolved again for every attempt, so rotating credentials
-         * (Lambda, SnapStart, assumed roles) work. Defaults to {@code DefaultCredentialsProvider}.
+         * Sets where credentials come from. Defaults to {@code DefaultCredentialsProvider}. The client caches the
+         * identity the provider returns and refreshes it in the background before it expires; a call waits for the
+         * provider (within its call timeout) only when no usable identity is cached. An identity without an expiration
+         * time is asked for again in the background once it is a minute old. See the README's "Credentials".
          *
          * @param credentialsProvider the provider
          * @return this builder
@@ -105,8 +112,8 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder signingMode(SigningMode signingMode);
 
         /**
-         * Sets the TCP connect timeout of the default HTTP client. Defaults to 2 seconds. Ignored (with the
-         * read timeout) when {@link #httpClient(SdkHttpClient)} is set: configure that client instead.
+         * Sets the TCP connect timeout of the HTTP client the client builds. Defaults to 2 seconds. Cannot be combined
+         * with {@link #httpClient(SdkHttpClient)} ({@link #build()} refuses it): configure that client instead.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -114,8 +121,8 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder connectTimeout(Duration timeout);
 
         /**
-         * Sets the socket read timeout of the default HTTP client (longest silence while waiting for bytes).
-         * Defaults to 30 seconds.
+         * Sets the socket read timeout (longest silence while waiting for bytes) of the HTTP client the client builds.
+         * Defaults to 30 seconds. Cannot be combined with {@link #httpClient(SdkHttpClient)}.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -123,8 +130,9 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder readTimeout(Duration timeout);
 
         /**
-         * Sets the whole-call timeout, which bounds all attempts including credential resolution (a slow credentials
-         * endpoint is abandoned at the deadline), signing and backoff. Defaults to 60 seconds.
+         * Sets the whole-call timeout, which bounds all attempts including waiting for credentials (a slow credentials
+         * endpoint is abandoned at the deadline), signing and backoff, and aborts an exchange in flight when it
+         * expires ({@link LatticeCallTimeoutException}). Defaults to 60 seconds.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -141,7 +149,7 @@ public interface VpcLatticeClient extends AutoCloseable {
 
         /**
          * Sets the largest response body the client reads into memory. Defaults to 10 MiB (VPC Lattice itself caps
-         * responses at 6 MB). A longer body fails the call with a {@link VpcLatticeClientException} naming the limit;
+         * responses at 6 MB). A longer body fails the call with a {@link LatticeClientException} naming the limit;
          * it is not retried and the connection is dropped rather than drained.
          *
          * @param bytes the limit in bytes, 1 or more
@@ -177,9 +185,11 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder retryAfterCap(Duration cap);
 
         /**
-         * Sets the HTTP client. Defaults to the SDK's {@code Apache5HttpClient} with a pool of 50 kept-alive
-         * connections, TCP keep-alive and the connect and read timeouts above; the default client trusts the JVM's
-         * trust store. A client passed here is not closed by {@link VpcLatticeClient#close()}.
+         * Sets an HTTP client the caller built and configured completely; it is not closed by
+         * {@link VpcLatticeClient#close()}. Cannot be combined with the settings this client would apply to an HTTP
+         * client it builds ({@link #connectTimeout}, {@link #readTimeout}, {@link #trustedCertificates},
+         * {@link #trustManagers}, {@link #httpClientBuilder}): {@link #build()} refuses that with an
+         * {@link IllegalArgumentException}. By default the client builds the SDK's {@code Apache5HttpClient}.
          *
          * @param httpClient the client
          * @return this builder
@@ -187,8 +197,54 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder httpClient(SdkHttpClient httpClient);
 
         /**
-         * Sets the mapper used by {@link LatticeResponse#bodyAs(Class)}. Defaults to a shared plain {@link ObjectMapper},
-         * created on first use.
+         * Sets the builder of the HTTP client this client builds and owns, as the SDK's service client builders
+         * accept one: for example {@code Apache5HttpClient.builder().proxyConfiguration(...)},
+         * {@code AwsCrtHttpClient.builder()} or {@code UrlConnectionHttpClient.builder()}. The client hands it the
+         * connect and read timeouts, the trust and its pool defaults (50 connections, TCP keep-alive, 50-second idle
+         * limit) through {@code buildWithDefaults}; what the builder sets itself wins, as in the SDK. Defaults to
+         * {@code Apache5HttpClient.builder()}.
+         *
+         * @param httpClientBuilder the builder
+         * @return this builder
+         */
+        Builder httpClientBuilder(SdkHttpClient.Builder<?> httpClientBuilder);
+
+        /**
+         * Adds the certificates in a PEM file to the certificates the client's HTTP client trusts, for example a
+         * local Lattice's or a private CA's. The JVM's default trust stays: public CAs are still trusted, and nothing
+         * outside this client changes. The file is read now. May be called more than once; each call adds.
+         *
+         * @param pemFile a file of one or more {@code -----BEGIN CERTIFICATE-----} blocks
+         * @return this builder
+         * @throws IllegalArgumentException naming the file if it cannot be read or holds no certificate
+         */
+        Builder trustedCertificates(Path pemFile);
+
+        /**
+         * Adds certificates to those the client's HTTP client trusts, in addition to the JVM's default trust, for this
+         * client only. May be called more than once; each call adds.
+         *
+         * @param certificates trust anchors, for example a private CA or a self-signed server certificate
+         * @return this builder
+         */
+        Builder trustedCertificates(X509Certificate... certificates);
+
+        /**
+         * Adds trust managers that the client's HTTP client consults in addition to the JVM's default trust: a server
+         * is trusted when any of them (or the default) accepts it. For this client only. May be called more than
+         * once; each call adds.
+         *
+         * @param trustManagers {@link javax.net.ssl.X509TrustManager}s
+         * @return this builder
+         * @throws IllegalArgumentException if one is not an {@code X509TrustManager}
+         */
+        Builder trustManagers(TrustManager... trustManagers);
+
+        /**
+         * Sets the one mapper that serializes {@link LatticeRequest.Builder#jsonBody(Object)} values and maps
+         * {@link LatticeResponse#bodyAs(Class)}. Defaults to the library's shared mapper, created on first use: it
+         * ignores unknown properties (so a class may model only the fields it needs) and reads and writes
+         * {@code java.time} types as ISO-8601 text.
          *
          * @param objectMapper the mapper
          * @return this builder
@@ -232,7 +288,8 @@ public interface VpcLatticeClient extends AutoCloseable {
          * @return a new client
          * @throws IllegalStateException if signing is on and no region is set or found, or SigV4A is chosen without
          *     {@code software.amazon.awssdk:http-auth-aws-crt} on the classpath
-         * @throws IllegalArgumentException if a setting is out of range (the message names it and its value)
+         * @throws IllegalArgumentException if settings contradict each other (for example {@link #httpClient} with
+         *     timeouts or trust); the message names them
          */
         VpcLatticeClient build();
     }

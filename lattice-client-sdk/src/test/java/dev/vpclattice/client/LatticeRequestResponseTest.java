@@ -48,7 +48,9 @@ class LatticeRequestResponseTest {
                 () -> LatticeRequest.builder().path("/a?b=c")).getMessage().contains("'/a?...'"));
         assertTrue(assertThrows(IllegalStateException.class, () -> LatticeRequest.builder().build())
                 .getMessage().contains("url"));
-        assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().jsonBody(new Object()));
+        assertThrows(IllegalArgumentException.class,
+                () -> LatticeRequest.builder().jsonBody(new Object(), new com.fasterxml.jackson.databind.ObjectMapper()));
+        assertThrows(NullPointerException.class, () -> LatticeRequest.builder().jsonBody(null));
     }
 
     @Test
@@ -65,7 +67,14 @@ class LatticeRequestResponseTest {
         LatticeRequest json = LatticeRequest.builder().url("h").header("Content-Type", "application/vnd.x+json")
                 .jsonBody(Map.of("a", 1)).build();
         assertEquals("application/vnd.x+json", json.firstHeader("CONTENT-TYPE").orElseThrow());
-        assertEquals("{\"a\":1}", new String(json.body().orElseThrow(), StandardCharsets.UTF_8));
+        // Serialized by the client's mapper when sent, not now.
+        assertEquals(Map.of("a", 1), json.jsonValue().orElseThrow());
+        assertTrue(json.body().isEmpty());
+        LatticeRequest eager = LatticeRequest.builder().url("h")
+                .jsonBody(Map.of("a", 1), new com.fasterxml.jackson.databind.ObjectMapper()).build();
+        assertEquals("application/json", eager.firstHeader("content-type").orElseThrow());
+        assertEquals("{\"a\":1}", new String(eager.body().orElseThrow(), StandardCharsets.UTF_8));
+        assertTrue(eager.jsonValue().isEmpty());
     }
 
     @Test

@@ -50,6 +50,11 @@ final class TestTls {
                 .socketTimeout(Duration.ofSeconds(10));
     }
 
+    /** A second self-signed certificate that nothing trusts. */
+    static X509Certificate other() {
+        return create().certificate;
+    }
+
     private static TestTls create() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

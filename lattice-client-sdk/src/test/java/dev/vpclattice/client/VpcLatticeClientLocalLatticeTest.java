@@ -78,7 +78,7 @@ class VpcLatticeClientLocalLatticeTest {
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(StaticCredentialsProvider.create(token == null
                         ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, token)))
-                .httpClient(http)
+                .trustedCertificates(lattice.certificate().x509())
                 .tracing(false);
     }
 

@@ -78,7 +78,7 @@ class VpcLatticeClientSecretsTest {
             texts.add(client.send(LatticeRequest.builder().url(server.url()).queryParameter("token", QUERY_SECRET).build())
                     .toException().getMessage());
             server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
-            VpcLatticeClientException timeout = assertThrows(VpcLatticeClientException.class,
+            LatticeCallTimeoutException timeout = assertThrows(LatticeCallTimeoutException.class,
                     () -> impatient.send(LatticeRequest.builder().url(server.url() + "/?token=" + QUERY_SECRET).build()));
             for (Throwable t = timeout; t != null; t = t.getCause()) {
                 texts.add(String.valueOf(t.getMessage()));

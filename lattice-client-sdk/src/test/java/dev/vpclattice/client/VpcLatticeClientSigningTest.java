@@ -97,7 +97,7 @@ class VpcLatticeClientSigningTest {
             assertEquals("{\"id\":42}", received.bodyText());
             assertEquals("application/json", received.header("content-type"));
             assertEquals("/orders/a%20b", received.uri().getRawPath());
-            assertTrue(received.header("user-agent").startsWith("lattice-client-sdk java/"), received.header("user-agent"));
+            assertTrue(received.header("user-agent").matches("lattice-client-sdk/\\d+\\.\\d+\\.\\d+(-SNAPSHOT)? java/\\d+"), received.header("user-agent"));
             assertFalse(signature.signedHeaders().contains("user-agent"), "the SDK signer leaves user-agent unsigned");
             assertEquals("z=last%20value&a=first%2Fvalue", received.uri().getRawQuery());
         }
@@ -147,7 +147,7 @@ class VpcLatticeClientSigningTest {
         }
         VpcLatticeClient closed = client(counting).build();
         closed.close();
-        assertThrows(IllegalStateException.class, closed::prime);
+        assertThrows(LatticeClientException.class, closed::prime);
     }
 
     @Test
@@ -188,16 +188,36 @@ class VpcLatticeClientSigningTest {
     }
 
     @Test
-    void credentials_areResolvedForEveryRequest() {
-        // GIVEN a provider that rotates keys on every call, like Lambda's rotating role credentials
+    void credentials_areCachedAcrossCalls_whileTheyAreFresh() {
+        // GIVEN a provider whose identities are valid for an hour
         AtomicInteger calls = new AtomicInteger();
-        AwsCredentialsProvider rotating = () -> AwsBasicCredentials.create("AKIDROTATING" + calls.incrementAndGet(),
-                SECRET_KEY);
+        AwsCredentialsProvider hourly = () -> AwsSessionCredentials.builder().accessKeyId("AKIDHOURLY" + calls.incrementAndGet())
+                .secretAccessKey(SECRET_KEY).sessionToken(SESSION_TOKEN)
+                .expirationTime(Instant.now().plus(java.time.Duration.ofHours(1))).build();
+        try (VpcLatticeClient client = client(hourly).build()) {
+            for (int i = 0; i < 5; i++) {
+                client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
+            }
+        }
+        // THEN the provider was asked once and every request was validly signed with that identity
+        assertEquals(1, calls.get());
+        assertTrue(server.received.stream().allMatch(r -> IndependentSigV4Verifier.verify(r,
+                Map.of("AKIDHOURLY1", SECRET_KEY)).valid()));
+    }
+
+    @Test
+    void credentials_thatHaveExpired_areNeverUsed_soEachCallWaitsForFreshOnes() {
+        // GIVEN a provider (like Lambda's rotating role credentials) whose every identity has already expired
+        AtomicInteger calls = new AtomicInteger();
+        AwsCredentialsProvider rotating = () -> AwsSessionCredentials.builder()
+                .accessKeyId("AKIDROTATING" + calls.incrementAndGet()).secretAccessKey(SECRET_KEY)
+                .sessionToken(SESSION_TOKEN).expirationTime(Instant.now().minusSeconds(1)).build();
         try (VpcLatticeClient client = client(rotating).build()) {
             for (int i = 0; i < 3; i++) {
                 client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
             }
         }
+        // THEN each call resolved again and signed with what it got
         List<String> keys = server.received.stream()
                 .map(r -> IndependentSigV4Verifier.verify(r, Map.of(
                         "AKIDROTATING1", SECRET_KEY, "AKIDROTATING2", SECRET_KEY, "AKIDROTATING3", SECRET_KEY)))
@@ -207,11 +227,32 @@ class VpcLatticeClientSigningTest {
     }
 
     @Test
+    void credentialsThatCannotBeResolved_failTheCallNamingTheRequest_andTheNextCallTriesAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        AwsCredentialsProvider flaky = () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load credentials");
+            }
+            return AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY);
+        };
+        try (VpcLatticeClient client = client(flaky).build()) {
+            LatticeClientException e = assertThrows(LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder().url(server.url() + "/p?secret=1").build()));
+            assertEquals("GET " + server.url() + "/p was not sent: could not resolve AWS credentials to sign it: "
+                    + e.getCause(), e.getMessage());
+            assertEquals(0, e.attempts());
+            assertEquals(0, server.received.size());
+            client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
+            assertEquals(2, calls.get());
+        }
+    }
+
+    @Test
     void send_plainHttpWithSigning_isRefusedBeforeAnythingIsSent() throws Exception {
         try (TestHttpsServer plain = TestHttpsServer.http();
                 VpcLatticeClient client = client(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            LatticeClientException e = assertThrows(LatticeClientException.class,
                     () -> client.send(LatticeRequest.builder().method("POST").url(plain.url()).body("x").build()));
             assertTrue(e.getMessage().contains("plain http") && e.getMessage().contains("127.0.0.1"), e.getMessage());
             assertTrue(plain.received.isEmpty());

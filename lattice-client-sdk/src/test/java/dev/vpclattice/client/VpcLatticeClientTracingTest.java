@@ -199,7 +199,7 @@ class VpcLatticeClientTracingTest {
         };
         try (VpcLatticeClient client = client(httpDoing(emitAndFail))) {
             // WHEN a call fails, THEN the caller sees the client's failure, not the tracer's
-            VpcLatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(VpcLatticeClientException.class,
+            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(LatticeClientException.class,
                     () -> client.send(LatticeRequest.builder().url(server.url()).build()));
             assertEquals("reset", e.getCause().getMessage());
         } finally {

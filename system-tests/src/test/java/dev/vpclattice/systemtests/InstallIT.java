@@ -98,7 +98,8 @@ class InstallIT {
              ZipFile javadoc = new ZipFile(sdk.resolve("lattice-client-sdk-" + version + "-javadoc.jar").toFile())) {
             assertTrue(sources.getEntry("dev/vpclattice/client/VpcLatticeClient.java") != null);
             assertTrue(javadoc.getEntry("index.html") != null);
-            assertTrue(javadoc.getEntry("dev/vpclattice/client/VpcLatticeClient.html") != null);
+            // The library is a named module (module-info), so javadoc files its pages under the module's name.
+            assertTrue(javadoc.getEntry("dev.vpclattice.client/dev/vpclattice/client/VpcLatticeClient.html") != null);
             assertTrue(javadoc.stream().noneMatch(entry -> entry.getName().contains("/internal/")),
                     "internal packages are not API and stay out of the Javadoc");
         }

@@ -28,7 +28,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
  *
  * <p>A non-2xx answer fails the invocation with a {@link dev.vpclattice.client.LatticeServiceException} naming the
  * status and Lattice's error (e.g. {@code AccessDeniedException}); a transport failure with a
- * {@link dev.vpclattice.client.VpcLatticeClientException}. Configuration is read and the client built once per
+ * {@link dev.vpclattice.client.LatticeClientException}. Configuration is read and the client built once per
  * execution environment, in the constructor (see {@link ClientConfiguration} for the variables).
  */
 public final class ClientHandler implements RequestStreamHandler, Resource {

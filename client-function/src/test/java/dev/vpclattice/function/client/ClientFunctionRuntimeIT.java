@@ -319,7 +319,7 @@ class ClientFunctionRuntimeIT {
 
             assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
             JsonNode error = JSON.readTree(invocation.payload());
-            assertTrue(error.get("errorType").asText().endsWith("VpcLatticeClientException"), error::toString);
+            assertTrue(error.get("errorType").asText().endsWith("LatticeCallTimeoutException"), error::toString);
             assertTrue(error.get("errorMessage").asText().startsWith("Call timeout of "), error::toString);
         }
     }
@@ -335,7 +335,7 @@ class ClientFunctionRuntimeIT {
 
             assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
             JsonNode error = JSON.readTree(invocation.payload());
-            assertTrue(error.get("errorType").asText().endsWith("VpcLatticeClientException"), error::toString);
+            assertTrue(error.get("errorType").asText().endsWith("LatticeClientException"), error::toString);
             assertTrue(error.get("errorMessage").asText().contains("127.0.0.1:" + closedPort), error::toString);
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vpclattice.client.VpcLatticeClient;
-import dev.vpclattice.client.VpcLatticeClientException;
+import dev.vpclattice.client.LatticeClientException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
@@ -38,7 +38,7 @@ class ClientHandlerPrimingTest {
             // THEN no credentials were resolved (they must not be captured in a snapshot)
             assertEquals(0, resolved.get());
             // AND a real invocation afterwards still resolves credentials and tries the endpoint (nothing listens)
-            assertThrows(VpcLatticeClientException.class, () -> handler.handleRequest(
+            assertThrows(LatticeClientException.class, () -> handler.handleRequest(
                     new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
             assertEquals(1, resolved.get());
         }

@@ -13,6 +13,7 @@ import java.util.function.LongUnaryOperator;
  * Computes retry delays: exponential backoff with full jitter, and {@code Retry-After} (seconds or HTTP date)
  * honoured up to a cap. Immutable and thread-safe.
  */
+@LatticeInternalApi
 public final class Backoff {
     private final Duration base;
     private final Duration max;

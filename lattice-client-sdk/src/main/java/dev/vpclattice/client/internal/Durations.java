@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /** The one check for durations the client is configured with. */
+@LatticeInternalApi
 public final class Durations {
     private Durations() {
     }

@@ -19,6 +19,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * service {@code vpc-lattice-svcs}, {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} (sent and signed), session token
  * included by the signer. Thread-safe; separate from the client so signing can be benchmarked alone.
  */
+@LatticeInternalApi
 public final class LatticeSigner {
     /** The SigV4 signing name of VPC Lattice services. */
     public static final String SERVICE_SIGNING_NAME = "vpc-lattice-svcs";
@@ -135,7 +136,8 @@ public final class LatticeSigner {
                     + " (use an https URL, or SigningMode.NONE for an unauthenticated service)");
         }
         Objects.requireNonNull(credentials, "credentials");
-        SdkHttpRequest withHash = request.toBuilder().putHeader(CONTENT_SHA256, UNSIGNED_PAYLOAD).build();
+        SdkHttpRequest withHash = request.firstMatchingHeader(CONTENT_SHA256).isPresent() ? request
+                : request.toBuilder().putHeader(CONTENT_SHA256, UNSIGNED_PAYLOAD).build();
         SignRequest.Builder<AwsCredentialsIdentity> sign = SignRequest.builder(credentials)
                 .request(withHash)
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE_SIGNING_NAME)

@@ -6,6 +6,7 @@ import java.util.function.Predicate;
  * The one place that detects the optional dependencies (X-Ray recorder, CRT signer) by class name, so the library
  * runs without them.
  */
+@LatticeInternalApi
 public final class OptionalDependencies {
     /** A class of {@code com.amazonaws:aws-xray-recorder-sdk-core}. */
     public static final String XRAY_RECORDER = "com.amazonaws.xray.AWSXRay";

@@ -1,6 +1,5 @@
 package dev.vpclattice.client.internal;
 
-import java.net.URI;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -8,16 +7,18 @@ import java.util.function.Predicate;
  * Records one client call as a remote span. Kept small so an OpenTelemetry implementation can sit beside the X-Ray
  * one. Implementations must never throw from these methods.
  */
+@LatticeInternalApi
 public interface Tracer {
 
     /**
      * Starts a span for a call on the calling thread.
      *
      * @param method the HTTP method
-     * @param uri the URL called
+     * @param host the host called
+     * @param url the URL called without its query ({@code LatticeRequest.redactedUrl()}), which may carry tokens
      * @return the span, never {@code null}
      */
-    Span start(String method, URI uri);
+    Span start(String method, String host, String url);
 
     /** One traced call. */
     interface Span {
@@ -48,7 +49,7 @@ public interface Tracer {
     }
 
     /** A tracer that records nothing. */
-    Tracer NO_OP = (method, uri) -> NoOpSpan.INSTANCE;
+    Tracer NO_OP = (method, host, url) -> NoOpSpan.INSTANCE;
 
     /**
      * Returns the X-Ray tracer when enabled and the recorder is on the class path, else {@link #NO_OP}.

@@ -9,11 +9,12 @@ import com.amazonaws.xray.entities.TraceHeader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records each call as a remote X-Ray subsegment of the active segment (or, inside Lambda, of the function's
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * have sent. A sampled call goes through the recorder as before.
  */
 final class XRayTracer implements Tracer {
-    private static final System.Logger LOG = System.getLogger(XRayTracer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(XRayTracer.class);
     /** Where the Java runtime client puts each invocation's trace header (it cannot change the environment). */
     static final String LAMBDA_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
 
@@ -43,7 +44,7 @@ final class XRayTracer implements Tracer {
     }
 
     @Override
-    public Span start(String method, URI uri) {
+    public Span start(String method, String host, String url) {
         if (inLambda) {
             String header = lambdaTraceHeader.get();
             String root = field(header, "Root");
@@ -55,7 +56,7 @@ final class XRayTracer implements Tracer {
                 return new UnsampledSpan("Root=" + root + ";Sampled=0");
             }
         }
-        return Recording.start(method, uri, inLambda);
+        return Recording.start(method, host, url, inLambda);
     }
 
     /**
@@ -147,7 +148,7 @@ final class XRayTracer implements Tracer {
         private Recording() {
         }
 
-        static Span start(String method, URI uri, boolean inLambda) {
+        static Span start(String method, String host, String url, boolean inLambda) {
             try {
                 AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
                 // Outside Lambda, beginSubsegment without a segment would trigger the context-missing strategy (an error
@@ -155,15 +156,15 @@ final class XRayTracer implements Tracer {
                 if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
                     return NoOpSpan.INSTANCE;
                 }
-                Subsegment subsegment = recorder.beginSubsegment(uri.getHost());
+                Subsegment subsegment = recorder.beginSubsegment(host);
                 subsegment.setNamespace(Namespace.REMOTE.toString());
                 Map<String, Object> request = new LinkedHashMap<>();
-                request.put("url", uri.toString());
+                request.put("url", url);
                 request.put("method", method);
                 subsegment.putHttp("request", request);
                 return new XRaySpan(recorder, subsegment);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray tracing skipped: {0}", e.toString());
+                LOG.debug("X-Ray tracing skipped: {}", e.toString());
                 return NoOpSpan.INSTANCE;
             }
         }
@@ -195,7 +196,7 @@ final class XRayTracer implements Tracer {
             try {
                 recordResponse(status, contentLength);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray response not recorded: {0}", e.toString());
+                LOG.debug("X-Ray response not recorded: {}", e.toString());
             }
         }
 
@@ -219,7 +220,7 @@ final class XRayTracer implements Tracer {
             try {
                 subsegment.addException(failure);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray failure not recorded: {0}", e.toString());
+                LOG.debug("X-Ray failure not recorded: {}", e.toString());
             }
         }
 
@@ -235,7 +236,7 @@ final class XRayTracer implements Tracer {
                     recorder.endSubsegment(subsegment);
                 }
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "X-Ray subsegment could not be ended: {0}", e.toString());
+                LOG.debug("X-Ray subsegment could not be ended: {}", e.toString());
             }
         }
     }

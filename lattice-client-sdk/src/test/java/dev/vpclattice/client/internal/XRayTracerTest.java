@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +13,15 @@ import org.junit.jupiter.api.Test;
  * class is shown in the client function's runtime test, where the class loading of a real Lambda runtime is visible.
  */
 class XRayTracerTest {
-    private static final URI URL = URI.create("https://svc.example.on.aws/");
+    private static final String HOST = "svc.example.on.aws";
+    private static final String URL = "https://svc.example.on.aws/";
 
     @Test
     void unsampledInvocation_propagatesTheRootAndTheDecisionAndRecordsNothing() {
         XRayTracer tracer = new XRayTracer(true,
                 () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0");
 
-        Tracer.Span span = tracer.start("POST", URL);
+        Tracer.Span span = tracer.start("POST", HOST, URL);
 
         assertEquals(Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0"), span.traceHeader());
         span.response(200, 2);
@@ -30,14 +30,14 @@ class XRayTracerTest {
 
     @Test
     void invocationWithoutTraceContext_isNotTraced() {
-        assertSame(Tracer.NoOpSpan.INSTANCE, new XRayTracer(true, () -> null).start("POST", URL));
-        assertSame(Tracer.NoOpSpan.INSTANCE, new XRayTracer(true, () -> "Sampled=1").start("POST", URL));
+        assertSame(Tracer.NoOpSpan.INSTANCE, new XRayTracer(true, () -> null).start("POST", HOST, URL));
+        assertSame(Tracer.NoOpSpan.INSTANCE, new XRayTracer(true, () -> "Sampled=1").start("POST", HOST, URL));
     }
 
     @Test
     void sampledInvocation_goesThroughTheRecorder() {
         Tracer.Span span = new XRayTracer(true,
-                () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1").start("POST", URL);
+                () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1").start("POST", HOST, URL);
 
         assertNotSame(Tracer.NoOpSpan.INSTANCE, span);
         span.end();

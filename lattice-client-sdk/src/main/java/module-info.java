@@ -1,0 +1,29 @@
+/**
+ * lattice-client-sdk: a SigV4-signing HTTPS client for services behind Amazon VPC Lattice. Exports only
+ * {@code dev.vpclattice.client}; the implementation in {@code dev.vpclattice.client.internal} stays sealed.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.vpclattice.client {
+    // Types of these modules appear in the public API (credentials provider, region, HTTP client, ObjectMapper).
+    requires transitive software.amazon.awssdk.auth;
+    requires transitive software.amazon.awssdk.regions;
+    requires transitive software.amazon.awssdk.http;
+    requires transitive software.amazon.awssdk.identity.spi;
+    requires transitive com.fasterxml.jackson.databind;
+
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.utils;
+    requires software.amazon.awssdk.http.auth.aws;
+    requires software.amazon.awssdk.http.auth.spi;
+    requires software.amazon.awssdk.http.apache5;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires org.slf4j;
+    // Apache HttpClient 5 (an automatic module, the default HTTP client) uses jdk.net.Sockets for TCP keep-alive
+    // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
+    requires jdk.net;
+
+    // Optional: X-Ray tracing is used only when the recorder is present at run time.
+    requires static com.amazonaws.xray.sdk_core;
+
+    exports dev.vpclattice.client;
+}
