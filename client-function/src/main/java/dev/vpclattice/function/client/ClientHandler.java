@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
+import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import org.crac.Core;
@@ -67,6 +68,9 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
                 .callTimeout(configuration.callTimeout());
+        if (configuration.signingMode() != SigningMode.NONE) {
+            builder.credentialsProvider(LambdaCredentials.create());
+        }
         SdkHttpClient http = HttpClients.create(configuration.httpClient());
         if (http != null) {
             builder.httpClient(http);
