@@ -48,8 +48,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --event FILE --work DIR --out FILE [--runs N]
  * [--warm N] [--kinds floor,service,...] [--variants name=DIR,...]}; the artifact directories are what
  * {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce. {@code --variants} adds other
- * builds of the client function (to compare before and after a change), {@code --kinds} keeps only the named ones
- * (and the floors). Exits non-zero, printing the function's log, if any launch does not succeed.
+ * builds of the client function (to compare before and after a change; each on demand and, as {@code name-snap},
+ * after a SnapStart init), {@code --kinds} keeps only the named ones (and the floors). Exits non-zero, printing the function's log, if any launch does not succeed.
  */
 public final class ColdStart {
     private static final String ACCESS_KEY = "ASIAFAKECOLDSTART001";
@@ -157,6 +157,9 @@ public final class ColdStart {
                     kinds.add(new Kind(nameDir[0], "variant: client function built from " + nameDir[1],
                             Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, clientEnv, crtTrust, clientEvent, ok,
                             false, false));
+                    kinds.add(new Kind(nameDir[0] + "-snap", "variant: client function built from " + nameDir[1]
+                            + ", SnapStart init", Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, snapEnv,
+                            crtTrust, clientEvent, ok, true, false));
                 }
             }
             // Only some kinds (the floors are always kept: every ratio needs them): --kinds service,client

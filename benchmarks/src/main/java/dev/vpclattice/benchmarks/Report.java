@@ -22,6 +22,7 @@ import java.util.Optional;
  * findings file, if given, is appended as is.
  *
  * <p>Usage: {@code Report --jmh FILE --cold FILE --out FILE [--findings FILE] [--load-before "1 5 15"]
+ * [--load-after "1 5 15"]
  * [--seconds N] [--jmh-args "..."] [--command "..."]}.
  */
 public final class Report {
@@ -99,7 +100,7 @@ public final class Report {
         line("| CPU | " + Machine.cpuModel() + " |");
         line("| memory | " + Machine.memory() + " |");
         line("| load average (1, 5, 15 min) | before: " + options.getOrDefault("load-before", "unknown")
-                + "; after: " + Machine.loadAverage() + " |");
+                + "; after: " + options.getOrDefault("load-after", Machine.loadAverage()) + " |");
         line("| JDK (benchmarks and the functions' JVMs) | " + System.getProperty("java.vm.name") + " "
                 + Runtime.version() + " (" + System.getProperty("java.vendor") + ") |");
         line("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
