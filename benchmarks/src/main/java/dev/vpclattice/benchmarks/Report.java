@@ -415,6 +415,7 @@ public final class Report {
         line("BENCH_WARM=20 scripts/bench                      # fewer warm calls per launch (default 100)");
         line("BENCH_JMH_ARGS='-f 2 -wi 5 -i 10' scripts/bench  # a longer JMH configuration");
         line("BENCH_SKIP_BUILD=1 scripts/bench                 # reuse the last build");
+        line("BENCH_REPORT_ONLY=1 scripts/bench                # this file again from the last run (after editing FINDINGS.md)");
         line("```");
         line("It builds the modules and the two SAM artifacts (`make build-ServiceFunction / build-ClientFunction`) "
                 + "with `scripts/with-jdk21`, runs JMH with `-prof gc`, then the cold starts, and writes this file. "
