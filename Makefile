@@ -58,10 +58,11 @@ build-ServiceFunction: require-artifacts-dir $(ROOT)/service-function/target/ser
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(ROOT)/service-function/target/service-function.jar "$(ARTIFACTS_DIR)/lib/"
 
-## build-ClientFunction: sam build's step: the client function's jar into ARTIFACTS_DIR/lib
+## build-ClientFunction: sam build's step: the client function's jar (and aws-crt's native library) into ARTIFACTS_DIR/lib
 build-ClientFunction: require-artifacts-dir $(ROOT)/client-function/target/client-function.jar
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(ROOT)/client-function/target/client-function.jar "$(ARTIFACTS_DIR)/lib/"
+	cp $(ROOT)/client-function/target/client-function.jar $(ROOT)/client-function/target/native/libaws-crt-jni.so \
+	  "$(ARTIFACTS_DIR)/lib/"
 
 # Guard, checked before anything is built: with ARTIFACTS_DIR empty, "$(ARTIFACTS_DIR)/lib" would be the system's /lib.
 require-artifacts-dir:
