@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.Durations;
+import dev.vpclattice.events.rules.QueryStrings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -478,26 +479,14 @@ public final class LatticeRequest {
             port = url.getPort();
             encodedPath = url.getRawPath() == null ? "" : url.getRawPath();
             queryParameters.clear();
-            if (url.getRawQuery() != null && !url.getRawQuery().isEmpty()) {
-                for (String pair : url.getRawQuery().split("&")) {
-                    if (pair.isEmpty()) {
-                        continue;
-                    }
-                    int eq = pair.indexOf('=');
-                    String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                    queryParameter(name, value);
-                }
-            }
+            // The project's one query rule: '+' stays a plus sign, a malformed escape is refused without echoing it.
+            QueryStrings.parseStrict(url.getRawQuery())
+                    .forEach((name, values) -> values.forEach(value -> queryParameter(name, value)));
             return this;
         }
 
         private static String redact(URI url) {
             return LatticeRequest.redact(url.getScheme(), url.getHost(), url.getPort(), url.getRawPath());
-        }
-
-        private static String decode(String s) {
-            return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
 
         @Override

@@ -54,6 +54,13 @@ class LatticeRequestResponseTest {
     }
 
     @Test
+    void url_query_isParsedByTheSharedRule_plusStaysAPlus() {
+        LatticeRequest r = LatticeRequest.builder().url("https://h/p?q=a+b&s=a%20b&flag&=v&&e=").build();
+        assertEquals(Map.of("q", List.of("a+b"), "s", List.of("a b"), "flag", List.of(""), "", List.of("v"),
+                "e", List.of("")), r.queryParameters());
+    }
+
+    @Test
     void bodies_fromStringAndJson_setContentTypeUnlessGiven_andAreCopied() {
         byte[] bytes = {1, 2, 3};
         LatticeRequest raw = LatticeRequest.builder().url("h").body(bytes).build();

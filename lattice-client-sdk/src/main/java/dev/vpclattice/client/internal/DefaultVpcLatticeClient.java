@@ -7,6 +7,7 @@ import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,9 +81,9 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         if (closed) {
             throw call.failed("was not sent: this VpcLatticeClient is closed", null);
         }
-        if (signer.mode() != SigningMode.NONE && !"https".equals(request.scheme())) {
-            throw call.failed("was not sent: refusing to send a " + signer.mode() + "-signed request over plain http"
-                    + " (use https, or SigningMode.NONE for a service with auth type NONE)", null);
+        if (!LatticeSigV4.schemeAllowed(request.scheme(), signer.mode() != SigningMode.NONE)) {
+            throw call.failed("was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode()
+                    + "-signed request"), null);
         }
         call.body(serializedBody(call));
         // The query is left out of traces for the same reason as from messages: callers may put tokens there.
