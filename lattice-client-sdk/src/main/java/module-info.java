@@ -26,6 +26,8 @@ module dev.vpclattice.client {
 
     // Optional: X-Ray tracing is used only when the recorder is present at run time.
     requires static com.amazonaws.xray.sdk_core;
+    // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
+    requires static software.amazon.awssdk.services.vpclattice;
 
     exports dev.vpclattice.client;
 }

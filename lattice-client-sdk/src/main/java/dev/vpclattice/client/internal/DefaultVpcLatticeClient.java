@@ -9,6 +9,7 @@ import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.events.rules.LatticeSigV4;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,10 +51,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final ObjectMapper mapper;
     private final Duration callTimeout;
     private final Resources resources;
+    private final ServiceEndpoint serviceEndpoint;
     private volatile boolean closed;
 
     DefaultVpcLatticeClient(LatticeSigner signer, CredentialsCache credentials, SyncTransport transport,
-            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources) {
+            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources,
+            ServiceEndpoint serviceEndpoint) {
         this.signer = signer;
         this.requests = new HttpRequestFactory(signer.mode());
         this.credentials = credentials;
@@ -63,6 +66,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         this.mapper = mapper;
         this.callTimeout = callTimeout;
         this.resources = resources;
+        this.serviceEndpoint = serviceEndpoint;
     }
 
     /**
@@ -75,8 +79,9 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     }
 
     @Override
-    public LatticeResponse send(LatticeRequest request) {
-        Objects.requireNonNull(request, "request");
+    public LatticeResponse send(LatticeRequest caller) {
+        Objects.requireNonNull(caller, "request");
+        LatticeRequest request = aimed(caller);
         Call call = new Call(request, request.callTimeout().orElse(callTimeout), System.nanoTime());
         if (closed) {
             throw call.failed("was not sent: this VpcLatticeClient is closed", null);
@@ -99,6 +104,24 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         } finally {
             span.end();
         }
+    }
+
+    /** A request without a url goes to the client's service; without one it cannot be sent. */
+    private LatticeRequest aimed(LatticeRequest request) {
+        if (request.hasUrl()) {
+            return request;
+        }
+        if (serviceEndpoint == null) {
+            throw new Call(request, callTimeout, System.nanoTime()).failed("was not sent: it has no url, and this"
+                    + " VpcLatticeClient was built without service(...): set LatticeRequest.Builder.url(...), or build"
+                    + " the client with VpcLatticeClient.Builder.service(...)", null);
+        }
+        return serviceEndpoint.resolve(request);
+    }
+
+    @Override
+    public Optional<URI> serviceEndpoint() {
+        return serviceEndpoint == null ? Optional.empty() : Optional.of(serviceEndpoint.base());
     }
 
     private byte[] serializedBody(Call call) {
