@@ -1,13 +1,8 @@
 package dev.vpclattice.client.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,28 +17,12 @@ class ServiceDiscoveryClassPathIT {
     private static final String VPCLATTICE = "/software/amazon/awssdk/vpclattice/";
 
     private static String runProbe(boolean withVpcLattice) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> full = Arrays.asList(classPath.split(File.pathSeparator));
-        assertTrue(full.stream().anyMatch(e -> e.replace('\\', '/').contains(VPCLATTICE)),
-                "the test class path should contain the vpclattice jar: " + full);
-        List<String> kept = withVpcLattice ? full
-                : full.stream().filter(e -> !e.replace('\\', '/').contains(VPCLATTICE)).toList();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Process process = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, kept),
-                ServiceDiscoveryProbeMain.class.getName(), "http://127.0.0.1:" + closedPort)
-                .redirectErrorStream(true).start();
-        String output;
-        try (var in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
-        assertEquals(0, process.exitValue(), output);
-        return output.lines().filter(l -> l.startsWith("REFUSED ") || l.startsWith("LOOKED UP ")
-                || l.startsWith("BUILT ")).findFirst().orElseThrow(() -> new AssertionError("no result in: " + output));
+        return ProbeJvm.run(ServiceDiscoveryProbeMain.class, withVpcLattice ? null : VPCLATTICE,
+                List.of("http://127.0.0.1:" + closedPort), "REFUSED ", "LOOKED UP ", "BUILT ");
     }
 
     @Test
