@@ -38,7 +38,8 @@ public final class ServiceDiscovery {
             throw new IllegalStateException("VpcLatticeClient.builder().service(\"" + service.value() + "\") needs"
                     + " software.amazon.awssdk:vpclattice on the class path to look up the " + service
                     + ": add it (the version of your other AWS SDK modules, which lattice-bom manages), or leave"
-                    + " service(...) out and give each request the service's DNS name with LatticeRequest.Builder.url");
+                    + " service(...) out and give each request the service's DNS name with LatticeRequest.Builder.url."
+                    + " On the module path, also resolve the module software.amazon.awssdk.services.vpclattice");
         }
         String dnsName = VpcLatticeLookup.dnsName(service, region, credentials, httpClient, endpoint, timeout);
         return new ServiceEndpoint(service, dnsName, port);

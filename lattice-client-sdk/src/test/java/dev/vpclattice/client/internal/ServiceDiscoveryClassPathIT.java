@@ -31,6 +31,8 @@ class ServiceDiscoveryClassPathIT {
         assertTrue(result.startsWith("REFUSED VpcLatticeClient.builder().service(\"orders\") needs"
                 + " software.amazon.awssdk:vpclattice on the class path to look up the VPC Lattice service name"
                 + " 'orders': add it"), result);
+        assertTrue(result.endsWith("On the module path, also resolve the module"
+                + " software.amazon.awssdk.services.vpclattice"), result);
     }
 
     @Test
