@@ -17,6 +17,8 @@ module dev.vpclattice.client {
     requires software.amazon.awssdk.http.auth.spi;
     requires software.amazon.awssdk.http.apache5;
     requires com.fasterxml.jackson.datatype.jsr310;
+    // lattice-events' dependency-free rules (dev.vpclattice.events.rules); none of its types is in this API.
+    requires dev.vpclattice.events;
     requires org.slf4j;
     // Apache HttpClient 5 (an automatic module, the default HTTP client) uses jdk.net.Sockets for TCP keep-alive
     // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
@@ -24,6 +26,8 @@ module dev.vpclattice.client {
 
     // Optional: X-Ray tracing is used only when the recorder is present at run time.
     requires static com.amazonaws.xray.sdk_core;
+    // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
+    requires static software.amazon.awssdk.services.vpclattice;
 
     exports dev.vpclattice.client;
 }

@@ -2,10 +2,12 @@ package dev.vpclattice.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.DefaultVpcLatticeClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -72,6 +74,14 @@ public interface VpcLatticeClient extends AutoCloseable {
      * @throws LatticeClientException if the client is closed
      */
     void prime();
+
+    /**
+     * Returns where requests without a url go: the service named with {@link Builder#service(String)}, whose DNS
+     * name was looked up when this client was built.
+     *
+     * @return {@code https://<dns-name>[:port]}, or empty when the client was built without a service
+     */
+    Optional<URI> serviceEndpoint();
 
     /**
      * Releases the connection pool and the credentials refresh thread. Closes the HTTP client and credentials provider
@@ -283,11 +293,48 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder tracing(boolean enabled);
 
         /**
+         * Names the one VPC Lattice service this client calls, by its ARN, ID ({@code svc-...}) or name, so that
+         * requests need only a path: {@link #build()} looks up the service's DNS name once through the VPC Lattice API
+         * ({@code GetService} for an ARN or ID, {@code ListServices} for a name), and a request built without a url
+         * then goes to {@code https://<dns-name>[:servicePort]} with its own path and query. A request with a url
+         * still goes to that url. The lookup uses this client's region (an ARN's region when none is set), credentials
+         * provider and HTTP client, and needs {@code software.amazon.awssdk:vpclattice} on the class path. Default:
+         * none, every request needs a url.
+         *
+         * @param serviceArnIdOrName e.g. {@code arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0},
+         *     {@code svc-0123456789abcdef0} or {@code orders}
+         * @return this builder
+         * @throws IllegalArgumentException if it is blank, or an {@code arn:} that is not a VPC Lattice service's
+         */
+        Builder service(String serviceArnIdOrName);
+
+        /**
+         * Sets the port of the HTTPS listener of the {@link #service(String) service}. Defaults to 443.
+         *
+         * @param port 1 to 65535
+         * @return this builder
+         */
+        Builder servicePort(int port);
+
+        /**
+         * Sets the endpoint of the VPC Lattice API that {@link #service(String)} is looked up through, for example a
+         * VPC interface endpoint's DNS name or a local mock. Defaults to the SDK's endpoint for the region
+         * ({@code https://vpc-lattice.<region>.amazonaws.com}).
+         *
+         * @param endpoint an absolute http or https URI
+         * @return this builder
+         */
+        Builder serviceDiscoveryEndpoint(URI endpoint);
+
+        /**
          * Builds the client.
          *
          * @return a new client
          * @throws IllegalStateException if signing is on and no region is set or found, or SigV4A is chosen without
-         *     {@code software.amazon.awssdk:http-auth-aws-crt} on the classpath
+         *     {@code software.amazon.awssdk:http-auth-aws-crt} on the classpath; with {@link #service(String)}, if
+         *     {@code software.amazon.awssdk:vpclattice} is missing, the service is not found, has no DNS name, or
+         *     cannot be looked up, or an ARN's region differs from {@link #region(Region)}: the message names the
+         *     service
          * @throws IllegalArgumentException if settings contradict each other (for example {@link #httpClient} with
          *     timeouts or trust); the message names them
          */

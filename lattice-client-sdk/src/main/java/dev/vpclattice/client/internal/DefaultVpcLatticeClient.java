@@ -7,7 +7,9 @@ import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -49,10 +51,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final ObjectMapper mapper;
     private final Duration callTimeout;
     private final Resources resources;
+    private final ServiceEndpoint serviceEndpoint;
     private volatile boolean closed;
 
     DefaultVpcLatticeClient(LatticeSigner signer, CredentialsCache credentials, SyncTransport transport,
-            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources) {
+            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources,
+            ServiceEndpoint serviceEndpoint) {
         this.signer = signer;
         this.requests = new HttpRequestFactory(signer.mode());
         this.credentials = credentials;
@@ -62,6 +66,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         this.mapper = mapper;
         this.callTimeout = callTimeout;
         this.resources = resources;
+        this.serviceEndpoint = serviceEndpoint;
     }
 
     /**
@@ -74,15 +79,16 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     }
 
     @Override
-    public LatticeResponse send(LatticeRequest request) {
-        Objects.requireNonNull(request, "request");
+    public LatticeResponse send(LatticeRequest caller) {
+        Objects.requireNonNull(caller, "request");
+        LatticeRequest request = aimed(caller);
         Call call = new Call(request, request.callTimeout().orElse(callTimeout), System.nanoTime());
         if (closed) {
             throw call.failed("was not sent: this VpcLatticeClient is closed", null);
         }
-        if (signer.mode() != SigningMode.NONE && !"https".equals(request.scheme())) {
-            throw call.failed("was not sent: refusing to send a " + signer.mode() + "-signed request over plain http"
-                    + " (use https, or SigningMode.NONE for a service with auth type NONE)", null);
+        if (!LatticeSigV4.schemeAllowed(request.scheme(), signer.mode() != SigningMode.NONE)) {
+            throw call.failed("was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode()
+                    + "-signed request"), null);
         }
         call.body(serializedBody(call));
         // The query is left out of traces for the same reason as from messages: callers may put tokens there.
@@ -98,6 +104,24 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         } finally {
             span.end();
         }
+    }
+
+    /** A request without a url goes to the client's service; without one it cannot be sent. */
+    private LatticeRequest aimed(LatticeRequest request) {
+        if (request.hasUrl()) {
+            return request;
+        }
+        if (serviceEndpoint == null) {
+            throw new Call(request, callTimeout, System.nanoTime()).failed("was not sent: it has no url, and this"
+                    + " VpcLatticeClient was built without service(...): set LatticeRequest.Builder.url(...), or build"
+                    + " the client with VpcLatticeClient.Builder.service(...)", null);
+        }
+        return serviceEndpoint.resolve(request);
+    }
+
+    @Override
+    public Optional<URI> serviceEndpoint() {
+        return serviceEndpoint == null ? Optional.empty() : Optional.of(serviceEndpoint.base());
     }
 
     private byte[] serializedBody(Call call) {

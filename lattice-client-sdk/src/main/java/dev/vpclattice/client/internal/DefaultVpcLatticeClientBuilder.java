@@ -3,6 +3,7 @@ package dev.vpclattice.client.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -50,6 +51,9 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
     private Clock signingClock;
     private boolean tracing = true;
     private boolean doubleUrlEncode = true;
+    private ServiceIdentifier service;
+    private int servicePort = 443;
+    private URI serviceDiscoveryEndpoint;
 
     DefaultVpcLatticeClientBuilder() {
     }
@@ -198,6 +202,33 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
     }
 
     @Override
+    public VpcLatticeClient.Builder service(String serviceArnIdOrName) {
+        service = ServiceIdentifier.parse(serviceArnIdOrName);
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder servicePort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("servicePort must be between 1 and 65535, got " + port);
+        }
+        servicePort = port;
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder serviceDiscoveryEndpoint(URI endpoint) {
+        Objects.requireNonNull(endpoint, "serviceDiscoveryEndpoint");
+        String scheme = endpoint.getScheme();
+        if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("serviceDiscoveryEndpoint must be an http or https URI with a host, got '"
+                    + endpoint + "'");
+        }
+        serviceDiscoveryEndpoint = endpoint;
+        return this;
+    }
+
+    @Override
     public VpcLatticeClient build() {
         if (backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("backoffMax (" + backoffMax + ") must not be shorter than backoffBase ("
@@ -227,11 +258,21 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
             }
         }
         String regionName = region == null ? null : region.id();
-        if (regionName == null && signingMode == SigningMode.SIGV4) {
+        if (service != null && service.arnRegion() != null) {
+            // The service lives in its ARN's region: that is where to look it up, and what a SigV4 signature must name.
+            if (regionName != null && !regionName.equals(service.arnRegion())) {
+                throw new IllegalStateException("The " + service + " is in region " + service.arnRegion() + ", but the"
+                        + " client is set to region " + regionName + ": Lattice would reject its signatures; set"
+                        + " region(Region.of(\"" + service.arnRegion() + "\")) or leave region(...) out");
+            }
+            regionName = service.arnRegion();
+        }
+        if (regionName == null && (signingMode == SigningMode.SIGV4 || service != null)) {
             try {
                 regionName = new DefaultAwsRegionProviderChain().getRegion().id();
             } catch (SdkClientException e) {
-                throw new IllegalStateException("No region for SigV4 signing: set VpcLatticeClient.builder().region(...)"
+                throw new IllegalStateException("No region for " + (signingMode == SigningMode.SIGV4 ? "SigV4 signing"
+                        : "looking up the " + service) + ": set VpcLatticeClient.builder().region(...)"
                         + " or the AWS_REGION environment variable (" + e.getMessage() + ")", e);
             }
         }
@@ -265,13 +306,37 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
             });
             cache = new CredentialsCache(provider, refresher, System::currentTimeMillis);
         }
+        DefaultVpcLatticeClient.Resources resources = new DefaultVpcLatticeClient.Resources(http, ownsHttpClient,
+                provider, ownsProvider, refresher);
+        ServiceEndpoint serviceEndpoint = null;
+        if (service != null) {
+            serviceEndpoint = discover(regionName, provider, http, resources);
+        }
         ResponseFactory responses = new ResponseFactory(objectMapper, maxResponseBodySize);
         Backoff backoff = new Backoff(backoffBase, backoffMax, retryAfterCap,
                 bound -> ThreadLocalRandom.current().nextLong(bound + 1));
         return new DefaultVpcLatticeClient(signer, cache,
                 new SyncTransport(http, DeadlineTimer.shared(), responses),
                 new RetryPolicy(maxAttempts, backoff, Clock.systemUTC()), Tracer.detect(tracing), objectMapper,
-                callTimeout,
-                new DefaultVpcLatticeClient.Resources(http, ownsHttpClient, provider, ownsProvider, refresher));
+                callTimeout, resources, serviceEndpoint);
+    }
+
+    /** Looks the service up once; a failure releases what build() created so far, and names the service. */
+    private ServiceEndpoint discover(String regionName, AwsCredentialsProvider signingProvider, SdkHttpClient http,
+            DefaultVpcLatticeClient.Resources resources) {
+        // Without signing (SigningMode.NONE) the client has no provider of its own; the lookup still needs one.
+        AwsCredentialsProvider provider = signingProvider != null ? signingProvider
+                : credentialsProvider != null ? credentialsProvider : DefaultCredentialsProvider.builder().build();
+        try {
+            return ServiceDiscovery.resolve(service, servicePort, regionName, provider, http,
+                    serviceDiscoveryEndpoint, callTimeout, OptionalDependencies.CLASSPATH);
+        } catch (RuntimeException | Error e) {
+            resources.close();
+            throw e;
+        } finally {
+            if (provider != signingProvider && provider != credentialsProvider) {
+                ((DefaultCredentialsProvider) provider).close();
+            }
+        }
     }
 }

@@ -3,8 +3,8 @@ package dev.vpclattice.client.internal;
 import java.util.function.Predicate;
 
 /**
- * The one place that detects the optional dependencies (X-Ray recorder, CRT signer) by class name, so the library
- * runs without them.
+ * The one place that detects the optional dependencies (X-Ray recorder, CRT signer, VPC Lattice control-plane client)
+ * by class name, so the library runs without them.
  */
 @LatticeInternalApi
 public final class OptionalDependencies {
@@ -17,6 +17,8 @@ public final class OptionalDependencies {
      * first signature.
      */
     public static final String CRT_NATIVE_SIGNER = "software.amazon.awssdk.crt.auth.signing.AwsSigner";
+    /** The VPC Lattice control-plane client of {@code software.amazon.awssdk:vpclattice}, for service discovery. */
+    public static final String VPC_LATTICE_CLIENT = "software.amazon.awssdk.services.vpclattice.VpcLatticeClient";
 
     /** Answers by loading the class (without initialising it) with this library's class loader. */
     public static final Predicate<String> CLASSPATH = OptionalDependencies::isPresent;
