@@ -1,6 +1,7 @@
 package dev.vpclattice.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeCallListener;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.nio.file.Path;
@@ -49,6 +50,10 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
     private ObjectMapper objectMapper;
     private Clock signingClock;
     private boolean tracing = true;
+    private boolean xRayTracing = true;
+    private boolean openTelemetryTracing = true;
+    private final List<LatticeCallListener> callListeners = new ArrayList<>();
+    private final List<String> wireLogRedactedHeaders = new ArrayList<>();
     private boolean doubleUrlEncode = true;
 
     DefaultVpcLatticeClientBuilder() {
@@ -198,6 +203,43 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
     }
 
     @Override
+    public VpcLatticeClient.Builder xRayTracing(boolean enabled) {
+        xRayTracing = enabled;
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder openTelemetryTracing(boolean enabled) {
+        openTelemetryTracing = enabled;
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder addCallListener(LatticeCallListener listener) {
+        callListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder wireLogRedactedHeaders(String... headerNames) {
+        Objects.requireNonNull(headerNames, "headerNames");
+        for (String name : headerNames) {
+            Objects.requireNonNull(name, "headerName");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("wireLogRedactedHeaders: a header name must not be blank");
+            }
+            wireLogRedactedHeaders.add(name.strip());
+        }
+        return this;
+    }
+
+    /** The observers this builder's settings ask for (for the async client too). */
+    CallObservers callObservers() {
+        return CallObservers.create(tracing && xRayTracing, tracing && openTelemetryTracing,
+                List.copyOf(callListeners), wireLogRedactedHeaders, OptionalDependencies.CLASSPATH);
+    }
+
+    @Override
     public VpcLatticeClient build() {
         if (backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("backoffMax (" + backoffMax + ") must not be shorter than backoffBase ("
@@ -270,7 +312,7 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
                 bound -> ThreadLocalRandom.current().nextLong(bound + 1));
         return new DefaultVpcLatticeClient(signer, cache,
                 new SyncTransport(http, DeadlineTimer.shared(), responses),
-                new RetryPolicy(maxAttempts, backoff, Clock.systemUTC()), Tracer.detect(tracing), objectMapper,
+                new RetryPolicy(maxAttempts, backoff, Clock.systemUTC()), callObservers(), objectMapper,
                 callTimeout,
                 new DefaultVpcLatticeClient.Resources(http, ownsHttpClient, provider, ownsProvider, refresher));
     }
