@@ -147,10 +147,12 @@ class VpcLatticeClientOpenTelemetryTest {
     @Test
     void send_insideASpan_recordsAClientSpan_andPropagatesW3cAndXRayHeadersThatAreNotSigned() {
         Span caller = tracer.spanBuilder("caller").startSpan();
-        try (Scope ignored = caller.makeCurrent(); VpcLatticeClient client = client().build()) {
+        Scope scope = caller.makeCurrent();
+        try (VpcLatticeClient client = client().build()) {
             // WHEN a signed call goes through the local Lattice, which verifies the signature
             assertEquals(200, client.send(post(lattice.endpoint().toString())).statusCode());
         } finally {
+            scope.close();
             caller.end();
         }
 
@@ -191,9 +193,11 @@ class VpcLatticeClientOpenTelemetryTest {
         // GIVEN a service that answers 503 twice, then 200
         failuresToAnswer.set(2);
         Span caller = tracer.spanBuilder("caller").startSpan();
-        try (Scope ignored = caller.makeCurrent(); VpcLatticeClient client = client().build()) {
+        Scope scope = caller.makeCurrent();
+        try (VpcLatticeClient client = client().build()) {
             assertEquals(200, client.send(post(lattice.endpoint().toString())).statusCode());
         } finally {
+            scope.close();
             caller.end();
         }
 
