@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.xray.AWSXRay;
+import com.amazonaws.xray.AWSXRayRecorder;
+import com.amazonaws.xray.AWSXRayRecorderBuilder;
+import com.amazonaws.xray.emitters.Emitter;
+import com.amazonaws.xray.entities.Segment;
+import com.amazonaws.xray.entities.Subsegment;
+import com.amazonaws.xray.strategy.sampling.AllSamplingStrategy;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.LocalLattice;
@@ -253,6 +260,42 @@ class VpcLatticeClientOpenTelemetryTest {
         }
         assertEquals(own, events.get(0).firstHeader("traceparent").orElse(null));
         assertEquals(1, clientSpans().size(), "the attempt is still traced");
+    }
+
+    @Test
+    void withAnXRaySegmentToo_bothRecord_andOpenTelemetrysXRayHeaderWins() {
+        // GIVEN the X-Ray recorder with an active segment as well as OpenTelemetry with its X-Ray propagator
+        AWSXRayRecorder previous = AWSXRay.getGlobalRecorder();
+        AWSXRayRecorder recorder = AWSXRayRecorderBuilder.standard()
+                .withSamplingStrategy(new AllSamplingStrategy())
+                .withEmitter(new Emitter() {
+                    @Override
+                    public boolean sendSegment(Segment segment) {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean sendSubsegment(Subsegment subsegment) {
+                        return true;
+                    }
+                })
+                .build();
+        AWSXRay.setGlobalRecorder(recorder);
+        Segment segment = recorder.beginSegment("caller");
+        try (VpcLatticeClient client = client().xRayTracing(true).build()) {
+            assertEquals(200, client.send(post(lattice.endpoint().toString())).statusCode());
+        } finally {
+            recorder.endSegment();
+            AWSXRay.setGlobalRecorder(previous);
+        }
+
+        // THEN X-Ray recorded its subsegment and OpenTelemetry its span, and X-Amzn-Trace-Id names the span
+        assertEquals(1, segment.getSubsegmentsCopy().size());
+        SpanData span = clientSpans().get(0);
+        String traceId = span.getTraceId();
+        assertEquals("Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=" + span.getSpanId()
+                + ";Sampled=1", events.get(0).firstHeader("x-amzn-trace-id").orElse(null));
+        assertTrue(events.get(0).firstHeader("traceparent").isPresent());
     }
 
     @Test
