@@ -98,7 +98,7 @@ public final class ColdStart {
                         .body("{\"received\":" + event.getBody().length() + "}")
                         .build())
                 .build()) {
-            List<String> trust = lattice.trustStoreJvmArguments(work.resolve("truststore.p12"));
+            List<String> trust = lattice.certificate().trustStoreJvmArguments(work.resolve("truststore.p12"));
             Map<String, String> clientEnv = Map.of(
                     "LATTICE_ENDPOINT", lattice.endpoint().toString(),
                     "AWS_ACCESS_KEY_ID", ACCESS_KEY,
