@@ -16,7 +16,7 @@ import com.amazonaws.xray.entities.Subsegment;
 import com.amazonaws.xray.strategy.sampling.AllSamplingStrategy;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
-import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.junit.LocalLatticeExtension;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -35,10 +35,10 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -46,8 +46,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -57,10 +58,6 @@ import software.amazon.awssdk.regions.Region;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class VpcLatticeClientOpenTelemetryTest {
-    static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/client-function-role/client-function";
-    static final String ACCESS_KEY = "ASIAOTELTEST00000001";
-    static final String SECRET_KEY = "otel-test-secret-key-never-in-a-span-000";
-    static final String SESSION_TOKEN = "otel-test-session-token-never-in-a-span-IQoJ";
     static final String QUERY_SECRET = "otel-query-token-never-in-a-span";
     static final String HEADER_SECRET = "otel-header-value-never-in-a-span";
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
@@ -72,11 +69,17 @@ class VpcLatticeClientOpenTelemetryTest {
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     static final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    static final List<VpcLatticeV2Request> events = new CopyOnWriteArrayList<>();
     static final AtomicInteger failuresToAnswer = new AtomicInteger();
     static SdkTracerProvider tracerProvider;
     static Tracer tracer;
-    static LocalLattice lattice;
+
+    /** Verifies SigV4 and allows the extension's principal; answers 503 while failuresToAnswer lasts, then 200. */
+    @RegisterExtension
+    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
+            .region("eu-west-1")
+            .target(event -> VpcLatticeV2Response.builder()
+                    .statusCode(failuresToAnswer.getAndDecrement() > 0 ? 503 : 200).body("answered").build())
+            .build();
 
     @BeforeAll
     static void start() {
@@ -88,25 +91,10 @@ class VpcLatticeClientOpenTelemetryTest {
                         W3CTraceContextPropagator.getInstance(), AwsXrayPropagator.getInstance())))
                 .buildAndRegisterGlobal();
         tracer = GlobalOpenTelemetry.getTracer("test");
-        lattice = LocalLattice.builder()
-                .region("eu-west-1")
-                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
-                .allow(PRINCIPAL)
-                .target(event -> {
-                    events.add(event);
-                    if (failuresToAnswer.getAndDecrement() > 0) {
-                        return VpcLatticeV2Response.builder().statusCode(503).body("busy").build();
-                    }
-                    return VpcLatticeV2Response.builder().statusCode(200).body("ok").build();
-                })
-                .build();
     }
 
     @AfterAll
     static void stop() {
-        if (lattice != null) {
-            lattice.close();
-        }
         GlobalOpenTelemetry.resetForTest();
         tracerProvider.close();
     }
@@ -114,15 +102,13 @@ class VpcLatticeClientOpenTelemetryTest {
     @BeforeEach
     void reset() {
         spans.reset();
-        events.clear();
         failuresToAnswer.set(0);
     }
 
     private static VpcLatticeClient.Builder client() {
         return VpcLatticeClient.builder()
                 .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)))
+                .credentialsProvider(lattice.credentials())
                 .trustedCertificates(lattice.certificate().x509())
                 .backoffBase(Duration.ofMillis(1))
                 .xRayTracing(false);
@@ -140,11 +126,20 @@ class VpcLatticeClientOpenTelemetryTest {
                 .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
     }
 
+    private static List<VpcLatticeV2Request> events() {
+        return lattice.receivedEvents();
+    }
+
     private static void assertNoSecretIn(SpanData span) {
+        AwsCredentials credentials = lattice.credentials().resolveCredentials();
+        List<String> secrets = new ArrayList<>(List.of(QUERY_SECRET, HEADER_SECRET,
+                credentials.accessKeyId(), credentials.secretAccessKey(), "Signature=", "?"));
+        if (credentials instanceof AwsSessionCredentials) {
+            secrets.add(((AwsSessionCredentials) credentials).sessionToken());
+        }
         span.getAttributes().forEach((key, value) -> {
             String text = String.valueOf(value);
-            for (String secret : List.of(QUERY_SECRET, HEADER_SECRET, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN,
-                    "Signature=", "?")) {
+            for (String secret : secrets) {
                 assertFalse(text.contains(secret), key + "=" + text + " contains " + secret);
             }
         });
@@ -172,8 +167,8 @@ class VpcLatticeClientOpenTelemetryTest {
         assertEquals(caller.getSpanContext().getTraceId(), span.getTraceId());
         assertEquals("POST", span.getAttributes().get(METHOD));
         assertEquals(lattice.endpoint().getHost(), span.getAttributes().get(ADDRESS));
-        assertEquals((long) lattice.port(), span.getAttributes().get(PORT));
-        assertEquals("https://" + lattice.endpoint().getHost() + ":" + lattice.port() + "/orders",
+        assertEquals((long) lattice.endpoint().getPort(), span.getAttributes().get(PORT));
+        assertEquals("https://" + lattice.endpoint().getHost() + ":" + lattice.endpoint().getPort() + "/orders",
                 span.getAttributes().get(URL_FULL));
         assertEquals(200L, span.getAttributes().get(STATUS));
         assertNull(span.getAttributes().get(RESEND_COUNT));
@@ -183,7 +178,7 @@ class VpcLatticeClientOpenTelemetryTest {
         assertNoSecretIn(span);
 
         // AND the target got the span's context in both formats, which the signature does not cover
-        VpcLatticeV2Request event = events.get(0);
+        VpcLatticeV2Request event = events().get(0);
         String traceId = span.getTraceId();
         assertEquals("00-" + traceId + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex(),
                 event.firstHeader("traceparent").orElse(null));
@@ -220,7 +215,7 @@ class VpcLatticeClientOpenTelemetryTest {
             assertEquals(i < 2 ? StatusCode.ERROR : StatusCode.UNSET, span.getStatus().getStatusCode());
             assertEquals("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
                     + span.getSpanContext().getTraceFlags().asHex(),
-                    events.get(i).firstHeader("traceparent").orElse(null), "attempt " + (i + 1));
+                    events().get(i).firstHeader("traceparent").orElse(null), "attempt " + (i + 1));
             assertNoSecretIn(span);
         }
         assertNotEquals(client.get(0).getSpanId(), client.get(1).getSpanId());
@@ -258,7 +253,7 @@ class VpcLatticeClientOpenTelemetryTest {
             assertEquals(200, client.send(LatticeRequest.builder().url(lattice.endpoint().toString())
                     .header("traceparent", own).build()).statusCode(), "the signature still verifies");
         }
-        assertEquals(own, events.get(0).firstHeader("traceparent").orElse(null));
+        assertEquals(own, events().get(0).firstHeader("traceparent").orElse(null));
         assertEquals(1, clientSpans().size(), "the attempt is still traced");
     }
 
@@ -294,8 +289,8 @@ class VpcLatticeClientOpenTelemetryTest {
         SpanData span = clientSpans().get(0);
         String traceId = span.getTraceId();
         assertEquals("Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=" + span.getSpanId()
-                + ";Sampled=1", events.get(0).firstHeader("x-amzn-trace-id").orElse(null));
-        assertTrue(events.get(0).firstHeader("traceparent").isPresent());
+                + ";Sampled=1", events().get(0).firstHeader("x-amzn-trace-id").orElse(null));
+        assertTrue(events().get(0).firstHeader("traceparent").isPresent());
     }
 
     @Test
@@ -306,8 +301,8 @@ class VpcLatticeClientOpenTelemetryTest {
             }
         }
         assertTrue(clientSpans().isEmpty(), clientSpans().toString());
-        assertEquals(2, events.size());
-        for (VpcLatticeV2Request event : events) {
+        assertEquals(2, events().size());
+        for (VpcLatticeV2Request event : events()) {
             assertTrue(event.firstHeader("traceparent").isEmpty());
             assertTrue(event.firstHeader("x-amzn-trace-id").isEmpty());
         }
