@@ -24,10 +24,12 @@ module dev.vpclattice.client {
     // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
     requires jdk.net;
 
-    // Optional: X-Ray tracing is used only when the recorder is present at run time.
+    // Optional: X-Ray and OpenTelemetry tracing are used only when present at run time.
     requires static com.amazonaws.xray.sdk_core;
     // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
     requires static software.amazon.awssdk.services.vpclattice;
+    requires static io.opentelemetry.api;
+    requires static io.opentelemetry.context;
 
     exports dev.vpclattice.client;
 }

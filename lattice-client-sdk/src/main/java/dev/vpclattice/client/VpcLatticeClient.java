@@ -15,8 +15,10 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * A thread-safe HTTPS client for services behind Amazon VPC Lattice that signs each request with SigV4 (service
- * {@code vpc-lattice-svcs}, unsigned payload), retries transient failures, and adds an X-Ray subsegment when the
- * X-Ray recorder is on the classpath and a segment is active. Build it once and share it; close it when done.
+ * {@code vpc-lattice-svcs}, unsigned payload), retries transient failures, and traces each call: an X-Ray subsegment
+ * when the X-Ray recorder is on the classpath and a segment is active, an OpenTelemetry span per attempt when
+ * {@code opentelemetry-api} is on the classpath and a global {@code OpenTelemetry} is installed. Build it once and
+ * share it; close it when done.
  *
  * <pre>{@code
  * try (VpcLatticeClient client = VpcLatticeClient.create()) {
@@ -284,8 +286,9 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder doubleUrlEncode(boolean enabled);
 
         /**
-         * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded when the X-Ray recorder is on the
-         * classpath and a segment is active (or inside Lambda), and nothing happens otherwise.
+         * Turns all tracing, X-Ray and OpenTelemetry, on or off. Defaults to on; each also has its own switch
+         * ({@link #xRayTracing}, {@link #openTelemetryTracing}), and a tracer runs only when both are on. Trace headers
+         * are added after signing and never signed; tracing errors never fail a call.
          *
          * @param enabled whether to trace
          * @return this builder
@@ -325,6 +328,50 @@ public interface VpcLatticeClient extends AutoCloseable {
          * @return this builder
          */
         Builder serviceDiscoveryEndpoint(URI endpoint);
+
+        /**
+         * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded for each call, and
+         * {@code X-Amzn-Trace-Id} propagated, when {@code com.amazonaws:aws-xray-recorder-sdk-core} is on the classpath
+         * and a segment is active (or inside Lambda, following the invocation's sampling decision); without the
+         * recorder nothing of it is loaded.
+         *
+         * @param enabled whether to trace with the X-Ray recorder
+         * @return this builder
+         */
+        Builder xRayTracing(boolean enabled);
+
+        /**
+         * Turns OpenTelemetry tracing on or off. Defaults to on: when {@code io.opentelemetry:opentelemetry-api} is on
+         * the classpath and a global {@code OpenTelemetry} is installed (the Java agent, the ADOT Lambda layer, or the
+         * application's {@code GlobalOpenTelemetry.set}), each attempt is a span of kind CLIENT and its context is
+         * injected through the installed propagators (W3C {@code traceparent}, and {@code X-Amzn-Trace-Id} when the
+         * X-Ray propagator is installed). Without the API nothing of it is loaded.
+         *
+         * @param enabled whether to trace with OpenTelemetry
+         * @return this builder
+         */
+        Builder openTelemetryTracing(boolean enabled);
+
+        /**
+         * Adds a listener that hears about every attempt of every call: when it starts, its response or its failure,
+         * with durations. Listeners run in the order added, on the calling thread; one that throws never fails a call.
+         * None by default.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        Builder addCallListener(LatticeCallListener listener);
+
+        /**
+         * Adds header names whose values the wire log replaces with {@code REDACTED}, besides {@code Authorization},
+         * {@code Proxy-Authorization}, {@code Cookie}, {@code Set-Cookie} and {@code X-Amz-Security-Token}, which it
+         * always replaces. The wire log is the logger {@code dev.vpclattice.client.wire} at DEBUG (off unless your
+         * logging configuration enables it). Case does not matter. May be called more than once; each call adds.
+         *
+         * @param headerNames names such as {@code x-api-key}
+         * @return this builder
+         */
+        Builder wireLogRedactedHeaders(String... headerNames);
 
         /**
          * Builds the client.

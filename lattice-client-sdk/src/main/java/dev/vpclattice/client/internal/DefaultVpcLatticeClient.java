@@ -31,13 +31,13 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * The {@link VpcLatticeClient} implementation: the call loop. Each attempt is built by {@link HttpRequestFactory},
  * signed by {@link LatticeSigner} with an identity from the {@link CredentialsCache}, sent by the
  * {@link SyncTransport} (which the shared {@link DeadlineTimer} aborts at the deadline), and judged by the
- * {@link RetryPolicy} with {@link Failures}; {@link Call} words the exceptions. Nothing is handed to another thread on
- * the way unless no usable credentials are cached.
+ * {@link RetryPolicy} with {@link Failures}; {@link Call} words the exceptions; {@link CallObservers} (X-Ray,
+ * OpenTelemetry, listeners, wire log) see each call at the points {@link CallObserver} lists. Nothing is handed to
+ * another thread on the way unless no usable credentials are cached.
  */
 @LatticeInternalApi
 public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultVpcLatticeClient.class);
-    private static final String TRACE_HEADER = "X-Amzn-Trace-Id";
     private static final String PRIMING_URL = "https://priming.invalid";
     private static final AwsCredentialsIdentity PRIMING_CREDENTIALS =
             AwsCredentialsIdentity.create("AKIDPRIMINGONLY00000", "priming-only-not-a-secret");
@@ -47,7 +47,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final CredentialsCache credentials;
     private final SyncTransport transport;
     private final RetryPolicy retries;
-    private final Tracer tracer;
+    private final CallObservers observers;
     private final ObjectMapper mapper;
     private final Duration callTimeout;
     private final Resources resources;
@@ -55,14 +55,14 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private volatile boolean closed;
 
     DefaultVpcLatticeClient(LatticeSigner signer, CredentialsCache credentials, SyncTransport transport,
-            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources,
-            ServiceEndpoint serviceEndpoint) {
+            RetryPolicy retries, CallObservers observers, ObjectMapper mapper, Duration callTimeout,
+            Resources resources, ServiceEndpoint serviceEndpoint) {
         this.signer = signer;
         this.requests = new HttpRequestFactory(signer.mode());
         this.credentials = credentials;
         this.transport = transport;
         this.retries = retries;
-        this.tracer = tracer;
+        this.observers = observers;
         this.mapper = mapper;
         this.callTimeout = callTimeout;
         this.resources = resources;
@@ -91,18 +91,17 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                     + "-signed request"), null);
         }
         call.body(serializedBody(call));
-        // The query is left out of traces for the same reason as from messages: callers may put tokens there.
-        Tracer.Span span = tracer == Tracer.NO_OP ? Tracer.NoOpSpan.INSTANCE
-                : tracer.start(request.method(), request.host(), request.redactedUrl());
+        CallObserver.Observation observation = observers.start(call);
+        LatticeResponse response = null;
+        Throwable failure = null;
         try {
-            LatticeResponse response = attempts(call, span);
-            span.response(response.statusCode(), response.bodyLength());
+            response = attempts(call, observation);
             return response;
-        } catch (RuntimeException e) {
-            span.failure(e);
+        } catch (RuntimeException | Error e) {
+            failure = e;
             throw e;
         } finally {
-            span.end();
+            observation.ended(call, response, failure);
         }
     }
 
@@ -145,13 +144,13 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         return body;
     }
 
-    private LatticeResponse attempts(Call call, Tracer.Span span) {
+    private LatticeResponse attempts(Call call, CallObserver.Observation observation) {
         IOException lastFailure = null;
         while (true) {
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 throw call.timedOut("", lastFailure);
             }
-            SdkHttpRequest signed = prepare(call, span);
+            SdkHttpRequest signed = prepare(call);
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 // Signing used up the budget: nothing was sent on this attempt.
                 throw call.timedOut("", lastFailure);
@@ -160,16 +159,22 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 throw call.failed("was not sent: this VpcLatticeClient was closed during the call", null);
             }
             call.startAttempt();
+            // Trace headers are added after signing on purpose: they are not signed (the SDK signer skips them too).
+            SdkHttpRequest sent = observation.attemptStarted(call, signed);
+            long sentNanos = System.nanoTime();
             LatticeResponse response;
             try {
-                response = transport.exchange(call, signed);
+                response = transport.exchange(call, sent);
             } catch (SyncTransport.AbortedAtDeadline e) {
-                throw call.timedOut("", e.getCause());
+                LatticeClientException timeout = call.timedOut("", e.getCause());
+                observation.attemptFailed(call, timeout, System.nanoTime() - sentNanos);
+                throw timeout;
             } catch (IOException | RuntimeException e) {
+                IOException failure = e instanceof LatticeClientException ? null : Failures.ioFailure(e);
+                observation.attemptFailed(call, failure != null ? failure : e, System.nanoTime() - sentNanos);
                 if (e instanceof LatticeClientException) {
                     throw (LatticeClientException) e;
                 }
-                IOException failure = Failures.ioFailure(e);
                 if (failure == null) {
                     // A closed pool, a bad configuration or a bug is not a connection failure: retrying would hide it.
                     throw call.failed(closed ? "failed: this VpcLatticeClient was closed during the call"
@@ -189,6 +194,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 }
                 continue;
             }
+            observation.attemptAnswered(call, response, System.nanoTime() - sentNanos);
             long delay = retries.afterResponse(call, response);
             if (delay == RetryPolicy.NO_RETRY || !pause(call, delay, "HTTP " + response.statusCode())) {
                 return response;
@@ -209,19 +215,13 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     }
 
     /** Signs one attempt: every attempt gets a fresh date and the cached (or a refreshed) identity. */
-    private SdkHttpRequest prepare(Call call, Tracer.Span span) {
+    private SdkHttpRequest prepare(Call call) {
         SdkHttpRequest unsigned = requests.create(call.request(), call.body());
-        SdkHttpRequest signed = unsigned;
-        if (signer.mode() != SigningMode.NONE) {
-            signed = signer.sign(unsigned, call.body() == null ? null
-                    : ContentStreamProvider.fromByteArrayUnsafe(call.body()), identity(call));
+        if (signer.mode() == SigningMode.NONE) {
+            return unsigned;
         }
-        Optional<String> traceHeader = span.traceHeader();
-        if (traceHeader.isPresent()) {
-            // Added after signing on purpose: the trace header is not signed (the SDK signer skips it too).
-            return signed.toBuilder().putHeader(TRACE_HEADER, traceHeader.get()).build();
-        }
-        return signed;
+        return signer.sign(unsigned, call.body() == null ? null
+                : ContentStreamProvider.fromByteArrayUnsafe(call.body()), identity(call));
     }
 
     private AwsCredentialsIdentity identity(Call call) {

@@ -1,6 +1,7 @@
 package dev.vpclattice.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeCallListener;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.net.URI;
@@ -50,6 +51,10 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
     private ObjectMapper objectMapper;
     private Clock signingClock;
     private boolean tracing = true;
+    private boolean xRayTracing = true;
+    private boolean openTelemetryTracing = true;
+    private final List<LatticeCallListener> callListeners = new ArrayList<>();
+    private final List<String> wireLogRedactedHeaders = new ArrayList<>();
     private boolean doubleUrlEncode = true;
     private ServiceIdentifier service;
     private int servicePort = 443;
@@ -208,6 +213,12 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
     }
 
     @Override
+    public VpcLatticeClient.Builder xRayTracing(boolean enabled) {
+        xRayTracing = enabled;
+        return this;
+    }
+
+    @Override
     public VpcLatticeClient.Builder servicePort(int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("servicePort must be between 1 and 65535, got " + port);
@@ -226,6 +237,37 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
         }
         serviceDiscoveryEndpoint = endpoint;
         return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder openTelemetryTracing(boolean enabled) {
+        openTelemetryTracing = enabled;
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder addCallListener(LatticeCallListener listener) {
+        callListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder wireLogRedactedHeaders(String... headerNames) {
+        Objects.requireNonNull(headerNames, "headerNames");
+        for (String name : headerNames) {
+            Objects.requireNonNull(name, "headerName");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("wireLogRedactedHeaders: a header name must not be blank");
+            }
+            wireLogRedactedHeaders.add(name.strip());
+        }
+        return this;
+    }
+
+    /** The observers this builder's settings ask for (for the async client too). */
+    CallObservers callObservers() {
+        return CallObservers.create(tracing && xRayTracing, tracing && openTelemetryTracing,
+                List.copyOf(callListeners), wireLogRedactedHeaders, OptionalDependencies.CLASSPATH);
     }
 
     @Override
@@ -317,7 +359,7 @@ public final class DefaultVpcLatticeClientBuilder implements VpcLatticeClient.Bu
                 bound -> ThreadLocalRandom.current().nextLong(bound + 1));
         return new DefaultVpcLatticeClient(signer, cache,
                 new SyncTransport(http, DeadlineTimer.shared(), responses),
-                new RetryPolicy(maxAttempts, backoff, Clock.systemUTC()), Tracer.detect(tracing), objectMapper,
+                new RetryPolicy(maxAttempts, backoff, Clock.systemUTC()), callObservers(), objectMapper,
                 callTimeout, resources, serviceEndpoint);
     }
 
