@@ -1,66 +1,39 @@
 package dev.vpclattice.client.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vpclattice.client.LatticeClientException;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
-import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * The {@link VpcLatticeClient} implementation: the call loop. Each attempt is built by {@link HttpRequestFactory},
- * signed by {@link LatticeSigner} with an identity from the {@link CredentialsCache}, sent by the
- * {@link SyncTransport} (which the shared {@link DeadlineTimer} aborts at the deadline), and judged by the
- * {@link RetryPolicy} with {@link Failures}; {@link Call} words the exceptions. Nothing is handed to another thread on
+ * The {@link VpcLatticeClient} implementation: the call loop. {@link CallSteps} (shared with the async client) starts
+ * the call, signs each attempt with an identity from the {@link CredentialsCache} and decides after each answer or
+ * failure; the {@link SyncTransport} sends the attempt on the calling thread (the shared {@link DeadlineTimer} aborts it
+ * at the deadline), and this loop waits for credentials and sleeps the backoff. Nothing is handed to another thread on
  * the way unless no usable credentials are cached.
  */
 @LatticeInternalApi
 public final class DefaultVpcLatticeClient implements VpcLatticeClient {
-    private static final Logger LOG = LoggerFactory.getLogger(DefaultVpcLatticeClient.class);
-    private static final String TRACE_HEADER = "X-Amzn-Trace-Id";
-    private static final String PRIMING_URL = "https://priming.invalid";
-    private static final AwsCredentialsIdentity PRIMING_CREDENTIALS =
-            AwsCredentialsIdentity.create("AKIDPRIMINGONLY00000", "priming-only-not-a-secret");
-
-    private final LatticeSigner signer;
-    private final HttpRequestFactory requests;
-    private final CredentialsCache credentials;
+    private final CallSteps steps;
     private final SyncTransport transport;
-    private final RetryPolicy retries;
-    private final Tracer tracer;
-    private final ObjectMapper mapper;
-    private final Duration callTimeout;
     private final Resources resources;
     private volatile boolean closed;
 
     DefaultVpcLatticeClient(LatticeSigner signer, CredentialsCache credentials, SyncTransport transport,
             RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources) {
-        this.signer = signer;
-        this.requests = new HttpRequestFactory(signer.mode());
-        this.credentials = credentials;
+        this.steps = new CallSteps(signer, credentials, retries, tracer, mapper, callTimeout, "VpcLatticeClient");
         this.transport = transport;
-        this.retries = retries;
-        this.tracer = tracer;
-        this.mapper = mapper;
-        this.callTimeout = callTimeout;
         this.resources = resources;
     }
 
@@ -76,18 +49,8 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     @Override
     public LatticeResponse send(LatticeRequest request) {
         Objects.requireNonNull(request, "request");
-        Call call = new Call(request, request.callTimeout().orElse(callTimeout), System.nanoTime());
-        if (closed) {
-            throw call.failed("was not sent: this VpcLatticeClient is closed", null);
-        }
-        if (signer.mode() != SigningMode.NONE && !"https".equals(request.scheme())) {
-            throw call.failed("was not sent: refusing to send a " + signer.mode() + "-signed request over plain http"
-                    + " (use https, or SigningMode.NONE for a service with auth type NONE)", null);
-        }
-        call.body(serializedBody(call));
-        // The query is left out of traces for the same reason as from messages: callers may put tokens there.
-        Tracer.Span span = tracer == Tracer.NO_OP ? Tracer.NoOpSpan.INSTANCE
-                : tracer.start(request.method(), request.host(), request.redactedUrl());
+        Call call = steps.begin(request, closed);
+        Tracer.Span span = steps.span(call);
         try {
             LatticeResponse response = attempts(call, span);
             span.response(response.statusCode(), response.bodyLength());
@@ -100,40 +63,19 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         }
     }
 
-    private byte[] serializedBody(Call call) {
-        LatticeRequest request = call.request();
-        Optional<Object> json = request.jsonValue();
-        byte[] body;
-        if (json.isPresent()) {
-            try {
-                body = (mapper != null ? mapper : DefaultObjectMapper.get()).writeValueAsBytes(json.get());
-            } catch (JsonProcessingException e) {
-                throw call.failed("was not sent: its JSON body (a " + json.get().getClass().getName()
-                        + ") cannot be serialized: " + e.getOriginalMessage(), e);
-            }
-        } else {
-            body = request.bodyAsByteArrayUnsafe().orElse(null);
-        }
-        if (body == null && (request.method().equals("POST") || request.method().equals("PUT")
-                || request.method().equals("PATCH"))) {
-            body = new byte[0];
-        }
-        return body;
-    }
-
     private LatticeResponse attempts(Call call, Tracer.Span span) {
         IOException lastFailure = null;
         while (true) {
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 throw call.timedOut("", lastFailure);
             }
-            SdkHttpRequest signed = prepare(call, span);
+            SdkHttpRequest signed = steps.prepare(call, span, steps.signs() ? identity(call) : null);
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 // Signing used up the budget: nothing was sent on this attempt.
                 throw call.timedOut("", lastFailure);
             }
             if (closed) {
-                throw call.failed("was not sent: this VpcLatticeClient was closed during the call", null);
+                throw steps.closedBeforeAttempt(call);
             }
             call.startAttempt();
             LatticeResponse response;
@@ -142,70 +84,26 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             } catch (SyncTransport.AbortedAtDeadline e) {
                 throw call.timedOut("", e.getCause());
             } catch (IOException | RuntimeException e) {
-                if (e instanceof LatticeClientException) {
-                    throw (LatticeClientException) e;
-                }
-                IOException failure = Failures.ioFailure(e);
-                if (failure == null) {
-                    // A closed pool, a bad configuration or a bug is not a connection failure: retrying would hide it.
-                    throw call.failed(closed ? "failed: this VpcLatticeClient was closed during the call"
-                            : "failed in the HTTP client", e);
-                }
-                lastFailure = failure;
-                Failures.Kind kind = Failures.classify(failure);
-                long delay = retries.afterFailure(call, kind);
-                if (delay == RetryPolicy.NO_RETRY) {
-                    throw call.failed(noResponse(call, kind), failure);
-                }
-                if (!pause(call, delay, failure.getClass().getSimpleName())) {
-                    // The timeout has not fired: report the real failure, not a timeout that did not happen.
-                    throw call.failed("got no response after " + call.attempts() + " attempt(s), giving up: the"
-                            + " next retry would exceed the call timeout of " + call.timeout().toMillis()
-                            + " ms; last failure", failure);
-                }
+                long delay = steps.afterFailure(call, e, closed);
+                lastFailure = Failures.ioFailure(e);
+                sleep(call, delay);
                 continue;
             }
-            long delay = retries.afterResponse(call, response);
-            if (delay == RetryPolicy.NO_RETRY || !pause(call, delay, "HTTP " + response.statusCode())) {
+            long delay = steps.afterResponse(call, response);
+            if (delay == RetryPolicy.NO_RETRY) {
                 return response;
             }
+            sleep(call, delay);
         }
     }
 
-    private static String noResponse(Call call, Failures.Kind kind) {
-        switch (kind) {
-            case INVALID_RESPONSE:
-                return "was answered with something that is not valid HTTP (not retried) after " + call.attempts()
-                        + " attempt(s)";
-            case PERMANENT:
-                return "failed with an error that retrying cannot fix after " + call.attempts() + " attempt(s)";
-            default:
-                return "got no response after " + call.attempts() + " attempt(s)";
-        }
-    }
-
-    /** Signs one attempt: every attempt gets a fresh date and the cached (or a refreshed) identity. */
-    private SdkHttpRequest prepare(Call call, Tracer.Span span) {
-        SdkHttpRequest unsigned = requests.create(call.request(), call.body());
-        SdkHttpRequest signed = unsigned;
-        if (signer.mode() != SigningMode.NONE) {
-            signed = signer.sign(unsigned, call.body() == null ? null
-                    : ContentStreamProvider.fromByteArrayUnsafe(call.body()), identity(call));
-        }
-        Optional<String> traceHeader = span.traceHeader();
-        if (traceHeader.isPresent()) {
-            // Added after signing on purpose: the trace header is not signed (the SDK signer skips it too).
-            return signed.toBuilder().putHeader(TRACE_HEADER, traceHeader.get()).build();
-        }
-        return signed;
-    }
-
+    /** Waits for a usable identity: the cached one, or the shared resolution, within the call's deadline. */
     private AwsCredentialsIdentity identity(Call call) {
-        AwsCredentialsIdentity cached = credentials.cached();
+        AwsCredentialsIdentity cached = steps.cachedIdentity();
         if (cached != null) {
             return cached;
         }
-        CompletableFuture<AwsCredentialsIdentity> refresh = credentials.refresh();
+        CompletableFuture<AwsCredentialsIdentity> refresh = steps.refreshIdentity();
         long remaining = call.remainingNanos(System.nanoTime());
         try {
             return refresh.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
@@ -216,28 +114,17 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             if (cause instanceof Error) {
                 throw (Error) cause;
             }
-            if (cause instanceof java.util.concurrent.RejectedExecutionException) {
-                throw call.failed("was not sent: this VpcLatticeClient was closed during the call", null);
-            }
-            throw call.failed("was not sent: could not resolve AWS credentials to sign it", cause);
+            throw steps.credentialsFailed(call, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw call.failed("was not sent: interrupted while resolving AWS credentials", e);
         }
     }
 
-    /** Waits before the next attempt; returns {@code false} when the wait would end after the deadline. */
-    private boolean pause(Call call, long delayNanos, String reason) {
-        if (delayNanos >= call.remainingNanos(System.nanoTime())) {
-            LOG.debug("Not retrying {} after {}: a {} ms wait would pass the call timeout", call.request(), reason,
-                    TimeUnit.NANOSECONDS.toMillis(delayNanos));
-            return false;
-        }
-        LOG.debug("Retrying {} after {} (attempt {} of {}) in {} ms", call.request(), reason, call.attempts() + 1,
-                retries.maxAttempts(), TimeUnit.NANOSECONDS.toMillis(delayNanos));
+    /** Waits before the next attempt; {@link CallSteps} has checked that the wait ends before the deadline. */
+    private static void sleep(Call call, long delayNanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(delayNanos);
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw call.failed("was abandoned: interrupted while waiting to retry", e);
@@ -246,19 +133,7 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
 
     @Override
     public void prime() {
-        if (closed) {
-            throw new LatticeClientException("Cannot prime: this VpcLatticeClient is closed", null, 0);
-        }
-        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        LatticeRequest synthetic = LatticeRequest.builder().method("POST").url(PRIMING_URL)
-                .header("content-type", "application/json").bodyFromByteArrayUnsafe(body).build();
-        SdkHttpRequest unsigned = requests.create(synthetic, body);
-        if (signer.mode() != SigningMode.NONE) {
-            // Throwaway credentials: real ones must not be resolved into a snapshot, and nothing signed here is sent.
-            signer.sign(unsigned, ContentStreamProvider.fromByteArrayUnsafe(body), PRIMING_CREDENTIALS);
-        }
-        LatticeResponse.builder().statusCode(200).header("Content-Type", "application/json").request(synthetic)
-                .bodyFromByteArrayUnsafe(body).build().bodyAsString();
+        steps.prime(closed);
     }
 
     @Override
@@ -270,15 +145,15 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         resources.close();
     }
 
-    /** What a client owns and releases on close. */
+    /** What a client (sync or async) owns and releases on close. */
     static final class Resources {
-        private final SdkHttpClient httpClient;
+        private final SdkAutoCloseable httpClient;
         private final boolean ownsHttpClient;
         private final Object credentialsProvider;
         private final boolean ownsCredentialsProvider;
         private final ExecutorService refresher;
 
-        Resources(SdkHttpClient httpClient, boolean ownsHttpClient, Object credentialsProvider,
+        Resources(SdkAutoCloseable httpClient, boolean ownsHttpClient, Object credentialsProvider,
                 boolean ownsCredentialsProvider, ExecutorService refresher) {
             this.httpClient = httpClient;
             this.ownsHttpClient = ownsHttpClient;
