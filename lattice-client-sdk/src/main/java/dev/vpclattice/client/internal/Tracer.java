@@ -46,6 +46,14 @@ public interface Tracer {
 
         /** Ends the span; called exactly once. */
         void end();
+
+        /**
+         * Tells the span that the call goes on on other threads (the async client calls this right after
+         * {@link Tracer#start}): the calling thread gets back the trace context it had before the span started, and
+         * {@link #end()} will run on another thread. Does nothing by default.
+         */
+        default void detach() {
+        }
     }
 
     /** A tracer that records nothing. */

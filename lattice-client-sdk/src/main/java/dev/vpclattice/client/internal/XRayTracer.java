@@ -2,6 +2,7 @@ package dev.vpclattice.client.internal;
 
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.AWSXRayRecorder;
+import com.amazonaws.xray.entities.Entity;
 import com.amazonaws.xray.entities.Namespace;
 import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.Subsegment;
@@ -156,13 +157,14 @@ final class XRayTracer implements Tracer {
                 if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
                     return NoOpSpan.INSTANCE;
                 }
+                Entity origin = recorder.getTraceEntity();
                 Subsegment subsegment = recorder.beginSubsegment(host);
                 subsegment.setNamespace(Namespace.REMOTE.toString());
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("url", url);
                 request.put("method", method);
                 subsegment.putHttp("request", request);
-                return new XRaySpan(recorder, subsegment);
+                return new XRaySpan(recorder, subsegment, origin);
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("X-Ray tracing skipped: {}", e.toString());
                 return NoOpSpan.INSTANCE;
@@ -173,10 +175,25 @@ final class XRayTracer implements Tracer {
     private static final class XRaySpan implements Span {
         private final AWSXRayRecorder recorder;
         private final Subsegment subsegment;
+        private final Entity origin;
+        private volatile boolean detached;
 
-        XRaySpan(AWSXRayRecorder recorder, Subsegment subsegment) {
+        XRaySpan(AWSXRayRecorder recorder, Subsegment subsegment, Entity origin) {
             this.recorder = recorder;
             this.subsegment = subsegment;
+            this.origin = origin;
+        }
+
+        @Override
+        public void detach() {
+            try {
+                // As the X-Ray SDK's own AWS SDK v2 interceptor does for async calls: the subsegment stays open, but the
+                // caller's thread must not keep it as its current entity (its next subsegments would nest under ours).
+                recorder.setTraceEntity(origin);
+                detached = true;
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("X-Ray context not restored: {}", e.toString());
+            }
         }
 
         @Override
@@ -227,7 +244,10 @@ final class XRayTracer implements Tracer {
         @Override
         public void end() {
             try {
-                if (recorder.getTraceEntity() == subsegment) {
+                if (detached) {
+                    // Another thread ends it: that thread's context is not ours to look at or change.
+                    recorder.endSubsegment(subsegment);
+                } else if (recorder.getTraceEntity() == subsegment) {
                     // Ours is current: the no-argument form also restores the parent as the thread's current entity.
                     recorder.endSubsegment();
                 } else {
