@@ -3,7 +3,7 @@ package dev.vpclattice.client.internal;
 import java.util.function.Predicate;
 
 /**
- * The one place that detects the optional dependencies (X-Ray recorder, CRT signer) by class name, so the library
+ * The one place that detects the optional dependencies (X-Ray recorder, CRT signer, Netty) by class name, so the library
  * runs without them.
  */
 @LatticeInternalApi
@@ -17,6 +17,9 @@ public final class OptionalDependencies {
      * first signature.
      */
     public static final String CRT_NATIVE_SIGNER = "software.amazon.awssdk.crt.auth.signing.AwsSigner";
+
+    /** The default async HTTP client, of {@code software.amazon.awssdk:netty-nio-client}. */
+    public static final String NETTY_ASYNC_CLIENT = "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient";
 
     /** Answers by loading the class (without initialising it) with this library's class loader. */
     public static final Predicate<String> CLASSPATH = OptionalDependencies::isPresent;
