@@ -121,8 +121,7 @@ public final class AsyncTransport {
             synchronized (this) {
                 head = headers;
             }
-            long declared = headers.firstMatchingHeader("Content-Length").map(AsyncTransport::parseLength).orElse(-1L);
-            if (declared > responses.maxBodySize()) {
+            if (declaredLength(headers) > responses.maxBodySize()) {
                 tooLarge();
             }
         }
@@ -134,9 +133,15 @@ public final class AsyncTransport {
             synchronized (this) {
                 h = head;
             }
-            long declared = h == null ? -1
-                    : h.firstMatchingHeader("Content-Length").map(AsyncTransport::parseLength).orElse(-1L);
-            stream.subscribe(new BodySubscriber(this, declared, responses.maxBodySize()));
+            stream.subscribe(new BodySubscriber(this, h == null ? -1 : declaredLength(h), responses.maxBodySize()));
+        }
+
+        /** The body length the head announces; -1 when unknown or when no body follows it (HEAD, 204, 304). */
+        private long declaredLength(SdkHttpResponse headers) {
+            if ("HEAD".equals(call.request().method()) || headers.statusCode() == 204 || headers.statusCode() == 304) {
+                return -1;
+            }
+            return headers.firstMatchingHeader("Content-Length").map(AsyncTransport::parseLength).orElse(-1L);
         }
 
         @Override
