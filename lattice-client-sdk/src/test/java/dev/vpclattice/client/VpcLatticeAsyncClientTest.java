@@ -159,7 +159,8 @@ class VpcLatticeAsyncClientTest {
             server.closing.await(30, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "late");
         };
-        LatticeRequest request = get(server.url() + "/stalled").toBuilder().callTimeout(Duration.ofMillis(500)).build();
+        // Long enough that the attempt has surely started when it fires, even on a loaded machine.
+        LatticeRequest request = get(server.url() + "/stalled").toBuilder().callTimeout(Duration.ofSeconds(2)).build();
         try (VpcLatticeAsyncClient client = client().build();
                 VpcLatticeClient sync = syncClient().build()) {
             LatticeCallTimeoutException e = assertInstanceOf(LatticeCallTimeoutException.class,
@@ -167,7 +168,7 @@ class VpcLatticeAsyncClientTest {
             LatticeCallTimeoutException fromSync = assertThrows(LatticeCallTimeoutException.class,
                     () -> sync.send(request));
             assertEquals(fromSync.getMessage(), e.getMessage());
-            assertEquals("Call timeout of 500 ms expired for GET " + server.url() + "/stalled after 1 attempt(s)",
+            assertEquals("Call timeout of 2000 ms expired for GET " + server.url() + "/stalled after 1 attempt(s)",
                     e.getMessage());
             assertEquals(1, e.attempts());
         }
@@ -310,11 +311,23 @@ class VpcLatticeAsyncClientTest {
 
     @Test
     void theFuture_isCompletedOnTheCompletionExecutor_neverOnAnIoThread() throws Exception {
+        // The server answers only once the stage is chained, so the stage runs where the future is completed.
+        CountDownLatch chained = new CountDownLatch(1);
+        server.handler = (exchange, request) -> {
+            chained.await(30, TimeUnit.SECONDS);
+            TestHttpsServer.respond(exchange, 200, "ok");
+        };
         try (VpcLatticeAsyncClient client = client().build()) {
-            String thread = client.send(get(server.url())).thenApply(r -> Thread.currentThread().getName())
-                    .get(30, TimeUnit.SECONDS);
-            assertTrue(thread.startsWith("lattice-async-completion-"), thread);
+            CompletableFuture<String> thread = client.send(get(server.url()))
+                    .thenApply(r -> Thread.currentThread().getName());
+            chained.countDown();
+            assertTrue(thread.get(30, TimeUnit.SECONDS).startsWith("lattice-async-completion-"), thread::join);
         }
+        CountDownLatch chainedAgain = new CountDownLatch(1);
+        server.handler = (exchange, request) -> {
+            chainedAgain.await(30, TimeUnit.SECONDS);
+            TestHttpsServer.respond(exchange, 200, "ok");
+        };
         AtomicInteger handed = new AtomicInteger();
         AtomicReference<String> ran = new AtomicReference<>();
         Executor mine = task -> {
@@ -323,8 +336,10 @@ class VpcLatticeAsyncClientTest {
             t.start();
         };
         try (VpcLatticeAsyncClient client = client().futureCompletionExecutor(mine).build()) {
-            client.send(get(server.url())).thenAccept(r -> ran.set(Thread.currentThread().getName()))
-                    .get(30, TimeUnit.SECONDS);
+            CompletableFuture<Void> stage = client.send(get(server.url()))
+                    .thenAccept(r -> ran.set(Thread.currentThread().getName()));
+            chainedAgain.countDown();
+            stage.get(30, TimeUnit.SECONDS);
             assertEquals("caller-executor", ran.get());
             assertEquals(1, handed.get());
         }
