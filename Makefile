@@ -8,7 +8,7 @@ MVN := $(MAVEN) -q
 MVN_ARGS ?=
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>$$|\1|p' $(ROOT)/pom.xml | head -n 1)
 # What `make install` publishes; lattice-bom lists the same artifacts.
-PUBLISHED := lattice-bom,lattice-client-sdk,lattice-events,lattice-local,lambda-runtime-local
+PUBLISHED := lattice-bom,lattice-client-sdk,lattice-events,lattice-local,lattice-local-junit,lambda-runtime-local
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
@@ -58,10 +58,11 @@ build-ServiceFunction: require-artifacts-dir $(ROOT)/service-function/target/ser
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(ROOT)/service-function/target/service-function.jar "$(ARTIFACTS_DIR)/lib/"
 
-## build-ClientFunction: sam build's step: the client function's jar into ARTIFACTS_DIR/lib
+## build-ClientFunction: sam build's step: the client function's jar (and aws-crt's native library) into ARTIFACTS_DIR/lib
 build-ClientFunction: require-artifacts-dir $(ROOT)/client-function/target/client-function.jar
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(ROOT)/client-function/target/client-function.jar "$(ARTIFACTS_DIR)/lib/"
+	cp $(ROOT)/client-function/target/client-function.jar $(ROOT)/client-function/target/native/libaws-crt-jni.so \
+	  "$(ARTIFACTS_DIR)/lib/"
 
 # Guard, checked before anything is built: with ARTIFACTS_DIR empty, "$(ARTIFACTS_DIR)/lib" would be the system's /lib.
 require-artifacts-dir:

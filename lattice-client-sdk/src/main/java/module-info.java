@@ -17,6 +17,8 @@ module dev.vpclattice.client {
     requires software.amazon.awssdk.http.auth.spi;
     requires software.amazon.awssdk.http.apache5;
     requires com.fasterxml.jackson.datatype.jsr310;
+    // lattice-events' dependency-free rules (dev.vpclattice.events.rules); none of its types is in this API.
+    requires dev.vpclattice.events;
     requires org.slf4j;
     // Apache HttpClient 5 (an automatic module, the default HTTP client) uses jdk.net.Sockets for TCP keep-alive
     // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
@@ -25,10 +27,14 @@ module dev.vpclattice.client {
     // The async client's response bodies arrive as a Reactive Streams publisher (the SDK's async HTTP SPI).
     requires org.reactivestreams;
 
-    // Optional: X-Ray tracing is used only when the recorder is present at run time.
+    // Optional: X-Ray and OpenTelemetry tracing are used only when present at run time.
     requires static com.amazonaws.xray.sdk_core;
+    requires static io.opentelemetry.api;
+    requires static io.opentelemetry.context;
     // Optional: the async client's default HTTP client, loaded only when no other was given.
     requires static software.amazon.awssdk.http.nio.netty;
+    // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
+    requires static software.amazon.awssdk.services.vpclattice;
 
     exports dev.vpclattice.client;
 }

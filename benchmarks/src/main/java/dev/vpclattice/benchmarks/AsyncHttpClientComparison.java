@@ -73,7 +73,7 @@ public final class AsyncHttpClientComparison {
             Path pem = work.resolve("lattice.pem");
             Path trustStore = work.resolve("lattice.p12");
             lattice.certificate().writePem(pem);
-            lattice.writeTrustStore(trustStore, "comparison".toCharArray());
+            lattice.certificate().writeTrustStore(trustStore, "comparison".toCharArray());
             Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
             for (String kind : KINDS) {
                 results.put(kind, new LinkedHashMap<>());

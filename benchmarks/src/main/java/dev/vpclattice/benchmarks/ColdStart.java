@@ -48,8 +48,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --event FILE --work DIR --out FILE [--runs N]
  * [--warm N] [--kinds floor,service,...] [--variants name=DIR,...]}; the artifact directories are what
  * {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce. {@code --variants} adds other
- * builds of the client function (to compare before and after a change), {@code --kinds} keeps only the named ones
- * (and the floors). Exits non-zero, printing the function's log, if any launch does not succeed.
+ * builds of the client function (to compare before and after a change; each on demand and, as {@code name-snap},
+ * after a SnapStart init), {@code --kinds} keeps only the named ones (and the floors). Exits non-zero, printing the function's log, if any launch does not succeed.
  */
 public final class ColdStart {
     private static final String ACCESS_KEY = "ASIAFAKECOLDSTART001";
@@ -88,7 +88,9 @@ public final class ColdStart {
         Artifacts.copyJarsOf(naiveDir.resolve("lib"), ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
         Queue<String> latticeLog = new ConcurrentLinkedQueue<>();
-        try (LocalLattice lattice = LocalLattice.builder()
+        try (ContainerCredentials containerCredentials = ContainerCredentials.start(ACCESS_KEY, SECRET_KEY,
+                SESSION_TOKEN);
+                LocalLattice lattice = LocalLattice.builder()
                 .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
                 .allow(PRINCIPAL)
                 .accessLog(latticeLog::add)
@@ -98,12 +100,27 @@ public final class ColdStart {
                         .body("{\"received\":" + event.getBody().length() + "}")
                         .build())
                 .build()) {
-            List<String> trust = lattice.trustStoreJvmArguments(work.resolve("truststore.p12"));
+            // Trust as in production plus the local Lattice's certificate. JSSE clients: the JDK's CA certificates
+            // and it, in a trust store (-Djavax.net.ssl.trustStore, which the JVM reads as it would read cacerts).
+            // CRT: s2n reads the system CA bundle natively and, as libcrypto does, SSL_CERT_FILE (measured here); a
+            // Java trust store would make the CRT client parse it with Java's KeyStore, which no Lambda does.
+            List<String> jsseTrust = List.of("-Djavax.net.ssl.trustStore=" + jdkCasAnd(lattice, work),
+                    "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12");
+            Path pem = work.resolve("lattice.pem");
+            lattice.certificate().writePem(pem);
+            List<String> crtTrust = List.of();
             Map<String, String> clientEnv = Map.of(
                     "LATTICE_ENDPOINT", lattice.endpoint().toString(),
+                    "SSL_CERT_FILE", pem.toString(),
                     "AWS_ACCESS_KEY_ID", ACCESS_KEY,
                     "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                     "AWS_SESSION_TOKEN", SESSION_TOKEN);
+            // SnapStart functions get no key variables: Lambda serves their credentials at a container endpoint.
+            Map<String, String> snapEnv = Map.of(
+                    "LATTICE_ENDPOINT", lattice.endpoint().toString(),
+                    "SSL_CERT_FILE", pem.toString(),
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI", containerCredentials.uri(),
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN", containerCredentials.token());
             byte[] clientEvent = "{\"hello\":\"lattice\",\"n\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
             String ok = "\"statusCode\":200";
             List<Kind> kinds = new ArrayList<>(List.of(
@@ -112,17 +129,17 @@ public final class ColdStart {
                     new Kind("service", "service function (EchoHandler, jackson-core streaming)", serviceDir,
                             SERVICE_HANDLER, Map.of(), List.of(), serviceEvent, ok, false, false),
                     new Kind("client", "client function as shipped (LATTICE_HTTP_CLIENT unset: crt, "
-                            + "AwsCrtHttpClient): build client, first signed POST over TLS to LocalLattice", clientDir, CLIENT_HANDLER, clientEnv, trust, clientEvent, ok, false,
-                            false),
+                            + "AwsCrtHttpClient): build client, first signed POST over TLS to LocalLattice",
+                            clientDir, CLIENT_HANDLER, clientEnv, crtTrust, clientEvent, ok, false, false),
                     new Kind("client-apache5", "client function, LATTICE_HTTP_CLIENT=apache5 (Apache5HttpClient)",
-                            clientDir, CLIENT_HANDLER, with(clientEnv, "LATTICE_HTTP_CLIENT", "apache5"), trust,
+                            clientDir, CLIENT_HANDLER, with(clientEnv, "LATTICE_HTTP_CLIENT", "apache5"), jsseTrust,
                             clientEvent, ok, false, false),
                     new Kind("client-urlconnection", "client function, LATTICE_HTTP_CLIENT=urlconnection "
                             + "(UrlConnectionHttpClient)", clientDir, CLIENT_HANDLER,
-                            with(clientEnv, "LATTICE_HTTP_CLIENT", "urlconnection"), trust, clientEvent, ok, false,
-                            false),
+                            with(clientEnv, "LATTICE_HTTP_CLIENT", "urlconnection"), jsseTrust, clientEvent, ok,
+                            false, false),
                     new Kind("client-sampled", "client function as shipped, every invocation sampled (Sampled=1: "
-                            + "X-Ray recorder and subsegments)", clientDir, CLIENT_HANDLER, clientEnv, trust,
+                            + "X-Ray recorder and subsegments)", clientDir, CLIENT_HANDLER, clientEnv, crtTrust,
                             clientEvent, ok, false, true),
                     new Kind("naive-echo", "reference: echo with jackson-databind tree in/out", naiveDir,
                             NaiveEchoHandler.class.getName(), Map.of(), List.of(), serviceEvent, ok, false, false),
@@ -130,15 +147,19 @@ public final class ColdStart {
                             Map.of(), List.of(), serviceEvent, ok, true, false),
                     new Kind("service-snap", "service function, SnapStart init", serviceDir, SERVICE_HANDLER,
                             Map.of(), List.of(), serviceEvent, ok, true, false),
-                    new Kind("client-snap", "client function as shipped, SnapStart init (primes the call path)",
-                            clientDir, CLIENT_HANDLER, clientEnv, trust, clientEvent, ok, true, false)));
+                    new Kind("client-snap", "client function as shipped, SnapStart init (primes the call path); "
+                            + "credentials from a container endpoint, as Lambda serves SnapStart functions",
+                            clientDir, CLIENT_HANDLER, snapEnv, crtTrust, clientEvent, ok, true, false)));
             // Extra client builds to compare (before/after an optimisation): --variants name=dir,name2=dir2
             for (String variant : options.getOrDefault("variants", "").split(",")) {
                 if (!variant.isBlank()) {
                     String[] nameDir = variant.split("=", 2);
                     kinds.add(new Kind(nameDir[0], "variant: client function built from " + nameDir[1],
-                            Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, clientEnv, trust, clientEvent, ok,
+                            Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, clientEnv, crtTrust, clientEvent, ok,
                             false, false));
+                    kinds.add(new Kind(nameDir[0] + "-snap", "variant: client function built from " + nameDir[1]
+                            + ", SnapStart init", Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, snapEnv,
+                            crtTrust, clientEvent, ok, true, false));
                 }
             }
             // Only some kinds (the floors are always kept: every ratio needs them): --kinds service,client
@@ -169,7 +190,7 @@ public final class ColdStart {
             result.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Kind kind : kinds) {
-                Profile profile = profile(kind);
+                Profile profile = profile(kind, work);
                 List<Launch> ls = launches.get(kind.name());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("kind", kind.name());
@@ -185,10 +206,18 @@ public final class ColdStart {
                 row.put("warmMedianMs", ls.stream().map(Launch::warmMedianMs).toList());
                 row.put("warmP99Ms", ls.stream().map(Launch::warmP99Ms).toList());
                 row.put("warmTotalMs", ls.stream().map(Launch::warmTotalMs).toList());
+                row.put("coldCpuMs", ls.stream().map(Launch::firstResponseCpuMs).toList());
+                row.put("initCpuMs", ls.stream().map(Launch::initCpuMs).toList());
+                row.put("firstInvocationCpuMs", ls.stream().map(Launch::firstInvocationCpuMs).toList());
+                row.put("warmMedianCpuMs", ls.stream().map(Launch::warmMedianCpuMs).toList());
+                row.put("totalCpuMs", ls.stream().map(Launch::totalCpuMs).toList());
                 row.put("peakRssAfterFirstBytes", ls.stream().map(Launch::peakRssAfterFirst).toList());
                 row.put("peakRssAfterWarmBytes", ls.stream().map(Launch::peakRssAfterWarm).toList());
                 row.put("classesLoaded", profile.classes());
                 row.put("classesFromFunction", profile.classesFromFunction());
+                row.put("classesAtInitEnd", profile.atInitEnd());
+                row.put("classesDuringFirstInvocation", profile.duringFirst());
+                row.put("classesFirstInvocationFile", profile.firstInvocationFile().toString());
                 row.put("heapUsedAfterFirstBytes", profile.heap().usedBytes());
                 row.put("heapLiveAfterFirstBytes", profile.liveHeap().usedBytes());
                 row.put("metaspaceUsedBytes", profile.heap().metaspaceBytes());
@@ -196,9 +225,92 @@ public final class ColdStart {
             }
             result.put("kinds", rows);
             result.put("latticeRequests", latticeLog.size());
+            result.put("containerCredentialRequests", containerCredentials.served());
             Files.createDirectories(out.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
             System.err.println("cold-start results written to " + out);
+        }
+    }
+
+    private static final String TRUST_STORE_PASSWORD = "changeit";
+
+    /** The JDK's CA certificates and the local Lattice's, in a PKCS12 trust store. */
+    private static Path jdkCasAnd(LocalLattice lattice, Path work) throws java.io.IOException,
+            java.security.GeneralSecurityException {
+        java.security.KeyStore cas = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        try (java.io.InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security",
+                "cacerts"))) {
+            cas.load(in, null);
+        }
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        for (String alias : java.util.Collections.list(cas.aliases())) {
+            if (cas.isCertificateEntry(alias)) {
+                trust.setCertificateEntry(alias, cas.getCertificate(alias));
+            }
+        }
+        trust.setCertificateEntry("local-lattice", lattice.certificate().x509());
+        Path file = work.resolve("truststore-jdk-cas.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            trust.store(out, TRUST_STORE_PASSWORD.toCharArray());
+        }
+        return file;
+    }
+
+    /**
+     * A container-credentials endpoint on loopback, as Lambda serves a SnapStart function its role's credentials
+     * ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}).
+     */
+    private static final class ContainerCredentials implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.concurrent.ExecutorService executor;
+        private final String token = "FAKE-CONTAINER-AUTHORIZATION-cold-start";
+        private final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+
+        private ContainerCredentials(String accessKey, String secretKey, String sessionToken) throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                    java.net.InetAddress.getLoopbackAddress(), 0), 16);
+            executor = java.util.concurrent.Executors.newCachedThreadPool();
+            server.setExecutor(executor);
+            server.createContext("/2021-04-23/credentials", exchange -> {
+                boolean authorized = token.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                byte[] body = authorized ? ("{\"AccessKeyId\":\"" + accessKey + "\",\"SecretAccessKey\":\"" + secretKey
+                        + "\",\"Token\":\"" + sessionToken + "\",\"Expiration\":\""
+                        + Instant.now().plus(Duration.ofHours(6)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + "\"}").getBytes(StandardCharsets.UTF_8) : new byte[0];
+                if (authorized) {
+                    served.incrementAndGet();
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(authorized ? 200 : 403, body.length == 0 ? -1 : body.length);
+                try (java.io.OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+        }
+
+        static ContainerCredentials start(String accessKey, String secretKey, String sessionToken)
+                throws java.io.IOException {
+            return new ContainerCredentials(accessKey, secretKey, sessionToken);
+        }
+
+        String uri() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/2021-04-23/credentials";
+        }
+
+        String token() {
+            return token;
+        }
+
+        int served() {
+            return served.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
         }
     }
 
@@ -208,10 +320,15 @@ public final class ColdStart {
         return Map.copyOf(copy);
     }
 
-    /** What one launch measured, in milliseconds and bytes. */
+    /**
+     * What one launch measured, in milliseconds and bytes. CPU times are the runtime process's user + system time:
+     * from launch to the first response, in init, in the first invocation, the median warm invocation, and from launch
+     * to the last warm response.
+     */
     private record Launch(double firstResponseMs, double initMs, double firstInvocationMs, double restoreMs,
             double warmMedianMs, double warmP99Ms, double warmTotalMs, double peakRssAfterFirst,
-            double peakRssAfterWarm) {
+            double peakRssAfterWarm, double firstResponseCpuMs, double initCpuMs, double firstInvocationCpuMs,
+            double warmMedianCpuMs, double totalCpuMs) {
     }
 
     private static LocalLambda.Builder builder(Kind kind, Queue<String> log) {
@@ -233,12 +350,16 @@ public final class ColdStart {
             LambdaInvocation first = function.invoke(kind.event());
             check(kind, first, log);
             List<Double> warm = new ArrayList<>();
+            List<Double> warmCpu = new ArrayList<>();
             double peakAfterWarm = -1;
+            double totalCpu = cpuMillis(first.processCpuTime());
             for (int i = 0; i < warmCalls; i++) {
                 LambdaInvocation again = function.invoke(kind.event());
                 check(kind, again, log);
                 warm.add(millis(again.invocationDuration().orElseThrow()));
+                warmCpu.add(cpuMillis(again.cpuTime()));
                 peakAfterWarm = again.maxMemoryUsedBytes().orElse(-1);
+                totalCpu = cpuMillis(again.processCpuTime());
             }
             return new Launch(millis(first.duration()), millis(first.initDuration().orElseThrow()),
                     millis(first.invocationDuration().orElseThrow()),
@@ -246,8 +367,14 @@ public final class ColdStart {
                     warm.isEmpty() ? Double.NaN : Stats.median(warm),
                     warm.isEmpty() ? Double.NaN : Stats.quantile(warm, 0.99),
                     warm.stream().mapToDouble(Double::doubleValue).sum(),
-                    first.maxMemoryUsedBytes().orElse(-1), peakAfterWarm);
+                    first.maxMemoryUsedBytes().orElse(-1), peakAfterWarm, cpuMillis(first.processCpuTime()),
+                    cpuMillis(first.initCpuTime()), cpuMillis(first.cpuTime()),
+                    warmCpu.isEmpty() ? Double.NaN : Stats.median(warmCpu), totalCpu);
         }
+    }
+
+    private static double cpuMillis(java.util.Optional<Duration> cpu) {
+        return cpu.map(ColdStart::millis).orElse(Double.NaN);
     }
 
     private static void check(Kind kind, LambdaInvocation invocation, Queue<String> log) {
@@ -260,35 +387,45 @@ public final class ColdStart {
         }
     }
 
-    /** Classes loaded up to the first response, and the heap then. */
-    private record Profile(int classes, int classesFromFunction, HeapInfo heap, HeapInfo liveHeap) {
+    /**
+     * Classes loaded up to the first response (all, and from the artifact), by the end of init and during the first
+     * invocation (whose names are in {@code firstInvocationFile}), and the heap then.
+     */
+    private record Profile(int classes, int classesFromFunction, int atInitEnd, int duringFirst,
+            Path firstInvocationFile, HeapInfo heap, HeapInfo liveHeap) {
     }
 
     /**
-     * Two more launches. One with class-load logging: the classes loaded (all, and from the artifact directory),
-     * counted once the runtime is stopped (so the count includes the few classes it loads while asking for the next
-     * event). One without: the heap after the first invocation, as it is and after a full GC ({@code jcmd}, whose
-     * attach would add classes to the count).
+     * Two more launches. One with a class-load log ({@link LocalLambda.Builder#classLoadLog(Path)}): the classes
+     * loaded by the end of init and during the first invocation (the runtime waits on the Runtime API at both
+     * moments, so the counts are exact), the latter's names written next to the log; the total is counted once the
+     * runtime is stopped (so it includes the few classes it loads while asking for the next event). One without: the
+     * heap after the first invocation, as it is and after a full GC ({@code jcmd}, whose attach would add classes to
+     * the count).
      */
-    private static Profile profile(Kind kind) {
+    private static Profile profile(Kind kind, Path work) throws java.io.IOException {
         String directory = kind.directory().toAbsolutePath().normalize().toString();
+        Path classDir = Files.createDirectories(work.resolve("classes"));
+        Path classLog = classDir.resolve(kind.name() + ".log");
         Queue<String> log = new ConcurrentLinkedQueue<>();
+        LambdaInvocation first;
         try (LocalLambda function = builder(kind, log)
-                .jvmArguments(concat(kind.jvmArguments(), "-Xlog:class+load=info:stdout"))
+                .jvmArguments(kind.jvmArguments())
+                .classLoadLog(classLog)
                 .timeout(Duration.ofSeconds(60))
                 .build()) {
-            check(kind, function.invoke(kind.event()), log);
+            first = function.invoke(kind.event());
+            check(kind, first, log);
         }
-        int all = 0;
-        int fromFunction = 0;
-        for (String line : log) {
-            if (line.contains("[class,load]")) {
-                all++;
-                if (line.contains(directory)) {
-                    fromFunction++;
-                }
-            }
-        }
+        List<String> lines = Files.readAllLines(classLog);
+        int all = lines.size();
+        int fromFunction = (int) lines.stream().filter(line -> line.contains(directory)).count();
+        int atInitEnd = first.classesLoadedAtInitEnd().orElse(-1);
+        int atDelivery = first.classesLoadedAtDelivery().orElse(-1);
+        int atAnswer = first.classesLoadedAtAnswer().orElse(-1);
+        Path firstInvocation = classDir.resolve(kind.name() + "-first-invocation.txt");
+        Files.write(firstInvocation, atDelivery < 0 || atAnswer < atDelivery ? List.of()
+                : lines.subList(atDelivery, Math.min(atAnswer, all)));
         HeapInfo heap;
         HeapInfo live;
         Queue<String> heapLog = new ConcurrentLinkedQueue<>();
@@ -297,13 +434,7 @@ public final class ColdStart {
             heap = HeapInfo.of(function.pid(), false);
             live = HeapInfo.of(function.pid(), true);
         }
-        return new Profile(all, fromFunction, heap, live);
-    }
-
-    private static List<String> concat(List<String> list, String extra) {
-        List<String> result = new ArrayList<>(list);
-        result.add(extra);
-        return result;
+        return new Profile(all, fromFunction, atInitEnd, atAnswer - atDelivery, firstInvocation, heap, live);
     }
 
     private static double millis(Duration d) {

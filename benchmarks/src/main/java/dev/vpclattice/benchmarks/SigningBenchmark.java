@@ -2,6 +2,7 @@ package dev.vpclattice.benchmarks;
 
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.internal.LatticeSigner;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,7 +62,7 @@ public class SigningBenchmark {
                 .putHeader("content-type", "application/json")
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .build();
-        requestWithHash = request.toBuilder().putHeader(LatticeSigner.CONTENT_SHA256, LatticeSigner.UNSIGNED_PAYLOAD)
+        requestWithHash = request.toBuilder().putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD)
                 .build();
     }
 
@@ -85,7 +86,7 @@ public class SigningBenchmark {
         return sdkSigner.sign(SignRequest.builder(credentials)
                 .request(requestWithHash)
                 .payload(payload)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, LatticeSigner.SERVICE_SIGNING_NAME)
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, LatticeSigV4.SIGNING_NAME)
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
                 .build()).request();

@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.Durations;
+import dev.vpclattice.events.rules.QueryStrings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,10 @@ import java.util.regex.Pattern;
  *     .jsonBody(order)
  *     .build();
  * }</pre>
+ *
+ * <p>A request without a url is relative: it names a path, query, headers and body, and goes to the service a client
+ * was built for with {@link VpcLatticeClient.Builder#service(String)}. A request with a url goes to that url,
+ * whatever service the client knows.
  */
 public final class LatticeRequest {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -54,9 +59,6 @@ public final class LatticeRequest {
     private String redactedUrl;
 
     private LatticeRequest(DefaultBuilder b) {
-        if (b.scheme == null) {
-            throw new IllegalStateException("A LatticeRequest needs a url: call url(\"https://...\") or url(\"<dns-name>\")");
-        }
         this.method = b.method;
         this.scheme = b.scheme;
         this.host = b.host;
@@ -76,7 +78,8 @@ public final class LatticeRequest {
     }
 
     /**
-     * Returns a new builder; the method defaults to {@code GET}, the url is required.
+     * Returns a new builder; the method defaults to {@code GET}; the url is required unless the client that sends the
+     * request knows its service.
      *
      * @return a builder
      */
@@ -103,14 +106,28 @@ public final class LatticeRequest {
     }
 
     /**
-     * Returns the full URL of the request: scheme, host, port (when given), encoded path and query.
+     * Tells whether the request names its target, or is relative to the service of the client that sends it.
+     *
+     * @return {@code true} when a url was set; {@code false} for a request that only a client built with
+     *     {@link VpcLatticeClient.Builder#service(String)} can send
+     */
+    public boolean hasUrl() {
+        return scheme != null;
+    }
+
+    /**
+     * Returns the URL of the request: scheme, host, port (when given), encoded path and query; for a request without a
+     * url, the relative reference of its path and query.
      *
      * @return the URL
      */
     public URI uri() {
-        StringBuilder text = new StringBuilder(scheme).append("://").append(host);
-        if (port > 0) {
-            text.append(':').append(port);
+        StringBuilder text = new StringBuilder();
+        if (scheme != null) {
+            text.append(scheme).append("://").append(host);
+            if (port > 0) {
+                text.append(':').append(port);
+            }
         }
         text.append(encodedPath);
         String query = software.amazon.awssdk.utils.http.SdkHttpUtils.encodeAndFlattenQueryParameters(queryParameters)
@@ -124,7 +141,7 @@ public final class LatticeRequest {
     /**
      * Returns the scheme.
      *
-     * @return {@code https} or {@code http}
+     * @return {@code https} or {@code http}; {@code null} for a request without a url ({@link #hasUrl()})
      */
     public String scheme() {
         return scheme;
@@ -133,7 +150,7 @@ public final class LatticeRequest {
     /**
      * Returns the host name (without port).
      *
-     * @return the host
+     * @return the host; {@code null} for a request without a url ({@link #hasUrl()})
      */
     public String host() {
         return host;
@@ -240,6 +257,7 @@ public final class LatticeRequest {
     /**
      * Returns the URL without query and user info, {@code scheme://host[:port]/path}: the one form this library uses
      * in {@link #toString()}, log lines, exception messages and traces, because callers may put tokens in the query.
+     * A request without a url gives its path alone.
      *
      * @return the URL without its query
      */
@@ -254,6 +272,9 @@ public final class LatticeRequest {
     }
 
     static String redact(String scheme, String host, int port, String encodedPath) {
+        if (scheme == null) {
+            return encodedPath == null ? "" : encodedPath;
+        }
         return scheme + "://" + (host == null ? "" : host) + (port > 0 ? ":" + port : "")
                 + (encodedPath == null ? "" : encodedPath);
     }
@@ -282,7 +303,8 @@ public final class LatticeRequest {
         /**
          * Sets the target: either a DNS name such as {@code svc-1.abc.vpc-lattice-svcs.us-east-1.on.aws}, which
          * means {@code https://<name>/}, or a full {@code https://} (or {@code http://}) URL with optional port, path
-         * and query. Replaces path and query set earlier. Required.
+         * and query. Replaces path and query set earlier. Required, unless the client that sends the request was built
+         * with {@link VpcLatticeClient.Builder#service(String)}: a request without a url goes to that service.
          *
          * @param dnsNameOrUrl the DNS name or URL
          * @return this builder
@@ -291,7 +313,7 @@ public final class LatticeRequest {
         Builder url(String dnsNameOrUrl);
 
         /**
-         * Sets the target URL. Required (or {@link #url(String)}).
+         * Sets the target URL, as {@link #url(String)} does.
          *
          * @param url an absolute http or https URL with a host
          * @return this builder
@@ -397,8 +419,8 @@ public final class LatticeRequest {
         /**
          * Builds the immutable request.
          *
-         * @return the request
-         * @throws IllegalStateException if no url was set
+         * @return the request; without a url, a request that only a client built with
+         *     {@link VpcLatticeClient.Builder#service(String)} sends
          */
         LatticeRequest build();
     }
@@ -478,26 +500,14 @@ public final class LatticeRequest {
             port = url.getPort();
             encodedPath = url.getRawPath() == null ? "" : url.getRawPath();
             queryParameters.clear();
-            if (url.getRawQuery() != null && !url.getRawQuery().isEmpty()) {
-                for (String pair : url.getRawQuery().split("&")) {
-                    if (pair.isEmpty()) {
-                        continue;
-                    }
-                    int eq = pair.indexOf('=');
-                    String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                    queryParameter(name, value);
-                }
-            }
+            // The project's one query rule: '+' stays a plus sign, a malformed escape is refused without echoing it.
+            QueryStrings.parseStrict(url.getRawQuery())
+                    .forEach((name, values) -> values.forEach(value -> queryParameter(name, value)));
             return this;
         }
 
         private static String redact(URI url) {
             return LatticeRequest.redact(url.getScheme(), url.getHost(), url.getPort(), url.getRawPath());
-        }
-
-        private static String decode(String s) {
-            return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
 
         @Override

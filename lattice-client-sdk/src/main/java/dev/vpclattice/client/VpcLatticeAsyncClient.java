@@ -272,14 +272,56 @@ public interface VpcLatticeAsyncClient extends AutoCloseable {
         Builder doubleUrlEncode(boolean enabled);
 
         /**
-         * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded when the X-Ray recorder is on the
-         * classpath and a segment is active on the thread that calls {@link VpcLatticeAsyncClient#send}; that thread's
-         * X-Ray context is left as it was.
+         * Turns X-Ray and OpenTelemetry tracing on or off together. Defaults to on; each also has its own switch, and a
+         * tracer runs only when both are on.
          *
          * @param enabled whether to trace
          * @return this builder
+         * @see VpcLatticeClient.Builder#tracing(boolean)
          */
         Builder tracing(boolean enabled);
+
+        /**
+         * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded when the X-Ray recorder is on the
+         * classpath and a segment is active on the thread that calls {@link VpcLatticeAsyncClient#send}; that thread's
+         * X-Ray context is left as it was, and the subsegment ends when the call does, on whichever thread ends it.
+         *
+         * @param enabled whether to trace with the X-Ray recorder
+         * @return this builder
+         */
+        Builder xRayTracing(boolean enabled);
+
+        /**
+         * Turns OpenTelemetry tracing on or off. Defaults to on: with {@code opentelemetry-api} on the classpath and a
+         * global {@code OpenTelemetry} installed, each attempt is a CLIENT span whose parent is the context current on
+         * the thread that calls {@link VpcLatticeAsyncClient#send}.
+         *
+         * @param enabled whether to trace with OpenTelemetry
+         * @return this builder
+         * @see VpcLatticeClient.Builder#openTelemetryTracing(boolean)
+         */
+        Builder openTelemetryTracing(boolean enabled);
+
+        /**
+         * Adds a listener that hears about every attempt of every call, as on the sync client, except that its methods
+         * run on whichever thread the call is on at that point (the caller's, an I/O thread, the completion executor),
+         * one at a time for a call, and before the call's future completes. None by default.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @see VpcLatticeClient.Builder#addCallListener(LatticeCallListener)
+         */
+        Builder addCallListener(LatticeCallListener listener);
+
+        /**
+         * Adds header names whose values the wire log ({@code dev.vpclattice.client.wire} at DEBUG) replaces, besides
+         * the credentials and cookies it always replaces.
+         *
+         * @param headerNames names such as {@code x-api-key}
+         * @return this builder
+         * @see VpcLatticeClient.Builder#wireLogRedactedHeaders(String...)
+         */
+        Builder wireLogRedactedHeaders(String... headerNames);
 
         /**
          * Sets the executor that completes the futures {@link VpcLatticeAsyncClient#send} returns, and so runs the

@@ -2,10 +2,12 @@ package dev.vpclattice.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.DefaultVpcLatticeClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -13,8 +15,10 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * A thread-safe HTTPS client for services behind Amazon VPC Lattice that signs each request with SigV4 (service
- * {@code vpc-lattice-svcs}, unsigned payload), retries transient failures, and adds an X-Ray subsegment when the
- * X-Ray recorder is on the classpath and a segment is active. Build it once and share it; close it when done.
+ * {@code vpc-lattice-svcs}, unsigned payload), retries transient failures, and traces each call: an X-Ray subsegment
+ * when the X-Ray recorder is on the classpath and a segment is active, an OpenTelemetry span per attempt when
+ * {@code opentelemetry-api} is on the classpath and a global {@code OpenTelemetry} is installed. Build it once and
+ * share it; close it when done.
  *
  * <pre>{@code
  * try (VpcLatticeClient client = VpcLatticeClient.create()) {
@@ -72,6 +76,14 @@ public interface VpcLatticeClient extends AutoCloseable {
      * @throws LatticeClientException if the client is closed
      */
     void prime();
+
+    /**
+     * Returns where requests without a url go: the service named with {@link Builder#service(String)}, whose DNS
+     * name was looked up when this client was built.
+     *
+     * @return {@code https://<dns-name>[:port]}, or empty when the client was built without a service
+     */
+    Optional<URI> serviceEndpoint();
 
     /**
      * Releases the connection pool and the credentials refresh thread. Closes the HTTP client and credentials provider
@@ -274,8 +286,9 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder doubleUrlEncode(boolean enabled);
 
         /**
-         * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded when the X-Ray recorder is on the
-         * classpath and a segment is active (or inside Lambda), and nothing happens otherwise.
+         * Turns all tracing, X-Ray and OpenTelemetry, on or off. Defaults to on; each also has its own switch
+         * ({@link #xRayTracing}, {@link #openTelemetryTracing}), and a tracer runs only when both are on. Trace headers
+         * are added after signing and never signed; tracing errors never fail a call.
          *
          * @param enabled whether to trace
          * @return this builder
@@ -283,11 +296,92 @@ public interface VpcLatticeClient extends AutoCloseable {
         Builder tracing(boolean enabled);
 
         /**
+         * Names the one VPC Lattice service this client calls, by its ARN, ID ({@code svc-...}) or name, so that
+         * requests need only a path: {@link #build()} looks up the service's DNS name once through the VPC Lattice API
+         * ({@code GetService} for an ARN or ID, {@code ListServices} for a name), and a request built without a url
+         * then goes to {@code https://<dns-name>[:servicePort]} with its own path and query. A request with a url
+         * still goes to that url. The lookup uses this client's region (an ARN's region when none is set), credentials
+         * provider and HTTP client, and needs {@code software.amazon.awssdk:vpclattice} on the class path. Default:
+         * none, every request needs a url.
+         *
+         * @param serviceArnIdOrName e.g. {@code arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0},
+         *     {@code svc-0123456789abcdef0} or {@code orders}
+         * @return this builder
+         * @throws IllegalArgumentException if it is blank, or an {@code arn:} that is not a VPC Lattice service's
+         */
+        Builder service(String serviceArnIdOrName);
+
+        /**
+         * Sets the port of the HTTPS listener of the {@link #service(String) service}. Defaults to 443.
+         *
+         * @param port 1 to 65535
+         * @return this builder
+         */
+        Builder servicePort(int port);
+
+        /**
+         * Sets the endpoint of the VPC Lattice API that {@link #service(String)} is looked up through, for example a
+         * VPC interface endpoint's DNS name or a local mock. Defaults to the SDK's endpoint for the region
+         * ({@code https://vpc-lattice.<region>.amazonaws.com}).
+         *
+         * @param endpoint an absolute http or https URI
+         * @return this builder
+         */
+        Builder serviceDiscoveryEndpoint(URI endpoint);
+
+        /**
+         * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded for each call, and
+         * {@code X-Amzn-Trace-Id} propagated, when {@code com.amazonaws:aws-xray-recorder-sdk-core} is on the classpath
+         * and a segment is active (or inside Lambda, following the invocation's sampling decision); without the
+         * recorder nothing of it is loaded.
+         *
+         * @param enabled whether to trace with the X-Ray recorder
+         * @return this builder
+         */
+        Builder xRayTracing(boolean enabled);
+
+        /**
+         * Turns OpenTelemetry tracing on or off. Defaults to on: when {@code io.opentelemetry:opentelemetry-api} is on
+         * the classpath and a global {@code OpenTelemetry} is installed (the Java agent, the ADOT Lambda layer, or the
+         * application's {@code GlobalOpenTelemetry.set}), each attempt is a span of kind CLIENT and its context is
+         * injected through the installed propagators (W3C {@code traceparent}, and {@code X-Amzn-Trace-Id} when the
+         * X-Ray propagator is installed). Without the API nothing of it is loaded.
+         *
+         * @param enabled whether to trace with OpenTelemetry
+         * @return this builder
+         */
+        Builder openTelemetryTracing(boolean enabled);
+
+        /**
+         * Adds a listener that hears about every attempt of every call: when it starts, its response or its failure,
+         * with durations. Listeners run in the order added, on the calling thread; one that throws never fails a call.
+         * None by default.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        Builder addCallListener(LatticeCallListener listener);
+
+        /**
+         * Adds header names whose values the wire log replaces with {@code REDACTED}, besides {@code Authorization},
+         * {@code Proxy-Authorization}, {@code Cookie}, {@code Set-Cookie} and {@code X-Amz-Security-Token}, which it
+         * always replaces. The wire log is the logger {@code dev.vpclattice.client.wire} at DEBUG (off unless your
+         * logging configuration enables it). Case does not matter. May be called more than once; each call adds.
+         *
+         * @param headerNames names such as {@code x-api-key}
+         * @return this builder
+         */
+        Builder wireLogRedactedHeaders(String... headerNames);
+
+        /**
          * Builds the client.
          *
          * @return a new client
          * @throws IllegalStateException if signing is on and no region is set or found, or SigV4A is chosen without
-         *     {@code software.amazon.awssdk:http-auth-aws-crt} on the classpath
+         *     {@code software.amazon.awssdk:http-auth-aws-crt} on the classpath; with {@link #service(String)}, if
+         *     {@code software.amazon.awssdk:vpclattice} is missing, the service is not found, has no DNS name, or
+         *     cannot be looked up, or an ARN's region differs from {@link #region(Region)}: the message names the
+         *     service
          * @throws IllegalArgumentException if settings contradict each other (for example {@link #httpClient} with
          *     timeouts or trust); the message names them
          */

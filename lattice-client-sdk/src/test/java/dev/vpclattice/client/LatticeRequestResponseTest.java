@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +47,36 @@ class LatticeRequestResponseTest {
                 () -> LatticeRequest.builder().header("Host", "evil")).getMessage().contains("Host"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> LatticeRequest.builder().path("/a?b=c")).getMessage().contains("'/a?...'"));
-        assertTrue(assertThrows(IllegalStateException.class, () -> LatticeRequest.builder().build())
-                .getMessage().contains("url"));
         assertThrows(IllegalArgumentException.class,
                 () -> LatticeRequest.builder().jsonBody(new Object(), new com.fasterxml.jackson.databind.ObjectMapper()));
         assertThrows(NullPointerException.class, () -> LatticeRequest.builder().jsonBody(null));
+    }
+
+    @Test
+    void withoutUrl_theRequestIsRelative_forAClientThatKnowsItsService() {
+        LatticeRequest r = LatticeRequest.builder().method("PUT").path("orders/a%20b").queryParameter("token", "t0")
+                .queryParameter("q", "a+b").build();
+        assertFalse(r.hasUrl());
+        assertNull(r.scheme());
+        assertNull(r.host());
+        assertEquals(-1, r.port());
+        assertEquals("/orders/a%20b", r.encodedPath());
+        assertEquals(URI.create("/orders/a%20b?token=t0&q=a%2Bb"), r.uri());
+        assertEquals("/orders/a%20b", r.redactedUrl(), "never the query");
+        assertEquals("PUT /orders/a%20b", r.toString());
+        assertFalse(LatticeRequest.builder().build().hasUrl());
+        assertEquals("/", LatticeRequest.builder().build().encodedPath());
+
+        LatticeRequest aimed = r.toBuilder().url("https://svc.example:8443").build();
+        assertTrue(aimed.hasUrl());
+        assertEquals(Map.of(), aimed.queryParameters(), "url(...) replaces the path and query, as documented");
+    }
+
+    @Test
+    void url_query_isParsedByTheSharedRule_plusStaysAPlus() {
+        LatticeRequest r = LatticeRequest.builder().url("https://h/p?q=a+b&s=a%20b&flag&=v&&e=").build();
+        assertEquals(Map.of("q", List.of("a+b"), "s", List.of("a b"), "flag", List.of(""), "", List.of("v"),
+                "e", List.of("")), r.queryParameters());
     }
 
     @Test

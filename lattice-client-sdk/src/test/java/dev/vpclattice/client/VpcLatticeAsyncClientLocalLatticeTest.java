@@ -48,13 +48,13 @@ import software.amazon.awssdk.regions.Region;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class VpcLatticeAsyncClientLocalLatticeTest {
-    static final String ALICE = VpcLatticeClientLocalLatticeTest.ALICE;
-    static final String ALICE_KEY = VpcLatticeClientLocalLatticeTest.ALICE_KEY;
-    static final String ALICE_SECRET = VpcLatticeClientLocalLatticeTest.ALICE_SECRET;
-    static final String ALICE_TOKEN = VpcLatticeClientLocalLatticeTest.ALICE_TOKEN;
-    static final String MALLORY = VpcLatticeClientLocalLatticeTest.MALLORY;
-    static final String MALLORY_KEY = VpcLatticeClientLocalLatticeTest.MALLORY_KEY;
-    static final String MALLORY_SECRET = VpcLatticeClientLocalLatticeTest.MALLORY_SECRET;
+    static final String ALICE = "arn:aws:sts::123456789012:assumed-role/client-function-role/client-function";
+    static final String ALICE_KEY = "ASIALOCALLATTICE0001";
+    static final String ALICE_SECRET = "local-lattice-alice-secret-000000000000";
+    static final String ALICE_TOKEN = "local-lattice-alice-session-token-IQoJ";
+    static final String MALLORY = "arn:aws:iam::123456789012:user/mallory";
+    static final String MALLORY_KEY = "AKIALOCALLATTICE0002";
+    static final String MALLORY_SECRET = "local-lattice-mallory-secret-0000000000";
 
     static LocalLattice lattice;
     static final List<VpcLatticeV2Request> events = new CopyOnWriteArrayList<>();

@@ -149,7 +149,7 @@ class VpcLatticeAsyncClientTest {
             LatticeClientException e = assertInstanceOf(LatticeClientException.class,
                     failure(client.send(get("http://127.0.0.1:1/"))));
             assertEquals(0, e.attempts());
-            assertTrue(e.getMessage().contains("refusing to send a SIGV4-signed request over plain http"), e::getMessage);
+            assertTrue(e.getMessage().contains("a SIGV4-signed request must use https"), e::getMessage);
         }
     }
 
@@ -379,7 +379,9 @@ class VpcLatticeAsyncClientTest {
     }
 
     /** Sync builder settings that mean nothing to the async client; empty: every one applies. */
-    private static final java.util.Set<String> SYNC_ONLY_SETTINGS = java.util.Set.of();
+    /** Service discovery looks the service up through a sync HTTP client at build(): the sync client's alone. */
+    private static final java.util.Set<String> SYNC_ONLY_SETTINGS = java.util.Set.of("service", "servicePort",
+            "serviceDiscoveryEndpoint");
 
     @Test
     void theBuilder_offersTheSyncBuildersSettings() {

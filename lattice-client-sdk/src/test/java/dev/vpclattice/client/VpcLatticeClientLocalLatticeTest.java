@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
-import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -31,31 +29,22 @@ import software.amazon.awssdk.regions.Region;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class VpcLatticeClientLocalLatticeTest {
     static final String ALICE = "arn:aws:sts::123456789012:assumed-role/client-function-role/client-function";
-    static final String ALICE_KEY = "ASIALOCALLATTICE0001";
-    static final String ALICE_SECRET = "local-lattice-alice-secret-000000000000";
-    static final String ALICE_TOKEN = "local-lattice-alice-session-token-IQoJ";
     static final String MALLORY = "arn:aws:iam::123456789012:user/mallory";
-    static final String MALLORY_KEY = "AKIALOCALLATTICE0002";
-    static final String MALLORY_SECRET = "local-lattice-mallory-secret-0000000000";
 
-    static final List<VpcLatticeV2Request> events = new CopyOnWriteArrayList<>();
-    static LocalLattice lattice;
+    /** Allows ALICE; MALLORY is known (her signatures verify) but not allowed. Events are cleared before each test. */
+    @RegisterExtension
+    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
+            .region("eu-central-1")
+            .allowedPrincipal(ALICE)
+            .deniedPrincipal(MALLORY)
+            .target(event -> VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
+                    .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}").build())
+            .build();
     static SdkHttpClient http;
 
     @BeforeAll
-    static void start() throws Exception {
-        lattice = LocalLattice.builder()
-                .region("eu-central-1")
-                .sessionCredential(ALICE_KEY, ALICE_SECRET, ALICE_TOKEN, ALICE)
-                .credential(MALLORY_KEY, MALLORY_SECRET, MALLORY)
-                .allow(ALICE)
-                .target(event -> {
-                    events.add(event);
-                    return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
-                            .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}").build();
-                })
-                .build();
-        http = Apache5HttpClient.builder().tlsTrustManagersProvider(lattice::trustManagers).build();
+    static void start() {
+        http = Apache5HttpClient.builder().tlsTrustManagersProvider(lattice.certificate()::trustManagers).build();
     }
 
     @AfterAll
@@ -63,28 +52,26 @@ class VpcLatticeClientLocalLatticeTest {
         if (http != null) {
             http.close();
         }
-        if (lattice != null) {
-            lattice.close();
-        }
     }
 
-    @BeforeEach
-    void reset() {
-        events.clear();
-    }
-
-    private static VpcLatticeClient.Builder client(String key, String secret, String token) {
+    private static VpcLatticeClient.Builder client(AwsCredentialsProvider credentials) {
         return VpcLatticeClient.builder()
                 .region(Region.EU_CENTRAL_1)
-                .credentialsProvider(StaticCredentialsProvider.create(token == null
-                        ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, token)))
+                .credentialsProvider(credentials)
                 .trustedCertificates(lattice.certificate().x509())
                 .tracing(false);
     }
 
+    /** ALICE's key id and session token with a secret that is not hers. */
+    private static AwsCredentialsProvider aliceWithWrongSecret() {
+        AwsSessionCredentials alice = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
+        return StaticCredentialsProvider.create(AwsSessionCredentials.create(alice.accessKeyId(),
+                "not-the-secret-000000000000000000000000", alice.sessionToken()));
+    }
+
     @Test
     void signedPost_isAccepted_andTheEventCarriesTheSignersPrincipal() {
-        try (VpcLatticeClient client = client(ALICE_KEY, ALICE_SECRET, ALICE_TOKEN).build()) {
+        try (VpcLatticeClient client = client(lattice.credentials()).build()) {
             LatticeResponse response = client.send(LatticeRequest.builder()
                     .method("POST")
                     .url(lattice.endpoint())
@@ -96,8 +83,8 @@ class VpcLatticeClientLocalLatticeTest {
 
             response.ensureSuccess();
             assertEquals("application/json", response.firstHeader("Content-Type").orElseThrow());
-            assertEquals(Map.of("seen", "POST " + events.get(0).getPath()), response.bodyAs(Map.class));
-            VpcLatticeV2Request event = events.get(0);
+            VpcLatticeV2Request event = lattice.receivedEvents().get(0);
+            assertEquals(Map.of("seen", "POST " + event.getPath()), response.bodyAs(Map.class));
             assertEquals("POST", event.getMethod());
             assertTrue(event.getPath().startsWith("/orders/a%20b"), event.getPath());
             assertEquals("{\"item\":\"book\"}", new String(event.decodeBody(), StandardCharsets.UTF_8));
@@ -109,17 +96,17 @@ class VpcLatticeClientLocalLatticeTest {
 
     @Test
     void manyGets_overOneClient_areAllAccepted() {
-        try (VpcLatticeClient client = client(ALICE_KEY, ALICE_SECRET, ALICE_TOKEN).build()) {
+        try (VpcLatticeClient client = client(lattice.credentials()).build()) {
             for (int i = 0; i < 20; i++) {
                 client.send(LatticeRequest.builder().url(lattice.endpoint()).path("/item/" + i).build()).ensureSuccess();
             }
         }
-        assertEquals(20, events.size());
+        assertEquals(20, lattice.receivedEvents().size());
     }
 
     @Test
     void authenticatedButNotAllowedPrincipal_getsAccessDenied() {
-        try (VpcLatticeClient client = client(MALLORY_KEY, MALLORY_SECRET, null).build()) {
+        try (VpcLatticeClient client = client(lattice.deniedCredentials()).build()) {
             LatticeServiceException e = assertThrows(LatticeServiceException.class,
                     () -> client.send(LatticeRequest.builder().url(lattice.endpoint()).path("/orders").build())
                             .ensureSuccess());
@@ -127,19 +114,18 @@ class VpcLatticeClientLocalLatticeTest {
             assertEquals("AccessDeniedException", e.errorCode());
             assertTrue(e.errorMessage().contains(MALLORY), e.errorMessage());
         }
-        assertTrue(events.isEmpty());
+        assertTrue(lattice.receivedEvents().isEmpty());
     }
 
     @Test
     void wrongSecret_isRejected() {
-        try (VpcLatticeClient client = client(ALICE_KEY, "not-the-secret-000000000000000000000000", ALICE_TOKEN)
-                .build()) {
+        try (VpcLatticeClient client = client(aliceWithWrongSecret()).build()) {
             LatticeServiceException e = assertThrows(LatticeServiceException.class,
                     () -> client.send(LatticeRequest.builder().url(lattice.endpoint()).build()).ensureSuccess());
             assertEquals(403, e.statusCode());
             assertEquals("InvalidSignatureException", e.errorCode(), e.getMessage());
         }
-        assertTrue(events.isEmpty());
+        assertTrue(lattice.receivedEvents().isEmpty());
     }
 
     @Test
@@ -151,6 +137,7 @@ class VpcLatticeClientLocalLatticeTest {
             assertEquals("AccessDeniedException", e.errorCode());
             assertTrue(e.errorMessage().startsWith("User: anonymous is not authorized"), e.errorMessage());
         }
-        assertTrue(events.isEmpty(), "an unsigned request must not reach the target: " + events);
+        assertTrue(lattice.receivedEvents().isEmpty(),
+                () -> "an unsigned request must not reach the target: " + lattice.receivedEvents());
     }
 }

@@ -5,9 +5,9 @@ import dev.vpclattice.events.InvalidLatticeEventException;
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.events.rules.PayloadLimits;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
-import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -67,9 +67,9 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
         LambdaInvocation result = function.invoke(codec.writeRequest(event));
         switch (result.status()) {
             case SUCCESS -> {
-                if (result.payload().length > LatticeExchangeHandler.MAX_PAYLOAD_BYTES) {
+                if (!PayloadLimits.fits(result.payload().length)) {
                     diagnostics.accept("502: the function's response is " + result.payload().length + " bytes of JSON,"
-                            + " over Lambda's " + LatticeExchangeHandler.MAX_PAYLOAD_BYTES + "-byte payload limit");
+                            + " over Lambda's " + PayloadLimits.MAX_PAYLOAD_BYTES + "-byte payload limit");
                     return failure(502, "Bad Gateway");
                 }
                 try {

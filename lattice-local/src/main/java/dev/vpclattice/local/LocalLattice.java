@@ -10,7 +10,6 @@ import dev.vpclattice.local.internal.SelfSignedCertificate;
 import dev.vpclattice.local.internal.SigV4Verifier;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import javax.net.ssl.TrustManager;
 
 /**
  * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
@@ -152,51 +150,6 @@ public final class LocalLattice implements AutoCloseable {
      */
     public LocalCertificate certificate() {
         return certificate;
-    }
-
-    /**
-     * Writes the certificate as PEM; the same as {@code certificate().writePem(file)}, kept for existing callers.
-     *
-     * @param file the file to create or replace; parent directories are created
-     * @throws UncheckedIOException if the file cannot be written, naming it
-     */
-    public void writeCertificatePem(Path file) {
-        certificate.writePem(file);
-    }
-
-    /**
-     * Writes the certificate as a PKCS12 trust store; the same as {@code certificate().writeTrustStore(file,
-     * password)}, kept for existing callers.
-     *
-     * @param file the file to create or replace; parent directories are created
-     * @param password the store password; required
-     * @throws UncheckedIOException if the file cannot be written, naming it
-     */
-    public void writeTrustStore(Path file, char[] password) {
-        certificate.writeTrustStore(file, password);
-    }
-
-    /**
-     * Writes a trust store and returns the JVM flags that make another JVM trust this server and nothing else; the
-     * same as {@code certificate().trustStoreJvmArguments(file)}, kept for existing callers.
-     *
-     * @param file the file to create or replace; parent directories are created
-     * @return the {@code -Djavax.net.ssl.trustStore*} flags
-     * @throws UncheckedIOException if the file cannot be written, naming it
-     */
-    public List<String> trustStoreJvmArguments(Path file) {
-        return certificate.trustStoreJvmArguments(file);
-    }
-
-    /**
-     * Trust managers that trust the certificate and nothing else; the same as {@code certificate().trustManagers()},
-     * kept for existing callers.
-     *
-     * @return new trust managers
-     * @throws IllegalStateException if the JDK cannot build them
-     */
-    public TrustManager[] trustManagers() {
-        return certificate.trustManagers();
     }
 
     /**

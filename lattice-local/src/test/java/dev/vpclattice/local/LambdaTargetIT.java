@@ -53,7 +53,7 @@ class LambdaTargetIT {
                 .target(target)
                 .build();
         pem = dir.resolve("lattice.pem");
-        lattice.writeCertificatePem(pem);
+        lattice.certificate().writePem(pem);
     }
 
     @AfterAll

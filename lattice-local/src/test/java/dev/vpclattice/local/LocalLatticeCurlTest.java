@@ -62,7 +62,7 @@ class LocalLatticeCurlTest {
                 })
                 .build();
         pem = dir.resolve("lattice.pem");
-        lattice.writeCertificatePem(pem);
+        lattice.certificate().writePem(pem);
     }
 
     @AfterAll

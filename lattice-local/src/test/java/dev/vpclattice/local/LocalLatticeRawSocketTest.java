@@ -37,6 +37,13 @@ class LocalLatticeRawSocketTest {
 
     static LocalLattice lattice;
     static String host;
+    /**
+     * The same service with the default timeouts, for multi-megabyte bodies: on a loaded machine, sending 4.8 MB over
+     * TLS can take longer than the 1-second body bound above, which would answer 408 and close the connection under
+     * the client's feet (a broken pipe) instead of testing the payload limit.
+     */
+    static LocalLattice unhurried;
+    static String unhurriedHost;
 
     @BeforeAll
     static void start() {
@@ -57,11 +64,23 @@ class LocalLatticeRawSocketTest {
                 })
                 .build();
         host = "127.0.0.1:" + lattice.port();
+        unhurried = LocalLattice.builder()
+                .authType(AuthType.NONE)
+                .accessLog(ACCESS_LOG::add)
+                .target(event -> {
+                    INVOKED.add(event.getPath());
+                    return LocalLatticeCurlTest.echo(event);
+                })
+                .build();
+        unhurriedHost = "127.0.0.1:" + unhurried.port();
     }
 
     @AfterAll
     static void stop() {
         lattice.close();
+        if (unhurried != null) {
+            unhurried.close();
+        }
     }
 
     private static VpcLatticeV2Request event(List<String> response) {
@@ -275,8 +294,8 @@ class LocalLatticeRawSocketTest {
         // 4.8 MB of bytes that are not UTF-8: under 6 MB raw, about 6.4 MB once base64 in the event.
         byte[] body = new byte[4_800_000];
         Arrays.fill(body, (byte) 0xff);
-        try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
-            socket.send("POST /binary-upload HTTP/1.1\r\nHost: " + host + "\r\n"
+        try (RawSocket socket = RawSocket.connect(unhurried, READ_TIMEOUT_MILLIS)) {
+            socket.send("POST /binary-upload HTTP/1.1\r\nHost: " + unhurriedHost + "\r\n"
                     + "Content-Type: application/octet-stream\r\nContent-Length: " + body.length + "\r\n\r\n");
             socket.send(body);
 
@@ -291,8 +310,8 @@ class LocalLatticeRawSocketTest {
     @Test
     void textBodyWhoseEventFitsIn6Mb_isInvoked() throws Exception {
         byte[] body = "a".repeat(4_800_000).getBytes(StandardCharsets.US_ASCII);
-        try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
-            socket.send("POST /text-upload HTTP/1.1\r\nHost: " + host + "\r\n"
+        try (RawSocket socket = RawSocket.connect(unhurried, READ_TIMEOUT_MILLIS)) {
+            socket.send("POST /text-upload HTTP/1.1\r\nHost: " + unhurriedHost + "\r\n"
                     + "Content-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n");
             socket.send(body);
 

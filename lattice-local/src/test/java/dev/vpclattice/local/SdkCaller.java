@@ -35,7 +35,7 @@ final class SdkCaller implements AutoCloseable {
     }
 
     SdkCaller(LocalLattice trusted) {
-        http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trusted::trustManagers).build();
+        http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trusted.certificate()::trustManagers).build();
     }
 
     static SdkHttpRequest.Builder request(URI endpoint, SdkHttpMethod method, String encodedPath) {

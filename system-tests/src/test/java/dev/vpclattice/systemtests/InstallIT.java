@@ -39,7 +39,7 @@ class InstallIT {
     static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     static final Set<String> NOT_COPIED = Set.of(".git", "target", "build", ".aws-sam", ".idea", "node_modules");
     static final List<String> PUBLISHED = List.of("lattice-client-sdk", "lattice-events", "lattice-local",
-            "lambda-runtime-local");
+            "lattice-local-junit", "lambda-runtime-local");
 
     @TempDir
     static Path work;

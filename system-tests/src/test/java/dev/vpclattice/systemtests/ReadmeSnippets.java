@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * system-tests/README.md, "README snippets").
  *
  * <p>A block whose lines include one starting with {@code package} or {@code import} is a whole source file, compiled
- * as it stands; it runs when it declares {@code public static void main(String[])}. Any other block is a sequence of
+ * as it stands; it runs when it declares {@code public static void main(String[])}, or, with no {@code main} but an
+ * import of JUnit Jupiter's {@code Test}, as a test class through the JUnit Platform ({@link SnippetTestRunner}). Any other block is a sequence of
  * statements, compiled as the body of a method in a class that imports {@link #STATEMENT_IMPORTS}, and run. Words after
  * {@code java} on the fence line are attributes: {@code compile-only} means the block is compiled but not run.
  */
@@ -47,6 +48,12 @@ final class ReadmeSnippets {
             Pattern.MULTILINE);
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
     private static final Pattern MAIN = Pattern.compile("public\\s+static\\s+void\\s+main\\s*\\(");
+    /** A top-level type of any visibility: a test class is usually package-private. */
+    private static final Pattern TOP_LEVEL_TYPE = Pattern.compile(
+            "^(?:(?:public|final|abstract|sealed|non-sealed|strictfp)\\s+)*(?:class|interface|enum|record)\\s+(\\w+)",
+            Pattern.MULTILINE);
+    private static final Pattern JUNIT_TEST = Pattern.compile(
+            "^import\\s+org\\.junit\\.jupiter\\.api\\.(?:Test|\\*)\\s*;", Pattern.MULTILINE);
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "build", "node_modules", ".aws-sam",
             ".idea", ".mvn");
 
@@ -61,7 +68,13 @@ final class ReadmeSnippets {
         }
 
         boolean runs() {
-            return !attributes.contains("compile-only") && (!compilationUnit() || MAIN.matcher(code).find());
+            return !attributes.contains("compile-only")
+                    && (!compilationUnit() || MAIN.matcher(code).find() || junitTestClass());
+        }
+
+        /** A whole file without {@code main} that imports JUnit Jupiter's {@code Test}: it runs as a test class. */
+        boolean junitTestClass() {
+            return compilationUnit() && !MAIN.matcher(code).find() && JUNIT_TEST.matcher(code).find();
         }
 
         /** The source file to compile: the block itself, or the block inside {@link #STATEMENT_CLASS}. */
@@ -100,13 +113,14 @@ final class ReadmeSnippets {
                 return STATEMENT_CLASS + ".java";
             }
             Matcher type = PUBLIC_TYPE.matcher(code);
-            String name = type.find() ? type.group(1) : "Snippet";
+            Matcher anyType = TOP_LEVEL_TYPE.matcher(code);
+            String name = type.find() ? type.group(1) : anyType.find() ? anyType.group(1) : "Snippet";
             Matcher pkg = PACKAGE.matcher(code);
             String dir = pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "";
             return dir + name + ".java";
         }
 
-        /** The class whose main runs the block. */
+        /** The class whose main runs the block, or that {@link SnippetTestRunner} runs as a test class. */
         String mainClass() {
             String path = sourcePath();
             return path.substring(0, path.length() - ".java".length()).replace('/', '.');

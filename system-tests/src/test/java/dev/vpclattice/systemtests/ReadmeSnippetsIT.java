@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.AuthType;
-import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.LocalCertificate;
+import dev.vpclattice.local.junit.LocalLatticeExtension;
 import dev.vpclattice.systemtests.ReadmeSnippets.Snippet;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,62 +27,54 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
  * Docs that compile (issue 9.9): every ```java block of every README in the repository is compiled in-process with
  * javac against this project's classes, for Java 17 as the library's users run it, and run where it can, in a child
- * JVM whose environment points at a {@link LocalLattice} that verifies SigV4 (the convention is in
+ * JVM whose environment points at a local Lattice ({@link LocalLatticeExtension}) that verifies SigV4 (the convention is in
  * system-tests/README.md, "README snippets").
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReadmeSnippetsIT {
     static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-    static final String ACCESS_KEY = "AKIDREADMESNIPPETS01";
-    static final String SECRET = "readme-snippets-throwaway-secret";
-    static final String PRINCIPAL = "arn:aws:iam::123456789012:user/readme-snippets";
     static final String CLASSPATH = System.getProperty("surefire.test.class.path",
             System.getProperty("java.class.path"));
+
+    static final List<String> accessLog = new CopyOnWriteArrayList<>();
+
+    /**
+     * The service the snippets call: auth type AWS_IAM with the snippets' credentials (the extension's allowed
+     * principal) allowed, answering 200 with the request's body and content type.
+     */
+    @RegisterExtension
+    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
+            .authType(AuthType.AWS_IAM)
+            .latticeOptions(options -> options.accessLog(accessLog::add))
+            .target(event -> VpcLatticeV2Response.builder()
+                    .statusCode(200)
+                    .header("content-type", event.firstHeader("content-type").orElse("application/octet-stream"))
+                    .body(event.decodeBody())
+                    .build())
+            .build();
 
     @TempDir
     static Path work;
 
-    static LocalLattice lattice;
     static Path runFiles;
-    static final List<String> accessLog = new CopyOnWriteArrayList<>();
 
-    /**
-     * The service the snippets call: auth type AWS_IAM with the snippets' credentials allowed, answering 200 with the
-     * request's body and content type.
-     */
     @BeforeAll
-    static void startTheServiceSnippetsCall() throws IOException {
-        lattice = LocalLattice.builder()
-                .authType(AuthType.AWS_IAM)
-                .credential(ACCESS_KEY, SECRET, PRINCIPAL)
-                .accessLog(accessLog::add)
-                .target(event -> VpcLatticeV2Response.builder()
-                        .statusCode(200)
-                        .header("content-type", event.firstHeader("content-type").orElse("application/octet-stream"))
-                        .body(event.decodeBody())
-                        .build())
-                .build();
+    static void writeTheFilesSnippetsFind(LocalCertificate certificate) throws IOException {
         runFiles = Files.createDirectories(work.resolve("run-files"));
-        lattice.writeCertificatePem(runFiles.resolve("lattice.pem"));
-        lattice.writeTrustStore(runFiles.resolve("lattice.p12"), "changeit".toCharArray());
+        Files.copy(lattice.certificatePem(), runFiles.resolve("lattice.pem"));
+        certificate.writeTrustStore(runFiles.resolve("lattice.p12"), "changeit".toCharArray());
         Files.copy(ROOT.resolve("events/post-json.json"), runFiles.resolve("event.json"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (lattice != null) {
-            lattice.close();
-        }
     }
 
     @TestFactory
@@ -137,22 +131,28 @@ class ReadmeSnippetsIT {
             Files.copy(runFiles.resolve(name), cwd.resolve(name));
         }
         Path output = cwd.resolve("output.txt");
-        ProcessBuilder builder = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djavax.net.ssl.trustStore=" + cwd.resolve("lattice.p12"),
                 "-Djavax.net.ssl.trustStorePassword=changeit",
-                "-cp", classes + File.pathSeparator + CLASSPATH,
-                snippet.mainClass())
+                "-cp", classes + File.pathSeparator + CLASSPATH));
+        if (snippet.junitTestClass()) {
+            command.add(SnippetTestRunner.class.getName());
+        }
+        command.add(snippet.mainClass());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(cwd.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
+        AwsSessionCredentials credentials = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("AWS_"));
         env.putAll(Map.of(
                 "AWS_REGION", lattice.region(),
-                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", SECRET,
+                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
+                "AWS_SESSION_TOKEN", credentials.sessionToken(),
                 "AWS_CONFIG_FILE", cwd.resolve("no-aws-config").toString(),
                 "AWS_SHARED_CREDENTIALS_FILE", cwd.resolve("no-aws-credentials").toString(),
                 "AWS_EC2_METADATA_DISABLED", "true",

@@ -69,6 +69,39 @@ class ReadmeSnippetsTest {
     }
 
     @Test
+    void wholeFileWithJUnitTestsAndNoMain_runsAsATestClass_namedAfterItsTopLevelClass() {
+        List<Snippet> snippets = ReadmeSnippets.extract(README, """
+                ```java
+                package com.example.orders;
+
+                import org.junit.jupiter.api.Test;
+
+                class OrdersClientTest {
+                    @Test
+                    void works() {
+                    }
+                }
+                ```
+
+                ```java
+                import org.junit.jupiter.api.Test;
+
+                public class WithMain {
+                    public static void main(String[] args) {
+                    }
+                }
+                ```
+                """);
+
+        assertTrue(snippets.get(0).junitTestClass());
+        assertTrue(snippets.get(0).runs());
+        assertEquals("com/example/orders/OrdersClientTest.java", snippets.get(0).sourcePath());
+        assertEquals("com.example.orders.OrdersClientTest", snippets.get(0).mainClass());
+        assertFalse(snippets.get(1).junitTestClass(), "a main method decides how it runs");
+        assertTrue(snippets.get(1).runs());
+    }
+
+    @Test
     void compileOnly_indentedBlocks_andOtherFences() {
         List<Snippet> snippets = ReadmeSnippets.extract(README, """
                 - In a list:

@@ -2,6 +2,7 @@ package dev.vpclattice.function.client;
 
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -79,9 +80,9 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
                     + " without a path or query: the function always calls the service's root path ('" + endpoint
                     + "')");
         }
-        if (mode != SigningMode.NONE && endpoint.regionMatches(true, 0, "http://", 0, 7)) {
-            throw new IllegalStateException(ENDPOINT + " must use https when " + SIGNING_MODE + " is " + mode
-                    + " ('" + endpoint + "'): VPC Lattice verifies signatures over TLS only");
+        if (!LatticeSigV4.schemeAllowed(probe.scheme(), mode != SigningMode.NONE)) {
+            throw new IllegalStateException(LatticeSigV4.httpsRequiredMessage(ENDPOINT + " ('" + endpoint + "') with "
+                    + SIGNING_MODE + " " + mode));
         }
         return new ClientConfiguration(endpoint, Region.of(regionName), mode, timeout,
                 httpClient(environment.get(HTTP_CLIENT)), "snap-start".equals(environment.get(INITIALIZATION_TYPE)));

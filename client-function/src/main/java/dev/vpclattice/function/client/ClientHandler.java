@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
+import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import org.crac.Core;
@@ -67,6 +68,9 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
                 .callTimeout(configuration.callTimeout());
+        if (configuration.signingMode() != SigningMode.NONE) {
+            builder.credentialsProvider(LambdaCredentials.create());
+        }
         SdkHttpClient http = HttpClients.create(configuration.httpClient());
         if (http != null) {
             builder.httpClient(http);
@@ -115,7 +119,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     synchronized void prime() {
         if (!primed) {
             primed = true;
-            Priming.prime(configuration, client);
+            Priming.prime(configuration, client, post);
         }
     }
 
@@ -204,9 +208,13 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     private static void log(Context context, LatticeResponse response, int requestBytes, long micros) {
         // One structured line per call on stdout, in the same shape as the service function's, so both read alike in
         // CloudWatch (LambdaLogger would nest this JSON inside its own "message" string under LogFormat JSON).
-        // No headers, no body, nothing secret.
-        String requestId = context == null ? null : context.getAwsRequestId();
-        System.out.println("{\"level\":\"" + (response.isSuccessful() ? "INFO" : "WARN")
+        System.out.println(logLine(context == null ? null : context.getAwsRequestId(), response, requestBytes,
+                micros));
+    }
+
+    /** The log line of one call: no headers, no body, nothing secret. */
+    static String logLine(String requestId, LatticeResponse response, int requestBytes, long micros) {
+        return ("{\"level\":\"" + (response.isSuccessful() ? "INFO" : "WARN")
                 + "\",\"message\":\"lattice call\""
                 + (requestId == null ? "" : ",\"requestId\":\"" + requestId + "\"")
                 + ",\"method\":\"POST\",\"status\":" + response.statusCode()

@@ -7,6 +7,7 @@ import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.SegmentImpl;
 import com.amazonaws.xray.entities.Subsegment;
 import com.amazonaws.xray.entities.SubsegmentImpl;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.vpclattice.client.LatticeRequest;
@@ -22,7 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -30,8 +34,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 
@@ -41,16 +44,28 @@ import software.amazon.awssdk.http.SdkHttpClient;
  *
  * <p>The call goes from a throwaway client, of the same HTTP client kind as the function's, to a throwaway HTTPS
  * server on loopback in this JVM (a certificate generated at build time, {@code priming.p12}, used for nothing
- * else): signing with throwaway credentials, the HTTP client's request pipeline, a TLS handshake, the response, and
- * the function's result writing. X-Ray's recorder is initialised and a subsegment serialised, never emitted. Both
- * the client and the server are closed before init ends: no connection, no credential and nothing of the real
- * endpoint is in the snapshot; the function's own client has opened nothing.
+ * else): the handler's own request building, signing with throwaway session credentials, the library's unsampled
+ * X-Ray path (Lambda's trace header, {@code Sampled=0}), the HTTP client's request pipeline, a TLS handshake, the
+ * response, the function's log line and result writing. The function's credentials path after a restore, the
+ * environment provider failing and the container endpoint answering, runs against a throwaway endpoint on loopback.
+ * X-Ray's recorder is initialised and a subsegment serialised, never emitted. The clients and servers are closed
+ * before init ends: no connection, no credential and nothing of the real endpoint is in the snapshot; the function's
+ * own client has opened nothing and resolved nothing.
+ *
+ * <p>What is left for the first call after a restore cannot be in a snapshot: the connection and TLS handshake to the
+ * real endpoint, fetching the real credentials, and the round trip.
  */
 final class Priming {
     private static final System.Logger LOG = System.getLogger(Priming.class.getName());
     private static final String KEYSTORE = "/priming.p12";
     private static final char[] KEYSTORE_PASSWORD = "priming".toCharArray();
     private static final byte[] BODY = "{\"priming\":[1,2.5,true,null,\"x\"]}".getBytes(StandardCharsets.UTF_8);
+    private static final String ACCESS_KEY = "ASIAPRIMINGONLY00000";
+    private static final String SECRET_KEY = "priming-only-not-a-secret";
+    private static final String SESSION_TOKEN = "priming-only-not-a-session-token";
+    /** The system properties the SDK reads before the environment variables of the same settings. */
+    private static final String CONTAINER_URI_PROPERTY = "aws.containerCredentialsFullUri";
+    private static final String CONTAINER_TOKEN_PROPERTY = "aws.containerAuthorizationToken";
 
     private Priming() {
     }
@@ -61,13 +76,14 @@ final class Priming {
      *
      * @param configuration the function's configuration (its HTTP client kind and region)
      * @param client the function's own client, whose signing path is primed without sending or resolving anything
+     * @param post the function's request template, rebuilt for each call as the handler does
      */
-    static void prime(ClientConfiguration configuration, VpcLatticeClient client) {
+    static void prime(ClientConfiguration configuration, VpcLatticeClient client, LatticeRequest post) {
         long start = System.nanoTime();
         try {
             client.prime();
-            primeCall(configuration);
-            primeCredentialsChain();
+            primeCall(configuration, post);
+            primeCredentials(System.getenv());
             primeXRay();
             LOG.log(System.Logger.Level.DEBUG, "primed in {0} ms", (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException | IOException | GeneralSecurityException | LinkageError e) {
@@ -75,7 +91,8 @@ final class Priming {
         }
     }
 
-    private static void primeCall(ClientConfiguration configuration) throws IOException, GeneralSecurityException {
+    private static void primeCall(ClientConfiguration configuration, LatticeRequest post)
+            throws IOException, GeneralSecurityException {
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Priming.class.getResourceAsStream(KEYSTORE)) {
             if (in == null) {
@@ -111,50 +128,93 @@ final class Priming {
             case APACHE5 -> HttpClients.Apache5.create(trustManagers);
             case URL_CONNECTION -> HttpClients.UrlConnection.create(trustManagers);
         };
+        boolean traceHeaderSet = false;
         try (VpcLatticeClient primer = VpcLatticeClient.builder()
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
+                // Lambda's credentials are session credentials: the token is signed too.
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIDPRIMINGONLY00000", "priming-only-not-a-secret")))
+                        AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)))
                 .httpClient(http)
                 .callTimeout(Duration.ofSeconds(10))
                 .maxAttempts(1)
                 .build()) {
-            LatticeResponse response = primer.send(LatticeRequest.builder()
-                    .method("POST")
+            // Lambda's runtime client sets this property for each invocation; during init there is none. An unsampled
+            // header makes the call take the library's unsampled X-Ray path, as most real invocations do.
+            if (System.getProperty(TRACE_HEADER_PROPERTY) == null && System.getenv("_X_AMZN_TRACE_ID") == null) {
+                System.setProperty(TRACE_HEADER_PROPERTY,
+                        "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0");
+                traceHeaderSet = true;
+            }
+            long start = System.nanoTime();
+            LatticeResponse response = primer.send(post.toBuilder()
                     .url("https://127.0.0.1:" + server.getAddress().getPort() + "/")
-                    .header("content-type", "application/json")
                     .body(BODY)
+                    .callTimeout(Duration.ofSeconds(10))
                     .build());
+            ClientHandler.logLine(null, response, BODY.length, (System.nanoTime() - start) / 1_000);
             response.ensureSuccess();
             ClientHandler.writeResult(response, OutputStream.nullOutputStream());
         } finally {
+            if (traceHeaderSet) {
+                System.clearProperty(TRACE_HEADER_PROPERTY);
+            }
             http.close();
             server.stop(0);
             executor.shutdownNow();
         }
     }
 
+    /** Where Lambda's Java runtime client puts each invocation's trace header. */
+    private static final String TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
+
     /**
-     * The default credentials chain builds its providers (system properties, environment, web identity, profile,
-     * container endpoint with its JSON parser, instance metadata) on its first resolution: ~150 classes. A throwaway
-     * chain resolves here from throwaway {@code aws.accessKeyId}/{@code aws.secretAccessKey} system properties, the
-     * first link, so it never reads the environment's or the container endpoint's real credentials; the properties
-     * are removed again before init ends. The function's own chain is untouched and resolves on its first call.
+     * Runs the function's credentials path as a restored SnapStart environment will: {@link LambdaCredentials} finds
+     * no keys in the environment (Lambda serves SnapStart functions none) and asks the container endpoint, which
+     * builds the SDK's container provider and its JSON parser, makes an HTTP request and parses the answer. A
+     * throwaway provider asks a throwaway endpoint on loopback, named, with a throwaway token, in the system
+     * properties that the SDK reads before the environment variables of the same settings; they are removed again,
+     * and the function's own provider, which has not been called, reads the real ones after the restore.
+     *
+     * <p>Skipped where it could touch real credentials: when the environment has keys (then they are what the
+     * function uses, and reading them costs nothing worth priming), when the properties are already set, or when a
+     * relative container URI (an ECS endpoint, which the SDK prefers) is configured.
      */
-    private static void primeCredentialsChain() {
-        String[] names = {"aws.accessKeyId", "aws.secretAccessKey"};
-        String[] previous = {System.getProperty(names[0]), System.getProperty(names[1])};
-        if (previous[0] != null || previous[1] != null) {
-            return;  // Someone configured credentials this way: leave them alone.
+    static boolean primeCredentials(Map<String, String> environment) throws IOException {
+        if (environment.containsKey("AWS_ACCESS_KEY_ID") || environment.containsKey("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+                || System.getProperty("aws.containerCredentialsPath") != null
+                || System.getProperty(CONTAINER_URI_PROPERTY) != null
+                || System.getProperty(CONTAINER_TOKEN_PROPERTY) != null) {
+            return false;
         }
-        try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
-            System.setProperty(names[0], "AKIDPRIMINGONLY00000");
-            System.setProperty(names[1], "priming-only-not-a-secret");
-            chain.resolveCredentials();
+        String token = "priming-only-" + UUID.randomUUID();
+        String expiration = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
+        byte[] answer = ("{\"AccessKeyId\":\"" + ACCESS_KEY + "\",\"SecretAccessKey\":\"" + SECRET_KEY
+                + "\",\"Token\":\"" + SESSION_TOKEN + "\",\"Expiration\":\"" + expiration + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        endpoint.setExecutor(executor);
+        endpoint.createContext("/", exchange -> {
+            boolean ours = token.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = ours ? answer : new byte[0];
+            exchange.sendResponseHeaders(ours ? 200 : 403, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        endpoint.start();
+        try (LambdaCredentials credentials = LambdaCredentials.create()) {
+            System.setProperty(CONTAINER_URI_PROPERTY,
+                    "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/2021-04-23/credentials");
+            System.setProperty(CONTAINER_TOKEN_PROPERTY, token);
+            credentials.resolveCredentials();
+            return true;
         } finally {
-            System.clearProperty(names[0]);
-            System.clearProperty(names[1]);
+            System.clearProperty(CONTAINER_URI_PROPERTY);
+            System.clearProperty(CONTAINER_TOKEN_PROPERTY);
+            endpoint.stop(0);
+            executor.shutdownNow();
         }
     }
 

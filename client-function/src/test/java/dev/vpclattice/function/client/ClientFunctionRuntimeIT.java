@@ -12,6 +12,7 @@ import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.lambda.local.SamMakefileBuild;
 import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.junit.LocalLatticeExtension;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,15 +25,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
  * Runs the client function as Lambda does: the artifact that {@code make build-ClientFunction} lays out, in the real
@@ -43,9 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientFunctionRuntimeIT {
     static final Path ROOT = Path.of(System.getProperty("basedir", ".")).resolve("..").toAbsolutePath().normalize();
     static final String HANDLER = "dev.vpclattice.function.client.ClientHandler";
-    static final String ACCESS_KEY = "AKIDCLIENTFUNCTIONIT";
-    static final String SECRET_KEY = "FAKE-SECRET-client-function-it-0001";
-    static final String SESSION_TOKEN = "FAKE-SESSION-TOKEN-client-function-it-0002";
     static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/client-function";
     // What Lambda serves through the container-credentials endpoint (SnapStart functions get no key variables).
     static final String CONTAINER_ACCESS_KEY = "ASIACONTAINERCREDS01";
@@ -55,42 +52,42 @@ class ClientFunctionRuntimeIT {
     static final String CONTAINER_PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/snapstart";
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The service the function calls: allows the function's role (PRINCIPAL, whose temporary credentials the
+     * function gets as Lambda gives them) and its SnapStart credentials (CONTAINER_PRINCIPAL); echoes the body and
+     * path. Events it received are cleared before each test.
+     */
+    @RegisterExtension
+    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
+            .allowedPrincipal(PRINCIPAL)
+            .latticeOptions(options -> options
+                    .sessionCredential(CONTAINER_ACCESS_KEY, CONTAINER_SECRET_KEY, CONTAINER_SESSION_TOKEN,
+                            CONTAINER_PRINCIPAL)
+                    .allow(CONTAINER_PRINCIPAL))
+            .target(event -> VpcLatticeV2Response.builder()
+                    .statusCode(200)
+                    .header("content-type", "application/json")
+                    .body("{\"echo\":" + event.getBody() + ",\"path\":\"" + event.getPath() + "\"}")
+                    .build())
+            .build();
+    static final AwsSessionCredentials CALLER = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
+    static final String ACCESS_KEY = CALLER.accessKeyId();
+    static final String SECRET_KEY = CALLER.secretAccessKey();
+    static final String SESSION_TOKEN = CALLER.sessionToken();
+
     @TempDir
     static Path work;
 
     static Path artifacts;
     static List<String> trustStoreArguments;
-    static LocalLattice lattice;
-    static final Queue<VpcLatticeV2Request> received = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
-    static void buildAndServe() throws Exception {
+    static void build() throws Exception {
         artifacts = work.resolve("artifacts");
         SamMakefileBuild.build(ROOT, "ClientFunction", artifacts, Duration.ofMinutes(8));
         assertTrue(Files.isRegularFile(artifacts.resolve("lib/client-function.jar")),
                 "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
-
-        lattice = LocalLattice.builder()
-                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
-                .sessionCredential(CONTAINER_ACCESS_KEY, CONTAINER_SECRET_KEY, CONTAINER_SESSION_TOKEN,
-                        CONTAINER_PRINCIPAL)
-                .target(event -> {
-                    received.add(event);
-                    return VpcLatticeV2Response.builder()
-                            .statusCode(200)
-                            .header("content-type", "application/json")
-                            .body("{\"echo\":" + event.getBody() + ",\"path\":\"" + event.getPath() + "\"}")
-                            .build();
-                })
-                .build();
-        trustStoreArguments = lattice.trustStoreJvmArguments(work.resolve("truststore.p12"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (lattice != null) {
-            lattice.close();
-        }
+        trustStoreArguments = lattice.trustStoreJvmArguments();
     }
 
     @Test
@@ -134,10 +131,10 @@ class ClientFunctionRuntimeIT {
         }
     }
 
-    /** The event the shared local Lattice forwarded with this body (other tests use it too). */
+    /** The event the local Lattice forwarded with this body during this test. */
     private static VpcLatticeV2Request receivedWithBody(String body) throws Exception {
         JsonNode expected = JSON.readTree(body);
-        for (VpcLatticeV2Request event : received) {
+        for (VpcLatticeV2Request event : lattice.receivedEvents()) {
             if (event.getBody() != null && expected.equals(JSON.readTree(event.getBody()))) {
                 return event;
             }
@@ -195,7 +192,8 @@ class ClientFunctionRuntimeIT {
                 assertNoSecretIn(logs);
                 // Priming talked to its own loopback server only: the local Lattice saw this one call.
                 JsonNode expected = JSON.readTree(event);
-                assertEquals(1, received.stream().filter(e -> readTree(e.getBody()).equals(expected)).count(), http);
+                assertEquals(1, lattice.receivedEvents().stream().filter(e -> readTree(e.getBody()).equals(expected))
+                        .count(), http);
             }
         }
     }
@@ -274,13 +272,9 @@ class ClientFunctionRuntimeIT {
 
     @Test
     void invoke_principalNotAllowed_failsNamingStatusAndAccessDenied() throws Exception {
-        try (LocalLattice denying = LocalLattice.builder()
-                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
-                .allow("arn:aws:iam::123456789012:role/SomeoneElse")
-                .target(event -> VpcLatticeV2Response.builder().statusCode(200).build())
-                .build();
-             LocalLambda function = client(denying.endpoint().toString(),
-                     denying.trustStoreJvmArguments(work.resolve("denying-truststore.p12")))) {
+        // The function signs as the principal the service knows but its auth policy leaves out.
+        AwsSessionCredentials denied = (AwsSessionCredentials) lattice.deniedCredentials().resolveCredentials();
+        try (LocalLambda function = client(lattice.endpoint().toString(), trustStoreArguments, denied)) {
 
             LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
@@ -291,7 +285,11 @@ class ClientFunctionRuntimeIT {
             assertTrue(message.contains("403"), message);
             assertTrue(message.contains("AccessDeniedException"), message);
             awaitCallLine(function, invocation);
-            assertNoSecretIn(String.join("\n", function.logLines()));
+            String logs = String.join("\n", function.logLines());
+            assertNoSecretIn(logs);
+            assertFalse(logs.contains(denied.secretAccessKey()) || logs.contains(denied.sessionToken()),
+                    "the denied role's secret or token reached the function's output");
+            assertTrue(lattice.receivedEvents().isEmpty(), "a denied call must not reach the service");
         }
     }
 
@@ -311,7 +309,7 @@ class ClientFunctionRuntimeIT {
                      .environment(Map.of(ClientConfiguration.ENDPOINT, stalling.endpoint().toString(),
                              "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                              "AWS_SESSION_TOKEN", SESSION_TOKEN))
-                     .jvmArguments(stalling.trustStoreJvmArguments(work.resolve("stalling-truststore.p12")))
+                     .jvmArguments(stalling.certificate().trustStoreJvmArguments(work.resolve("stalling.p12")))
                      .logSink(line -> { })
                      .build()) {
 
@@ -352,14 +350,14 @@ class ClientFunctionRuntimeIT {
     }
 
     private static LocalLambda client(String endpoint) {
-        return client(endpoint, trustStoreArguments);
+        return client(endpoint, trustStoreArguments, CALLER);
     }
 
-    private static LocalLambda client(String endpoint, List<String> jvmArguments) {
+    private static LocalLambda client(String endpoint, List<String> jvmArguments, AwsSessionCredentials role) {
         Map<String, String> environment = new HashMap<>(Map.of(
-                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                "AWS_SESSION_TOKEN", SESSION_TOKEN,
+                "AWS_ACCESS_KEY_ID", role.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", role.secretAccessKey(),
+                "AWS_SESSION_TOKEN", role.sessionToken(),
                 ClientConfiguration.CALL_TIMEOUT, "10"));
         if (endpoint != null) {
             environment.put(ClientConfiguration.ENDPOINT, endpoint);

@@ -1,7 +1,10 @@
 package dev.vpclattice.function.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.client.LatticeClientException;
@@ -42,5 +45,25 @@ class ClientHandlerPrimingTest {
                     new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
             assertEquals(1, resolved.get());
         }
+    }
+
+    @Test
+    void primeCredentials_withoutKeysInTheEnvironment_resolvesFromAThrowawayEndpointAndLeavesNoSettingBehind()
+            throws Exception {
+        // WHEN priming runs the SnapStart credentials path (no key variables, as Lambda gives SnapStart functions)
+        boolean primed = Priming.primeCredentials(Map.of());
+
+        // THEN the container provider answered from the throwaway endpoint, and the settings that pointed it there
+        // are gone, so the function's own provider reads the real ones
+        assertTrue(primed);
+        assertNull(System.getProperty("aws.containerCredentialsFullUri"));
+        assertNull(System.getProperty("aws.containerAuthorizationToken"));
+    }
+
+    @Test
+    void primeCredentials_withKeysOrAnEcsEndpoint_touchesNothing() throws Exception {
+        assertFalse(Priming.primeCredentials(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")));
+        assertFalse(Priming.primeCredentials(Map.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials")));
+        assertNull(System.getProperty("aws.containerCredentialsFullUri"));
     }
 }

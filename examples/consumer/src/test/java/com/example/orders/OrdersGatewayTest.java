@@ -9,77 +9,59 @@ import dev.vpclattice.client.LatticeException;
 import dev.vpclattice.client.LatticeServiceException;
 import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.events.VpcLatticeV2Response;
-import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The library as a service uses it, on Java 17: a LocalLattice verifies SigV4 over HTTPS with its own certificate,
- * which the client trusts for itself only.
+ * The library as a service uses it, on Java 17: a local Lattice (lattice-local-junit's extension) verifies SigV4 over
+ * HTTPS with its own certificate, which the client trusts for itself only.
  */
 class OrdersGatewayTest {
-    static final String ALLOWED = "arn:aws:iam::123456789012:user/orders-consumer";
-    static final String DENIED = "arn:aws:iam::123456789012:user/someone-else";
     static final CountDownLatch RELEASE = new CountDownLatch(1);
 
-    @TempDir
-    static Path work;
-    static LocalLattice lattice;
-    static Path certificate;
-
-    @BeforeAll
-    static void start() {
-        lattice = LocalLattice.builder()
-                .region("us-east-1")
-                .credential("AKIDCONSUMERALLOWED1", "consumer-allowed-secret", ALLOWED)
-                .credential("AKIDCONSUMERDENIED01", "consumer-denied-secret", DENIED)
-                .allow(ALLOWED)
-                .target(event -> {
-                    if (event.getBody() != null && new String(event.decodeBody(), StandardCharsets.UTF_8)
-                            .contains("\"slow\"")) {
-                        RELEASE.await(10, TimeUnit.SECONDS);
-                    }
-                    return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
-                            .body("{\"version\":\"2.0\",\"method\":\"" + event.getMethod() + "\",\"path\":\""
-                                    + event.getPath() + "\",\"received\":" + quote(new String(event.decodeBody(),
-                                    StandardCharsets.UTF_8)) + "}")
-                            .build();
-                })
-                .build();
-        certificate = work.resolve("local-lattice.pem");
-        lattice.certificate().writePem(certificate);
-    }
+    @RegisterExtension
+    static LocalLatticeExtension lattice = LocalLatticeExtension.builder()
+            .region("us-east-1")
+            .allowedPrincipal("arn:aws:iam::123456789012:user/orders-consumer")
+            .deniedPrincipal("arn:aws:iam::123456789012:user/someone-else")
+            .target(event -> {
+                if (event.getBody() != null && new String(event.decodeBody(), StandardCharsets.UTF_8)
+                        .contains("\"slow\"")) {
+                    RELEASE.await(10, TimeUnit.SECONDS);
+                }
+                return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
+                        .body("{\"version\":\"2.0\",\"method\":\"" + event.getMethod() + "\",\"path\":\""
+                                + event.getPath() + "\",\"received\":" + quote(new String(event.decodeBody(),
+                                StandardCharsets.UTF_8)) + "}")
+                        .build();
+            })
+            .build();
 
     @AfterAll
-    static void stop() {
+    static void release() {
         RELEASE.countDown();
-        if (lattice != null) {
-            lattice.close();
-        }
     }
 
-    private static VpcLatticeClient client(String accessKey, String secret) {
+    private static VpcLatticeClient client(AwsCredentialsProvider credentials) {
         return VpcLatticeClient.builder()
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
-                .trustedCertificates(certificate)
+                .credentialsProvider(credentials)
+                .trustedCertificates(lattice.certificatePem())       // a PEM file, as from lattice-local serve
                 .build();
     }
 
     @Test
     void aSignedCall_isVerifiedByLattice_andTheAnswerMapsToAPartialRecord() {
-        try (VpcLatticeClient client = client("AKIDCONSUMERALLOWED1", "consumer-allowed-secret")) {
+        try (VpcLatticeClient client = client(lattice.credentials())) {
             OrdersGateway.Placed placed = new OrdersGateway(client, lattice.endpoint().toString())
                     .place(new OrdersGateway.NewOrder("book", 2, Instant.parse("2026-11-30T12:00:00Z")),
                             Duration.ofSeconds(10));
@@ -89,7 +71,7 @@ class OrdersGatewayTest {
 
     @Test
     void aPrincipalTheAuthPolicyDoesNotAllow_getsA403_asLatticeServiceException() {
-        try (VpcLatticeClient client = client("AKIDCONSUMERDENIED01", "consumer-denied-secret")) {
+        try (VpcLatticeClient client = client(lattice.deniedCredentials())) {
             LatticeServiceException e = assertThrows(LatticeServiceException.class,
                     () -> new OrdersGateway(client, lattice.endpoint().toString())
                             .place(new OrdersGateway.NewOrder("book", 1, Instant.now()), Duration.ofSeconds(10)));
@@ -101,7 +83,7 @@ class OrdersGatewayTest {
 
     @Test
     void aServiceSlowerThanTheCallTimeout_isALatticeCallTimeoutException() {
-        try (VpcLatticeClient client = client("AKIDCONSUMERALLOWED1", "consumer-allowed-secret")) {
+        try (VpcLatticeClient client = client(lattice.credentials())) {
             LatticeException e = assertThrows(LatticeException.class,
                     () -> new OrdersGateway(client, lattice.endpoint().toString())
                             .place(new OrdersGateway.NewOrder("slow", 1, Instant.now()), Duration.ofMillis(500)));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -12,7 +13,10 @@ import java.util.OptionalLong;
  * failure) answered, and the times Lambda reports for it: <em>Duration</em> ({@link #invocationDuration()}),
  * <em>Init Duration</em> ({@link #initDuration()}, on the invocation that started the environment), <em>Restore
  * Duration</em> under SnapStart, <em>Max Memory Used</em> ({@link #maxMemoryUsedBytes()}), and how long the caller
- * waited ({@link #duration()}: launch to first response on a cold start).
+ * waited ({@link #duration()}: launch to first response on a cold start). Beyond Lambda's figures, the runtime
+ * process's CPU time ({@link #initCpuTime()}, {@link #cpuTime()}, {@link #processCpuTime()}), which a busy machine
+ * distorts far less than wall time, and, when {@link LocalLambda.Builder#classLoadLog(java.nio.file.Path)} is set,
+ * how many classes it had loaded at each phase.
  *
  * <p>Immutable; {@link #payload()} returns a copy.
  */
@@ -39,6 +43,13 @@ public final class LambdaInvocation {
     private final Duration initDuration;
     private final Duration restoreDuration;
     private final long maxMemoryUsedBytes;
+    private final Usage usage;
+
+    /** CPU nanoseconds and cumulative class counts; -1 where unknown. */
+    record Usage(long initCpuNanos, long cpuNanos, long processCpuNanos, int classesAtInitEnd, int classesAtDelivery,
+            int classesAtAnswer) {
+        static final Usage UNKNOWN = new Usage(-1, -1, -1, -1, -1, -1);
+    }
 
     /**
      * Creates an outcome without Lambda's phase times.
@@ -68,6 +79,13 @@ public final class LambdaInvocation {
      */
     public LambdaInvocation(String requestId, Status status, byte[] payload, Duration duration,
             Duration invocationDuration, Duration initDuration, Duration restoreDuration, long maxMemoryUsedBytes) {
+        this(requestId, status, payload, duration, invocationDuration, initDuration, restoreDuration,
+                maxMemoryUsedBytes, Usage.UNKNOWN);
+    }
+
+    private LambdaInvocation(String requestId, Status status, byte[] payload, Duration duration,
+            Duration invocationDuration, Duration initDuration, Duration restoreDuration, long maxMemoryUsedBytes,
+            Usage usage) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
         this.status = Objects.requireNonNull(status, "status");
         this.payload = Objects.requireNonNull(payload, "payload").clone();
@@ -76,6 +94,7 @@ public final class LambdaInvocation {
         this.initDuration = initDuration;
         this.restoreDuration = restoreDuration;
         this.maxMemoryUsedBytes = maxMemoryUsedBytes;
+        this.usage = usage;
     }
 
     /**
@@ -167,6 +186,75 @@ public final class LambdaInvocation {
     }
 
     /**
+     * Returns the CPU time (user + system, all threads) the runtime process used from its launch to the end of init,
+     * as {@code /proc/PID/stat} counts it, in steps of 10 ms. Unlike {@link #initDuration()} it leaves out the time
+     * the process waited for a CPU, so it changes less with the machine's load.
+     *
+     * @return the init phase's CPU time, present only on the invocation that started the environment (Linux only)
+     */
+    public Optional<Duration> initCpuTime() {
+        return nanos(usage.initCpuNanos());
+    }
+
+    /**
+     * Returns the CPU time (user + system) the runtime process's threads used during this invocation, from the
+     * event's delivery to the answer: the same span as {@link #invocationDuration()}. Read from each thread's
+     * {@code /proc/PID/task/TID/schedstat} in nanoseconds; a thread that ended during the invocation is not counted.
+     *
+     * @return the invocation's CPU time, or empty when it was never delivered or this is not Linux
+     */
+    public Optional<Duration> cpuTime() {
+        return nanos(usage.cpuNanos());
+    }
+
+    /**
+     * Returns the CPU time (user + system, all threads) the runtime process had used since its launch when it
+     * answered, in steps of 10 ms: on a cold start, the CPU share of launch to first response.
+     *
+     * @return the process's CPU time so far, or empty when unknown (not Linux, no answer)
+     */
+    public Optional<Duration> processCpuTime() {
+        return nanos(usage.processCpuNanos());
+    }
+
+    /**
+     * Returns how many classes the runtime had loaded when its init ended (the lines of the class-load log).
+     *
+     * @return the count, present only when a class-load log is set and on the invocation that started the
+     *     environment
+     */
+    public OptionalInt classesLoadedAtInitEnd() {
+        return count(usage.classesAtInitEnd());
+    }
+
+    /**
+     * Returns how many classes the runtime had loaded when the event was delivered.
+     *
+     * @return the count, present only when a class-load log is set and the event was delivered
+     */
+    public OptionalInt classesLoadedAtDelivery() {
+        return count(usage.classesAtDelivery());
+    }
+
+    /**
+     * Returns how many classes the runtime had loaded when it answered: the classes of lines
+     * {@link #classesLoadedAtDelivery()} to this one of the class-load log were loaded during the invocation.
+     *
+     * @return the count, present only when a class-load log is set and the runtime answered
+     */
+    public OptionalInt classesLoadedAtAnswer() {
+        return count(usage.classesAtAnswer());
+    }
+
+    private static Optional<Duration> nanos(long value) {
+        return value < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(value));
+    }
+
+    private static OptionalInt count(int value) {
+        return value < 0 ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+
+    /**
      * Returns a copy with another duration.
      *
      * @param newDuration the duration; required
@@ -174,17 +262,17 @@ public final class LambdaInvocation {
      */
     public LambdaInvocation withDuration(Duration newDuration) {
         return new LambdaInvocation(requestId, status, payload, newDuration, invocationDuration, initDuration,
-                restoreDuration, maxMemoryUsedBytes);
+                restoreDuration, maxMemoryUsedBytes, usage);
     }
 
-    LambdaInvocation withEnvironment(Duration init, Duration restore, long maxMemory) {
+    LambdaInvocation withEnvironment(Duration init, Duration restore, long maxMemory, Usage newUsage) {
         return new LambdaInvocation(requestId, status, payload, duration, invocationDuration, init, restore,
-                maxMemory);
+                maxMemory, newUsage);
     }
 
     LambdaInvocation withPayload(byte[] newPayload) {
         return new LambdaInvocation(requestId, status, newPayload, duration, invocationDuration, initDuration,
-                restoreDuration, maxMemoryUsedBytes);
+                restoreDuration, maxMemoryUsedBytes, usage);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vpclattice.lambda.local;
 
+import dev.vpclattice.lambda.local.internal.ProcessMeter;
 import dev.vpclattice.lambda.local.internal.RuntimeClasspath;
 import java.io.BufferedReader;
 import java.io.File;
@@ -40,7 +41,8 @@ import java.util.regex.Pattern;
  * <p>The child gets a Lambda-like environment and nothing else from this process: {@code AWS_LAMBDA_RUNTIME_API},
  * {@code _HANDLER}, {@code LAMBDA_TASK_ROOT}, {@code AWS_LAMBDA_FUNCTION_NAME}, {@code
  * AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code AWS_LAMBDA_FUNCTION_VERSION}, {@code AWS_REGION}, {@code
- * AWS_DEFAULT_REGION}, {@code AWS_EXECUTION_ENV}, {@code TZ=:UTC}, {@code PATH}, {@code LANG}, then the builder's
+ * AWS_DEFAULT_REGION}, {@code AWS_EXECUTION_ENV}, {@code TZ=:UTC}, {@code PATH}, {@code LANG}, {@code
+ * LD_LIBRARY_PATH} (the task root and its {@code lib/}, as in Lambda), then the builder's
  * {@link Builder#environment(Map)}. Credentials are never inherited: pass them deliberately.
  *
  * <p>Each invocation reports Lambda's times ({@link LambdaInvocation#invocationDuration()},
@@ -80,6 +82,7 @@ public final class LocalLambda implements AutoCloseable {
     private final Consumer<String> logSink;
     private final Path javaHome;
     private final boolean traceSampled;
+    private final Path classLoadLog;
     private final Deque<String> log = new ArrayDeque<>();
     private final ReentrantLock invokeLock = new ReentrantLock();
     private final Object environmentLock = new Object();
@@ -96,6 +99,7 @@ public final class LocalLambda implements AutoCloseable {
         this.initTimeout = b.initTimeout;
         this.logSink = b.logSink;
         this.traceSampled = b.traceSampled;
+        this.classLoadLog = b.classLoadLog;
         this.javaHome = b.javaHome != null ? b.javaHome : defaultJavaHome();
         List<Path> runtimeClasspath = b.runtimeClasspath != null
                 ? List.copyOf(b.runtimeClasspath)
@@ -116,6 +120,9 @@ public final class LocalLambda implements AutoCloseable {
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"));
+        // Lambda's includes $LAMBDA_TASK_ROOT and $LAMBDA_TASK_ROOT/lib, so a native library shipped in the artifact's
+        // lib/ is on the JVM's java.library.path (System.loadLibrary finds it without extracting it from a jar).
+        env.put("LD_LIBRARY_PATH", functionDirectory + File.pathSeparator + functionDirectory.resolve("lib"));
         env.putAll(b.environment);
         this.environment = Map.copyOf(env);
 
@@ -130,6 +137,10 @@ public final class LocalLambda implements AutoCloseable {
             }
         }
         privateJniLibrary(runtimeClasspath).ifPresent(lib -> cmd.add("-D" + JNI_PROPERTY + "=" + lib));
+        if (classLoadLog != null) {
+            // One bare line per class, flushed as it is written: counting lines while the runtime waits is exact.
+            cmd.add("-Xlog:class+load=info:file=\"" + classLoadLog + "\":none:filecount=0");
+        }
         cmd.addAll(b.jvmArguments);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, runtimeClasspath.stream().map(Path::toString).toList()));
@@ -270,7 +281,7 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
-    /** Adds the environment's init and memory figures, explains a JVM too old for the code, logs the report. */
+    /** Adds the environment's init, CPU and memory figures, explains a JVM too old for the code, logs the report. */
     private LambdaInvocation finish(Environment env, boolean cold, LambdaInvocation result) {
         Duration init = null;
         Duration restore = null;
@@ -279,7 +290,8 @@ public final class LocalLambda implements AutoCloseable {
                     ? Duration.ofNanos(env.server.initDone().join() - env.launchedNanos) : null;
             restore = env.server.restoreDuration().orElse(null);
         }
-        LambdaInvocation out = result.withEnvironment(init, restore, peakResidentBytes(env.process));
+        LambdaInvocation out = result.withEnvironment(init, restore, peakResidentBytes(env.process),
+                env.meter.usage(result.requestId(), cold));
         if (out.status() == LambdaInvocation.Status.FUNCTION_ERROR) {
             out = explainClassVersion(out);
             if (env.server.initError().isPresent()) {
@@ -357,6 +369,8 @@ public final class LocalLambda implements AutoCloseable {
         RuntimeApiServer server = RuntimeApiServer.start(
                 "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName);
         server.traceSampled(traceSampled);
+        Meter meter = new Meter(classLoadLog);
+        server.phaseHook(meter::at);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(functionDirectory.toFile())
                 .redirectErrorStream(true);
@@ -372,13 +386,14 @@ public final class LocalLambda implements AutoCloseable {
             throw new UncheckedIOException("Could not start the Lambda runtime for " + functionName + " with "
                     + command.get(0), e);
         }
+        meter.pid = process.pid();
         Thread pump = new Thread(() -> pump(process), "lambda-log-" + functionName);
         pump.setDaemon(true);
         pump.start();
         process.onExit().thenAccept(p -> server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
                 RuntimeApiServer.errorJson("Runtime.ExitError",
                         "Runtime exited with error: exit status " + p.exitValue())));
-        return new Environment(server, process, pump, launched);
+        return new Environment(server, process, pump, launched, meter);
     }
 
     private void pump(Process process) {
@@ -512,13 +527,58 @@ public final class LocalLambda implements AutoCloseable {
         final Process process;
         final Thread pump;
         final long launchedNanos;
+        final Meter meter;
         boolean invoked;
 
-        Environment(RuntimeApiServer server, Process process, Thread pump, long launchedNanos) {
+        Environment(RuntimeApiServer server, Process process, Thread pump, long launchedNanos, Meter meter) {
             this.server = server;
             this.process = process;
             this.pump = pump;
             this.launchedNanos = launchedNanos;
+            this.meter = meter;
+        }
+    }
+
+    /**
+     * Reads the runtime's CPU time and class count at each phase of the Runtime API, on the server's thread while the
+     * runtime waits for the answer, so the reading itself is in no Duration.
+     */
+    private static final class Meter {
+        private final Path classLoadLog;
+        volatile long pid = -1;
+        private volatile ProcessMeter.Sample initEnd = ProcessMeter.Sample.UNKNOWN;
+        private volatile Phased delivery;
+        private volatile Phased answer;
+
+        private record Phased(String requestId, ProcessMeter.Sample sample) {
+        }
+
+        Meter(Path classLoadLog) {
+            this.classLoadLog = classLoadLog;
+        }
+
+        void at(RuntimeApiServer.Phase phase, String requestId) {
+            long p = pid;
+            ProcessMeter.Sample sample = p < 0 ? ProcessMeter.Sample.UNKNOWN : ProcessMeter.sample(p, classLoadLog);
+            switch (phase) {
+                case INIT_END -> initEnd = sample;
+                case DELIVERY -> delivery = new Phased(requestId, sample);
+                case ANSWER -> answer = new Phased(requestId, sample);
+            }
+        }
+
+        LambdaInvocation.Usage usage(String requestId, boolean cold) {
+            ProcessMeter.Sample start = sampleOf(delivery, requestId);
+            ProcessMeter.Sample end = sampleOf(answer, requestId);
+            ProcessMeter.Sample init = cold ? initEnd : ProcessMeter.Sample.UNKNOWN;
+            boolean both = start != ProcessMeter.Sample.UNKNOWN && end != ProcessMeter.Sample.UNKNOWN;
+            return new LambdaInvocation.Usage(init.processCpuNanos(), both ? end.threadCpuNanosSince(start) : -1,
+                    end.processCpuNanos(), init.classesLoaded(), start.classesLoaded(), end.classesLoaded());
+        }
+
+        private static ProcessMeter.Sample sampleOf(Phased phased, String requestId) {
+            return phased != null && phased.requestId().equals(requestId) ? phased.sample()
+                    : ProcessMeter.Sample.UNKNOWN;
         }
     }
 
@@ -539,6 +599,7 @@ public final class LocalLambda implements AutoCloseable {
         private Path javaHome;
         private boolean snapStart;
         private boolean traceSampled;
+        private Path classLoadLog;
 
         private Builder() {
         }
@@ -738,6 +799,20 @@ public final class LocalLambda implements AutoCloseable {
          */
         public Builder traceSampled(boolean sampled) {
             this.traceSampled = sampled;
+            return this;
+        }
+
+        /**
+         * Sets a file the runtime logs every class it loads to ({@code -Xlog:class+load}, one class per line), so that
+         * each invocation reports how many classes were loaded by the end of init, at the event's delivery and at the
+         * answer ({@link LambdaInvocation#classesLoadedAtInitEnd()} and the two after it), and the file says which.
+         * A new runtime process (after a timeout or crash) starts the file afresh (no rotation). Logging costs a little time.
+         *
+         * @param file the log file; its directory must exist. Defaults to none: no class logging.
+         * @return this builder
+         */
+        public Builder classLoadLog(Path file) {
+            this.classLoadLog = Objects.requireNonNull(file, "file").toAbsolutePath();
             return this;
         }
 

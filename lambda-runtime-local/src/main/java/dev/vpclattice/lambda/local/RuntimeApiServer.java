@@ -66,6 +66,22 @@ public final class RuntimeApiServer implements AutoCloseable {
     private volatile long restoredNanos;
     private volatile boolean traceSampled;
     private volatile boolean closed;
+    private volatile PhaseHook phaseHook = (phase, requestId) -> { };
+
+    /** The moments at which the runtime waits on this server, in order. */
+    enum Phase {
+        /** Init is over: the runtime asked for work for the first time; it waits for the answer. */
+        INIT_END,
+        /** An event is about to be delivered to the runtime, which waits for it. */
+        DELIVERY,
+        /** The runtime posted its answer to an event and waits for the acknowledgement. */
+        ANSWER
+    }
+
+    /** Called on the server's thread at each {@link Phase}, while the runtime waits; its time is in no Duration. */
+    interface PhaseHook {
+        void at(Phase phase, String requestId);
+    }
 
     /** Where the runtime is in its lifecycle, as far as the API can tell. */
     private enum State {
@@ -162,6 +178,11 @@ public final class RuntimeApiServer implements AutoCloseable {
      */
     public void traceSampled(boolean sampled) {
         this.traceSampled = sampled;
+    }
+
+    /** Sets what runs at each phase; {@link LocalLambda} reads the process's CPU time and classes there. */
+    void phaseHook(PhaseHook hook) {
+        this.phaseHook = Objects.requireNonNull(hook, "hook");
     }
 
     /**
@@ -281,13 +302,16 @@ public final class RuntimeApiServer implements AutoCloseable {
                 String id = path.substring("invocation/".length(), path.lastIndexOf('/'));
                 boolean ok = path.endsWith("/response");
                 byte[] body = ok ? ex.getRequestBody().readAllBytes() : errorBody(ex);
+                long answered = System.nanoTime();
                 Pending p = inFlight.remove(id);
                 if (p == null) {
                     send(ex, 400, "{\"errorMessage\":\"Unknown or finished request id\",\"errorType\":"
                             + "\"InvalidRequestID\"}");
                     return;
                 }
-                p.complete(ok ? LambdaInvocation.Status.SUCCESS : LambdaInvocation.Status.FUNCTION_ERROR, body);
+                phaseHook.at(Phase.ANSWER, id);
+                p.complete(ok ? LambdaInvocation.Status.SUCCESS : LambdaInvocation.Status.FUNCTION_ERROR, body,
+                        answered);
                 send(ex, 202, "{\"status\":\"OK\"}");
             } else {
                 send(ex, 404, "{\"errorMessage\":\"Not found\",\"errorType\":\"NotFound\"}");
@@ -349,6 +373,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         // Under SnapStart the snapshot is taken here and the answer comes after a restore; nothing is frozen
         // locally, so the answer is immediate and the restore phase is only the runtime's afterRestore hooks.
+        phaseHook.at(Phase.INIT_END, null);
         initDone.complete(now);
         ex.sendResponseHeaders(200, -1);
         restoreNextNanos = System.nanoTime();
@@ -356,13 +381,18 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     private void next(HttpExchange ex) throws IOException {
         long now = System.nanoTime();
+        boolean initEnd;
         synchronized (stateLock) {
+            initEnd = state == State.INITIALIZING;
             if (state == State.INITIALIZING || state == State.RESTORING) {
                 if (state == State.RESTORING) {
                     restoredNanos = now;
                 }
                 state = State.READY;
             }
+        }
+        if (initEnd) {
+            phaseHook.at(Phase.INIT_END, null);
         }
         initDone.complete(now);
         Pending p = null;
@@ -386,6 +416,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         h.set("Lambda-Runtime-Trace-Id", traceId());
         h.set("Lambda-Runtime-Client-Context", "");
         h.set("Lambda-Runtime-Cognito-Identity", "");
+        phaseHook.at(Phase.DELIVERY, p.id);
         inFlight.put(p.id, p);
         p.deliveredNanos = System.nanoTime();
         try {
@@ -491,7 +522,10 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
 
         void complete(LambdaInvocation.Status status, byte[] payload) {
-            long now = System.nanoTime();
+            complete(status, payload, System.nanoTime());
+        }
+
+        void complete(LambdaInvocation.Status status, byte[] payload, long now) {
             submission.delivered.complete(Instant.now());
             long delivered = deliveredNanos;
             submission.result.complete(new LambdaInvocation(id, status, payload,

@@ -128,6 +128,62 @@ class LocalLambdaIT {
 
     @Test
     @Order(2)
+    void invoke_reportsTheRuntimesCpuTimeForInitTheInvocationAndTheProcess() {
+        try (LocalLambda cold = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER)
+                .functionName("probe-cpu").memorySize(256).logSink(l -> { }).build()) {
+            // GIVEN a handler that busies its thread until that thread has used 300 ms of CPU
+            LambdaInvocation first = cold.invoke("spin:300".getBytes(StandardCharsets.UTF_8));
+            LambdaInvocation second = cold.invoke("warm".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(LambdaInvocation.Status.SUCCESS, first.status(), first.payloadAsString());
+            Duration initCpu = first.initCpuTime().orElseThrow();
+            Duration cpu = first.cpuTime().orElseThrow();
+            Duration processCpu = first.processCpuTime().orElseThrow();
+            // Counters, not clocks: however loaded the machine, the invocation used at least its thread's 300 ms.
+            assertTrue(cpu.toMillis() >= 300, "the invocation's CPU time covers the spin: " + cpu);
+            assertTrue(initCpu.toMillis() > 0, "starting a JVM takes CPU: " + initCpu);
+            // The process counter moves in 10 ms steps, the per-thread one in nanoseconds.
+            assertTrue(processCpu.plusMillis(20).compareTo(initCpu.plus(cpu)) >= 0,
+                    "init and invocation lie within the process's CPU time: " + initCpu + " + " + cpu + " vs "
+                            + processCpu);
+            assertTrue(second.initCpuTime().isEmpty(), "a warm invocation has no init");
+            assertTrue(second.cpuTime().isPresent());
+            assertTrue(second.processCpuTime().orElseThrow().compareTo(processCpu) >= 0, "the counter only grows");
+            assertTrue(first.classesLoadedAtDelivery().isEmpty(), "no class counts without a class-load log");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void invoke_withAClassLoadLog_countsTheClassesLoadedByInitAndByEachInvocation(@TempDir Path logDir)
+            throws IOException {
+        Path classLog = logDir.resolve("classes.log");
+        try (LocalLambda cold = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER)
+                .functionName("probe-classes").memorySize(256).classLoadLog(classLog).logSink(l -> { }).build()) {
+            LambdaInvocation first = cold.invoke("lazy".getBytes(StandardCharsets.UTF_8));
+            LambdaInvocation second = cold.invoke("lazy".getBytes(StandardCharsets.UTF_8));
+
+            assertEquals("lazy class loaded", first.payloadAsString());
+            int init = first.classesLoadedAtInitEnd().orElseThrow();
+            int delivery = first.classesLoadedAtDelivery().orElseThrow();
+            int answer = first.classesLoadedAtAnswer().orElseThrow();
+            assertTrue(init > 100 && init <= delivery && delivery < answer, init + " " + delivery + " " + answer);
+            List<String> lines = Files.readAllLines(classLog);
+            assertTrue(lines.subList(delivery, answer).stream()
+                            .anyMatch(l -> l.startsWith("dev.vpclattice.lambda.local.fixtures.ProbeHandler$Lazy ")),
+                    "the class the invocation needed is among the lines it loaded: " + lines.subList(delivery, answer));
+            assertTrue(lines.subList(0, init).stream()
+                    .anyMatch(l -> l.startsWith("dev.vpclattice.lambda.local.fixtures.ProbeHandler ")),
+                    "the handler class is loaded in init");
+            assertTrue(second.classesLoadedAtInitEnd().isEmpty(), "a warm invocation has no init");
+            assertTrue(lines.subList(second.classesLoadedAtDelivery().orElseThrow(),
+                    second.classesLoadedAtAnswer().orElseThrow()).stream().noneMatch(l -> l.contains("$Lazy ")),
+                    "a class is loaded once");
+        }
+    }
+
+    @Test
+    @Order(2)
     void command_loadsTheRuntimeClientsJniLibraryFromAPrivateCopy() {
         // The runtime client's own default is one shared file that concurrent starts overwrite (SIGBUS).
         String prefix = "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=";
@@ -150,6 +206,9 @@ class LocalLambdaIT {
         assertEquals("null", env.get("HOME"), "the parent's environment must not leak into the function");
         assertEquals("null", env.get("AWS_SECRET_ACCESS_KEY"));
         assertEquals("arn:aws:lambda:eu-west-1:123456789012:function:probe", env.get("arn"));
+        assertTrue(env.get("java.library.path").startsWith(env.get("user.dir") + ":" + env.get("user.dir") + "/lib"),
+                "as in Lambda, LD_LIBRARY_PATH puts the task root and its lib/ on the library path: "
+                        + env.get("java.library.path"));
         assertEquals("probe", env.get("name"));
         assertEquals("256", env.get("memory"));
         long remaining = Long.parseLong(env.get("remainingMs"));

@@ -14,6 +14,7 @@ import java.time.Duration;
 public final class Call {
     private final LatticeRequest request;
     private final Duration timeout;
+    private final long startNanos;
     private final long deadlineNanos;
     private byte[] body;
     private int attempts;
@@ -28,7 +29,13 @@ public final class Call {
     public Call(LatticeRequest request, Duration timeout, long startNanos) {
         this.request = request;
         this.timeout = timeout;
+        this.startNanos = startNanos;
         this.deadlineNanos = startNanos + timeout.toNanos();
+    }
+
+    /** @return when the call started, on the {@code System.nanoTime()} scale */
+    public long startNanos() {
+        return startNanos;
     }
 
     /** @return the request */

@@ -6,6 +6,7 @@ import dev.vpclattice.client.LatticeClientException;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,13 +23,12 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /**
  * The steps of a call that do not depend on how an attempt travels, shared by the sync and the async client so that
  * both refuse, sign, trace, retry and word their exceptions alike: starting a call (the checks that refuse it before
- * anything is sent, its body), signing an attempt, and deciding after an attempt's answer or failure. The sync client
+ * anything is sent, its body), starting its observation, signing an attempt, and deciding after an attempt's answer or failure. The sync client
  * then sleeps and the async one schedules; each waits for credentials its own way. Thread-safe.
  */
 @LatticeInternalApi
 public final class CallSteps {
     private static final Logger LOG = LoggerFactory.getLogger(CallSteps.class);
-    private static final String TRACE_HEADER = "X-Amzn-Trace-Id";
     private static final String PRIMING_URL = "https://priming.invalid";
     private static final AwsCredentialsIdentity PRIMING_CREDENTIALS =
             AwsCredentialsIdentity.create("AKIDPRIMINGONLY00000", "priming-only-not-a-secret");
@@ -37,7 +37,7 @@ public final class CallSteps {
     private final HttpRequestFactory requests;
     private final CredentialsCache credentials;
     private final RetryPolicy retries;
-    private final Tracer tracer;
+    private final CallObservers observers;
     private final ObjectMapper mapper;
     private final Duration callTimeout;
     private final String clientName;
@@ -48,18 +48,18 @@ public final class CallSteps {
      * @param signer the signer
      * @param credentials the credentials cache, or {@code null} when the client does not sign
      * @param retries the retry policy
-     * @param tracer the tracer
+     * @param observers the observers of calls (tracers, listeners, wire log)
      * @param mapper the caller's mapper, or {@code null} for the library's default
      * @param callTimeout the client's call timeout
      * @param clientName the public interface, named in messages, e.g. {@code VpcLatticeClient}
      */
-    public CallSteps(LatticeSigner signer, CredentialsCache credentials, RetryPolicy retries, Tracer tracer,
+    public CallSteps(LatticeSigner signer, CredentialsCache credentials, RetryPolicy retries, CallObservers observers,
             ObjectMapper mapper, Duration callTimeout, String clientName) {
         this.signer = signer;
         this.requests = new HttpRequestFactory(signer.mode());
         this.credentials = credentials;
         this.retries = retries;
-        this.tracer = tracer;
+        this.observers = observers;
         this.mapper = mapper;
         this.callTimeout = callTimeout;
         this.clientName = clientName;
@@ -79,9 +79,9 @@ public final class CallSteps {
         if (closed) {
             throw call.failed("was not sent: this " + clientName + " is closed", null);
         }
-        if (signer.mode() != SigningMode.NONE && !"https".equals(request.scheme())) {
-            throw call.failed("was not sent: refusing to send a " + signer.mode() + "-signed request over plain http"
-                    + " (use https, or SigningMode.NONE for a service with auth type NONE)", null);
+        if (!LatticeSigV4.schemeAllowed(request.scheme(), signer.mode() != SigningMode.NONE)) {
+            throw call.failed("was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode()
+                    + "-signed request"), null);
         }
         call.body(serializedBody(call));
         return call;
@@ -109,16 +109,13 @@ public final class CallSteps {
     }
 
     /**
-     * Starts the call's span on the calling thread.
+     * Starts observing the call on the calling thread, where tracers capture the caller's trace context.
      *
      * @param call the call
-     * @return the span, a no-op one when not tracing
+     * @return the call's observation, {@link CallObserver.Observation#NONE} when nothing observes it
      */
-    public Tracer.Span span(Call call) {
-        LatticeRequest request = call.request();
-        // The query is left out of traces for the same reason as from messages: callers may put tokens there.
-        return tracer == Tracer.NO_OP ? Tracer.NoOpSpan.INSTANCE
-                : tracer.start(request.method(), request.host(), request.redactedUrl());
+    public CallObserver.Observation observe(Call call) {
+        return observers.start(call);
     }
 
     /** @return whether attempts are signed, and so need an identity */
@@ -151,26 +148,35 @@ public final class CallSteps {
     }
 
     /**
-     * Builds and signs one attempt: every attempt gets a fresh date; the trace header is added after signing.
+     * Builds and signs one attempt: every attempt gets a fresh date. Trace headers are added afterwards by
+     * {@link CallObserver.Observation#attemptStarted}, so they are never signed (the SDK signer skips them too).
      *
      * @param call the call
-     * @param span the call's span
      * @param identity the credentials to sign with; ignored when the client does not sign
-     * @return the request to send
+     * @return the signed request
      */
-    public SdkHttpRequest prepare(Call call, Tracer.Span span, AwsCredentialsIdentity identity) {
+    public SdkHttpRequest prepare(Call call, AwsCredentialsIdentity identity) {
         SdkHttpRequest unsigned = requests.create(call.request(), call.body());
-        SdkHttpRequest signed = unsigned;
-        if (signs()) {
-            signed = signer.sign(unsigned, call.body() == null ? null
-                    : ContentStreamProvider.fromByteArrayUnsafe(call.body()), identity);
+        if (!signs()) {
+            return unsigned;
         }
-        Optional<String> traceHeader = span.traceHeader();
-        if (traceHeader.isPresent()) {
-            // Added after signing on purpose: the trace header is not signed (the SDK signer skips it too).
-            return signed.toBuilder().putHeader(TRACE_HEADER, traceHeader.get()).build();
+        return signer.sign(unsigned, call.body() == null ? null
+                : ContentStreamProvider.fromByteArrayUnsafe(call.body()), identity);
+    }
+
+    /**
+     * What the observers are told about an attempt that got no usable answer: the I/O failure itself, or the
+     * exception as thrown when it is not one (a body over the size limit, a bug).
+     *
+     * @param e what the transport threw
+     * @return the failure to report
+     */
+    public static Throwable attemptFailure(Throwable e) {
+        if (e instanceof LatticeClientException) {
+            return e;
         }
-        return signed;
+        IOException io = Failures.ioFailure(e);
+        return io != null ? io : e;
     }
 
     /**

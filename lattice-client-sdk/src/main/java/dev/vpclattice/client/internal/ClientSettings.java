@@ -1,6 +1,7 @@
 package dev.vpclattice.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeCallListener;
 import dev.vpclattice.client.SigningMode;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * The settings that the sync and the async client builders share, their checks, and the parts both clients are wired
- * from (signer, credentials cache, retry policy, tracer, response factory). Each builder adds only its HTTP client
+ * from (signer, credentials cache, retry policy, call observers, response factory). Each builder adds only its HTTP client
  * settings and its {@code build()}. The setters return {@code B}, the builder interface, so one implementation serves
  * both {@code VpcLatticeClient.Builder} and {@code VpcLatticeAsyncClient.Builder}.
  *
@@ -52,6 +53,10 @@ public abstract class ClientSettings<B> {
     private ObjectMapper objectMapper;
     private Clock signingClock;
     private boolean tracing = true;
+    private boolean xRayTracing = true;
+    private boolean openTelemetryTracing = true;
+    private final List<LatticeCallListener> callListeners = new ArrayList<>();
+    private final List<String> wireLogRedactedHeaders = new ArrayList<>();
     private boolean doubleUrlEncode = true;
 
     ClientSettings() {
@@ -285,6 +290,57 @@ public abstract class ClientSettings<B> {
         return self();
     }
 
+    /**
+     * Turns X-Ray tracing on or off.
+     *
+     * @param enabled whether to trace with the X-Ray recorder
+     * @return this builder
+     */
+    public B xRayTracing(boolean enabled) {
+        xRayTracing = enabled;
+        return self();
+    }
+
+    /**
+     * Turns OpenTelemetry tracing on or off.
+     *
+     * @param enabled whether to trace with OpenTelemetry
+     * @return this builder
+     */
+    public B openTelemetryTracing(boolean enabled) {
+        openTelemetryTracing = enabled;
+        return self();
+    }
+
+    /**
+     * Adds a call listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public B addCallListener(LatticeCallListener listener) {
+        callListeners.add(Objects.requireNonNull(listener, "listener"));
+        return self();
+    }
+
+    /**
+     * Adds header names whose values the wire log replaces.
+     *
+     * @param headerNames the names
+     * @return this builder
+     */
+    public B wireLogRedactedHeaders(String... headerNames) {
+        Objects.requireNonNull(headerNames, "headerNames");
+        for (String name : headerNames) {
+            Objects.requireNonNull(name, "headerName");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("wireLogRedactedHeaders: a header name must not be blank");
+            }
+            wireLogRedactedHeaders.add(name.strip());
+        }
+        return self();
+    }
+
     /** Refuses settings that contradict each other whatever the HTTP client. */
     final void checkSettings() {
         if (backoffMax.compareTo(backoffBase) < 0) {
@@ -339,14 +395,51 @@ public abstract class ClientSettings<B> {
     final LatticeSigner signer(String clientName) {
         String regionName = region == null ? null : region.id();
         if (regionName == null && signingMode == SigningMode.SIGV4) {
-            try {
-                regionName = new DefaultAwsRegionProviderChain().getRegion().id();
-            } catch (SdkClientException e) {
-                throw new IllegalStateException("No region for SigV4 signing: set " + clientName + ".builder().region(...)"
-                        + " or the AWS_REGION environment variable (" + e.getMessage() + ")", e);
-            }
+            regionName = regionFromEnvironment(clientName, "SigV4 signing");
         }
+        return signerFor(regionName);
+    }
+
+    /**
+     * Creates the signer for a region the builder has decided.
+     *
+     * @param regionName the region, or null when the mode needs none
+     * @return the signer
+     */
+    final LatticeSigner signerFor(String regionName) {
         return LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode);
+    }
+
+    /**
+     * Finds the region in the environment (the SDK's default region chain).
+     *
+     * @param clientName the public interface, for the message
+     * @param purpose what needs the region, for the message
+     * @return the region's id
+     * @throws IllegalStateException if there is none
+     */
+    static String regionFromEnvironment(String clientName, String purpose) {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion().id();
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("No region for " + purpose + ": set " + clientName + ".builder().region(...)"
+                    + " or the AWS_REGION environment variable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** @return the region set on the builder, or null */
+    final String regionOrNull() {
+        return region == null ? null : region.id();
+    }
+
+    /** @return the signing mode */
+    final SigningMode signingMode() {
+        return signingMode;
+    }
+
+    /** @return the credentials provider set on the builder, or null */
+    final AwsCredentialsProvider credentialsProviderOrNull() {
+        return credentialsProvider;
     }
 
     /** @return the trust for an HTTP client the library builds: the JVM's plus what was added, or null for the JVM's */
@@ -375,9 +468,10 @@ public abstract class ClientSettings<B> {
         return objectMapper;
     }
 
-    /** @return the tracer for these settings */
-    final Tracer tracer() {
-        return Tracer.detect(tracing);
+    /** @return the observers of calls these settings ask for: tracers, listeners, the wire log */
+    final CallObservers callObservers() {
+        return CallObservers.create(tracing && xRayTracing, tracing && openTelemetryTracing,
+                List.copyOf(callListeners), wireLogRedactedHeaders, OptionalDependencies.CLASSPATH);
     }
 
     /** @return the retry policy for these settings */

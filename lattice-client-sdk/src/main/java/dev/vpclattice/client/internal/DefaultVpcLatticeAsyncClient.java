@@ -24,7 +24,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * {@link AsyncTransport} sends the attempt over the {@code SdkAsyncHttpClient}. No thread waits: a call with no usable
  * cached credentials continues when {@link CredentialsCache#refresh()} completes, a backoff is a task on the shared
  * {@link DeadlineTimer} (handed to the completion executor when due), and the same timer fires the call's deadline,
- * which aborts whatever the call is doing. The caller's future is completed on the completion executor.
+ * which aborts whatever the call is doing. The call's observers ({@link CallObserver}) hear the same points as on the
+ * sync client, one at a time, and its end before the caller's future is completed on the completion executor.
  */
 @LatticeInternalApi
 public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient {
@@ -39,9 +40,10 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
     private volatile boolean closed;
 
     DefaultVpcLatticeAsyncClient(LatticeSigner signer, CredentialsCache credentials, AsyncTransport transport,
-            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, DeadlineTimer timer,
+            RetryPolicy retries, CallObservers observers, ObjectMapper mapper, Duration callTimeout, DeadlineTimer timer,
             Executor completions, ExecutorService ownedCompletions, DefaultVpcLatticeClient.Resources resources) {
-        this.steps = new CallSteps(signer, credentials, retries, tracer, mapper, callTimeout, "VpcLatticeAsyncClient");
+        this.steps = new CallSteps(signer, credentials, retries, observers, mapper, callTimeout,
+                "VpcLatticeAsyncClient");
         this.transport = transport;
         this.timer = timer;
         this.completions = completions;
@@ -67,9 +69,10 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
         } catch (LatticeClientException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Tracer.Span span = steps.span(call);
-        span.detach();
-        AsyncCall async = new AsyncCall(call, span);
+        CallObserver.Observation observation = steps.observe(call);
+        // The call goes on elsewhere: the caller's thread gets its trace context back.
+        observation.detach();
+        AsyncCall async = new AsyncCall(call, observation);
         async.start();
         return async.result;
     }
@@ -100,12 +103,14 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
      * One call in progress. Its stages run one after another on whichever thread the previous one ended (the caller's,
      * an I/O thread, the credentials thread, the completion executor); the deadline and the caller's cancel may come
      * from other threads at any time, so every change of stage and the end of the call happen under this object's
-     * lock, and the first to end the call wins.
+     * lock, and the first to end the call wins. Observers are told under a second lock, taken before this object's
+     * when both are needed, so that they hear about the call one point at a time and in order.
      */
     private final class AsyncCall {
         final CompletableFuture<LatticeResponse> result = new CompletableFuture<>();
         private final Call call;
-        private final Tracer.Span span;
+        private final CallObserver.Observation observation;
+        private final Object observing = new Object();
         private volatile DeadlineTimer.Timeout deadline;
         // Guarded by this.
         private boolean finished;
@@ -115,10 +120,12 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
         private int attemptsDone;
         private DeadlineTimer.Timeout retry;
         private IOException lastFailure;
+        private boolean attemptOpen;
+        private long attemptSentNanos;
 
-        AsyncCall(Call call, Tracer.Span span) {
+        AsyncCall(Call call, CallObserver.Observation observation) {
             this.call = call;
-            this.span = span;
+            this.observation = observation;
         }
 
         void start() {
@@ -181,7 +188,7 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
         }
 
         private void send(AwsCredentialsIdentity identity) {
-            SdkHttpRequest signed = steps.prepare(call, span, identity);
+            SdkHttpRequest signed = steps.prepare(call, identity);
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 // Signing used up the budget: nothing was sent on this attempt.
                 finish(null, call.timedOut("", lastFailure()));
@@ -192,14 +199,20 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
                 return;
             }
             int attempt;
-            synchronized (this) {
-                if (finished) {
-                    return;
+            SdkHttpRequest sent;
+            synchronized (observing) {
+                synchronized (this) {
+                    if (finished) {
+                        return;
+                    }
+                    call.startAttempt();
+                    attempt = call.attempts();
+                    attemptOpen = true;
+                    attemptSentNanos = System.nanoTime();
                 }
-                call.startAttempt();
-                attempt = call.attempts();
+                sent = observation.attemptStarted(call, signed);
             }
-            AsyncTransport.Exchange started = transport.exchange(call, signed,
+            AsyncTransport.Exchange started = transport.exchange(call, sent,
                     (response, failure) -> onAttemptDone(attempt, response, failure));
             boolean abort = false;
             synchronized (this) {
@@ -216,13 +229,24 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
         }
 
         private void onAttemptDone(int attempt, LatticeResponse response, Throwable failure) {
-            synchronized (this) {
-                attemptsDone = attempt;
-                if (exchangeAttempt == attempt) {
-                    exchange = null;
+            synchronized (observing) {
+                long sentNanos;
+                synchronized (this) {
+                    attemptsDone = attempt;
+                    if (exchangeAttempt == attempt) {
+                        exchange = null;
+                    }
+                    if (finished) {
+                        return;
+                    }
+                    attemptOpen = false;
+                    sentNanos = attemptSentNanos;
                 }
-                if (finished) {
-                    return;
+                long nanos = System.nanoTime() - sentNanos;
+                if (failure == null) {
+                    observation.attemptAnswered(call, response, nanos);
+                } else {
+                    observation.attemptFailed(call, CallSteps.attemptFailure(failure), nanos);
                 }
             }
             try {
@@ -281,18 +305,13 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
             return lastFailure;
         }
 
-        /** Ends the call once: stops what is in flight, records the span, completes the caller's future. */
+        /** Ends the call once: stops what is in flight, tells the observers, completes the caller's future. */
         private void finish(LatticeResponse response, Throwable failure) {
             if (!end()) {
                 return;
             }
-            if (failure == null) {
-                span.response(response.statusCode(), response.bodyLength());
-            } else {
-                span.failure(failure);
-            }
-            span.end();
             execute(() -> {
+                ended(response, failure);
                 if (failure == null) {
                     result.complete(response);
                 } else {
@@ -305,9 +324,25 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
             if (!end()) {
                 return;
             }
-            span.failure(failure != null ? unwrap(failure)
+            ended(null, failure != null ? unwrap(failure)
                     : new CancellationException("The caller completed the future itself"));
-            span.end();
+        }
+
+        /** Tells the observers that the call is over, and first that its attempt in flight, if any, failed. */
+        private void ended(LatticeResponse response, Throwable failure) {
+            synchronized (observing) {
+                boolean open;
+                long sentNanos;
+                synchronized (this) {
+                    open = attemptOpen;
+                    attemptOpen = false;
+                    sentNanos = attemptSentNanos;
+                }
+                if (open) {
+                    observation.attemptFailed(call, failure, System.nanoTime() - sentNanos);
+                }
+                observation.ended(call, response, failure);
+            }
         }
 
         /** Marks the call finished and stops the exchange, the retry and the deadline; false if it already was. */

@@ -83,7 +83,7 @@ public final class DefaultVpcLatticeAsyncClientBuilder extends ClientSettings<Vp
 
         Credentials credentials = credentials();
         return new DefaultVpcLatticeAsyncClient(signer, credentials.cache,
-                new AsyncTransport(http, responses("VpcLatticeAsyncClient.Builder")), retryPolicy(), tracer(),
+                new AsyncTransport(http, responses("VpcLatticeAsyncClient.Builder")), retryPolicy(), callObservers(),
                 objectMapper(), callTimeout(), DeadlineTimer.shared(),
                 ownedCompletions != null ? ownedCompletions : futureCompletionExecutor, ownedCompletions,
                 new DefaultVpcLatticeClient.Resources(http, ownsHttpClient, credentials.provider, credentials.owned,

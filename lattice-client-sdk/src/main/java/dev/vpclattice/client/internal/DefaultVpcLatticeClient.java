@@ -1,12 +1,15 @@
 package dev.vpclattice.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeClientException;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,23 +21,30 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The {@link VpcLatticeClient} implementation: the call loop. {@link CallSteps} (shared with the async client) starts
- * the call, signs each attempt with an identity from the {@link CredentialsCache} and decides after each answer or
- * failure; the {@link SyncTransport} sends the attempt on the calling thread (the shared {@link DeadlineTimer} aborts it
- * at the deadline), and this loop waits for credentials and sleeps the backoff. Nothing is handed to another thread on
- * the way unless no usable credentials are cached.
+ * the call and its observation ({@link CallObservers}: X-Ray, OpenTelemetry, listeners, wire log, at the points
+ * {@link CallObserver} lists), signs each attempt with an identity from the {@link CredentialsCache} and decides after
+ * each answer or failure; the {@link SyncTransport} sends the attempt on the calling thread (the shared
+ * {@link DeadlineTimer} aborts it at the deadline), and this loop waits for credentials and sleeps the backoff. Nothing
+ * is handed to another thread on the way unless no usable credentials are cached. A request without a url goes to the
+ * service found by {@link VpcLatticeClient.Builder#service(String)}.
  */
 @LatticeInternalApi
 public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final CallSteps steps;
     private final SyncTransport transport;
     private final Resources resources;
+    private final Duration callTimeout;
+    private final ServiceEndpoint serviceEndpoint;
     private volatile boolean closed;
 
     DefaultVpcLatticeClient(LatticeSigner signer, CredentialsCache credentials, SyncTransport transport,
-            RetryPolicy retries, Tracer tracer, ObjectMapper mapper, Duration callTimeout, Resources resources) {
-        this.steps = new CallSteps(signer, credentials, retries, tracer, mapper, callTimeout, "VpcLatticeClient");
+            RetryPolicy retries, CallObservers observers, ObjectMapper mapper, Duration callTimeout,
+            Resources resources, ServiceEndpoint serviceEndpoint) {
+        this.steps = new CallSteps(signer, credentials, retries, observers, mapper, callTimeout, "VpcLatticeClient");
         this.transport = transport;
         this.resources = resources;
+        this.callTimeout = callTimeout;
+        this.serviceEndpoint = serviceEndpoint;
     }
 
     /**
@@ -49,27 +59,46 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     @Override
     public LatticeResponse send(LatticeRequest request) {
         Objects.requireNonNull(request, "request");
-        Call call = steps.begin(request, closed);
-        Tracer.Span span = steps.span(call);
+        Call call = steps.begin(aimed(request), closed);
+        CallObserver.Observation observation = steps.observe(call);
+        LatticeResponse response = null;
+        Throwable failure = null;
         try {
-            LatticeResponse response = attempts(call, span);
-            span.response(response.statusCode(), response.bodyLength());
+            response = attempts(call, observation);
             return response;
-        } catch (RuntimeException e) {
-            span.failure(e);
+        } catch (RuntimeException | Error e) {
+            failure = e;
             throw e;
         } finally {
-            span.end();
+            observation.ended(call, response, failure);
         }
     }
 
-    private LatticeResponse attempts(Call call, Tracer.Span span) {
+    /** A request without a url goes to the client's service; without one it cannot be sent. */
+    private LatticeRequest aimed(LatticeRequest request) {
+        if (request.hasUrl()) {
+            return request;
+        }
+        if (serviceEndpoint == null) {
+            throw new Call(request, callTimeout, System.nanoTime()).failed("was not sent: it has no url, and this"
+                    + " VpcLatticeClient was built without service(...): set LatticeRequest.Builder.url(...), or build"
+                    + " the client with VpcLatticeClient.Builder.service(...)", null);
+        }
+        return serviceEndpoint.resolve(request);
+    }
+
+    @Override
+    public Optional<URI> serviceEndpoint() {
+        return serviceEndpoint == null ? Optional.empty() : Optional.of(serviceEndpoint.base());
+    }
+
+    private LatticeResponse attempts(Call call, CallObserver.Observation observation) {
         IOException lastFailure = null;
         while (true) {
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 throw call.timedOut("", lastFailure);
             }
-            SdkHttpRequest signed = steps.prepare(call, span, steps.signs() ? identity(call) : null);
+            SdkHttpRequest signed = steps.prepare(call, steps.signs() ? identity(call) : null);
             if (call.remainingNanos(System.nanoTime()) <= 0) {
                 // Signing used up the budget: nothing was sent on this attempt.
                 throw call.timedOut("", lastFailure);
@@ -78,17 +107,23 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
                 throw steps.closedBeforeAttempt(call);
             }
             call.startAttempt();
+            SdkHttpRequest sent = observation.attemptStarted(call, signed);
+            long sentNanos = System.nanoTime();
             LatticeResponse response;
             try {
-                response = transport.exchange(call, signed);
+                response = transport.exchange(call, sent);
             } catch (SyncTransport.AbortedAtDeadline e) {
-                throw call.timedOut("", e.getCause());
+                LatticeClientException timeout = call.timedOut("", e.getCause());
+                observation.attemptFailed(call, timeout, System.nanoTime() - sentNanos);
+                throw timeout;
             } catch (IOException | RuntimeException e) {
+                observation.attemptFailed(call, CallSteps.attemptFailure(e), System.nanoTime() - sentNanos);
                 long delay = steps.afterFailure(call, e, closed);
                 lastFailure = Failures.ioFailure(e);
                 sleep(call, delay);
                 continue;
             }
+            observation.attemptAnswered(call, response, System.nanoTime() - sentNanos);
             long delay = steps.afterResponse(call, response);
             if (delay == RetryPolicy.NO_RETRY) {
                 return response;

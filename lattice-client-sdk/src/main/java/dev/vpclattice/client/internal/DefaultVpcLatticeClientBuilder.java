@@ -1,18 +1,26 @@
 package dev.vpclattice.client.internal;
 
+import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
+import java.net.URI;
 import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * Collects the settings of a {@link VpcLatticeClient}, checks that they fit together, and wires the client. The settings
- * it shares with the async client live in {@link ClientSettings}; the HTTP client ones are its own.
+ * it shares with the async client live in {@link ClientSettings}; the HTTP client and service discovery ones are its
+ * own.
  */
 @LatticeInternalApi
 public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatticeClient.Builder>
         implements VpcLatticeClient.Builder {
     private SdkHttpClient httpClient;
     private SdkHttpClient.Builder<?> httpClientBuilder;
+    private ServiceIdentifier service;
+    private int servicePort = 443;
+    private URI serviceDiscoveryEndpoint;
 
     DefaultVpcLatticeClientBuilder() {
     }
@@ -35,12 +43,53 @@ public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatt
     }
 
     @Override
+    public VpcLatticeClient.Builder service(String serviceArnIdOrName) {
+        service = ServiceIdentifier.parse(serviceArnIdOrName);
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder servicePort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("servicePort must be between 1 and 65535, got " + port);
+        }
+        servicePort = port;
+        return this;
+    }
+
+    @Override
+    public VpcLatticeClient.Builder serviceDiscoveryEndpoint(URI endpoint) {
+        Objects.requireNonNull(endpoint, "serviceDiscoveryEndpoint");
+        String scheme = endpoint.getScheme();
+        if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("serviceDiscoveryEndpoint must be an http or https URI with a host, got '"
+                    + endpoint + "'");
+        }
+        serviceDiscoveryEndpoint = endpoint;
+        return this;
+    }
+
+    @Override
     public VpcLatticeClient build() {
         checkSettings();
         if (httpClient != null) {
             refuseWithCallersHttpClient(httpClientBuilder != null);
         }
-        LatticeSigner signer = signer("VpcLatticeClient");
+        String regionName = regionOrNull();
+        if (service != null && service.arnRegion() != null) {
+            // The service lives in its ARN's region: that is where to look it up, and what a SigV4 signature must name.
+            if (regionName != null && !regionName.equals(service.arnRegion())) {
+                throw new IllegalStateException("The " + service + " is in region " + service.arnRegion() + ", but the"
+                        + " client is set to region " + regionName + ": Lattice would reject its signatures; set"
+                        + " region(Region.of(\"" + service.arnRegion() + "\")) or leave region(...) out");
+            }
+            regionName = service.arnRegion();
+        }
+        if (regionName == null && (signingMode() == SigningMode.SIGV4 || service != null)) {
+            regionName = regionFromEnvironment("VpcLatticeClient", signingMode() == SigningMode.SIGV4
+                    ? "SigV4 signing" : "looking up the " + service);
+        }
+        LatticeSigner signer = signerFor(regionName);
 
         boolean ownsHttpClient = httpClient == null;
         SdkHttpClient http = httpClient;
@@ -49,10 +98,34 @@ public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatt
         }
 
         Credentials credentials = credentials();
+        DefaultVpcLatticeClient.Resources resources = new DefaultVpcLatticeClient.Resources(http, ownsHttpClient,
+                credentials.provider, credentials.owned, credentials.refresher);
+        ServiceEndpoint serviceEndpoint = null;
+        if (service != null) {
+            serviceEndpoint = discover(regionName, credentials.provider, http, resources);
+        }
         return new DefaultVpcLatticeClient(signer, credentials.cache,
                 new SyncTransport(http, DeadlineTimer.shared(), responses("VpcLatticeClient.Builder")),
-                retryPolicy(), tracer(), objectMapper(), callTimeout(),
-                new DefaultVpcLatticeClient.Resources(http, ownsHttpClient, credentials.provider, credentials.owned,
-                        credentials.refresher));
+                retryPolicy(), callObservers(), objectMapper(), callTimeout(), resources, serviceEndpoint);
+    }
+
+    /** Looks the service up once; a failure releases what build() created so far, and names the service. */
+    private ServiceEndpoint discover(String regionName, AwsCredentialsProvider signingProvider, SdkHttpClient http,
+            DefaultVpcLatticeClient.Resources resources) {
+        // Without signing (SigningMode.NONE) the client has no provider of its own; the lookup still needs one.
+        AwsCredentialsProvider callers = credentialsProviderOrNull();
+        AwsCredentialsProvider provider = signingProvider != null ? signingProvider
+                : callers != null ? callers : DefaultCredentialsProvider.builder().build();
+        try {
+            return ServiceDiscovery.resolve(service, servicePort, regionName, provider, http,
+                    serviceDiscoveryEndpoint, callTimeout(), OptionalDependencies.CLASSPATH);
+        } catch (RuntimeException | Error e) {
+            resources.close();
+            throw e;
+        } finally {
+            if (provider != signingProvider && provider != callers) {
+                ((DefaultCredentialsProvider) provider).close();
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.vpclattice.client.internal;
 
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -54,7 +55,7 @@ public final class HttpRequestFactory {
         }
         if (signed) {
             // Lattice does not support payload signing; the marker must be sent and signed (LatticeSigner).
-            http.putHeader(LatticeSigner.CONTENT_SHA256, LatticeSigner.UNSIGNED_PAYLOAD);
+            http.putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD);
         }
         return http.build();
     }

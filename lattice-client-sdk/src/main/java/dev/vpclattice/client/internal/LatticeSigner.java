@@ -1,6 +1,7 @@
 package dev.vpclattice.client.internal;
 
 import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.events.rules.LatticeSigV4;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -21,13 +22,6 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 @LatticeInternalApi
 public final class LatticeSigner {
-    /** The SigV4 signing name of VPC Lattice services. */
-    public static final String SERVICE_SIGNING_NAME = "vpc-lattice-svcs";
-    /** The header that carries the payload hash; Lattice requires the unsigned-payload marker. */
-    public static final String CONTENT_SHA256 = "x-amz-content-sha256";
-    /** The payload hash value Lattice requires. */
-    public static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
-
     private static final String SIGV4A_NEEDS_CRT = "SigningMode.SIGV4A needs software.amazon.awssdk:http-auth-aws-crt"
             + " and the AWS CRT it brings (" + OptionalDependencies.CRT_NATIVE_SIGNER
             + " of software.amazon.awssdk.crt:aws-crt) on the classpath: add http-auth-aws-crt, or use SigningMode.SIGV4";
@@ -130,17 +124,18 @@ public final class LatticeSigner {
         if (signer == null) {
             return request;
         }
-        if (!"https".equalsIgnoreCase(request.protocol())) {
-            throw new IllegalArgumentException("Refusing to sign a request to plain http://" + request.host()
-                    + request.encodedPath() + ": VPC Lattice needs https for " + mode
-                    + " (use an https URL, or SigningMode.NONE for an unauthenticated service)");
+        if (!LatticeSigV4.schemeAllowed(request.protocol(), true)) {
+            throw new IllegalArgumentException(LatticeSigV4.httpsRequiredMessage("A " + mode + "-signed request to "
+                    + request.protocol() + "://" + request.host() + request.encodedPath()));
         }
         Objects.requireNonNull(credentials, "credentials");
-        SdkHttpRequest withHash = request.firstMatchingHeader(CONTENT_SHA256).isPresent() ? request
-                : request.toBuilder().putHeader(CONTENT_SHA256, UNSIGNED_PAYLOAD).build();
+        SdkHttpRequest withHash = request.firstMatchingHeader(LatticeSigV4.CONTENT_SHA256_HEADER).isPresent()
+                ? request
+                : request.toBuilder().putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD)
+                        .build();
         SignRequest.Builder<AwsCredentialsIdentity> sign = SignRequest.builder(credentials)
                 .request(withHash)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE_SIGNING_NAME)
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, LatticeSigV4.SIGNING_NAME)
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
                 .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, doubleUrlEncode);
         if (payload != null) {

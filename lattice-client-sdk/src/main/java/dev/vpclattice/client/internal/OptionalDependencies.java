@@ -3,13 +3,15 @@ package dev.vpclattice.client.internal;
 import java.util.function.Predicate;
 
 /**
- * The one place that detects the optional dependencies (X-Ray recorder, CRT signer, Netty) by class name, so the library
- * runs without them.
+ * The one place that detects the optional dependencies (X-Ray recorder, OpenTelemetry API, CRT signer, VPC Lattice
+ * control-plane client, Netty) by class name, so the library runs without them.
  */
 @LatticeInternalApi
 public final class OptionalDependencies {
     /** A class of {@code com.amazonaws:aws-xray-recorder-sdk-core}. */
     public static final String XRAY_RECORDER = "com.amazonaws.xray.AWSXRay";
+    /** A class of {@code io.opentelemetry:opentelemetry-api}. */
+    public static final String OPENTELEMETRY_API = "io.opentelemetry.api.GlobalOpenTelemetry";
     /**
      * The native signer of {@code software.amazon.awssdk.crt:aws-crt}. The SDK's SigV4A implementation ships inside
      * {@code http-auth-aws} itself (SDK 2.57); {@code http-auth-aws-crt} holds only a marker class, which
@@ -17,6 +19,8 @@ public final class OptionalDependencies {
      * first signature.
      */
     public static final String CRT_NATIVE_SIGNER = "software.amazon.awssdk.crt.auth.signing.AwsSigner";
+    /** The VPC Lattice control-plane client of {@code software.amazon.awssdk:vpclattice}, for service discovery. */
+    public static final String VPC_LATTICE_CLIENT = "software.amazon.awssdk.services.vpclattice.VpcLatticeClient";
 
     /** The default async HTTP client, of {@code software.amazon.awssdk:netty-nio-client}. */
     public static final String NETTY_ASYNC_CLIENT = "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient";

@@ -10,12 +10,13 @@ import com.amazonaws.xray.entities.TraceHeader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import dev.vpclattice.client.LatticeResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * Records each call as a remote X-Ray subsegment of the active segment (or, inside Lambda, of the function's
@@ -26,11 +27,16 @@ import org.slf4j.LoggerFactory;
  * sampling rules, read with jackson-databind, its emitter and plugins) costs a cold start ~0.2 s: so an unsampled
  * call touches no X-Ray class at all and only propagates {@code Root=...;Sampled=0}, the header the recorder would
  * have sent. A sampled call goes through the recorder as before.
+ *
+ * <p>One subsegment covers the whole call, retries included, as the X-Ray SDK's own AWS SDK instrumentation records a
+ * call; each attempt carries the same {@code X-Amzn-Trace-Id}, added after signing. When an OpenTelemetry X-Ray
+ * propagator also writes that header for the same attempt, its value (the OpenTelemetry span) wins.
  */
-final class XRayTracer implements Tracer {
+final class XRayTracer implements CallObserver {
     private static final Logger LOG = LoggerFactory.getLogger(XRayTracer.class);
     /** Where the Java runtime client puts each invocation's trace header (it cannot change the environment). */
     static final String LAMBDA_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
+    static final String TRACE_HEADER = "X-Amzn-Trace-Id";
 
     private final boolean inLambda;
     private final Supplier<String> lambdaTraceHeader;
@@ -45,19 +51,21 @@ final class XRayTracer implements Tracer {
     }
 
     @Override
-    public Span start(String method, String host, String url) {
+    public Observation start(Call call) {
         if (inLambda) {
             String header = lambdaTraceHeader.get();
             String root = field(header, "Root");
             if (root == null) {
                 // No trace context: the recorder would record into a no-op segment.
-                return NoOpSpan.INSTANCE;
+                return Observation.NONE;
             }
             if (!"1".equals(field(header, "Sampled"))) {
-                return new UnsampledSpan("Root=" + root + ";Sampled=0");
+                return new UnsampledCall("Root=" + root + ";Sampled=0");
             }
         }
-        return Recording.start(method, host, url, inLambda);
+        // The query is left out of traces for the same reason as from messages: callers may put tokens there.
+        return Recording.start(call.request().method(), call.request().host(), call.request().redactedUrl(),
+                inLambda);
     }
 
     /**
@@ -119,28 +127,28 @@ final class XRayTracer implements Tracer {
     }
 
     /** An unsampled Lambda invocation: nothing recorded, the decision propagated. No X-Ray class is touched. */
-    private static final class UnsampledSpan implements Span {
-        private final String header;
+    private static final class UnsampledCall implements Observation {
+        private final Map<String, String> header;
 
-        UnsampledSpan(String header) {
-            this.header = header;
+        UnsampledCall(String header) {
+            this.header = Map.of(TRACE_HEADER, header);
         }
 
         @Override
-        public Optional<String> traceHeader() {
-            return Optional.of(header);
+        public SdkHttpRequest attemptStarted(Call call, SdkHttpRequest signed) {
+            return TraceHeaders.addUnsigned(signed, header);
         }
 
         @Override
-        public void response(int status, long contentLength) {
+        public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
         }
 
         @Override
-        public void failure(Throwable failure) {
+        public void attemptFailed(Call call, Throwable failure, long durationNanos) {
         }
 
         @Override
-        public void end() {
+        public void ended(Call call, LatticeResponse response, Throwable failure) {
         }
     }
 
@@ -149,13 +157,13 @@ final class XRayTracer implements Tracer {
         private Recording() {
         }
 
-        static Span start(String method, String host, String url, boolean inLambda) {
+        static Observation start(String method, String host, String url, boolean inLambda) {
             try {
                 AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
                 // Outside Lambda, beginSubsegment without a segment would trigger the context-missing strategy (an error
                 // log or an exception): only trace when the caller has a segment.
                 if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
-                    return NoOpSpan.INSTANCE;
+                    return Observation.NONE;
                 }
                 Entity origin = recorder.getTraceEntity();
                 Subsegment subsegment = recorder.beginSubsegment(host);
@@ -164,21 +172,22 @@ final class XRayTracer implements Tracer {
                 request.put("url", url);
                 request.put("method", method);
                 subsegment.putHttp("request", request);
-                return new XRaySpan(recorder, subsegment, origin);
+                return new XRayCall(recorder, subsegment, origin);
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("X-Ray tracing skipped: {}", e.toString());
-                return NoOpSpan.INSTANCE;
+                return Observation.NONE;
             }
         }
     }
 
-    private static final class XRaySpan implements Span {
+    private static final class XRayCall implements Observation {
         private final AWSXRayRecorder recorder;
         private final Subsegment subsegment;
+
         private final Entity origin;
         private volatile boolean detached;
 
-        XRaySpan(AWSXRayRecorder recorder, Subsegment subsegment, Entity origin) {
+        XRayCall(AWSXRayRecorder recorder, Subsegment subsegment, Entity origin) {
             this.recorder = recorder;
             this.subsegment = subsegment;
             this.origin = origin;
@@ -197,19 +206,41 @@ final class XRayTracer implements Tracer {
         }
 
         @Override
-        public Optional<String> traceHeader() {
-            if (!subsegment.shouldPropagate()) {
-                return Optional.empty();
+        public SdkHttpRequest attemptStarted(Call call, SdkHttpRequest signed) {
+            try {
+                if (!subsegment.shouldPropagate()) {
+                    return signed;
+                }
+                Segment parent = subsegment.getParentSegment();
+                boolean sampled = parent.isSampled();
+                TraceHeader header = new TraceHeader(parent.getTraceId(), sampled ? subsegment.getId() : null,
+                        sampled ? TraceHeader.SampleDecision.SAMPLED : TraceHeader.SampleDecision.NOT_SAMPLED);
+                return TraceHeaders.addUnsigned(signed, Map.of(TRACE_HEADER, header.toString()));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("X-Ray trace header not added: {}", e.toString());
+                return signed;
             }
-            Segment parent = subsegment.getParentSegment();
-            boolean sampled = parent.isSampled();
-            TraceHeader header = new TraceHeader(parent.getTraceId(), sampled ? subsegment.getId() : null,
-                    sampled ? TraceHeader.SampleDecision.SAMPLED : TraceHeader.SampleDecision.NOT_SAMPLED);
-            return Optional.of(header.toString());
         }
 
         @Override
-        public void response(int status, long contentLength) {
+        public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
+        }
+
+        @Override
+        public void attemptFailed(Call call, Throwable failure, long durationNanos) {
+        }
+
+        @Override
+        public void ended(Call call, LatticeResponse response, Throwable failure) {
+            if (response != null) {
+                response(response.statusCode(), response.bodyLength());
+            } else if (failure != null) {
+                failure(failure);
+            }
+            end();
+        }
+
+        private void response(int status, long contentLength) {
             try {
                 recordResponse(status, contentLength);
             } catch (RuntimeException | LinkageError e) {
@@ -232,8 +263,7 @@ final class XRayTracer implements Tracer {
             }
         }
 
-        @Override
-        public void failure(Throwable failure) {
+        private void failure(Throwable failure) {
             try {
                 subsegment.addException(failure);
             } catch (RuntimeException | LinkageError e) {
@@ -241,8 +271,7 @@ final class XRayTracer implements Tracer {
             }
         }
 
-        @Override
-        public void end() {
+        private void end() {
             try {
                 if (detached) {
                     // Another thread ends it: that thread's context is not ours to look at or change.

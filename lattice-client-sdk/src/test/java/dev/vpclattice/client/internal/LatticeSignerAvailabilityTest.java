@@ -1,6 +1,5 @@
 package dev.vpclattice.client.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,11 +21,5 @@ class LatticeSignerAvailabilityTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> LatticeSigner.create(SigningMode.SIGV4, null, null, className -> true));
         assertTrue(e.getMessage().contains("region"), e.getMessage());
-    }
-
-    @Test
-    void detect_withoutXRayOnTheClassPath_isNoOp() {
-        assertEquals(Tracer.NO_OP, Tracer.detect(true, className -> false));
-        assertEquals(Tracer.NO_OP, Tracer.detect(false, className -> true));
     }
 }

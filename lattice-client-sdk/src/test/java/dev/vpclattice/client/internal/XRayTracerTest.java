@@ -5,42 +5,60 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.vpclattice.client.LatticeRequest;
+import dev.vpclattice.client.LatticeResponse;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * The Lambda side of the X-Ray tracer: the invocation's trace header decides. That an unsampled call loads no X-Ray
  * class is shown in the client function's runtime test, where the class loading of a real Lambda runtime is visible.
  */
 class XRayTracerTest {
-    private static final String HOST = "svc.example.on.aws";
     private static final String URL = "https://svc.example.on.aws/";
+
+    private static Call call() {
+        return new Call(LatticeRequest.builder().method("POST").url(URL).build(), Duration.ofSeconds(5),
+                System.nanoTime());
+    }
+
+    private static SdkHttpRequest signed() {
+        return SdkHttpRequest.builder().method(SdkHttpMethod.POST).protocol("https").host("svc.example.on.aws")
+                .encodedPath("/").build();
+    }
 
     @Test
     void unsampledInvocation_propagatesTheRootAndTheDecisionAndRecordsNothing() {
         XRayTracer tracer = new XRayTracer(true,
                 () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0");
+        Call call = call();
 
-        Tracer.Span span = tracer.start("POST", HOST, URL);
+        CallObserver.Observation observation = tracer.start(call);
+        call.startAttempt();
+        SdkHttpRequest sent = observation.attemptStarted(call, signed());
 
-        assertEquals(Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0"), span.traceHeader());
-        span.response(200, 2);
-        span.end();
+        assertEquals(Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0"),
+                sent.firstMatchingHeader("X-Amzn-Trace-Id"));
+        observation.ended(call, LatticeResponse.builder().statusCode(200).body(new byte[] {1, 2}).build(), null);
     }
 
     @Test
     void invocationWithoutTraceContext_isNotTraced() {
-        assertSame(Tracer.NoOpSpan.INSTANCE, new XRayTracer(true, () -> null).start("POST", HOST, URL));
-        assertSame(Tracer.NoOpSpan.INSTANCE, new XRayTracer(true, () -> "Sampled=1").start("POST", HOST, URL));
+        assertSame(CallObserver.Observation.NONE, new XRayTracer(true, () -> null).start(call()));
+        assertSame(CallObserver.Observation.NONE, new XRayTracer(true, () -> "Sampled=1").start(call()));
     }
 
     @Test
     void sampledInvocation_goesThroughTheRecorder() {
-        Tracer.Span span = new XRayTracer(true,
-                () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1").start("POST", HOST, URL);
+        Call call = call();
+        CallObserver.Observation observation = new XRayTracer(true,
+                () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1").start(call);
 
-        assertNotSame(Tracer.NoOpSpan.INSTANCE, span);
-        span.end();
+        assertNotSame(CallObserver.Observation.NONE, observation);
+        observation.ended(call, null, null);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.vpclattice.local.internal;
 
 import dev.vpclattice.events.VpcLatticeV2Request;
+import dev.vpclattice.events.rules.QueryStrings;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,7 +23,7 @@ import java.util.Set;
  *       {@code x-amzn-lattice-*} header the client sent dropped (Lattice strips those, so that no caller can spoof
  *       the identity headers it adds), {@code x-forwarded-for} set to (or extended with) the caller's address.</li>
  *   <li>{@code path} is the raw path with the raw query; {@code queryStringParameters} holds the decoded,
- *       multi-value parameters.</li>
+ *       multi-value parameters, parsed by the event model's {@link QueryStrings#parse(String)}.</li>
  *   <li>The body is base64 ({@code isBase64Encoded: true}) when a {@code content-encoding} is present and the content
  *       type is not text/*, application/json, application/xml or application/javascript (Lattice's rule), and also
  *       whenever the bytes are not valid UTF-8, so that binary bodies survive. An absent body is "".</li>
@@ -88,18 +89,10 @@ public final class EventFactory {
         }
         event.setHeaders(eventHeaders);
 
-        Map<String, List<String>> query;
-        try {
-            query = QueryStrings.parse(rawQuery);
-        } catch (IllegalArgumentException e) {
-            // The path still carries the raw query; an undecodable parameter is passed through as sent.
-            query = new LinkedHashMap<>();
-            for (String pair : rawQuery.split("&")) {
-                int eq = pair.indexOf('=');
-                query.computeIfAbsent(eq < 0 ? pair : pair.substring(0, eq), k -> new ArrayList<>())
-                        .add(eq < 0 ? "" : pair.substring(eq + 1));
-            }
-        }
+        // The event model's rule, leniently: a malformed escape is passed through as sent. Copied into mutable
+        // collections, as the headers are, because the event is a mutable bean that a target may edit.
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        QueryStrings.parse(rawQuery).forEach((name, values) -> query.put(name, new ArrayList<>(values)));
         event.setQueryStringParameters(query);
 
         String text = body.length == 0 ? "" : utf8OrNull(body);

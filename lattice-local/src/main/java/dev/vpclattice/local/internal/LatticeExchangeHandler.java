@@ -1,8 +1,11 @@
 package dev.vpclattice.local.internal;
 
+import static dev.vpclattice.events.rules.PayloadLimits.MAX_PAYLOAD_BYTES;
+
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
+import dev.vpclattice.events.rules.PayloadLimits;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LatticeTarget;
@@ -40,14 +43,11 @@ import org.eclipse.jetty.util.Callback;
  * Plays VPC Lattice for one request, in the order Lattice works: route by host, authenticate the signature,
  * authorize the principal, read the body within Lambda's payload limit, invoke the target and map its answer back to
  * HTTP. A request refused before the read never has its body read: the answer carries {@code Connection: close}.
+ *
+ * <p>Lambda's payload limit applies to the whole event JSON (a binary body's base64 inflation included) and to the
+ * function's response JSON: {@link PayloadLimits}, the event model's one home for it.
  */
 public final class LatticeExchangeHandler extends Handler.Abstract {
-    /**
-     * Lambda's limit for a synchronous invocation's payload, request and response alike: 6 MB, where Lambda's
-     * documentation uses MB for 1,024 KB (Lambda quotas page), so 6,291,456 bytes. It applies to the whole event JSON
-     * (a binary body's base64 inflation included) and to the function's response JSON.
-     */
-    public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     /** The longest method or path the access log writes; longer ones are cut and marked. */
     static final int MAX_LOGGED_CHARS = 256;
     private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of("connection", "keep-alive", "proxy-connection",
@@ -230,7 +230,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      */
     private byte[] read(Exchange exchange) {
         Request request = exchange.request;
-        if (request.getLength() > MAX_PAYLOAD_BYTES) {
+        if (!PayloadLimits.fits(request.getLength())) {
             exchange.payloadTooLarge("The request body is " + request.getLength() + " bytes");
             return null;
         }
@@ -272,7 +272,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         VpcLatticeV2Request event = config.events().build(route.method(), route.forwardedPath(), route.rawQuery(),
                 route.headers(), body, Request.getRemoteAddr(exchange.request), caller, exchange.receivedAt);
         int eventBytes = config.codec().writeRequest(event).length;
-        if (eventBytes > MAX_PAYLOAD_BYTES) {
+        if (!PayloadLimits.fits(eventBytes)) {
             exchange.payloadTooLarge("The Lambda event for this request would be " + eventBytes + " bytes"
                     + " (the body as the event carries it, base64 when binary, plus the request's other fields)");
             return;
@@ -459,7 +459,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                 text(502, "Bad Gateway", false);
                 return;
             }
-            if (json > MAX_PAYLOAD_BYTES) {
+            if (!PayloadLimits.fits(json)) {
                 config.accessLog().accept("target answered " + json + " bytes of response JSON, over Lambda's "
                         + MAX_PAYLOAD_BYTES + "-byte limit");
                 text(502, "Bad Gateway", false);

@@ -1,5 +1,7 @@
 package dev.vpclattice.local.internal;
 
+import dev.vpclattice.events.rules.LatticeSigV4;
+import dev.vpclattice.events.rules.QueryStrings;
 import dev.vpclattice.local.CanonicalPathForm;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -44,14 +46,11 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * <p>Thread-safe. Messages never contain the secret, the session token or a signature.
  */
 public final class SigV4Verifier {
-    /** The signing name of the VPC Lattice data plane. */
-    public static final String SERVICE = "vpc-lattice-svcs";
     /** How far a request's date may be from the server's clock. */
     public static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
     private static final String SIGV4 = "AWS4-HMAC-SHA256";
     private static final String SIGV4A = "AWS4-ECDSA-P256-SHA256";
-    private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
     private static final String INVALID_SIGNATURE = "InvalidSignatureException";
     private static final String INCOMPLETE_SIGNATURE = "IncompleteSignatureException";
     private static final String UNRECOGNIZED_CLIENT = "UnrecognizedClientException";
@@ -198,8 +197,9 @@ public final class SigV4Verifier {
     }
 
     private void checkScope(ParsedAuthorization parsed) throws Rejection {
-        if (!SERVICE.equals(parsed.scopeService())) {
-            throw new Rejection(INVALID_SIGNATURE, "Credential should be scoped to correct service: '" + SERVICE
+        if (!LatticeSigV4.SIGNING_NAME.equals(parsed.scopeService())) {
+            throw new Rejection(INVALID_SIGNATURE, "Credential should be scoped to correct service: '"
+                    + LatticeSigV4.SIGNING_NAME
                     + "', not '" + parsed.scopeService() + "'.");
         }
         if (!region.equals(parsed.scopeRegion())) {
@@ -214,8 +214,9 @@ public final class SigV4Verifier {
         if (!signed.contains("host")) {
             throw new Rejection(INCOMPLETE_SIGNATURE, "'Host' must be a signed header.");
         }
-        if (!signed.contains("x-amz-content-sha256")) {
-            throw new Rejection(INCOMPLETE_SIGNATURE, "Missing the 'x-amz-content-sha256' in canonical headers.");
+        if (!signed.contains(LatticeSigV4.CONTENT_SHA256_HEADER)) {
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Missing the '" + LatticeSigV4.CONTENT_SHA256_HEADER
+                    + "' in canonical headers.");
         }
         for (String name : signed) {
             if (!headers.containsKey(name)) {
@@ -223,9 +224,9 @@ public final class SigV4Verifier {
                         "'" + name + "' is named as a SignedHeader, but it does not exist in the HTTP request.");
             }
         }
-        if (!UNSIGNED_PAYLOAD.equals(first(headers, "x-amz-content-sha256"))) {
+        if (!LatticeSigV4.UNSIGNED_PAYLOAD.equals(first(headers, LatticeSigV4.CONTENT_SHA256_HEADER))) {
             throw new Rejection(INVALID_SIGNATURE, "VPC Lattice does not support payload signing: "
-                    + "x-amz-content-sha256 must be UNSIGNED-PAYLOAD.");
+                    + LatticeSigV4.CONTENT_SHA256_HEADER + " must be " + LatticeSigV4.UNSIGNED_PAYLOAD + ".");
         }
         for (String name : signed) {
             if (UNSIGNABLE_BY_SDK.contains(name)) {
@@ -346,7 +347,8 @@ public final class SigV4Verifier {
         if (authority.getPort() > 0) {
             builder.port(authority.getPort());
         }
-        for (Map.Entry<String, List<String>> parameter : QueryStrings.parse(rawQuery).entrySet()) {
+        // Strict: a malformed escape cannot be canonicalized, so the request is refused rather than guessed at.
+        for (Map.Entry<String, List<String>> parameter : QueryStrings.parseStrict(rawQuery).entrySet()) {
             for (String value : parameter.getValue()) {
                 builder.appendRawQueryParameter(parameter.getKey(), value);
             }
@@ -366,7 +368,7 @@ public final class SigV4Verifier {
         boolean sdkForm = form == CanonicalPathForm.DOUBLE_ENCODED;
         SignedRequest signed = signer.sign(r -> r.identity(identity)
                 .request(request)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, LatticeSigV4.SIGNING_NAME)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
                 .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, sdkForm)

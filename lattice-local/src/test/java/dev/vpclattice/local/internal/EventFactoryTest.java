@@ -82,6 +82,23 @@ class EventFactoryTest {
     }
 
     @Test
+    void query_isParsedByTheEventModelsRule_andStaysAMutableBeanProperty() {
+        // GIVEN a query with a raw '+', a malformed escape and a well-formed one
+        String rawQuery = "q=a+b&bad=%zz&ok=x%20y";
+
+        // WHEN lattice-local builds the event
+        VpcLatticeV2Request event = factory.build("GET", "/search", rawQuery, headers(), new byte[0], "10.0.0.12",
+                null, Instant.now());
+
+        // THEN it reads the query exactly as the event model reads the same path, and a target may still edit it
+        assertEquals(Map.of("q", List.of("a+b"), "bad", List.of("%zz"), "ok", List.of("x y")),
+                event.getQueryStringParameters());
+        assertEquals(event.queryParameters(), dev.vpclattice.events.rules.QueryStrings.parse(rawQuery));
+        event.getQueryStringParameters().get("ok").add("added by a target");
+        event.getQueryStringParameters().remove("bad");
+    }
+
+    @Test
     void identity_signedCaller_vs_anonymous() {
         LocalCredential caller = new LocalCredential("AKID", "secret", null,
                 "arn:aws:sts::111122223333:assumed-role/app-role/session-7");

@@ -91,6 +91,18 @@ class SigV4VerifierTest {
     }
 
     @Test
+    void malformedEscapeInTheQuery_isIncomplete_withoutEchoingTheQuery() {
+        SigV4Verifier.Result result = verifier.verify("GET", "/orders", "b=2&token=secret%zz",
+                signedHeaders(b -> b));
+
+        SigV4Verifier.Rejected rejected = assertInstanceOf(SigV4Verifier.Rejected.class, result);
+        assertEquals("IncompleteSignatureException", rejected.errorCode());
+        assertTrue(rejected.message().startsWith("The request cannot be canonicalized: Malformed percent escape"),
+                rejected.message());
+        assertFalse(rejected.message().contains("secret"), rejected.message());
+    }
+
+    @Test
     void hostNotAmongSignedHeaders_isIncomplete() {
         Map<String, List<String>> headers = signedHeaders(b -> b);
         String authorization = headers.get("authorization").get(0).replace("SignedHeaders=host;", "SignedHeaders=");
