@@ -4,7 +4,7 @@
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.vpclattice.client {
-    // Types of these modules appear in the public API (credentials provider, region, HTTP client, ObjectMapper).
+    // Types of these modules appear in the public API (credentials provider, region, HTTP clients, ObjectMapper).
     requires transitive software.amazon.awssdk.auth;
     requires transitive software.amazon.awssdk.regions;
     requires transitive software.amazon.awssdk.http;
@@ -24,12 +24,17 @@ module dev.vpclattice.client {
     // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
     requires jdk.net;
 
+    // The async client's response bodies arrive as a Reactive Streams publisher (the SDK's async HTTP SPI).
+    requires org.reactivestreams;
+
     // Optional: X-Ray and OpenTelemetry tracing are used only when present at run time.
     requires static com.amazonaws.xray.sdk_core;
-    // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
-    requires static software.amazon.awssdk.services.vpclattice;
     requires static io.opentelemetry.api;
     requires static io.opentelemetry.context;
+    // Optional: the async client's default HTTP client, loaded only when no other was given.
+    requires static software.amazon.awssdk.http.nio.netty;
+    // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
+    requires static software.amazon.awssdk.services.vpclattice;
 
     exports dev.vpclattice.client;
 }

@@ -4,9 +4,13 @@ import dev.vpclattice.benchmarks.internal.LoopbackHttpsServer;
 import dev.vpclattice.benchmarks.internal.SampleEvents;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
+import dev.vpclattice.client.VpcLatticeAsyncClient;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,17 +23,27 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.async.AsyncExecuteRequest;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
+import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -42,6 +56,12 @@ import software.amazon.awssdk.regions.Region;
  * <p>Credentials come from the default provider chain (system properties set here), as in production where the
  * library resolves them from the environment once and then serves them from its cache. Both Apache5HttpClient (the library's default) and the
  * lighter UrlConnectionHttpClient are measured.
+ *
+ * <p>The async rows do the same through {@link VpcLatticeAsyncClient} ({@code send(...).join()} on the benchmark thread,
+ * the future completed on the client's default completion executor) over NettyNioAsyncHttpClient, its default, against
+ * the raw Netty client. AwsCrtAsyncHttpClient is not measured here: against this JDK {@code HttpsServer} it leaves about
+ * one exchange in a few hundred unanswered, which turns an iteration into a timeout; {@link AsyncHttpClientComparison}
+ * compares the two async clients against a LocalLattice instead.
  */
 @State(Scope.Thread)
 @Fork(1)
@@ -62,6 +82,9 @@ public class HttpClientBenchmark {
     private SdkHttpClient sdkSignedApache;
     private AwsV4HttpSigner signer;
     private AwsBasicCredentials credentials;
+    private SdkAsyncHttpClient rawNetty;
+    private SdkAsyncHttpClient libraryNettyHttp;
+    private VpcLatticeAsyncClient libraryNetty;
 
     /**
      * Starts the server and the clients and checks each answers 200, the library's signed.
@@ -85,6 +108,9 @@ public class HttpClientBenchmark {
         libraryApache = VpcLatticeClient.builder().region(Region.US_EAST_1).httpClient(libraryApacheHttp).build();
         libraryUrlConnection = VpcLatticeClient.builder().region(Region.US_EAST_1)
                 .httpClient(libraryUrlConnectionHttp).build();
+        rawNetty = NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        libraryNettyHttp = NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        libraryNetty = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1).httpClient(libraryNettyHttp).build();
         rawRequest = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .protocol("https")
@@ -104,7 +130,27 @@ public class HttpClientBenchmark {
             }
             keptAlive(raw.clientName() + " (raw)", server.connections() - before);
         }
+        for (SdkAsyncHttpClient raw : new SdkAsyncHttpClient[] {rawNetty}) {
+            int before = server.connections();
+            for (int i = 0; i < 3; i++) {
+                if (rawAsync(raw) != LoopbackHttpsServer.ANSWER.length) {
+                    throw new IllegalStateException("The raw async client did not get the server's answer");
+                }
+            }
+            keptAliveAsync(raw.clientName() + " (raw)", server.connections() - before);
+        }
         long signedBefore = server.signedRequests();
+        for (VpcLatticeAsyncClient library : new VpcLatticeAsyncClient[] {libraryNetty}) {
+            int before = server.connections();
+            for (int i = 0; i < 3; i++) {
+                LatticeResponse response = libraryAsync(library);
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("The async library got " + response.statusCode() + " from the"
+                            + " server");
+                }
+            }
+            keptAliveAsync("NettyNio (async library)", server.connections() - before);
+        }
         for (VpcLatticeClient library : new VpcLatticeClient[] {libraryApache, libraryUrlConnection}) {
             int before = server.connections();
             for (int i = 0; i < 3; i++) {
@@ -116,7 +162,7 @@ public class HttpClientBenchmark {
             keptAlive((library == libraryApache ? "Apache5" : "UrlConnection") + " (library)",
                     server.connections() - before);
         }
-        if (server.signedRequests() != signedBefore + 6) {
+        if (server.signedRequests() != signedBefore + 9) {
             throw new IllegalStateException("The library's requests reached the server unsigned");
         }
     }
@@ -127,11 +173,24 @@ public class HttpClientBenchmark {
                 + (connections == 1 ? "" : " (NOT kept alive)"));
     }
 
+    /**
+     * As {@link #keptAlive}, for an async client. Netty completes the answer before it returns the connection to its
+     * pool, so the next request, sent at once from another thread, may open a second connection; both are then reused.
+     */
+    private static void keptAliveAsync(String client, int connections) {
+        System.out.println("keep-alive check: " + client + " used " + connections + " connection(s) for 3 requests"
+                + (connections <= 2 ? "" : " (NOT kept alive)"));
+    }
+
     /** Closes the clients and the server. */
     @TearDown
     public void tearDown() {
         libraryApache.close();
         libraryUrlConnection.close();
+        libraryNetty.close();
+        for (SdkAsyncHttpClient c : new SdkAsyncHttpClient[] {rawNetty, libraryNettyHttp}) {
+            c.close();
+        }
         for (SdkHttpClient c : new SdkHttpClient[] {rawApache, rawUrlConnection, libraryApacheHttp,
             libraryUrlConnectionHttp, sdkSignedApache}) {
             c.close();
@@ -154,6 +213,84 @@ public class HttpClientBenchmark {
         try (InputStream in = response.responseBody().orElseThrow()) {
             return in.readAllBytes().length;
         }
+    }
+
+    private int rawAsync(SdkAsyncHttpClient client) {
+        AsyncRequestBody content = AsyncRequestBody.fromBytesUnsafe(body);
+        RawAnswer answer = new RawAnswer();
+        client.execute(AsyncExecuteRequest.builder()
+                .request(rawRequest)
+                .requestContentPublisher(new SdkHttpContentPublisher() {
+                    @Override
+                    public Optional<Long> contentLength() {
+                        return content.contentLength();
+                    }
+
+                    @Override
+                    public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
+                        content.subscribe(subscriber);
+                    }
+                })
+                .responseHandler(answer)
+                .build()).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        answer.length.completeExceptionally(failure);
+                    }
+                });
+        return answer.length.join();
+    }
+
+    /** Reads a raw async answer to the end and completes with its length; fails unless the status is 200. */
+    private static final class RawAnswer implements SdkAsyncHttpResponseHandler {
+        final CompletableFuture<Integer> length = new CompletableFuture<>();
+
+        @Override
+        public void onHeaders(SdkHttpResponse headers) {
+            if (headers.statusCode() != 200) {
+                length.completeExceptionally(new IllegalStateException("The server answered " + headers.statusCode()));
+            }
+        }
+
+        @Override
+        public void onStream(Publisher<ByteBuffer> stream) {
+            stream.subscribe(new Subscriber<ByteBuffer>() {
+                private int read;
+
+                @Override
+                public void onSubscribe(Subscription subscription) {
+                    subscription.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(ByteBuffer buffer) {
+                    read += buffer.remaining();
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    length.completeExceptionally(failure);
+                }
+
+                @Override
+                public void onComplete() {
+                    length.complete(read);
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            length.completeExceptionally(failure);
+        }
+    }
+
+    private LatticeResponse libraryAsync(VpcLatticeAsyncClient client) {
+        return client.send(LatticeRequest.builder()
+                .method("POST")
+                .url(server.endpoint())
+                .header("content-type", "application/json")
+                .body(body)
+                .build()).join();
     }
 
     private LatticeResponse library(VpcLatticeClient client) {
@@ -224,5 +361,25 @@ public class HttpClientBenchmark {
     @Benchmark
     public LatticeResponse libraryUrlConnectionHttpClient() {
         return library(libraryUrlConnection);
+    }
+
+    /**
+     * Raw NettyNioAsyncHttpClient, unsigned, waited for with {@code join()}: the async baseline.
+     *
+     * @return the answer's length
+     */
+    @Benchmark
+    public int rawNettyNioAsyncHttpClient() {
+        return rawAsync(rawNetty);
+    }
+
+    /**
+     * The async library over NettyNioAsyncHttpClient (its default HTTP client), signed, waited for with {@code join()}.
+     *
+     * @return the response
+     */
+    @Benchmark
+    public LatticeResponse libraryNettyNioAsyncHttpClient() {
+        return libraryAsync(libraryNetty);
     }
 }

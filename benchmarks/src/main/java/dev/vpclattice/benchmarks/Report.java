@@ -388,7 +388,10 @@ public final class Report {
                 + "*raw*: the SDK HTTP client alone, unsigned. *library*: `VpcLatticeClient.send` over the same kind "
                 + "of HTTP client: builds the `LatticeRequest`, resolves credentials (default chain), signs, arms the "
                 + "call timeout, copies the response. The issue's baseline, `ApacheHttpClient` (Apache 4), is "
-                + "deprecated in SDK 2.57.8; the library's default and this baseline are `Apache5HttpClient`.");
+                + "deprecated in SDK 2.57.8; the library's default and this baseline are `Apache5HttpClient`. The "
+                + "`NettyNioAsyncHttpClient` rows: the async SDK client alone, and "
+                + "`VpcLatticeAsyncClient.send(...).join()` over it, its default (the client's completion executor "
+                + "hands the answer to the waiting thread).");
         line();
         line("| client | µs/op | allocated/op | × raw, same HTTP client | × raw Apache5HttpClient |");
         line("|---|---:|---:|---:|---:|");
@@ -396,7 +399,9 @@ public final class Report {
         for (String[] pair : new String[][] {{"libraryApache5HttpClient", "rawApache5HttpClient"},
             {"rawApache5HttpClient", "rawApache5HttpClient"},
             {"libraryUrlConnectionHttpClient", "rawUrlConnectionHttpClient"},
-            {"rawUrlConnectionHttpClient", "rawUrlConnectionHttpClient"}}) {
+            {"rawUrlConnectionHttpClient", "rawUrlConnectionHttpClient"},
+            {"libraryNettyNioAsyncHttpClient", "rawNettyNioAsyncHttpClient"},
+            {"rawNettyNioAsyncHttpClient", "rawNettyNioAsyncHttpClient"}}) {
             Optional<JsonNode> same = find("HttpClientBenchmark." + pair[1], null);
             find("HttpClientBenchmark." + pair[0], null).ifPresent(r -> line("| " + pair[0] + " | "
                     + fmt(micros(r)) + " ± " + fmt(error(r)) + " | " + bytes(alloc(r)) + " | "

@@ -222,6 +222,45 @@ class VpcLatticeClientOpenTelemetryTest {
     }
 
     @Test
+    void theAsyncClient_tracesAndPropagatesLikeTheSyncClient_underTheCallersSpan() throws Exception {
+        // GIVEN a service that answers 503 once, then 200, and an async client with the same settings
+        failuresToAnswer.set(1);
+        Span caller = tracer.spanBuilder("caller").startSpan();
+        LatticeResponse response;
+        try (VpcLatticeAsyncClient client = VpcLatticeAsyncClient.builder()
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(lattice.credentials())
+                .trustedCertificates(lattice.certificate().x509())
+                .backoffBase(Duration.ofMillis(1))
+                .xRayTracing(false)
+                .build()) {
+            java.util.concurrent.CompletableFuture<LatticeResponse> future;
+            try (Scope scope = caller.makeCurrent()) {
+                future = client.send(post(lattice.endpoint().toString()));
+            }
+            // WHEN the call goes on on other threads, after the caller's scope was closed
+            response = future.get(30, TimeUnit.SECONDS);
+        } finally {
+            caller.end();
+        }
+        assertEquals(200, response.statusCode(), "the signatures verified with the trace headers added");
+
+        // THEN two attempt spans under the caller's span, each propagated in its own request, ended before the future
+        List<SpanData> client = clientSpans();
+        assertEquals(2, client.size(), client.toString());
+        for (int i = 0; i < 2; i++) {
+            SpanData span = client.get(i);
+            assertEquals(caller.getSpanContext().getSpanId(), span.getParentSpanId());
+            assertEquals(i == 0 ? null : 1L, span.getAttributes().get(RESEND_COUNT));
+            assertEquals(i == 0 ? 503L : 200L, span.getAttributes().get(STATUS));
+            assertEquals("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                    + span.getSpanContext().getTraceFlags().asHex(),
+                    events().get(i).firstHeader("traceparent").orElse(null), "attempt " + (i + 1));
+            assertNoSecretIn(span);
+        }
+    }
+
+    @Test
     void attemptsWithoutAnAnswer_carryTheFailuresClassAsErrorType() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

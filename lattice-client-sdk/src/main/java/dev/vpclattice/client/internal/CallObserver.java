@@ -13,7 +13,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * <ol>
  *   <li>{@code Observation observation = observers.start(call)}, once per call, on the caller's thread (observers
  *       capture the caller's trace context here), after the request was checked and its body serialized and before
- *       credentials are resolved;</li>
+ *       credentials are resolved; an asynchronous loop then calls {@code observation.detach()} on that thread;</li>
  *   <li>for every attempt, after {@link Call#startAttempt()} and signing:
  *       {@code SdkHttpRequest sent = observation.attemptStarted(call, signed)}, then send {@code sent}: it is the
  *       signed request plus the trace headers the observers add (never a header the signature covers, see
@@ -79,6 +79,14 @@ public interface CallObserver {
          * @param failure the exception the call throws, or {@code null} when it returns
          */
         void ended(Call call, LatticeResponse response, Throwable failure);
+
+        /**
+         * The call goes on on other threads (the async client calls this right after {@link CallObserver#start}, on
+         * the caller's thread): give that thread back the trace context it had before the call started. Does nothing
+         * by default.
+         */
+        default void detach() {
+        }
 
         /** Observes nothing. */
         Observation NONE = new Observation() {

@@ -182,6 +182,17 @@ public final class CallObservers {
             }
         }
 
+        @Override
+        public void detach() {
+            for (CallObserver.Observation observation : observations) {
+                try {
+                    observation.detach();
+                } catch (RuntimeException | LinkageError e) {
+                    failed(observation, e);
+                }
+            }
+        }
+
         private static void failed(CallObserver.Observation observation, Throwable e) {
             LOG.debug("{} failed: {}", observation.getClass().getName(), e.toString());
         }

@@ -5,13 +5,15 @@ import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * Builds the HTTP client a {@code VpcLatticeClient} owns, from any SDK HTTP client builder, with the client's
- * settings passed as the SDK passes service defaults: through {@link SdkHttpClient.Builder#buildWithDefaults} and
- * {@link SdkHttpConfigurationOption} keys, which Apache 5, CRT and URL-connection builders all read. A value set on
+ * Builds the HTTP client a {@code VpcLatticeClient} or {@code VpcLatticeAsyncClient} owns, from any SDK HTTP client
+ * builder, with the client's settings passed as the SDK passes service defaults: through
+ * {@link SdkHttpClient.Builder#buildWithDefaults} and {@link SdkHttpConfigurationOption} keys, which Apache 5, CRT,
+ * URL-connection and Netty builders all read. A value set on
  * the builder itself wins over these defaults, as in the SDK.
  */
 @LatticeInternalApi
@@ -40,6 +42,34 @@ public final class HttpClients {
     }
 
     /**
+     * Builds the async HTTP client, from the caller's builder or the SDK's {@code NettyNioAsyncHttpClient}, with the
+     * same settings as {@link #build}.
+     *
+     * @param builder the caller's builder, or {@code null} for {@code NettyNioAsyncHttpClient}, which must then be on
+     *     the class path ({@link OptionalDependencies#NETTY_ASYNC_CLIENT})
+     * @param connectTimeout the connect timeout
+     * @param readTimeout the read timeout
+     * @param trust the trust manager to use, or {@code null} for the JVM's default trust
+     * @return the client, owned by the caller
+     */
+    public static SdkAsyncHttpClient buildAsync(SdkAsyncHttpClient.Builder<?> builder, Duration connectTimeout,
+            Duration readTimeout, TrustManager trust) {
+        SdkAsyncHttpClient.Builder<?> chosen = builder != null ? builder : Netty.builder();
+        return chosen.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
+    }
+
+    /**
+     * Tells whether a builder is one of the AWS CRT HTTP clients', which ignore the trust-managers setting: the CRT
+     * checks certificates natively, against the system's trust store or {@code javax.net.ssl.trustStore}.
+     *
+     * @param builder an SDK HTTP client builder
+     * @return whether it builds a CRT client
+     */
+    public static boolean isCrt(Object builder) {
+        return builder.getClass().getName().startsWith("software.amazon.awssdk.http.crt.");
+    }
+
+    /**
      * Returns the settings handed to the builder.
      *
      * @param connectTimeout the connect timeout
@@ -61,5 +91,15 @@ public final class HttpClients {
             map.put(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER, provider);
         }
         return map.build();
+    }
+
+    /** Its own class so that nothing links Netty before {@link OptionalDependencies} found it on the class path. */
+    private static final class Netty {
+        private Netty() {
+        }
+
+        static SdkAsyncHttpClient.Builder<?> builder() {
+            return software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder();
+        }
     }
 }

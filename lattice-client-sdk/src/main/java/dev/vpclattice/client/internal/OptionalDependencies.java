@@ -4,7 +4,7 @@ import java.util.function.Predicate;
 
 /**
  * The one place that detects the optional dependencies (X-Ray recorder, OpenTelemetry API, CRT signer, VPC Lattice
- * control-plane client) by class name, so the library runs without them.
+ * control-plane client, Netty) by class name, so the library runs without them.
  */
 @LatticeInternalApi
 public final class OptionalDependencies {
@@ -21,6 +21,9 @@ public final class OptionalDependencies {
     public static final String CRT_NATIVE_SIGNER = "software.amazon.awssdk.crt.auth.signing.AwsSigner";
     /** The VPC Lattice control-plane client of {@code software.amazon.awssdk:vpclattice}, for service discovery. */
     public static final String VPC_LATTICE_CLIENT = "software.amazon.awssdk.services.vpclattice.VpcLatticeClient";
+
+    /** The default async HTTP client, of {@code software.amazon.awssdk:netty-nio-client}. */
+    public static final String NETTY_ASYNC_CLIENT = "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient";
 
     /** Answers by loading the class (without initialising it) with this library's class loader. */
     public static final Predicate<String> CLASSPATH = OptionalDependencies::isPresent;

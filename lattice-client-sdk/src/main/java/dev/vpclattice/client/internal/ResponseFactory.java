@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 public final class ResponseFactory {
     private final ObjectMapper mapper;
     private final int maxBodySize;
+    private final String builderName;
 
     /**
      * Creates the factory.
@@ -22,8 +23,21 @@ public final class ResponseFactory {
      * @param maxBodySize the largest body the client accepts, in bytes
      */
     public ResponseFactory(ObjectMapper mapper, int maxBodySize) {
+        this(mapper, maxBodySize, "VpcLatticeClient.Builder");
+    }
+
+    /**
+     * Creates the factory for a client whose builder has another name.
+     *
+     * @param mapper the client's mapper for {@code bodyAs}, or {@code null} for the library's default
+     * @param maxBodySize the largest body the client accepts, in bytes
+     * @param builderName the public builder that sets the limit, named in the message, e.g.
+     *     {@code VpcLatticeAsyncClient.Builder}
+     */
+    public ResponseFactory(ObjectMapper mapper, int maxBodySize, String builderName) {
         this.mapper = mapper;
         this.maxBodySize = maxBodySize;
+        this.builderName = builderName;
     }
 
     /**
@@ -68,6 +82,6 @@ public final class ResponseFactory {
      */
     public RuntimeException tooLarge(Call call) {
         return call.failed("was answered with a body larger than the maximum response body size of " + maxBodySize
-                + " bytes (VpcLatticeClient.Builder.maxResponseBodySize)", null);
+                + " bytes (" + builderName + ".maxResponseBodySize)", null);
     }
 }

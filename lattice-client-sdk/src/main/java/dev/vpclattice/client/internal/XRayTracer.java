@@ -2,6 +2,7 @@ package dev.vpclattice.client.internal;
 
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.AWSXRayRecorder;
+import com.amazonaws.xray.entities.Entity;
 import com.amazonaws.xray.entities.Namespace;
 import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.Subsegment;
@@ -164,13 +165,14 @@ final class XRayTracer implements CallObserver {
                 if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
                     return Observation.NONE;
                 }
+                Entity origin = recorder.getTraceEntity();
                 Subsegment subsegment = recorder.beginSubsegment(host);
                 subsegment.setNamespace(Namespace.REMOTE.toString());
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("url", url);
                 request.put("method", method);
                 subsegment.putHttp("request", request);
-                return new XRayCall(recorder, subsegment);
+                return new XRayCall(recorder, subsegment, origin);
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("X-Ray tracing skipped: {}", e.toString());
                 return Observation.NONE;
@@ -182,9 +184,25 @@ final class XRayTracer implements CallObserver {
         private final AWSXRayRecorder recorder;
         private final Subsegment subsegment;
 
-        XRayCall(AWSXRayRecorder recorder, Subsegment subsegment) {
+        private final Entity origin;
+        private volatile boolean detached;
+
+        XRayCall(AWSXRayRecorder recorder, Subsegment subsegment, Entity origin) {
             this.recorder = recorder;
             this.subsegment = subsegment;
+            this.origin = origin;
+        }
+
+        @Override
+        public void detach() {
+            try {
+                // As the X-Ray SDK's own AWS SDK v2 interceptor does for async calls: the subsegment stays open, but the
+                // caller's thread must not keep it as its current entity (its next subsegments would nest under ours).
+                recorder.setTraceEntity(origin);
+                detached = true;
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("X-Ray context not restored: {}", e.toString());
+            }
         }
 
         @Override
@@ -255,7 +273,10 @@ final class XRayTracer implements CallObserver {
 
         private void end() {
             try {
-                if (recorder.getTraceEntity() == subsegment) {
+                if (detached) {
+                    // Another thread ends it: that thread's context is not ours to look at or change.
+                    recorder.endSubsegment(subsegment);
+                } else if (recorder.getTraceEntity() == subsegment) {
                     // Ours is current: the no-argument form also restores the parent as the thread's current entity.
                     recorder.endSubsegment();
                 } else {

@@ -1,0 +1,536 @@
+package dev.vpclattice.client.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeCallListener;
+import dev.vpclattice.client.SigningMode;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * The settings that the sync and the async client builders share, their checks, and the parts both clients are wired
+ * from (signer, credentials cache, retry policy, call observers, response factory). Each builder adds only its HTTP client
+ * settings and its {@code build()}. The setters return {@code B}, the builder interface, so one implementation serves
+ * both {@code VpcLatticeClient.Builder} and {@code VpcLatticeAsyncClient.Builder}.
+ *
+ * @param <B> the public builder interface the subclass implements
+ */
+@LatticeInternalApi
+public abstract class ClientSettings<B> {
+    /** Lattice caps a response at 6 MB; 10 MiB leaves room without letting a misbehaving target exhaust the heap. */
+    static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 10 * 1024 * 1024;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private Region region;
+    private AwsCredentialsProvider credentialsProvider;
+    private SigningMode signingMode = SigningMode.SIGV4;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+    private Duration callTimeout = Duration.ofSeconds(60);
+    private int maxAttempts = 3;
+    private int maxResponseBodySize = DEFAULT_MAX_RESPONSE_BODY_SIZE;
+    private Duration backoffBase = Duration.ofMillis(100);
+    private Duration backoffMax = Duration.ofSeconds(5);
+    private Duration retryAfterCap = Duration.ofSeconds(20);
+    private final List<X509Certificate> trustedCertificates = new ArrayList<>();
+    private final List<TrustManager> trustManagers = new ArrayList<>();
+    private ObjectMapper objectMapper;
+    private Clock signingClock;
+    private boolean tracing = true;
+    private boolean xRayTracing = true;
+    private boolean openTelemetryTracing = true;
+    private final List<LatticeCallListener> callListeners = new ArrayList<>();
+    private final List<String> wireLogRedactedHeaders = new ArrayList<>();
+    private boolean doubleUrlEncode = true;
+
+    ClientSettings() {
+    }
+
+    /**
+     * Returns this builder as its public interface.
+     *
+     * @return {@code this}
+     */
+    abstract B self();
+
+    /**
+     * Sets the signing region.
+     *
+     * @param value the region
+     * @return this builder
+     */
+    public B region(Region value) {
+        region = Objects.requireNonNull(value, "region");
+        return self();
+    }
+
+    /**
+     * Sets the credentials provider.
+     *
+     * @param value the provider
+     * @return this builder
+     */
+    public B credentialsProvider(AwsCredentialsProvider value) {
+        credentialsProvider = Objects.requireNonNull(value, "credentialsProvider");
+        return self();
+    }
+
+    /**
+     * Sets the signing mode.
+     *
+     * @param value the mode
+     * @return this builder
+     */
+    public B signingMode(SigningMode value) {
+        signingMode = Objects.requireNonNull(value, "signingMode");
+        return self();
+    }
+
+    /**
+     * Sets the connect timeout of the HTTP client the client builds.
+     *
+     * @param value a positive duration
+     * @return this builder
+     */
+    public B connectTimeout(Duration value) {
+        connectTimeout = Durations.requirePositive("connectTimeout", value);
+        return self();
+    }
+
+    /**
+     * Sets the read timeout of the HTTP client the client builds.
+     *
+     * @param value a positive duration
+     * @return this builder
+     */
+    public B readTimeout(Duration value) {
+        readTimeout = Durations.requirePositive("readTimeout", value);
+        return self();
+    }
+
+    /**
+     * Sets the whole-call timeout.
+     *
+     * @param value a positive duration
+     * @return this builder
+     */
+    public B callTimeout(Duration value) {
+        callTimeout = Durations.requirePositive("callTimeout", value);
+        return self();
+    }
+
+    /**
+     * Sets the maximum number of attempts.
+     *
+     * @param value 1 or more
+     * @return this builder
+     */
+    public B maxAttempts(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + value);
+        }
+        maxAttempts = value;
+        return self();
+    }
+
+    /**
+     * Sets the largest response body read into memory.
+     *
+     * @param bytes the limit
+     * @return this builder
+     */
+    public B maxResponseBodySize(int bytes) {
+        if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxResponseBodySize must be between 1 and " + (Integer.MAX_VALUE - 8)
+                    + " bytes, got " + bytes);
+        }
+        maxResponseBodySize = bytes;
+        return self();
+    }
+
+    /**
+     * Sets the base delay of the backoff.
+     *
+     * @param value a positive duration
+     * @return this builder
+     */
+    public B backoffBase(Duration value) {
+        backoffBase = Durations.requirePositive("backoffBase", value);
+        return self();
+    }
+
+    /**
+     * Sets the cap of one backoff delay.
+     *
+     * @param value a positive duration
+     * @return this builder
+     */
+    public B backoffMax(Duration value) {
+        backoffMax = Durations.requirePositive("backoffMax", value);
+        return self();
+    }
+
+    /**
+     * Sets the longest {@code Retry-After} honoured.
+     *
+     * @param value a non-negative duration
+     * @return this builder
+     */
+    public B retryAfterCap(Duration value) {
+        Objects.requireNonNull(value, "retryAfterCap");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("retryAfterCap must not be negative, got " + value);
+        }
+        retryAfterCap = value;
+        return self();
+    }
+
+    /**
+     * Adds the certificates of a PEM file to the trust of the HTTP client the client builds.
+     *
+     * @param pemFile the file, read now
+     * @return this builder
+     */
+    public B trustedCertificates(Path pemFile) {
+        Objects.requireNonNull(pemFile, "pemFile");
+        trustedCertificates.addAll(TrustMaterial.readCertificates(pemFile));
+        return self();
+    }
+
+    /**
+     * Adds certificates to the trust of the HTTP client the client builds.
+     *
+     * @param certificates trust anchors
+     * @return this builder
+     */
+    public B trustedCertificates(X509Certificate... certificates) {
+        Objects.requireNonNull(certificates, "certificates");
+        for (X509Certificate certificate : certificates) {
+            trustedCertificates.add(Objects.requireNonNull(certificate, "certificate"));
+        }
+        return self();
+    }
+
+    /**
+     * Adds trust managers to the trust of the HTTP client the client builds.
+     *
+     * @param managers {@code X509TrustManager}s
+     * @return this builder
+     */
+    public B trustManagers(TrustManager... managers) {
+        Objects.requireNonNull(managers, "trustManagers");
+        for (TrustManager manager : managers) {
+            Objects.requireNonNull(manager, "trustManager");
+            if (!(manager instanceof X509TrustManager)) {
+                throw new IllegalArgumentException("trustManagers accepts X509TrustManagers only, got a "
+                        + manager.getClass().getName());
+            }
+            trustManagers.add(manager);
+        }
+        return self();
+    }
+
+    /**
+     * Sets the mapper for JSON bodies.
+     *
+     * @param value the mapper
+     * @return this builder
+     */
+    public B objectMapper(ObjectMapper value) {
+        objectMapper = Objects.requireNonNull(value, "objectMapper");
+        return self();
+    }
+
+    /**
+     * Sets the signing clock.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public B signingClock(Clock value) {
+        signingClock = Objects.requireNonNull(value, "signingClock");
+        return self();
+    }
+
+    /**
+     * Sets whether the canonical path is encoded twice.
+     *
+     * @param enabled the SDK's {@code DOUBLE_URL_ENCODE}
+     * @return this builder
+     */
+    public B doubleUrlEncode(boolean enabled) {
+        doubleUrlEncode = enabled;
+        return self();
+    }
+
+    /**
+     * Turns tracing on or off.
+     *
+     * @param enabled whether to trace
+     * @return this builder
+     */
+    public B tracing(boolean enabled) {
+        tracing = enabled;
+        return self();
+    }
+
+    /**
+     * Turns X-Ray tracing on or off.
+     *
+     * @param enabled whether to trace with the X-Ray recorder
+     * @return this builder
+     */
+    public B xRayTracing(boolean enabled) {
+        xRayTracing = enabled;
+        return self();
+    }
+
+    /**
+     * Turns OpenTelemetry tracing on or off.
+     *
+     * @param enabled whether to trace with OpenTelemetry
+     * @return this builder
+     */
+    public B openTelemetryTracing(boolean enabled) {
+        openTelemetryTracing = enabled;
+        return self();
+    }
+
+    /**
+     * Adds a call listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public B addCallListener(LatticeCallListener listener) {
+        callListeners.add(Objects.requireNonNull(listener, "listener"));
+        return self();
+    }
+
+    /**
+     * Adds header names whose values the wire log replaces.
+     *
+     * @param headerNames the names
+     * @return this builder
+     */
+    public B wireLogRedactedHeaders(String... headerNames) {
+        Objects.requireNonNull(headerNames, "headerNames");
+        for (String name : headerNames) {
+            Objects.requireNonNull(name, "headerName");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("wireLogRedactedHeaders: a header name must not be blank");
+            }
+            wireLogRedactedHeaders.add(name.strip());
+        }
+        return self();
+    }
+
+    /** Refuses settings that contradict each other whatever the HTTP client. */
+    final void checkSettings() {
+        if (backoffMax.compareTo(backoffBase) < 0) {
+            throw new IllegalArgumentException("backoffMax (" + backoffMax + ") must not be shorter than backoffBase ("
+                    + backoffBase + ")");
+        }
+    }
+
+    /**
+     * Refuses the settings that only apply to an HTTP client the library builds when the caller passed their own.
+     *
+     * @param httpClientBuilderSet whether the builder's {@code httpClientBuilder} was set too
+     */
+    final void refuseWithCallersHttpClient(boolean httpClientBuilderSet) {
+        List<String> conflicts = new ArrayList<>();
+        if (httpClientBuilderSet) {
+            conflicts.add("httpClientBuilder");
+        }
+        if (connectTimeout != null) {
+            conflicts.add("connectTimeout");
+        }
+        if (readTimeout != null) {
+            conflicts.add("readTimeout");
+        }
+        conflicts.addAll(trustSettings());
+        if (!conflicts.isEmpty()) {
+            throw new IllegalArgumentException("The httpClient and " + String.join(", ", conflicts) + " can't both"
+                    + " be configured: a client you pass is used as it is, so configure " + String.join(", ",
+                    conflicts) + " on it, or pass its builder with httpClientBuilder(...) instead");
+        }
+    }
+
+    /** @return the names of the trust settings that were set, in the order the builder documents them */
+    final List<String> trustSettings() {
+        List<String> set = new ArrayList<>();
+        if (!trustedCertificates.isEmpty()) {
+            set.add("trustedCertificates");
+        }
+        if (!trustManagers.isEmpty()) {
+            set.add("trustManagers");
+        }
+        return set;
+    }
+
+    /**
+     * Creates the signer, finding the region in the environment when none was set.
+     *
+     * @param clientName the public interface, for the message, e.g. {@code VpcLatticeClient}
+     * @return the signer
+     * @throws IllegalStateException if SigV4 has no region, or SigV4A lacks its dependency
+     */
+    final LatticeSigner signer(String clientName) {
+        String regionName = region == null ? null : region.id();
+        if (regionName == null && signingMode == SigningMode.SIGV4) {
+            regionName = regionFromEnvironment(clientName, "SigV4 signing");
+        }
+        return signerFor(regionName);
+    }
+
+    /**
+     * Creates the signer for a region the builder has decided.
+     *
+     * @param regionName the region, or null when the mode needs none
+     * @return the signer
+     */
+    final LatticeSigner signerFor(String regionName) {
+        return LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode);
+    }
+
+    /**
+     * Finds the region in the environment (the SDK's default region chain).
+     *
+     * @param clientName the public interface, for the message
+     * @param purpose what needs the region, for the message
+     * @return the region's id
+     * @throws IllegalStateException if there is none
+     */
+    static String regionFromEnvironment(String clientName, String purpose) {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion().id();
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("No region for " + purpose + ": set " + clientName + ".builder().region(...)"
+                    + " or the AWS_REGION environment variable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** @return the region set on the builder, or null */
+    final String regionOrNull() {
+        return region == null ? null : region.id();
+    }
+
+    /** @return the signing mode */
+    final SigningMode signingMode() {
+        return signingMode;
+    }
+
+    /** @return the credentials provider set on the builder, or null */
+    final AwsCredentialsProvider credentialsProviderOrNull() {
+        return credentialsProvider;
+    }
+
+    /** @return the trust for an HTTP client the library builds: the JVM's plus what was added, or null for the JVM's */
+    final TrustManager trust() {
+        return trustedCertificates.isEmpty() && trustManagers.isEmpty() ? null
+                : TrustMaterial.combine(TrustMaterial.jvmDefault(), trustedCertificates, trustManagers);
+    }
+
+    /** @return the connect timeout for an HTTP client the library builds */
+    final Duration connectTimeoutOrDefault() {
+        return connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
+    }
+
+    /** @return the read timeout for an HTTP client the library builds */
+    final Duration readTimeoutOrDefault() {
+        return readTimeout != null ? readTimeout : DEFAULT_READ_TIMEOUT;
+    }
+
+    /** @return the client's call timeout */
+    final Duration callTimeout() {
+        return callTimeout;
+    }
+
+    /** @return the caller's mapper, or null for the library's default */
+    final ObjectMapper objectMapper() {
+        return objectMapper;
+    }
+
+    /** @return the observers of calls these settings ask for: tracers, listeners, the wire log */
+    final CallObservers callObservers() {
+        return CallObservers.create(tracing && xRayTracing, tracing && openTelemetryTracing,
+                List.copyOf(callListeners), wireLogRedactedHeaders, OptionalDependencies.CLASSPATH);
+    }
+
+    /** @return the retry policy for these settings */
+    final RetryPolicy retryPolicy() {
+        Backoff backoff = new Backoff(backoffBase, backoffMax, retryAfterCap,
+                bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+        return new RetryPolicy(maxAttempts, backoff, Clock.systemUTC());
+    }
+
+    /**
+     * Returns the response factory.
+     *
+     * @param builderName the public builder, named in the body-size message, e.g. {@code VpcLatticeClient.Builder}
+     * @return the factory
+     */
+    final ResponseFactory responses(String builderName) {
+        return new ResponseFactory(objectMapper, maxResponseBodySize, builderName);
+    }
+
+    /**
+     * Wires the credentials: the provider (the default chain, owned, when none was set), the thread that refreshes
+     * and the cache. Nothing for {@link SigningMode#NONE}.
+     *
+     * @return the credentials parts
+     */
+    final Credentials credentials() {
+        if (signingMode == SigningMode.NONE) {
+            return new Credentials(null, false, null, null);
+        }
+        AwsCredentialsProvider provider = credentialsProvider;
+        boolean owned = false;
+        if (provider == null) {
+            provider = DefaultCredentialsProvider.builder().build();
+            owned = true;
+        }
+        // No thread exists until credentials are first needed, and it ends after a minute without work.
+        ThreadPoolExecutor refresher = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "lattice-client-credentials");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        return new Credentials(provider, owned, refresher,
+                new CredentialsCache(provider, refresher, System::currentTimeMillis));
+    }
+
+    /** Where a client's credentials come from, and what it must release on close. */
+    static final class Credentials {
+        final AwsCredentialsProvider provider;
+        final boolean owned;
+        final ThreadPoolExecutor refresher;
+        final CredentialsCache cache;
+
+        Credentials(AwsCredentialsProvider provider, boolean owned, ThreadPoolExecutor refresher,
+                CredentialsCache cache) {
+            this.provider = provider;
+            this.owned = owned;
+            this.refresher = refresher;
+            this.cache = cache;
+        }
+    }
+}
