@@ -2,6 +2,7 @@ package dev.vpclattice.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.LatticeCallListener;
+import dev.vpclattice.client.LatticeClientBuilder;
 import dev.vpclattice.client.SigningMode;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -25,13 +26,14 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 /**
  * The settings that the sync and the async client builders share, their checks, and the parts both clients are wired
  * from (signer, credentials cache, retry policy, call observers, response factory). Each builder adds only its HTTP client
- * settings and its {@code build()}. The setters return {@code B}, the builder interface, so one implementation serves
- * both {@code VpcLatticeClient.Builder} and {@code VpcLatticeAsyncClient.Builder}.
+ * settings and its {@code build()}. It implements the public {@link LatticeClientBuilder}, which documents each setting,
+ * once for both {@code VpcLatticeClient.Builder} and {@code VpcLatticeAsyncClient.Builder}.
  *
  * @param <B> the public builder interface the subclass implements
+ * @param <C> the client it builds
  */
 @LatticeInternalApi
-public abstract class ClientSettings<B> {
+public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> implements LatticeClientBuilder<B, C> {
     /** Lattice caps a response at 6 MB; 10 MiB leaves room without letting a misbehaving target exhaust the heap. */
     static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 10 * 1024 * 1024;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -69,78 +71,43 @@ public abstract class ClientSettings<B> {
      */
     abstract B self();
 
-    /**
-     * Sets the signing region.
-     *
-     * @param value the region
-     * @return this builder
-     */
+    @Override
     public B region(Region value) {
         region = Objects.requireNonNull(value, "region");
         return self();
     }
 
-    /**
-     * Sets the credentials provider.
-     *
-     * @param value the provider
-     * @return this builder
-     */
+    @Override
     public B credentialsProvider(AwsCredentialsProvider value) {
         credentialsProvider = Objects.requireNonNull(value, "credentialsProvider");
         return self();
     }
 
-    /**
-     * Sets the signing mode.
-     *
-     * @param value the mode
-     * @return this builder
-     */
+    @Override
     public B signingMode(SigningMode value) {
         signingMode = Objects.requireNonNull(value, "signingMode");
         return self();
     }
 
-    /**
-     * Sets the connect timeout of the HTTP client the client builds.
-     *
-     * @param value a positive duration
-     * @return this builder
-     */
+    @Override
     public B connectTimeout(Duration value) {
         connectTimeout = Durations.requirePositive("connectTimeout", value);
         return self();
     }
 
-    /**
-     * Sets the read timeout of the HTTP client the client builds.
-     *
-     * @param value a positive duration
-     * @return this builder
-     */
+    @Override
     public B readTimeout(Duration value) {
         readTimeout = Durations.requirePositive("readTimeout", value);
         return self();
     }
 
-    /**
-     * Sets the whole-call timeout.
-     *
-     * @param value a positive duration
-     * @return this builder
-     */
+    @Override
     public B callTimeout(Duration value) {
         callTimeout = Durations.requirePositive("callTimeout", value);
         return self();
     }
 
-    /**
-     * Sets the maximum number of attempts.
-     *
-     * @param value 1 or more
-     * @return this builder
-     */
+    @Override
     public B maxAttempts(int value) {
         if (value < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + value);
@@ -149,12 +116,7 @@ public abstract class ClientSettings<B> {
         return self();
     }
 
-    /**
-     * Sets the largest response body read into memory.
-     *
-     * @param bytes the limit
-     * @return this builder
-     */
+    @Override
     public B maxResponseBodySize(int bytes) {
         if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxResponseBodySize must be between 1 and " + (Integer.MAX_VALUE - 8)
@@ -164,34 +126,19 @@ public abstract class ClientSettings<B> {
         return self();
     }
 
-    /**
-     * Sets the base delay of the backoff.
-     *
-     * @param value a positive duration
-     * @return this builder
-     */
+    @Override
     public B backoffBase(Duration value) {
         backoffBase = Durations.requirePositive("backoffBase", value);
         return self();
     }
 
-    /**
-     * Sets the cap of one backoff delay.
-     *
-     * @param value a positive duration
-     * @return this builder
-     */
+    @Override
     public B backoffMax(Duration value) {
         backoffMax = Durations.requirePositive("backoffMax", value);
         return self();
     }
 
-    /**
-     * Sets the longest {@code Retry-After} honoured.
-     *
-     * @param value a non-negative duration
-     * @return this builder
-     */
+    @Override
     public B retryAfterCap(Duration value) {
         Objects.requireNonNull(value, "retryAfterCap");
         if (value.isNegative()) {
@@ -201,24 +148,14 @@ public abstract class ClientSettings<B> {
         return self();
     }
 
-    /**
-     * Adds the certificates of a PEM file to the trust of the HTTP client the client builds.
-     *
-     * @param pemFile the file, read now
-     * @return this builder
-     */
+    @Override
     public B trustedCertificates(Path pemFile) {
         Objects.requireNonNull(pemFile, "pemFile");
         trustedCertificates.addAll(TrustMaterial.readCertificates(pemFile));
         return self();
     }
 
-    /**
-     * Adds certificates to the trust of the HTTP client the client builds.
-     *
-     * @param certificates trust anchors
-     * @return this builder
-     */
+    @Override
     public B trustedCertificates(X509Certificate... certificates) {
         Objects.requireNonNull(certificates, "certificates");
         for (X509Certificate certificate : certificates) {
@@ -227,12 +164,7 @@ public abstract class ClientSettings<B> {
         return self();
     }
 
-    /**
-     * Adds trust managers to the trust of the HTTP client the client builds.
-     *
-     * @param managers {@code X509TrustManager}s
-     * @return this builder
-     */
+    @Override
     public B trustManagers(TrustManager... managers) {
         Objects.requireNonNull(managers, "trustManagers");
         for (TrustManager manager : managers) {
@@ -246,89 +178,49 @@ public abstract class ClientSettings<B> {
         return self();
     }
 
-    /**
-     * Sets the mapper for JSON bodies.
-     *
-     * @param value the mapper
-     * @return this builder
-     */
+    @Override
     public B objectMapper(ObjectMapper value) {
         objectMapper = Objects.requireNonNull(value, "objectMapper");
         return self();
     }
 
-    /**
-     * Sets the signing clock.
-     *
-     * @param value the clock
-     * @return this builder
-     */
+    @Override
     public B signingClock(Clock value) {
         signingClock = Objects.requireNonNull(value, "signingClock");
         return self();
     }
 
-    /**
-     * Sets whether the canonical path is encoded twice.
-     *
-     * @param enabled the SDK's {@code DOUBLE_URL_ENCODE}
-     * @return this builder
-     */
+    @Override
     public B doubleUrlEncode(boolean enabled) {
         doubleUrlEncode = enabled;
         return self();
     }
 
-    /**
-     * Turns tracing on or off.
-     *
-     * @param enabled whether to trace
-     * @return this builder
-     */
+    @Override
     public B tracing(boolean enabled) {
         tracing = enabled;
         return self();
     }
 
-    /**
-     * Turns X-Ray tracing on or off.
-     *
-     * @param enabled whether to trace with the X-Ray recorder
-     * @return this builder
-     */
+    @Override
     public B xRayTracing(boolean enabled) {
         xRayTracing = enabled;
         return self();
     }
 
-    /**
-     * Turns OpenTelemetry tracing on or off.
-     *
-     * @param enabled whether to trace with OpenTelemetry
-     * @return this builder
-     */
+    @Override
     public B openTelemetryTracing(boolean enabled) {
         openTelemetryTracing = enabled;
         return self();
     }
 
-    /**
-     * Adds a call listener.
-     *
-     * @param listener the listener
-     * @return this builder
-     */
+    @Override
     public B addCallListener(LatticeCallListener listener) {
         callListeners.add(Objects.requireNonNull(listener, "listener"));
         return self();
     }
 
-    /**
-     * Adds header names whose values the wire log replaces.
-     *
-     * @param headerNames the names
-     * @return this builder
-     */
+    @Override
     public B wireLogRedactedHeaders(String... headerNames) {
         Objects.requireNonNull(headerNames, "headerNames");
         for (String name : headerNames) {

@@ -16,7 +16,7 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
  * {@link ClientSettings} with the sync builder; adds the async HTTP client and the completion executor.
  */
 @LatticeInternalApi
-public final class DefaultVpcLatticeAsyncClientBuilder extends ClientSettings<VpcLatticeAsyncClient.Builder>
+public final class DefaultVpcLatticeAsyncClientBuilder extends ClientSettings<VpcLatticeAsyncClient.Builder, VpcLatticeAsyncClient>
         implements VpcLatticeAsyncClient.Builder {
     static final String NEEDS_NETTY = "VpcLatticeAsyncClient needs an async HTTP client: add"
             + " software.amazon.awssdk:netty-nio-client (its default, version managed by lattice-bom or the AWS SDK BOM)"

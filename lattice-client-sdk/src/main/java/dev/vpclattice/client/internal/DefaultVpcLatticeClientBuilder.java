@@ -14,7 +14,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
  * own.
  */
 @LatticeInternalApi
-public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatticeClient.Builder>
+public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatticeClient.Builder, VpcLatticeClient>
         implements VpcLatticeClient.Builder {
     private SdkHttpClient httpClient;
     private SdkHttpClient.Builder<?> httpClientBuilder;
