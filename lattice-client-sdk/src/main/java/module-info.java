@@ -10,7 +10,6 @@ module dev.vpclattice.client {
     requires transitive software.amazon.awssdk.http;
     requires transitive software.amazon.awssdk.identity.spi;
     requires transitive com.fasterxml.jackson.databind;
-
     requires software.amazon.awssdk.core;
     requires software.amazon.awssdk.utils;
     requires software.amazon.awssdk.http.auth.aws;

@@ -12,5 +12,6 @@ module dev.vpclattice.events {
     exports dev.vpclattice.events.rules;
 
     // The codec binds the model's beans and a private mix-in class by reflection.
-    opens dev.vpclattice.events to com.fasterxml.jackson.databind;
+    opens dev.vpclattice.events to
+            com.fasterxml.jackson.databind;
 }

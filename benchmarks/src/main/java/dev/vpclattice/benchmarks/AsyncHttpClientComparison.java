@@ -42,13 +42,13 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class AsyncHttpClientComparison {
     private static final String[] KINDS = {"netty", "crt"};
-    private static final String[] METRICS = {"launchToFirstAnswerMs", "buildMs", "firstCallMs", "warmCallUs",
-        "warmCallAllocatedKb", "classes", "peakRssMb"};
+    private static final String[] METRICS = {
+        "launchToFirstAnswerMs", "buildMs", "firstCallMs", "warmCallUs", "warmCallAllocatedKb", "classes", "peakRssMb"
+    };
     private static final String KEY = "AKIAFAKECOMPARISON01";
     private static final String SECRET = "FAKE-SECRET-comparison-0001";
 
-    private AsyncHttpClientComparison() {
-    }
+    private AsyncHttpClientComparison() {}
 
     /**
      * Runs the launches and prints the table.
@@ -61,13 +61,18 @@ public final class AsyncHttpClientComparison {
         int runs = Integer.parseInt(options.getOrDefault("runs", "6"));
         String warm = options.getOrDefault("warm", "3000");
         String measured = options.getOrDefault("measured", "2000");
-        List<String> jvmArgs = options.containsKey("jvm-args") && !options.get("jvm-args").isBlank()
-                ? List.of(options.get("jvm-args").trim().split("\\s+")) : List.of();
+        List<String> jvmArgs =
+                options.containsKey("jvm-args") && !options.get("jvm-args").isBlank()
+                        ? List.of(options.get("jvm-args").trim().split("\\s+"))
+                        : List.of();
         Path work = Files.createTempDirectory("async-http-clients");
         byte[] answer = "{\"ok\":true,\"service\":\"loopback\"}".getBytes(StandardCharsets.UTF_8);
-        try (LocalLattice lattice = LocalLattice.builder().credential(KEY, SECRET, null)
-                .target(event -> VpcLatticeV2Response.builder().statusCode(200)
-                        .header("content-type", "application/json").body(new String(answer, StandardCharsets.UTF_8))
+        try (LocalLattice lattice = LocalLattice.builder()
+                .credential(KEY, SECRET, null)
+                .target(event -> VpcLatticeV2Response.builder()
+                        .statusCode(200)
+                        .header("content-type", "application/json")
+                        .body(new String(answer, StandardCharsets.UTF_8))
                         .build())
                 .build()) {
             Path pem = work.resolve("lattice.pem");
@@ -81,10 +86,12 @@ public final class AsyncHttpClientComparison {
             for (int round = -1; round < runs; round++) {
                 for (int i = 0; i < KINDS.length; i++) {
                     String kind = KINDS[(i + Math.max(round, 0)) % KINDS.length];
-                    Map<String, Double> one = launch(kind, lattice.endpoint().toString(), pem, trustStore, warm,
-                            measured, jvmArgs);
+                    Map<String, Double> one =
+                            launch(kind, lattice.endpoint().toString(), pem, trustStore, warm, measured, jvmArgs);
                     if (round >= 0) {
-                        one.forEach((k, v) -> results.get(kind).computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                        one.forEach((k, v) -> results.get(kind)
+                                .computeIfAbsent(k, x -> new ArrayList<>())
+                                .add(v));
                     }
                 }
             }
@@ -95,12 +102,16 @@ public final class AsyncHttpClientComparison {
             System.out.println("| HTTP client | " + String.join(" | ", METRICS) + " |");
             System.out.println("|---" + "|---:".repeat(METRICS.length) + "|");
             for (String kind : KINDS) {
-                StringBuilder row = new StringBuilder("| " + (kind.equals("netty") ? "NettyNioAsyncHttpClient"
-                        : "AwsCrtAsyncHttpClient") + " |");
+                StringBuilder row = new StringBuilder(
+                        "| " + (kind.equals("netty") ? "NettyNioAsyncHttpClient" : "AwsCrtAsyncHttpClient") + " |");
                 for (String metric : METRICS) {
                     List<Double> values = results.get(kind).get(metric);
-                    row.append(String.format(Locale.ROOT, " %.1f (%.1f-%.1f) |", Stats.median(values),
-                            Stats.quantile(values, 0.25), Stats.quantile(values, 0.75)));
+                    row.append(String.format(
+                            Locale.ROOT,
+                            " %.1f (%.1f-%.1f) |",
+                            Stats.median(values),
+                            Stats.quantile(values, 0.25),
+                            Stats.quantile(values, 0.75)));
                 }
                 System.out.println(row);
             }
@@ -114,8 +125,9 @@ public final class AsyncHttpClientComparison {
         }
     }
 
-    private static Map<String, Double> launch(String kind, String url, Path pem, Path trustStore, String warm,
-            String measured, List<String> jvmArgs) throws IOException, InterruptedException {
+    private static Map<String, Double> launch(
+            String kind, String url, Path pem, Path trustStore, String warm, String measured, List<String> jvmArgs)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -153,8 +165,7 @@ public final class AsyncHttpClientComparison {
 
     /** One launch: build the client, send the first POST, then the warm ones; print the measurements. */
     public static final class Child {
-        private Child() {
-        }
+        private Child() {}
 
         /**
          * Entry point.
@@ -165,15 +176,20 @@ public final class AsyncHttpClientComparison {
          */
         public static void main(String[] args) throws Exception {
             long t0 = System.nanoTime();
-            VpcLatticeAsyncClient.Builder builder = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1);
+            VpcLatticeAsyncClient.Builder builder =
+                    VpcLatticeAsyncClient.builder().region(Region.US_EAST_1);
             if (args[0].equals("netty")) {
                 builder.httpClientBuilder(NettyNioAsyncHttpClient.builder()).trustedCertificates(Path.of(args[2]));
             } else {
                 builder.httpClientBuilder(AwsCrtAsyncHttpClient.builder().useTrustStoreSystemProperties(true));
             }
-            LatticeRequest request = LatticeRequest.builder().method("POST").url(args[1]).path("/orders")
+            LatticeRequest request = LatticeRequest.builder()
+                    .method("POST")
+                    .url(args[1])
+                    .path("/orders")
                     .header("content-type", "application/json")
-                    .body("{\"hello\":\"lattice\"}".getBytes(StandardCharsets.UTF_8)).build();
+                    .body("{\"hello\":\"lattice\"}".getBytes(StandardCharsets.UTF_8))
+                    .build();
             try (VpcLatticeAsyncClient client = builder.build()) {
                 long t1 = System.nanoTime();
                 call(client, request);
@@ -181,8 +197,8 @@ public final class AsyncHttpClientComparison {
                 System.out.println("METRIC launchToFirstAnswerMs " + t2 / 1e6);
                 System.out.println("METRIC buildMs " + (t1 - t0) / 1e6);
                 System.out.println("METRIC firstCallMs " + (t2 - t1) / 1e6);
-                System.out.println("METRIC classes " + ManagementFactory.getClassLoadingMXBean()
-                        .getTotalLoadedClassCount());
+                System.out.println("METRIC classes "
+                        + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
                 for (int i = Integer.parseInt(args[3]); i > 0; i--) {
                     call(client, request);
                 }
@@ -205,8 +221,8 @@ public final class AsyncHttpClientComparison {
         private static void call(VpcLatticeAsyncClient client, LatticeRequest request) {
             LatticeResponse response = client.send(request).join();
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("LocalLattice answered " + response.statusCode() + ": "
-                        + response.bodyAsString());
+                throw new IllegalStateException(
+                        "LocalLattice answered " + response.statusCode() + ": " + response.bodyAsString());
             }
         }
 

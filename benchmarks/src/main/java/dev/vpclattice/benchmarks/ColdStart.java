@@ -59,13 +59,20 @@ public final class ColdStart {
     private static final String CLIENT_HANDLER = "dev.vpclattice.function.client.ClientHandler";
     private static final String SERVICE_HANDLER = "dev.vpclattice.function.service.EchoHandler";
 
-    private ColdStart() {
-    }
+    private ColdStart() {}
 
     /** One kind of function launched. */
-    private record Kind(String name, String description, Path directory, String handler, Map<String, String> env,
-            List<String> jvmArguments, byte[] event, String mustContain, boolean snapStart, boolean sampled) {
-    }
+    private record Kind(
+            String name,
+            String description,
+            Path directory,
+            String handler,
+            Map<String, String> env,
+            List<String> jvmArguments,
+            byte[] event,
+            String mustContain,
+            boolean snapStart,
+            boolean sampled) {}
 
     /**
      * Runs the measurement.
@@ -78,7 +85,8 @@ public final class ColdStart {
         Path serviceDir = Path.of(Options.required(options, "service-dir"));
         Path clientDir = Path.of(Options.required(options, "client-dir"));
         byte[] serviceEvent = Files.readAllBytes(Path.of(Options.required(options, "event")));
-        Path work = Files.createDirectories(Path.of(Options.required(options, "work")).toAbsolutePath());
+        Path work = Files.createDirectories(
+                Path.of(Options.required(options, "work")).toAbsolutePath());
         Path out = Path.of(Options.required(options, "out"));
         int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
         int warmCalls = Integer.parseInt(options.getOrDefault("warm", "100"));
@@ -88,24 +96,26 @@ public final class ColdStart {
         Artifacts.copyJarsOf(naiveDir.resolve("lib"), ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
         Queue<String> latticeLog = new ConcurrentLinkedQueue<>();
-        try (ContainerCredentials containerCredentials = ContainerCredentials.start(ACCESS_KEY, SECRET_KEY,
-                SESSION_TOKEN);
+        try (ContainerCredentials containerCredentials =
+                        ContainerCredentials.start(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN);
                 LocalLattice lattice = LocalLattice.builder()
-                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
-                .allow(PRINCIPAL)
-                .accessLog(latticeLog::add)
-                .target(event -> VpcLatticeV2Response.builder()
-                        .statusCode(200)
-                        .header("content-type", "application/json")
-                        .body("{\"received\":" + event.getBody().length() + "}")
-                        .build())
-                .build()) {
+                        .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
+                        .allow(PRINCIPAL)
+                        .accessLog(latticeLog::add)
+                        .target(event -> VpcLatticeV2Response.builder()
+                                .statusCode(200)
+                                .header("content-type", "application/json")
+                                .body("{\"received\":" + event.getBody().length() + "}")
+                                .build())
+                        .build()) {
             // Trust as in production plus the local Lattice's certificate. JSSE clients: the JDK's CA certificates
             // and it, in a trust store (-Djavax.net.ssl.trustStore, which the JVM reads as it would read cacerts).
             // CRT: s2n reads the system CA bundle natively and, as libcrypto does, SSL_CERT_FILE (measured here); a
             // Java trust store would make the CRT client parse it with Java's KeyStore, which no Lambda does.
-            List<String> jsseTrust = List.of("-Djavax.net.ssl.trustStore=" + jdkCasAnd(lattice, work),
-                    "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12");
+            List<String> jsseTrust = List.of(
+                    "-Djavax.net.ssl.trustStore=" + jdkCasAnd(lattice, work),
+                    "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD,
+                    "-Djavax.net.ssl.trustStoreType=PKCS12");
             Path pem = work.resolve("lattice.pem");
             lattice.certificate().writePem(pem);
             List<String> crtTrust = List.of();
@@ -124,42 +134,145 @@ public final class ColdStart {
             byte[] clientEvent = "{\"hello\":\"lattice\",\"n\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
             String ok = "\"statusCode\":200";
             List<Kind> kinds = new ArrayList<>(List.of(
-                    new Kind("floor", "FloorHandler: constant answer, no JSON library", floorDir,
-                            FloorHandler.class.getName(), Map.of(), List.of(), serviceEvent, ok, false, false),
-                    new Kind("service", "service function (EchoHandler, jackson-core streaming)", serviceDir,
-                            SERVICE_HANDLER, Map.of(), List.of(), serviceEvent, ok, false, false),
-                    new Kind("client", "client function as shipped (LATTICE_HTTP_CLIENT unset: crt, "
-                            + "AwsCrtHttpClient): build client, first signed POST over TLS to LocalLattice",
-                            clientDir, CLIENT_HANDLER, clientEnv, crtTrust, clientEvent, ok, false, false),
-                    new Kind("client-apache5", "client function, LATTICE_HTTP_CLIENT=apache5 (Apache5HttpClient)",
-                            clientDir, CLIENT_HANDLER, with(clientEnv, "LATTICE_HTTP_CLIENT", "apache5"), jsseTrust,
-                            clientEvent, ok, false, false),
-                    new Kind("client-urlconnection", "client function, LATTICE_HTTP_CLIENT=urlconnection "
-                            + "(UrlConnectionHttpClient)", clientDir, CLIENT_HANDLER,
-                            with(clientEnv, "LATTICE_HTTP_CLIENT", "urlconnection"), jsseTrust, clientEvent, ok,
-                            false, false),
-                    new Kind("client-sampled", "client function as shipped, every invocation sampled (Sampled=1: "
-                            + "X-Ray recorder and subsegments)", clientDir, CLIENT_HANDLER, clientEnv, crtTrust,
-                            clientEvent, ok, false, true),
-                    new Kind("naive-echo", "reference: echo with jackson-databind tree in/out", naiveDir,
-                            NaiveEchoHandler.class.getName(), Map.of(), List.of(), serviceEvent, ok, false, false),
-                    new Kind("floor-snap", "FloorHandler, SnapStart init", floorDir, FloorHandler.class.getName(),
-                            Map.of(), List.of(), serviceEvent, ok, true, false),
-                    new Kind("service-snap", "service function, SnapStart init", serviceDir, SERVICE_HANDLER,
-                            Map.of(), List.of(), serviceEvent, ok, true, false),
-                    new Kind("client-snap", "client function as shipped, SnapStart init (primes the call path); "
-                            + "credentials from a container endpoint, as Lambda serves SnapStart functions",
-                            clientDir, CLIENT_HANDLER, snapEnv, crtTrust, clientEvent, ok, true, false)));
+                    new Kind(
+                            "floor",
+                            "FloorHandler: constant answer, no JSON library",
+                            floorDir,
+                            FloorHandler.class.getName(),
+                            Map.of(),
+                            List.of(),
+                            serviceEvent,
+                            ok,
+                            false,
+                            false),
+                    new Kind(
+                            "service",
+                            "service function (EchoHandler, jackson-core streaming)",
+                            serviceDir,
+                            SERVICE_HANDLER,
+                            Map.of(),
+                            List.of(),
+                            serviceEvent,
+                            ok,
+                            false,
+                            false),
+                    new Kind(
+                            "client",
+                            "client function as shipped (LATTICE_HTTP_CLIENT unset: crt, "
+                                    + "AwsCrtHttpClient): build client, first signed POST over TLS to LocalLattice",
+                            clientDir,
+                            CLIENT_HANDLER,
+                            clientEnv,
+                            crtTrust,
+                            clientEvent,
+                            ok,
+                            false,
+                            false),
+                    new Kind(
+                            "client-apache5",
+                            "client function, LATTICE_HTTP_CLIENT=apache5 (Apache5HttpClient)",
+                            clientDir,
+                            CLIENT_HANDLER,
+                            with(clientEnv, "LATTICE_HTTP_CLIENT", "apache5"),
+                            jsseTrust,
+                            clientEvent,
+                            ok,
+                            false,
+                            false),
+                    new Kind(
+                            "client-urlconnection",
+                            "client function, LATTICE_HTTP_CLIENT=urlconnection " + "(UrlConnectionHttpClient)",
+                            clientDir,
+                            CLIENT_HANDLER,
+                            with(clientEnv, "LATTICE_HTTP_CLIENT", "urlconnection"),
+                            jsseTrust,
+                            clientEvent,
+                            ok,
+                            false,
+                            false),
+                    new Kind(
+                            "client-sampled",
+                            "client function as shipped, every invocation sampled (Sampled=1: "
+                                    + "X-Ray recorder and subsegments)",
+                            clientDir,
+                            CLIENT_HANDLER,
+                            clientEnv,
+                            crtTrust,
+                            clientEvent,
+                            ok,
+                            false,
+                            true),
+                    new Kind(
+                            "naive-echo",
+                            "reference: echo with jackson-databind tree in/out",
+                            naiveDir,
+                            NaiveEchoHandler.class.getName(),
+                            Map.of(),
+                            List.of(),
+                            serviceEvent,
+                            ok,
+                            false,
+                            false),
+                    new Kind(
+                            "floor-snap",
+                            "FloorHandler, SnapStart init",
+                            floorDir,
+                            FloorHandler.class.getName(),
+                            Map.of(),
+                            List.of(),
+                            serviceEvent,
+                            ok,
+                            true,
+                            false),
+                    new Kind(
+                            "service-snap",
+                            "service function, SnapStart init",
+                            serviceDir,
+                            SERVICE_HANDLER,
+                            Map.of(),
+                            List.of(),
+                            serviceEvent,
+                            ok,
+                            true,
+                            false),
+                    new Kind(
+                            "client-snap",
+                            "client function as shipped, SnapStart init (primes the call path); "
+                                    + "credentials from a container endpoint, as Lambda serves SnapStart functions",
+                            clientDir,
+                            CLIENT_HANDLER,
+                            snapEnv,
+                            crtTrust,
+                            clientEvent,
+                            ok,
+                            true,
+                            false)));
             // Extra client builds to compare (before/after an optimisation): --variants name=dir,name2=dir2
             for (String variant : options.getOrDefault("variants", "").split(",")) {
                 if (!variant.isBlank()) {
                     String[] nameDir = variant.split("=", 2);
-                    kinds.add(new Kind(nameDir[0], "variant: client function built from " + nameDir[1],
-                            Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, clientEnv, crtTrust, clientEvent, ok,
-                            false, false));
-                    kinds.add(new Kind(nameDir[0] + "-snap", "variant: client function built from " + nameDir[1]
-                            + ", SnapStart init", Path.of(nameDir[1]).toAbsolutePath(), CLIENT_HANDLER, snapEnv,
-                            crtTrust, clientEvent, ok, true, false));
+                    kinds.add(new Kind(
+                            nameDir[0],
+                            "variant: client function built from " + nameDir[1],
+                            Path.of(nameDir[1]).toAbsolutePath(),
+                            CLIENT_HANDLER,
+                            clientEnv,
+                            crtTrust,
+                            clientEvent,
+                            ok,
+                            false,
+                            false));
+                    kinds.add(new Kind(
+                            nameDir[0] + "-snap",
+                            "variant: client function built from " + nameDir[1] + ", SnapStart init",
+                            Path.of(nameDir[1]).toAbsolutePath(),
+                            CLIENT_HANDLER,
+                            snapEnv,
+                            crtTrust,
+                            clientEvent,
+                            ok,
+                            true,
+                            false));
                 }
             }
             // Only some kinds (the floors are always kept: every ratio needs them): --kinds service,client
@@ -199,25 +312,39 @@ public final class ColdStart {
                 row.put("snapStart", kind.snapStart());
                 row.put("artifactBytes", Artifacts.size(kind.directory()));
                 row.put("coldMs", ls.stream().map(Launch::firstResponseMs).toList());
-                row.put("coldMedianMs", Stats.median(ls.stream().map(Launch::firstResponseMs).toList()));
+                row.put(
+                        "coldMedianMs",
+                        Stats.median(ls.stream().map(Launch::firstResponseMs).toList()));
                 row.put("initMs", ls.stream().map(Launch::initMs).toList());
-                row.put("firstInvocationMs", ls.stream().map(Launch::firstInvocationMs).toList());
+                row.put(
+                        "firstInvocationMs",
+                        ls.stream().map(Launch::firstInvocationMs).toList());
                 row.put("restoreMs", ls.stream().map(Launch::restoreMs).toList());
                 row.put("warmMedianMs", ls.stream().map(Launch::warmMedianMs).toList());
                 row.put("warmP99Ms", ls.stream().map(Launch::warmP99Ms).toList());
                 row.put("warmTotalMs", ls.stream().map(Launch::warmTotalMs).toList());
                 row.put("coldCpuMs", ls.stream().map(Launch::firstResponseCpuMs).toList());
                 row.put("initCpuMs", ls.stream().map(Launch::initCpuMs).toList());
-                row.put("firstInvocationCpuMs", ls.stream().map(Launch::firstInvocationCpuMs).toList());
-                row.put("warmMedianCpuMs", ls.stream().map(Launch::warmMedianCpuMs).toList());
+                row.put(
+                        "firstInvocationCpuMs",
+                        ls.stream().map(Launch::firstInvocationCpuMs).toList());
+                row.put(
+                        "warmMedianCpuMs",
+                        ls.stream().map(Launch::warmMedianCpuMs).toList());
                 row.put("totalCpuMs", ls.stream().map(Launch::totalCpuMs).toList());
-                row.put("peakRssAfterFirstBytes", ls.stream().map(Launch::peakRssAfterFirst).toList());
-                row.put("peakRssAfterWarmBytes", ls.stream().map(Launch::peakRssAfterWarm).toList());
+                row.put(
+                        "peakRssAfterFirstBytes",
+                        ls.stream().map(Launch::peakRssAfterFirst).toList());
+                row.put(
+                        "peakRssAfterWarmBytes",
+                        ls.stream().map(Launch::peakRssAfterWarm).toList());
                 row.put("classesLoaded", profile.classes());
                 row.put("classesFromFunction", profile.classesFromFunction());
                 row.put("classesAtInitEnd", profile.atInitEnd());
                 row.put("classesDuringFirstInvocation", profile.duringFirst());
-                row.put("classesFirstInvocationFile", profile.firstInvocationFile().toString());
+                row.put(
+                        "classesFirstInvocationFile",
+                        profile.firstInvocationFile().toString());
                 row.put("heapUsedAfterFirstBytes", profile.heap().usedBytes());
                 row.put("heapLiveAfterFirstBytes", profile.liveHeap().usedBytes());
                 row.put("metaspaceUsedBytes", profile.heap().metaspaceBytes());
@@ -235,11 +362,11 @@ public final class ColdStart {
     private static final String TRUST_STORE_PASSWORD = "changeit";
 
     /** The JDK's CA certificates and the local Lattice's, in a PKCS12 trust store. */
-    private static Path jdkCasAnd(LocalLattice lattice, Path work) throws java.io.IOException,
-            java.security.GeneralSecurityException {
+    private static Path jdkCasAnd(LocalLattice lattice, Path work)
+            throws java.io.IOException, java.security.GeneralSecurityException {
         java.security.KeyStore cas = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-        try (java.io.InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security",
-                "cacerts"))) {
+        try (java.io.InputStream in =
+                Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
             cas.load(in, null);
         }
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
@@ -265,19 +392,26 @@ public final class ColdStart {
         private final com.sun.net.httpserver.HttpServer server;
         private final java.util.concurrent.ExecutorService executor;
         private final String token = "FAKE-CONTAINER-AUTHORIZATION-cold-start";
-        private final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger served =
+                new java.util.concurrent.atomic.AtomicInteger();
 
-        private ContainerCredentials(String accessKey, String secretKey, String sessionToken) throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
-                    java.net.InetAddress.getLoopbackAddress(), 0), 16);
+        private ContainerCredentials(String accessKey, String secretKey, String sessionToken)
+                throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
             executor = java.util.concurrent.Executors.newCachedThreadPool();
             server.setExecutor(executor);
             server.createContext("/2021-04-23/credentials", exchange -> {
                 boolean authorized = token.equals(exchange.getRequestHeaders().getFirst("Authorization"));
-                byte[] body = authorized ? ("{\"AccessKeyId\":\"" + accessKey + "\",\"SecretAccessKey\":\"" + secretKey
-                        + "\",\"Token\":\"" + sessionToken + "\",\"Expiration\":\""
-                        + Instant.now().plus(Duration.ofHours(6)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                        + "\"}").getBytes(StandardCharsets.UTF_8) : new byte[0];
+                byte[] body = authorized
+                        ? ("{\"AccessKeyId\":\"" + accessKey + "\",\"SecretAccessKey\":\"" + secretKey
+                                        + "\",\"Token\":\"" + sessionToken + "\",\"Expiration\":\""
+                                        + Instant.now()
+                                                .plus(Duration.ofHours(6))
+                                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                        + "\"}")
+                                .getBytes(StandardCharsets.UTF_8)
+                        : new byte[0];
                 if (authorized) {
                     served.incrementAndGet();
                 }
@@ -325,11 +459,21 @@ public final class ColdStart {
      * from launch to the first response, in init, in the first invocation, the median warm invocation, and from launch
      * to the last warm response.
      */
-    private record Launch(double firstResponseMs, double initMs, double firstInvocationMs, double restoreMs,
-            double warmMedianMs, double warmP99Ms, double warmTotalMs, double peakRssAfterFirst,
-            double peakRssAfterWarm, double firstResponseCpuMs, double initCpuMs, double firstInvocationCpuMs,
-            double warmMedianCpuMs, double totalCpuMs) {
-    }
+    private record Launch(
+            double firstResponseMs,
+            double initMs,
+            double firstInvocationMs,
+            double restoreMs,
+            double warmMedianMs,
+            double warmP99Ms,
+            double warmTotalMs,
+            double peakRssAfterFirst,
+            double peakRssAfterWarm,
+            double firstResponseCpuMs,
+            double initCpuMs,
+            double firstInvocationCpuMs,
+            double warmMedianCpuMs,
+            double totalCpuMs) {}
 
     private static LocalLambda.Builder builder(Kind kind, Queue<String> log) {
         return LocalLambda.builder()
@@ -346,7 +490,8 @@ public final class ColdStart {
     /** Launches a fresh runtime, invokes it once cold and {@code warmCalls} times warm. Exits the JVM on failure. */
     private static Launch launch(Kind kind, int warmCalls) {
         Queue<String> log = new ConcurrentLinkedQueue<>();
-        try (LocalLambda function = builder(kind, log).jvmArguments(kind.jvmArguments()).build()) {
+        try (LocalLambda function =
+                builder(kind, log).jvmArguments(kind.jvmArguments()).build()) {
             LambdaInvocation first = function.invoke(kind.event());
             check(kind, first, log);
             List<Double> warm = new ArrayList<>();
@@ -361,15 +506,21 @@ public final class ColdStart {
                 peakAfterWarm = again.maxMemoryUsedBytes().orElse(-1);
                 totalCpu = cpuMillis(again.processCpuTime());
             }
-            return new Launch(millis(first.duration()), millis(first.initDuration().orElseThrow()),
+            return new Launch(
+                    millis(first.duration()),
+                    millis(first.initDuration().orElseThrow()),
                     millis(first.invocationDuration().orElseThrow()),
                     first.restoreDuration().map(ColdStart::millis).orElse(Double.NaN),
                     warm.isEmpty() ? Double.NaN : Stats.median(warm),
                     warm.isEmpty() ? Double.NaN : Stats.quantile(warm, 0.99),
                     warm.stream().mapToDouble(Double::doubleValue).sum(),
-                    first.maxMemoryUsedBytes().orElse(-1), peakAfterWarm, cpuMillis(first.processCpuTime()),
-                    cpuMillis(first.initCpuTime()), cpuMillis(first.cpuTime()),
-                    warmCpu.isEmpty() ? Double.NaN : Stats.median(warmCpu), totalCpu);
+                    first.maxMemoryUsedBytes().orElse(-1),
+                    peakAfterWarm,
+                    cpuMillis(first.processCpuTime()),
+                    cpuMillis(first.initCpuTime()),
+                    cpuMillis(first.cpuTime()),
+                    warmCpu.isEmpty() ? Double.NaN : Stats.median(warmCpu),
+                    totalCpu);
         }
     }
 
@@ -391,9 +542,14 @@ public final class ColdStart {
      * Classes loaded up to the first response (all, and from the artifact), by the end of init and during the first
      * invocation (whose names are in {@code firstInvocationFile}), and the heap then.
      */
-    private record Profile(int classes, int classesFromFunction, int atInitEnd, int duringFirst,
-            Path firstInvocationFile, HeapInfo heap, HeapInfo liveHeap) {
-    }
+    private record Profile(
+            int classes,
+            int classesFromFunction,
+            int atInitEnd,
+            int duringFirst,
+            Path firstInvocationFile,
+            HeapInfo heap,
+            HeapInfo liveHeap) {}
 
     /**
      * Two more launches. One with a class-load log ({@link LocalLambda.Builder#classLoadLog(Path)}): the classes
@@ -419,17 +575,22 @@ public final class ColdStart {
         }
         List<String> lines = Files.readAllLines(classLog);
         int all = lines.size();
-        int fromFunction = (int) lines.stream().filter(line -> line.contains(directory)).count();
+        int fromFunction =
+                (int) lines.stream().filter(line -> line.contains(directory)).count();
         int atInitEnd = first.classesLoadedAtInitEnd().orElse(-1);
         int atDelivery = first.classesLoadedAtDelivery().orElse(-1);
         int atAnswer = first.classesLoadedAtAnswer().orElse(-1);
         Path firstInvocation = classDir.resolve(kind.name() + "-first-invocation.txt");
-        Files.write(firstInvocation, atDelivery < 0 || atAnswer < atDelivery ? List.of()
-                : lines.subList(atDelivery, Math.min(atAnswer, all)));
+        Files.write(
+                firstInvocation,
+                atDelivery < 0 || atAnswer < atDelivery
+                        ? List.of()
+                        : lines.subList(atDelivery, Math.min(atAnswer, all)));
         HeapInfo heap;
         HeapInfo live;
         Queue<String> heapLog = new ConcurrentLinkedQueue<>();
-        try (LocalLambda function = builder(kind, heapLog).jvmArguments(kind.jvmArguments()).build()) {
+        try (LocalLambda function =
+                builder(kind, heapLog).jvmArguments(kind.jvmArguments()).build()) {
             check(kind, function.invoke(kind.event()), heapLog);
             heap = HeapInfo.of(function.pid(), false);
             live = HeapInfo.of(function.pid(), true);

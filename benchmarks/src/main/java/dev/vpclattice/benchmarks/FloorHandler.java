@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
 public final class FloorHandler implements RequestStreamHandler {
     /** The answer, a 200 Lattice response with a small JSON body. */
     public static final byte[] ANSWER = ("{\"statusCode\":200,\"statusDescription\":\"200 OK\","
-            + "\"headers\":{\"content-type\":\"application/json\"},\"isBase64Encoded\":false,"
-            + "\"body\":\"{\\\"ok\\\":true}\"}").getBytes(StandardCharsets.UTF_8);
+                    + "\"headers\":{\"content-type\":\"application/json\"},\"isBase64Encoded\":false,"
+                    + "\"body\":\"{\\\"ok\\\":true}\"}")
+            .getBytes(StandardCharsets.UTF_8);
 
     /**
      * Writes {@link #ANSWER}; the event is not read.

@@ -97,20 +97,41 @@ public class HttpClientBenchmark {
         System.setProperty("aws.secretAccessKey", "FAKE-SECRET-benchmark-0001");
         server = LoopbackHttpsServer.start();
         body = SampleEvents.postJson(1024);
-        rawApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
-        sdkSignedApache = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        rawApache = Apache5HttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
+        sdkSignedApache = Apache5HttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
         signer = AwsV4HttpSigner.create();
         credentials = AwsBasicCredentials.create("AKIAFAKEBENCHMARK001", "FAKE-SECRET-benchmark-0001");
-        rawUrlConnection = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
-        libraryApacheHttp = Apache5HttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
+        rawUrlConnection = UrlConnectionHttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
+        libraryApacheHttp = Apache5HttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
         libraryUrlConnectionHttp = UrlConnectionHttpClient.builder()
-                .tlsTrustManagersProvider(server::trustManagers).build();
-        libraryApache = VpcLatticeClient.builder().region(Region.US_EAST_1).httpClient(libraryApacheHttp).build();
-        libraryUrlConnection = VpcLatticeClient.builder().region(Region.US_EAST_1)
-                .httpClient(libraryUrlConnectionHttp).build();
-        rawNetty = NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
-        libraryNettyHttp = NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(server::trustManagers).build();
-        libraryNetty = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1).httpClient(libraryNettyHttp).build();
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
+        libraryApache = VpcLatticeClient.builder()
+                .region(Region.US_EAST_1)
+                .httpClient(libraryApacheHttp)
+                .build();
+        libraryUrlConnection = VpcLatticeClient.builder()
+                .region(Region.US_EAST_1)
+                .httpClient(libraryUrlConnectionHttp)
+                .build();
+        rawNetty = NettyNioAsyncHttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
+        libraryNettyHttp = NettyNioAsyncHttpClient.builder()
+                .tlsTrustManagersProvider(server::trustManagers)
+                .build();
+        libraryNetty = VpcLatticeAsyncClient.builder()
+                .region(Region.US_EAST_1)
+                .httpClient(libraryNettyHttp)
+                .build();
         rawRequest = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .protocol("https")
@@ -145,8 +166,8 @@ public class HttpClientBenchmark {
             for (int i = 0; i < 3; i++) {
                 LatticeResponse response = libraryAsync(library);
                 if (response.statusCode() != 200) {
-                    throw new IllegalStateException("The async library got " + response.statusCode() + " from the"
-                            + " server");
+                    throw new IllegalStateException(
+                            "The async library got " + response.statusCode() + " from the" + " server");
                 }
             }
             keptAliveAsync("NettyNio (async library)", server.connections() - before);
@@ -159,7 +180,8 @@ public class HttpClientBenchmark {
                     throw new IllegalStateException("The library got " + response.statusCode() + " from the server");
                 }
             }
-            keptAlive((library == libraryApache ? "Apache5" : "UrlConnection") + " (library)",
+            keptAlive(
+                    (library == libraryApache ? "Apache5" : "UrlConnection") + " (library)",
                     server.connections() - before);
         }
         if (server.signedRequests() != signedBefore + 9) {
@@ -191,8 +213,9 @@ public class HttpClientBenchmark {
         for (SdkAsyncHttpClient c : new SdkAsyncHttpClient[] {rawNetty, libraryNettyHttp}) {
             c.close();
         }
-        for (SdkHttpClient c : new SdkHttpClient[] {rawApache, rawUrlConnection, libraryApacheHttp,
-            libraryUrlConnectionHttp, sdkSignedApache}) {
+        for (SdkHttpClient c : new SdkHttpClient[] {
+            rawApache, rawUrlConnection, libraryApacheHttp, libraryUrlConnectionHttp, sdkSignedApache
+        }) {
             c.close();
         }
         server.close();
@@ -204,11 +227,13 @@ public class HttpClientBenchmark {
 
     private int send(SdkHttpClient client, SdkHttpRequest request) throws IOException {
         HttpExecuteResponse response = client.prepareRequest(HttpExecuteRequest.builder()
-                .request(request)
-                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .build()).call();
+                        .request(request)
+                        .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body))
+                        .build())
+                .call();
         if (response.httpResponse().statusCode() != 200) {
-            throw new IllegalStateException("The server answered " + response.httpResponse().statusCode());
+            throw new IllegalStateException(
+                    "The server answered " + response.httpResponse().statusCode());
         }
         try (InputStream in = response.responseBody().orElseThrow()) {
             return in.readAllBytes().length;
@@ -219,20 +244,21 @@ public class HttpClientBenchmark {
         AsyncRequestBody content = AsyncRequestBody.fromBytesUnsafe(body);
         RawAnswer answer = new RawAnswer();
         client.execute(AsyncExecuteRequest.builder()
-                .request(rawRequest)
-                .requestContentPublisher(new SdkHttpContentPublisher() {
-                    @Override
-                    public Optional<Long> contentLength() {
-                        return content.contentLength();
-                    }
+                        .request(rawRequest)
+                        .requestContentPublisher(new SdkHttpContentPublisher() {
+                            @Override
+                            public Optional<Long> contentLength() {
+                                return content.contentLength();
+                            }
 
-                    @Override
-                    public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
-                        content.subscribe(subscriber);
-                    }
-                })
-                .responseHandler(answer)
-                .build()).whenComplete((ignored, failure) -> {
+                            @Override
+                            public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
+                                content.subscribe(subscriber);
+                            }
+                        })
+                        .responseHandler(answer)
+                        .build())
+                .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         answer.length.completeExceptionally(failure);
                     }
@@ -286,11 +312,12 @@ public class HttpClientBenchmark {
 
     private LatticeResponse libraryAsync(VpcLatticeAsyncClient client) {
         return client.send(LatticeRequest.builder()
-                .method("POST")
-                .url(server.endpoint())
-                .header("content-type", "application/json")
-                .body(body)
-                .build()).join();
+                        .method("POST")
+                        .url(server.endpoint())
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .build())
+                .join();
     }
 
     private LatticeResponse library(VpcLatticeClient client) {
@@ -333,12 +360,15 @@ public class HttpClientBenchmark {
     @Benchmark
     public int sdkSignedApache5HttpClient() throws IOException {
         SdkHttpRequest signed = signer.sign(SignRequest.builder(credentials)
-                .request(rawRequest.toBuilder().putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD").build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .build()).request();
+                        .request(rawRequest.toBuilder()
+                                .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+                                .build())
+                        .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
+                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
+                        .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .build())
+                .request();
         return send(sdkSignedApache, signed);
     }
 

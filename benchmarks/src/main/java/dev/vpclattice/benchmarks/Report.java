@@ -99,15 +99,16 @@ public final class Report {
         line("| CPUs (`nproc`) | " + Runtime.getRuntime().availableProcessors() + " |");
         line("| CPU | " + Machine.cpuModel() + " |");
         line("| memory | " + Machine.memory() + " |");
-        line("| load average (1, 5, 15 min) | before: " + options.getOrDefault("load-before", "unknown")
-                + "; after: " + options.getOrDefault("load-after", Machine.loadAverage()) + " |");
+        line("| load average (1, 5, 15 min) | before: " + options.getOrDefault("load-before", "unknown") + "; after: "
+                + options.getOrDefault("load-after", Machine.loadAverage()) + " |");
         line("| JDK (benchmarks and the functions' JVMs) | " + System.getProperty("java.vm.name") + " "
                 + Runtime.version() + " (" + System.getProperty("java.vendor") + ") |");
         line("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch") + " |");
         line("| Lambda runtime client | aws-lambda-java-runtime-interface-client 2.10.1, Lambda's java21 JVM flags "
                 + "(`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto`, heap 85% of 512 MB) |");
-        line("| cold-start run | " + cold.path("started").asText() + " to " + cold.path("finished").asText() + " |");
+        line("| cold-start run | " + cold.path("started").asText() + " to "
+                + cold.path("finished").asText() + " |");
         line();
     }
 
@@ -155,8 +156,10 @@ public final class Report {
         }
         long serviceBytes = kind("service").path("artifactBytes").asLong();
         line("| service artifact < 3 MB | " + mb(serviceBytes) + " | "
-                + (serviceBytes < SERVICE_ARTIFACT_BUDGET ? "met, " + mb(SERVICE_ARTIFACT_BUDGET - serviceBytes)
-                + " to spare" : "missed by " + mb(serviceBytes - SERVICE_ARTIFACT_BUDGET)) + " | | |");
+                + (serviceBytes < SERVICE_ARTIFACT_BUDGET
+                        ? "met, " + mb(SERVICE_ARTIFACT_BUDGET - serviceBytes) + " to spare"
+                        : "missed by " + mb(serviceBytes - SERVICE_ARTIFACT_BUDGET))
+                + " | | |");
         line();
     }
 
@@ -202,7 +205,8 @@ public final class Report {
             for (int i = 0; i < ms.size(); i++) {
                 total.add(ms.get(i) + warmTotals.get(i));
             }
-            line("| **" + k.path("kind").asText() + "**: " + k.path("description").asText()
+            line("| **" + k.path("kind").asText() + "**: "
+                    + k.path("description").asText()
                     + " | " + fmt(Stats.median(ms)) + " ms (" + fmt(Stats.quantile(ms, 0.25)) + "–"
                     + fmt(Stats.quantile(ms, 0.75)) + ")"
                     + " | " + ratio(Stats.median(ms) / floor)
@@ -237,7 +241,8 @@ public final class Report {
                 if (!k.path("snapStart").asBoolean()) {
                     continue;
                 }
-                line("| **" + k.path("kind").asText() + "**: " + k.path("description").asText()
+                line("| **" + k.path("kind").asText() + "**: "
+                        + k.path("description").asText()
                         + " | " + medianCell(k.path("initMs"))
                         + " | " + fmt(Stats.median(doubles(k.path("restoreMs")))) + " ms"
                         + " | " + medianCell(k.path("firstInvocationMs"))
@@ -266,7 +271,8 @@ public final class Report {
                     + " | " + bytes(Stats.median(doubles(k.path("peakRssAfterWarmBytes"))))
                     + " | " + bytes(k.path("heapUsedAfterFirstBytes").asDouble(Double.NaN)) + " / "
                     + bytes(k.path("heapLiveAfterFirstBytes").asDouble(Double.NaN))
-                    + " | " + k.path("classesLoaded").asInt() + " (" + k.path("classesFromFunction").asInt() + ")"
+                    + " | " + k.path("classesLoaded").asInt() + " ("
+                    + k.path("classesFromFunction").asInt() + ")"
                     + " | " + bytes(k.path("artifactBytes").asLong()) + " |");
         }
         line();
@@ -303,7 +309,8 @@ public final class Report {
                     + " | " + ratio(median(name, "firstInvocationCpuMs") / floorFirst)
                     + " | " + fmt(median(name, "warmMedianCpuMs")) + " ms"
                     + " | " + fmt(median(name, "totalCpuMs")) + " ms"
-                    + " | " + k.path("classesAtInitEnd").asInt() + " | " + k.path("classesDuringFirstInvocation").asInt()
+                    + " | " + k.path("classesAtInitEnd").asInt() + " | "
+                    + k.path("classesDuringFirstInvocation").asInt()
                     + " |");
         }
         line();
@@ -311,8 +318,7 @@ public final class Report {
 
     private String medianCell(JsonNode values) {
         List<Double> v = doubles(values);
-        return fmt(Stats.median(v)) + " ms (" + fmt(Stats.quantile(v, 0.25)) + "–" + fmt(Stats.quantile(v, 0.75))
-                + ")";
+        return fmt(Stats.median(v)) + " ms (" + fmt(Stats.quantile(v, 0.25)) + "–" + fmt(Stats.quantile(v, 0.75)) + ")";
     }
 
     private boolean has(String name) {
@@ -376,9 +382,10 @@ public final class Report {
         line("|---|---:|---:|---:|");
         Optional<JsonNode> sdk = find("SigningBenchmark.sdkSignerDirect", null);
         for (String name : List.of("latticeSigner", "sdkSignerDirect")) {
-            find("SigningBenchmark." + name, null).ifPresent(r -> line("| " + name + " | " + fmt(micros(r)) + " ± "
-                    + fmt(error(r)) + " | " + bytes(alloc(r)) + " | "
-                    + sdk.map(s -> ratio(micros(r) / micros(s))).orElse("") + " |"));
+            find("SigningBenchmark." + name, null)
+                    .ifPresent(r -> line("| " + name + " | " + fmt(micros(r)) + " ± "
+                            + fmt(error(r)) + " | " + bytes(alloc(r)) + " | "
+                            + sdk.map(s -> ratio(micros(r) / micros(s))).orElse("") + " |"));
         }
         line();
 
@@ -396,17 +403,20 @@ public final class Report {
         line("| client | µs/op | allocated/op | × raw, same HTTP client | × raw Apache5HttpClient |");
         line("|---|---:|---:|---:|---:|");
         Optional<JsonNode> rawApache = find("HttpClientBenchmark.rawApache5HttpClient", null);
-        for (String[] pair : new String[][] {{"libraryApache5HttpClient", "rawApache5HttpClient"},
+        for (String[] pair : new String[][] {
+            {"libraryApache5HttpClient", "rawApache5HttpClient"},
             {"rawApache5HttpClient", "rawApache5HttpClient"},
             {"libraryUrlConnectionHttpClient", "rawUrlConnectionHttpClient"},
             {"rawUrlConnectionHttpClient", "rawUrlConnectionHttpClient"},
             {"libraryNettyNioAsyncHttpClient", "rawNettyNioAsyncHttpClient"},
-            {"rawNettyNioAsyncHttpClient", "rawNettyNioAsyncHttpClient"}}) {
+            {"rawNettyNioAsyncHttpClient", "rawNettyNioAsyncHttpClient"}
+        }) {
             Optional<JsonNode> same = find("HttpClientBenchmark." + pair[1], null);
-            find("HttpClientBenchmark." + pair[0], null).ifPresent(r -> line("| " + pair[0] + " | "
-                    + fmt(micros(r)) + " ± " + fmt(error(r)) + " | " + bytes(alloc(r)) + " | "
-                    + same.map(s -> ratio(micros(r) / micros(s))).orElse("") + " | "
-                    + rawApache.map(s -> ratio(micros(r) / micros(s))).orElse("") + " |"));
+            find("HttpClientBenchmark." + pair[0], null)
+                    .ifPresent(r -> line("| " + pair[0] + " | "
+                            + fmt(micros(r)) + " ± " + fmt(error(r)) + " | " + bytes(alloc(r)) + " | "
+                            + same.map(s -> ratio(micros(r) / micros(s))).orElse("") + " | "
+                            + rawApache.map(s -> ratio(micros(r) / micros(s))).orElse("") + " |"));
         }
         line();
     }
@@ -420,7 +430,8 @@ public final class Report {
         line("BENCH_WARM=20 scripts/bench                      # fewer warm calls per launch (default 100)");
         line("BENCH_JMH_ARGS='-f 2 -wi 5 -i 10' scripts/bench  # a longer JMH configuration");
         line("BENCH_SKIP_BUILD=1 scripts/bench                 # reuse the last build");
-        line("BENCH_REPORT_ONLY=1 scripts/bench                # this file again from the last run (after editing FINDINGS.md)");
+        line(
+                "BENCH_REPORT_ONLY=1 scripts/bench                # this file again from the last run (after editing FINDINGS.md)");
         line("```");
         line("It builds the modules and the two SAM artifacts (`make build-ServiceFunction / build-ClientFunction`) "
                 + "with `scripts/with-jdk21`, runs JMH with `-prof gc`, then the cold starts, and writes this file. "
@@ -433,7 +444,9 @@ public final class Report {
     private Optional<JsonNode> find(String benchmark, String eventBytes) {
         for (JsonNode r : jmh) {
             if (r.path("benchmark").asText().equals(PACKAGE + benchmark)
-                    && (eventBytes == null || eventBytes.equals(r.path("params").path("eventBytes").asText()))) {
+                    && (eventBytes == null
+                            || eventBytes.equals(
+                                    r.path("params").path("eventBytes").asText()))) {
                 return Optional.of(r);
             }
         }
@@ -449,8 +462,9 @@ public final class Report {
             case "us/op" -> score;
             case "ns/op" -> score / 1e3;
             case "ms/op" -> score * 1e3;
-            default -> throw new IllegalArgumentException("Unexpected JMH unit " + unit + " in "
-                    + r.path("benchmark").asText());
+            default ->
+                throw new IllegalArgumentException("Unexpected JMH unit " + unit + " in "
+                        + r.path("benchmark").asText());
         };
     }
 
@@ -460,7 +474,10 @@ public final class Report {
     }
 
     private static double alloc(JsonNode r) {
-        return r.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score").asDouble(Double.NaN);
+        return r.path("secondaryMetrics")
+                .path("gc.alloc.rate.norm")
+                .path("score")
+                .asDouble(Double.NaN);
     }
 
     private JsonNode kind(String name) {
@@ -485,8 +502,8 @@ public final class Report {
     static String verdict(double measured, double budget) {
         return measured <= budget
                 ? "met, " + fmt2(budget - measured) + "× to spare"
-                : "**missed** by " + fmt2(measured - budget) + "× (" + String.format(Locale.ROOT, "%.0f",
-                (measured / budget - 1) * 100) + "% over)";
+                : "**missed** by " + fmt2(measured - budget) + "× ("
+                        + String.format(Locale.ROOT, "%.0f", (measured / budget - 1) * 100) + "% over)";
     }
 
     private static String ratio(double r) {

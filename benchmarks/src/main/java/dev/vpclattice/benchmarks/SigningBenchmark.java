@@ -50,8 +50,8 @@ public class SigningBenchmark {
     public void setUp() {
         latticeSigner = LatticeSigner.create(SigningMode.SIGV4, "us-east-1", null);
         sdkSigner = AwsV4HttpSigner.create();
-        credentials = AwsSessionCredentials.create("ASIAFAKEBENCHMARK001", "FAKE-SECRET-benchmark-0001",
-                "FAKE-SESSION-TOKEN-benchmark-0001");
+        credentials = AwsSessionCredentials.create(
+                "ASIAFAKEBENCHMARK001", "FAKE-SECRET-benchmark-0001", "FAKE-SESSION-TOKEN-benchmark-0001");
         byte[] body = "{\"hello\":\"lattice\",\"items\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
         payload = ContentStreamProvider.fromByteArrayUnsafe(body);
         request = SdkHttpRequest.builder()
@@ -62,7 +62,8 @@ public class SigningBenchmark {
                 .putHeader("content-type", "application/json")
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .build();
-        requestWithHash = request.toBuilder().putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD)
+        requestWithHash = request.toBuilder()
+                .putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD)
                 .build();
     }
 
@@ -83,12 +84,14 @@ public class SigningBenchmark {
      */
     @Benchmark
     public SdkHttpRequest sdkSignerDirect() {
-        return sdkSigner.sign(SignRequest.builder(credentials)
-                .request(requestWithHash)
-                .payload(payload)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, LatticeSigV4.SIGNING_NAME)
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .build()).request();
+        return sdkSigner
+                .sign(SignRequest.builder(credentials)
+                        .request(requestWithHash)
+                        .payload(payload)
+                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, LatticeSigV4.SIGNING_NAME)
+                        .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .build())
+                .request();
     }
 }

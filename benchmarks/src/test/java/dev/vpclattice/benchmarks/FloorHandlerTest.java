@@ -14,12 +14,19 @@ class FloorHandlerTest {
     void handleRequest_anyEvent_answersA200LatticeResponse() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        new FloorHandler().handleRequest(
-                new ByteArrayInputStream("{\"version\":\"2.0\"}".getBytes(StandardCharsets.UTF_8)), out, null);
+        new FloorHandler()
+                .handleRequest(
+                        new ByteArrayInputStream("{\"version\":\"2.0\"}".getBytes(StandardCharsets.UTF_8)), out, null);
 
         JsonNode answer = new ObjectMapper().readTree(out.toByteArray());
         assertEquals(200, answer.get("statusCode").asInt());
-        assertEquals("application/json", answer.get("headers").get("content-type").asText());
-        assertEquals(true, new ObjectMapper().readTree(answer.get("body").asText()).get("ok").asBoolean());
+        assertEquals(
+                "application/json", answer.get("headers").get("content-type").asText());
+        assertEquals(
+                true,
+                new ObjectMapper()
+                        .readTree(answer.get("body").asText())
+                        .get("ok")
+                        .asBoolean());
     }
 }

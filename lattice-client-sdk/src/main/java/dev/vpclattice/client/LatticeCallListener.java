@@ -20,8 +20,7 @@ public interface LatticeCallListener {
      *
      * @param event the request and the attempt's number
      */
-    default void attemptStarted(AttemptStarted event) {
-    }
+    default void attemptStarted(AttemptStarted event) {}
 
     /**
      * An attempt was answered, with any status, and its body read. A retryable answer (429, 502, 503, 504) may be
@@ -29,8 +28,7 @@ public interface LatticeCallListener {
      *
      * @param event the response and the durations
      */
-    default void attemptResponse(AttemptResponse event) {
-    }
+    default void attemptResponse(AttemptResponse event) {}
 
     /**
      * An attempt got no usable answer: a connection failure, a reset, a read timeout, a body over the size limit, or
@@ -38,8 +36,7 @@ public interface LatticeCallListener {
      *
      * @param event the failure and the durations
      */
-    default void attemptFailure(AttemptFailure event) {
-    }
+    default void attemptFailure(AttemptFailure event) {}
 
     /** What every attempt event tells. Immutable. */
     interface AttemptEvent {
@@ -67,8 +64,7 @@ public interface LatticeCallListener {
     }
 
     /** An attempt is about to be sent. Immutable. */
-    interface AttemptStarted extends AttemptEvent {
-    }
+    interface AttemptStarted extends AttemptEvent {}
 
     /** An attempt was answered. Immutable. */
     interface AttemptResponse extends AttemptEvent {

@@ -25,8 +25,7 @@ public interface LatticeClientBuilder<B extends LatticeClientBuilder<B, C>, C> {
      * @param region the region of the Lattice service, e.g. {@code Region.US_EAST_1}
      * @return this builder
      */
-B region(Region region);
-
+    B region(Region region);
 
     /**
      * Sets where credentials come from. Defaults to {@code DefaultCredentialsProvider}. The client caches the
@@ -37,8 +36,7 @@ B region(Region region);
      * @param credentialsProvider the provider
      * @return this builder
      */
-B credentialsProvider(AwsCredentialsProvider credentialsProvider);
-
+    B credentialsProvider(AwsCredentialsProvider credentialsProvider);
 
     /**
      * Sets how requests are signed. Defaults to {@link SigningMode#SIGV4}.
@@ -46,8 +44,7 @@ B credentialsProvider(AwsCredentialsProvider credentialsProvider);
      * @param signingMode the mode
      * @return this builder
      */
-B signingMode(SigningMode signingMode);
-
+    B signingMode(SigningMode signingMode);
 
     /**
      * Sets the TCP connect timeout of the HTTP client the client builds. Defaults to 2 seconds. Cannot be combined
@@ -57,8 +54,7 @@ B signingMode(SigningMode signingMode);
      * @param timeout a positive duration
      * @return this builder
      */
-B connectTimeout(Duration timeout);
-
+    B connectTimeout(Duration timeout);
 
     /**
      * Sets the socket read timeout (longest silence while waiting for bytes) of the HTTP client the client builds.
@@ -67,8 +63,7 @@ B connectTimeout(Duration timeout);
      * @param timeout a positive duration
      * @return this builder
      */
-B readTimeout(Duration timeout);
-
+    B readTimeout(Duration timeout);
 
     /**
      * Sets the whole-call timeout, which bounds all attempts including waiting for credentials (a slow credentials
@@ -78,8 +73,7 @@ B readTimeout(Duration timeout);
      * @param timeout a positive duration
      * @return this builder
      */
-B callTimeout(Duration timeout);
-
+    B callTimeout(Duration timeout);
 
     /**
      * Sets the maximum number of attempts, counting the first. Defaults to 3; 1 disables retries.
@@ -87,8 +81,7 @@ B callTimeout(Duration timeout);
      * @param maxAttempts 1 or more
      * @return this builder
      */
-B maxAttempts(int maxAttempts);
-
+    B maxAttempts(int maxAttempts);
 
     /**
      * Sets the largest response body the client reads into memory. Defaults to 10 MiB (VPC Lattice itself caps
@@ -98,8 +91,7 @@ B maxAttempts(int maxAttempts);
      * @param bytes the limit in bytes, 1 or more
      * @return this builder
      */
-B maxResponseBodySize(int bytes);
-
+    B maxResponseBodySize(int bytes);
 
     /**
      * Sets the base delay of the exponential backoff: before attempt {@code n+1} the client waits a random time
@@ -108,8 +100,7 @@ B maxResponseBodySize(int bytes);
      * @param base a positive duration
      * @return this builder
      */
-B backoffBase(Duration base);
-
+    B backoffBase(Duration base);
 
     /**
      * Sets the cap of a single backoff delay. Defaults to 5 seconds.
@@ -117,8 +108,7 @@ B backoffBase(Duration base);
      * @param max a duration not shorter than the base
      * @return this builder
      */
-B backoffMax(Duration max);
-
+    B backoffMax(Duration max);
 
     /**
      * Sets the longest {@code Retry-After} the client honours (seconds or an HTTP date); a longer one is
@@ -128,8 +118,7 @@ B backoffMax(Duration max);
      * @param cap a non-negative duration
      * @return this builder
      */
-B retryAfterCap(Duration cap);
-
+    B retryAfterCap(Duration cap);
 
     /**
      * Adds the certificates in a PEM file to the certificates the client's HTTP client trusts, for example a
@@ -140,8 +129,7 @@ B retryAfterCap(Duration cap);
      * @return this builder
      * @throws IllegalArgumentException naming the file if it cannot be read or holds no certificate
      */
-B trustedCertificates(Path pemFile);
-
+    B trustedCertificates(Path pemFile);
 
     /**
      * Adds certificates to those the client's HTTP client trusts, in addition to the JVM's default trust, for this
@@ -150,8 +138,7 @@ B trustedCertificates(Path pemFile);
      * @param certificates trust anchors, for example a private CA or a self-signed server certificate
      * @return this builder
      */
-B trustedCertificates(X509Certificate... certificates);
-
+    B trustedCertificates(X509Certificate... certificates);
 
     /**
      * Adds trust managers that the client's HTTP client consults in addition to the JVM's default trust: a server
@@ -162,8 +149,7 @@ B trustedCertificates(X509Certificate... certificates);
      * @return this builder
      * @throws IllegalArgumentException if one is not an {@code X509TrustManager}
      */
-B trustManagers(TrustManager... trustManagers);
-
+    B trustManagers(TrustManager... trustManagers);
 
     /**
      * Sets the one mapper that serializes {@link LatticeRequest.Builder#jsonBody(Object)} values and maps
@@ -174,8 +160,7 @@ B trustManagers(TrustManager... trustManagers);
      * @param objectMapper the mapper
      * @return this builder
      */
-B objectMapper(ObjectMapper objectMapper);
-
+    B objectMapper(ObjectMapper objectMapper);
 
     /**
      * Sets the clock used for signatures ({@code x-amz-date}). Defaults to the system clock; a fixed clock is
@@ -184,8 +169,7 @@ B objectMapper(ObjectMapper objectMapper);
      * @param clock the clock
      * @return this builder
      */
-B signingClock(Clock clock);
-
+    B signingClock(Clock clock);
 
     /**
      * Sets whether the SigV4 canonical path encodes the request's already percent-encoded path a second time
@@ -198,8 +182,7 @@ B signingClock(Clock clock);
      * @param enabled whether to encode the path twice
      * @return this builder
      */
-B doubleUrlEncode(boolean enabled);
-
+    B doubleUrlEncode(boolean enabled);
 
     /**
      * Turns all tracing, X-Ray and OpenTelemetry, on or off. Defaults to on; each also has its own switch
@@ -209,8 +192,7 @@ B doubleUrlEncode(boolean enabled);
      * @param enabled whether to trace
      * @return this builder
      */
-B tracing(boolean enabled);
-
+    B tracing(boolean enabled);
 
     /**
      * Turns X-Ray tracing on or off. Defaults to on: a subsegment is recorded for each call, and
@@ -222,8 +204,7 @@ B tracing(boolean enabled);
      * @param enabled whether to trace with the X-Ray recorder
      * @return this builder
      */
-B xRayTracing(boolean enabled);
-
+    B xRayTracing(boolean enabled);
 
     /**
      * Turns OpenTelemetry tracing on or off. Defaults to on: when {@code io.opentelemetry:opentelemetry-api} is on
@@ -235,8 +216,7 @@ B xRayTracing(boolean enabled);
      * @param enabled whether to trace with OpenTelemetry
      * @return this builder
      */
-B openTelemetryTracing(boolean enabled);
-
+    B openTelemetryTracing(boolean enabled);
 
     /**
      * Adds a listener that hears about every attempt of every call: when it starts, its response or its failure,
@@ -247,8 +227,7 @@ B openTelemetryTracing(boolean enabled);
      * @param listener the listener
      * @return this builder
      */
-B addCallListener(LatticeCallListener listener);
-
+    B addCallListener(LatticeCallListener listener);
 
     /**
      * Adds header names whose values the wire log replaces with {@code REDACTED}, besides {@code Authorization},
@@ -259,8 +238,7 @@ B addCallListener(LatticeCallListener listener);
      * @param headerNames names such as {@code x-api-key}
      * @return this builder
      */
-B wireLogRedactedHeaders(String... headerNames);
-
+    B wireLogRedactedHeaders(String... headerNames);
 
     /**
      * Builds the client.

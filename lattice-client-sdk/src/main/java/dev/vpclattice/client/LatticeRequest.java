@@ -53,6 +53,7 @@ public final class LatticeRequest {
     private final Map<String, List<String>> headers;
     /** Never changed once stored: builders replace the array instead of writing into it, so it is shared freely. */
     private final byte[] body;
+
     private final Object jsonValue;
     private final boolean retryable;
     private final Duration callTimeout;
@@ -72,7 +73,8 @@ public final class LatticeRequest {
         this.callTimeout = b.callTimeout;
     }
 
-    private static Map<String, List<String>> deepCopy(Map<String, List<String>> source, Map<String, List<String>> target) {
+    private static Map<String, List<String>> deepCopy(
+            Map<String, List<String>> source, Map<String, List<String>> target) {
         source.forEach((k, v) -> target.put(k, List.copyOf(v)));
         return Collections.unmodifiableMap(target);
     }
@@ -438,8 +440,7 @@ public final class LatticeRequest {
         private Boolean retryable;
         private Duration callTimeout;
 
-        DefaultBuilder() {
-        }
+        DefaultBuilder() {}
 
         DefaultBuilder(LatticeRequest r) {
             method = r.method;
@@ -460,7 +461,8 @@ public final class LatticeRequest {
             Objects.requireNonNull(value, "method");
             String upper = value.toUpperCase(Locale.ROOT);
             if (!METHODS.contains(upper)) {
-                throw new IllegalArgumentException("Unsupported HTTP method '" + value + "': use one of " + METHODS.stream().sorted().toList());
+                throw new IllegalArgumentException("Unsupported HTTP method '" + value + "': use one of "
+                        + METHODS.stream().sorted().toList());
             }
             method = upper;
             return this;
@@ -477,8 +479,8 @@ public final class LatticeRequest {
                 return url(new URI(text));
             } catch (URISyntaxException e) {
                 // Neither the text nor the cause is kept: both would echo a query that may carry a token.
-                throw new IllegalArgumentException("Not a DNS name or URL: " + e.getReason() + " at index "
-                        + e.getIndex());
+                throw new IllegalArgumentException(
+                        "Not a DNS name or URL: " + e.getReason() + " at index " + e.getIndex());
             }
         }
 
@@ -487,7 +489,8 @@ public final class LatticeRequest {
             Objects.requireNonNull(url, "url");
             String s = url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT);
             if (!"https".equals(s) && !"http".equals(s)) {
-                throw new IllegalArgumentException("The url must use https (or http without signing), got: '" + redact(url) + "'");
+                throw new IllegalArgumentException(
+                        "The url must use https (or http without signing), got: '" + redact(url) + "'");
             }
             if (url.getHost() == null || url.getHost().isEmpty()) {
                 throw new IllegalArgumentException("The url has no host: '" + redact(url) + "'");
@@ -544,7 +547,8 @@ public final class LatticeRequest {
                 throw new IllegalArgumentException("Not a valid header name: '" + name + "'");
             }
             if (COMPUTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("The " + name + " header is computed by the client and cannot be set");
+                throw new IllegalArgumentException(
+                        "The " + name + " header is computed by the client and cannot be set");
             }
             if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("The value of header " + name + " contains a line break");
@@ -588,8 +592,11 @@ public final class LatticeRequest {
             try {
                 bodyFromByteArrayUnsafe(mapper.writeValueAsBytes(value));
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("Cannot serialize a "
-                        + (value == null ? "null" : value.getClass().getName()) + " to JSON: " + e.getOriginalMessage(), e);
+                throw new IllegalArgumentException(
+                        "Cannot serialize a "
+                                + (value == null ? "null" : value.getClass().getName()) + " to JSON: "
+                                + e.getOriginalMessage(),
+                        e);
             }
             headers.putIfAbsent("Content-Type", new ArrayList<>(List.of("application/json")));
             return this;

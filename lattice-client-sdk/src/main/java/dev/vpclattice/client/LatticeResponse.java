@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * response; call {@link #ensureSuccess()} to turn a non-2xx answer into a {@link LatticeServiceException}.
  */
 public final class LatticeResponse {
-    private static final Pattern ERROR_PREFIX = Pattern.compile("^\\s*([A-Za-z][A-Za-z0-9.]*(?:Exception|Error|Fault)):\\s?(.*)",
-            Pattern.DOTALL);
+    private static final Pattern ERROR_PREFIX =
+            Pattern.compile("^\\s*([A-Za-z][A-Za-z0-9.]*(?:Exception|Error|Fault)):\\s?(.*)", Pattern.DOTALL);
     private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";\\s]+)");
     private static final int MAX_MESSAGE = 1024;
     private static final byte[] EMPTY = new byte[0];
@@ -194,9 +194,13 @@ public final class LatticeResponse {
     private LatticeClientException cannotMap(String type, IOException e) {
         // Jackson's original message names the problem without the location text, which could quote the body.
         String reason = e instanceof com.fasterxml.jackson.core.JacksonException
-                ? ((com.fasterxml.jackson.core.JacksonException) e).getOriginalMessage() : e.getMessage();
-        return new LatticeClientException("Cannot map the " + body.length + "-byte body of the HTTP " + statusCode
-                + " answer" + (request == null ? "" : " to " + request) + " to " + type + ": " + reason, e, attempts);
+                ? ((com.fasterxml.jackson.core.JacksonException) e).getOriginalMessage()
+                : e.getMessage();
+        return new LatticeClientException(
+                "Cannot map the " + body.length + "-byte body of the HTTP " + statusCode + " answer"
+                        + (request == null ? "" : " to " + request) + " to " + type + ": " + reason,
+                e,
+                attempts);
     }
 
     private ObjectMapper mapper() {
@@ -233,7 +237,9 @@ public final class LatticeResponse {
      */
     public LatticeServiceException toException() {
         String text = bodyAsString();
-        String code = firstHeader("x-amzn-ErrorType").map(v -> v.split(":", 2)[0].trim()).orElse("");
+        String code = firstHeader("x-amzn-ErrorType")
+                .map(v -> v.split(":", 2)[0].trim())
+                .orElse("");
         String message = text.strip();
         Matcher m = ERROR_PREFIX.matcher(text);
         if (m.matches() && !m.group(1).contains(" ")) {

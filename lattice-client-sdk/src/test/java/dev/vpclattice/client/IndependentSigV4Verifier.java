@@ -23,10 +23,17 @@ final class IndependentSigV4Verifier {
             "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})");
 
     /** The parsed Authorization header and whether the signature matched. */
-    record Result(String accessKeyId, String date, String region, String service, List<String> signedHeaders,
-            String signature, String expectedSignature) {
+    record Result(
+            String accessKeyId,
+            String date,
+            String region,
+            String service,
+            List<String> signedHeaders,
+            String signature,
+            String expectedSignature) {
         boolean valid() {
-            return MessageDigest.isEqual(signature.getBytes(StandardCharsets.US_ASCII),
+            return MessageDigest.isEqual(
+                    signature.getBytes(StandardCharsets.US_ASCII),
                     expectedSignature.getBytes(StandardCharsets.US_ASCII));
         }
 
@@ -35,23 +42,24 @@ final class IndependentSigV4Verifier {
         }
     }
 
-    private IndependentSigV4Verifier() {
-    }
+    private IndependentSigV4Verifier() {}
 
     static Result verify(TestHttpsServer.Received request, Map<String, String> secretsByAccessKey) {
         return verify(request, secretsByAccessKey, true);
     }
 
     /** Like {@link #verify(TestHttpsServer.Received, Map)}; {@code doubleEncode=false} uses the raw path as sent. */
-    static Result verify(TestHttpsServer.Received request, Map<String, String> secretsByAccessKey,
-            boolean doubleEncode) {
+    static Result verify(
+            TestHttpsServer.Received request, Map<String, String> secretsByAccessKey, boolean doubleEncode) {
         String authorization = request.header("authorization");
         if (authorization == null) {
-            throw new AssertionError("No Authorization header; headers were " + request.headers().keySet());
+            throw new AssertionError(
+                    "No Authorization header; headers were " + request.headers().keySet());
         }
         Matcher m = AUTHORIZATION.matcher(authorization);
         if (!m.matches()) {
-            throw new AssertionError("Not a SigV4 Authorization header: " + authorization.replaceAll("Signature=.*", ""));
+            throw new AssertionError(
+                    "Not a SigV4 Authorization header: " + authorization.replaceAll("Signature=.*", ""));
         }
         String accessKey = m.group(1);
         String date = m.group(2);
@@ -80,14 +88,17 @@ final class IndependentSigV4Verifier {
     static String canonicalRequest(TestHttpsServer.Received request, List<String> signedHeaders, boolean doubleEncode) {
         StringBuilder canonical = new StringBuilder();
         canonical.append(request.method()).append('\n');
-        canonical.append(canonicalPath(request.uri().getRawPath(), doubleEncode)).append('\n');
+        canonical
+                .append(canonicalPath(request.uri().getRawPath(), doubleEncode))
+                .append('\n');
         canonical.append(canonicalQuery(request.uri().getRawQuery())).append('\n');
         for (String name : signedHeaders) {
             List<String> values = request.headers().get(name);
             if (values == null) {
                 throw new AssertionError("Signed header " + name + " was not sent");
             }
-            List<String> trimmed = values.stream().map(v -> v.strip().replaceAll("\\s+", " ")).toList();
+            List<String> trimmed =
+                    values.stream().map(v -> v.strip().replaceAll("\\s+", " ")).toList();
             canonical.append(name).append(':').append(String.join(",", trimmed)).append('\n');
         }
         canonical.append('\n').append(String.join(";", signedHeaders)).append('\n');
@@ -102,7 +113,11 @@ final class IndependentSigV4Verifier {
         if (!doubleEncode) {
             return rawPath;
         }
-        return String.join("/", Arrays.stream(rawPath.split("/", -1)).map(IndependentSigV4Verifier::encode).toList());
+        return String.join(
+                "/",
+                Arrays.stream(rawPath.split("/", -1))
+                        .map(IndependentSigV4Verifier::encode)
+                        .toList());
     }
 
     private static String canonicalQuery(String rawQuery) {
@@ -125,8 +140,13 @@ final class IndependentSigV4Verifier {
         StringBuilder out = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.' || c == '~') {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~') {
                 out.append(c);
             } else {
                 out.append('%').append(String.format("%02X", b & 0xff));

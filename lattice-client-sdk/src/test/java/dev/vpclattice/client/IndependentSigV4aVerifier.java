@@ -31,15 +31,13 @@ import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
  */
 final class IndependentSigV4aVerifier {
     private static final String ALGORITHM = "AWS4-ECDSA-P256-SHA256";
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            ALGORITHM + " Credential=([^/]+)/(\\d{8})/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)");
+    private static final Pattern AUTHORIZATION = Pattern.compile(ALGORITHM
+            + " Credential=([^/]+)/(\\d{8})/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)");
 
     /** The parsed Authorization header and whether the ECDSA signature verified. */
-    record Result(String accessKeyId, String service, List<String> signedHeaders, boolean valid) {
-    }
+    record Result(String accessKeyId, String service, List<String> signedHeaders, boolean valid) {}
 
-    private IndependentSigV4aVerifier() {
-    }
+    private IndependentSigV4aVerifier() {}
 
     static Result verify(TestHttpsServer.Received request, String accessKeyId, String secretKey) {
         Matcher m = AUTHORIZATION.matcher(request.header("authorization"));
@@ -72,7 +70,13 @@ final class IndependentSigV4aVerifier {
         byte[] context = accessKeyId.getBytes(StandardCharsets.UTF_8);
         for (int counter = 1; counter <= 254; counter++) {
             ByteBuffer fixedInput = ByteBuffer.allocate(4 + label.length + 1 + context.length + 1 + 4);
-            fixedInput.putInt(1).put(label).put((byte) 0).put(context).put((byte) counter).putInt(256);
+            fixedInput
+                    .putInt(1)
+                    .put(label)
+                    .put((byte) 0)
+                    .put(context)
+                    .put((byte) counter)
+                    .putInt(256);
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(inputKey, "HmacSHA256"));
             BigInteger c = new BigInteger(1, mac.doFinal(fixedInput.array()));
@@ -82,7 +86,8 @@ final class IndependentSigV4aVerifier {
                 AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
                 parameters.init(new ECGenParameterSpec("secp256r1"));
                 ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
-                ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+                ECPoint w = new ECPoint(
+                        q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
                 return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
             }
         }

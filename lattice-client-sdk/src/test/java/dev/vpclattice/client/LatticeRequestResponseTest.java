@@ -18,7 +18,9 @@ class LatticeRequestResponseTest {
 
     @Test
     void url_fromDnsName_meansHttpsOnTheDefaultPort() {
-        LatticeRequest r = LatticeRequest.builder().url("svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws").build();
+        LatticeRequest r = LatticeRequest.builder()
+                .url("svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws")
+                .build();
         assertEquals(URI.create("https://svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws/"), r.uri());
         assertEquals("GET", r.method());
         assertEquals(-1, r.port());
@@ -27,8 +29,12 @@ class LatticeRequestResponseTest {
 
     @Test
     void url_withPortPathAndQuery_isKept_andPathAndParametersAppend() {
-        LatticeRequest r = LatticeRequest.builder().method("post").url("https://localhost:8443/base?x=1&y=a%20b")
-                .path("orders").queryParameter("x", "2").build();
+        LatticeRequest r = LatticeRequest.builder()
+                .method("post")
+                .url("https://localhost:8443/base?x=1&y=a%20b")
+                .path("orders")
+                .queryParameter("x", "2")
+                .build();
         assertEquals("POST", r.method());
         assertEquals("/base/orders", r.encodedPath());
         assertEquals(Map.of("x", List.of("1", "2"), "y", List.of("a b")), r.queryParameters());
@@ -39,23 +45,41 @@ class LatticeRequestResponseTest {
 
     @Test
     void builder_rejectsBadInput_namingTheValue() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().url("ftp://host"))
-                .getMessage().contains("ftp://host"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().method("BREW"))
-                .getMessage().contains("BREW"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> LatticeRequest.builder().header("Host", "evil")).getMessage().contains("Host"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> LatticeRequest.builder().path("/a?b=c")).getMessage().contains("'/a?...'"));
-        assertThrows(IllegalArgumentException.class,
-                () -> LatticeRequest.builder().jsonBody(new Object(), new com.fasterxml.jackson.databind.ObjectMapper()));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LatticeRequest.builder().url("ftp://host"))
+                .getMessage()
+                .contains("ftp://host"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LatticeRequest.builder().method("BREW"))
+                .getMessage()
+                .contains("BREW"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LatticeRequest.builder().header("Host", "evil"))
+                .getMessage()
+                .contains("Host"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LatticeRequest.builder().path("/a?b=c"))
+                .getMessage()
+                .contains("'/a?...'"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LatticeRequest.builder()
+                        .jsonBody(new Object(), new com.fasterxml.jackson.databind.ObjectMapper()));
         assertThrows(NullPointerException.class, () -> LatticeRequest.builder().jsonBody(null));
     }
 
     @Test
     void withoutUrl_theRequestIsRelative_forAClientThatKnowsItsService() {
-        LatticeRequest r = LatticeRequest.builder().method("PUT").path("orders/a%20b").queryParameter("token", "t0")
-                .queryParameter("q", "a+b").build();
+        LatticeRequest r = LatticeRequest.builder()
+                .method("PUT")
+                .path("orders/a%20b")
+                .queryParameter("token", "t0")
+                .queryParameter("q", "a+b")
+                .build();
         assertFalse(r.hasUrl());
         assertNull(r.scheme());
         assertNull(r.host());
@@ -74,9 +98,22 @@ class LatticeRequestResponseTest {
 
     @Test
     void url_query_isParsedByTheSharedRule_plusStaysAPlus() {
-        LatticeRequest r = LatticeRequest.builder().url("https://h/p?q=a+b&s=a%20b&flag&=v&&e=").build();
-        assertEquals(Map.of("q", List.of("a+b"), "s", List.of("a b"), "flag", List.of(""), "", List.of("v"),
-                "e", List.of("")), r.queryParameters());
+        LatticeRequest r = LatticeRequest.builder()
+                .url("https://h/p?q=a+b&s=a%20b&flag&=v&&e=")
+                .build();
+        assertEquals(
+                Map.of(
+                        "q",
+                        List.of("a+b"),
+                        "s",
+                        List.of("a b"),
+                        "flag",
+                        List.of(""),
+                        "",
+                        List.of("v"),
+                        "e",
+                        List.of("")),
+                r.queryParameters());
     }
 
     @Test
@@ -87,17 +124,23 @@ class LatticeRequestResponseTest {
         assertArrayEquals(new byte[] {1, 2, 3}, raw.body().orElseThrow());
 
         LatticeRequest text = LatticeRequest.builder().url("h").body("héllo").build();
-        assertEquals("text/plain; charset=UTF-8", text.firstHeader("content-type").orElseThrow());
+        assertEquals(
+                "text/plain; charset=UTF-8", text.firstHeader("content-type").orElseThrow());
         assertArrayEquals("héllo".getBytes(StandardCharsets.UTF_8), text.body().orElseThrow());
 
-        LatticeRequest json = LatticeRequest.builder().url("h").header("Content-Type", "application/vnd.x+json")
-                .jsonBody(Map.of("a", 1)).build();
+        LatticeRequest json = LatticeRequest.builder()
+                .url("h")
+                .header("Content-Type", "application/vnd.x+json")
+                .jsonBody(Map.of("a", 1))
+                .build();
         assertEquals("application/vnd.x+json", json.firstHeader("CONTENT-TYPE").orElseThrow());
         // Serialized by the client's mapper when sent, not now.
         assertEquals(Map.of("a", 1), json.jsonValue().orElseThrow());
         assertTrue(json.body().isEmpty());
-        LatticeRequest eager = LatticeRequest.builder().url("h")
-                .jsonBody(Map.of("a", 1), new com.fasterxml.jackson.databind.ObjectMapper()).build();
+        LatticeRequest eager = LatticeRequest.builder()
+                .url("h")
+                .jsonBody(Map.of("a", 1), new com.fasterxml.jackson.databind.ObjectMapper())
+                .build();
         assertEquals("application/json", eager.firstHeader("content-type").orElseThrow());
         assertEquals("{\"a\":1}", new String(eager.body().orElseThrow(), StandardCharsets.UTF_8));
         assertTrue(eager.jsonValue().isEmpty());
@@ -105,38 +148,60 @@ class LatticeRequestResponseTest {
 
     @Test
     void response_headersAreMultiValuedAndCaseInsensitive_andBodiesMap() {
-        LatticeResponse r = LatticeResponse.builder().statusCode(200)
-                .header("Set-Cookie", "a=1").header("set-cookie", "b=2")
+        LatticeResponse r = LatticeResponse.builder()
+                .statusCode(200)
+                .header("Set-Cookie", "a=1")
+                .header("set-cookie", "b=2")
                 .header("Content-Type", "application/json; charset=ISO-8859-1")
-                .body("{\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1)).build();
+                .body("{\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1))
+                .build();
         assertEquals(List.of("a=1", "b=2"), r.headerValues("SET-COOKIE"));
-        assertEquals("application/json; charset=ISO-8859-1", r.firstHeader("content-type").orElseThrow());
+        assertEquals(
+                "application/json; charset=ISO-8859-1",
+                r.firstHeader("content-type").orElseThrow());
         assertEquals("{\"name\":\"café\"}", r.bodyAsString());
         assertTrue(r.isSuccessful());
         assertEquals(r, r.ensureSuccess());
-        Map<String, String> mapped = LatticeResponse.builder().statusCode(200).body("{\"k\":\"v\"}".getBytes())
-                .build().bodyAs(new TypeReference<Map<String, String>>() { });
+        Map<String, String> mapped = LatticeResponse.builder()
+                .statusCode(200)
+                .body("{\"k\":\"v\"}".getBytes())
+                .build()
+                .bodyAs(new TypeReference<Map<String, String>>() {});
         assertEquals(Map.of("k", "v"), mapped);
-        record Thing(String k) { }
-        assertEquals(new Thing("v"), LatticeResponse.builder().statusCode(200).body("{\"k\":\"v\"}".getBytes())
-                .build().bodyAs(Thing.class));
+        record Thing(String k) {}
+        assertEquals(
+                new Thing("v"),
+                LatticeResponse.builder()
+                        .statusCode(200)
+                        .body("{\"k\":\"v\"}".getBytes())
+                        .build()
+                        .bodyAs(Thing.class));
     }
 
     @Test
     void toException_readsErrorTypeHeader_thenTextPrefix_elseNoCode() {
-        LatticeServiceException header = LatticeResponse.builder().statusCode(400)
+        LatticeServiceException header = LatticeResponse.builder()
+                .statusCode(400)
                 .header("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/")
-                .body("{\"message\":\"bad\"}".getBytes()).build().toException();
+                .body("{\"message\":\"bad\"}".getBytes())
+                .build()
+                .toException();
         assertEquals("ValidationException", header.errorCode());
         assertEquals("{\"message\":\"bad\"}", header.errorMessage());
 
-        LatticeServiceException invalidSig = LatticeResponse.builder().statusCode(403)
-                .body("InvalidSignatureException: Signature expired".getBytes()).build().toException();
+        LatticeServiceException invalidSig = LatticeResponse.builder()
+                .statusCode(403)
+                .body("InvalidSignatureException: Signature expired".getBytes())
+                .build()
+                .toException();
         assertEquals("InvalidSignatureException", invalidSig.errorCode());
         assertEquals("Signature expired", invalidSig.errorMessage());
 
-        LatticeServiceException plain = LatticeResponse.builder().statusCode(502)
-                .body("Bad gateway: upstream http://x failed".getBytes()).build().toException();
+        LatticeServiceException plain = LatticeResponse.builder()
+                .statusCode(502)
+                .body("Bad gateway: upstream http://x failed".getBytes())
+                .build()
+                .toException();
         assertEquals("", plain.errorCode());
         assertEquals("HTTP 502: Bad gateway: upstream http://x failed", plain.getMessage());
     }

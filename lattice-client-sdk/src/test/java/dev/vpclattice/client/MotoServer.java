@@ -30,32 +30,37 @@ final class MotoServer implements AutoCloseable {
 
     private MotoServer() throws IOException, InterruptedException {
         process = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", "0")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            // Drains moto's log for as long as it runs, so a full pipe never blocks it.
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    output.append(line).append('\n');
-                    Matcher running = RUNNING.matcher(line);
-                    if (running.find()) {
-                        port.complete(Integer.parseInt(running.group(1)));
+        Thread reader = new Thread(
+                () -> {
+                    // Drains moto's log for as long as it runs, so a full pipe never blocks it.
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                            output.append(line).append('\n');
+                            Matcher running = RUNNING.matcher(line);
+                            if (running.find()) {
+                                port.complete(Integer.parseInt(running.group(1)));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process ended
                     }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            port.completeExceptionally(new IllegalStateException("moto_server ended before it listened"));
-        }, "moto-server-output");
+                    port.completeExceptionally(new IllegalStateException("moto_server ended before it listened"));
+                },
+                "moto-server-output");
         reader.setDaemon(true);
         reader.start();
         try {
             endpoint = URI.create("http://127.0.0.1:" + port.get(60, TimeUnit.SECONDS));
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("moto_server did not start (python3 -m moto.server; install it with"
-                    + " pip install 'moto[server]', scripts/check-tools checks it): " + output, e);
+            throw new IllegalStateException(
+                    "moto_server did not start (python3 -m moto.server; install it with"
+                            + " pip install 'moto[server]', scripts/check-tools checks it): " + output,
+                    e);
         }
     }
 

@@ -24,19 +24,23 @@ final class RawTlsServer implements AutoCloseable {
     private final Thread acceptor;
 
     private RawTlsServer(Script script) throws IOException {
-        server = (SSLServerSocket) TestTls.INSTANCE.serverContext.getServerSocketFactory()
+        server = (SSLServerSocket) TestTls.INSTANCE
+                .serverContext
+                .getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (SSLSocket socket = (SSLSocket) server.accept()) {
-                    socket.setSoTimeout(10_000);
-                    requests.incrementAndGet();
-                    script.handle(socket);
-                } catch (Exception e) {
-                    // the client went away, or the server closed
-                }
-            }
-        }, "raw-tls-server");
+        acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try (SSLSocket socket = (SSLSocket) server.accept()) {
+                            socket.setSoTimeout(10_000);
+                            requests.incrementAndGet();
+                            script.handle(socket);
+                        } catch (Exception e) {
+                            // the client went away, or the server closed
+                        }
+                    }
+                },
+                "raw-tls-server");
         acceptor.setDaemon(true);
         acceptor.start();
     }

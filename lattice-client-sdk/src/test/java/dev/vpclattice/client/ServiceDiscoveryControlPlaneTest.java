@@ -34,13 +34,17 @@ class ServiceDiscoveryControlPlaneTest {
     @Test
     void lookup_isSignedForVpcLattice_withTheClientsCredentialsAndRegion() throws Exception {
         try (TestHttpsServer controlPlane = TestHttpsServer.http()) {
-            controlPlane.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200,
-                    Map.of("Content-Type", "application/json"), "{\"arn\":\"" + ARN + "\",\"id\":\"" + ID
+            controlPlane.handler = (exchange, request) -> TestHttpsServer.respond(
+                    exchange,
+                    200,
+                    Map.of("Content-Type", "application/json"),
+                    "{\"arn\":\"" + ARN + "\",\"id\":\"" + ID
                             + "\",\"name\":\"orders\",\"status\":\"ACTIVE\",\"dnsEntry\":{\"domainName\":"
                             + "\"orders-0123456789abcdef0.7d67968.vpc-lattice-svcs.eu-west-1.on.aws\","
                             + "\"hostedZoneId\":\"Z0000000000000\"}}");
             try (VpcLatticeClient client = client(controlPlane).service(ID).build()) {
-                assertEquals(URI.create("https://orders-0123456789abcdef0.7d67968.vpc-lattice-svcs.eu-west-1.on.aws"),
+                assertEquals(
+                        URI.create("https://orders-0123456789abcdef0.7d67968.vpc-lattice-svcs.eu-west-1.on.aws"),
                         client.serviceEndpoint().orElseThrow());
             }
             assertEquals(1, controlPlane.received.size(), "one lookup, at build()");
@@ -48,37 +52,49 @@ class ServiceDiscoveryControlPlaneTest {
             assertEquals("GET", lookup.method());
             assertEquals("/services/" + ID, lookup.uri().getRawPath());
             // The control plane's signing name is vpc-lattice (the data plane's is vpc-lattice-svcs).
-            assertTrue(lookup.header("authorization").contains(
-                    "Credential=AKIDDISCOVERY0000002/") && lookup.header("authorization").contains(
-                    "/eu-west-1/vpc-lattice/aws4_request"), lookup.header("authorization"));
+            assertTrue(
+                    lookup.header("authorization").contains("Credential=AKIDDISCOVERY0000002/")
+                            && lookup.header("authorization").contains("/eu-west-1/vpc-lattice/aws4_request"),
+                    lookup.header("authorization"));
         }
     }
 
     @Test
     void service_withoutADnsEntry_failsAtBuild_namingIt() throws Exception {
         try (TestHttpsServer controlPlane = TestHttpsServer.http()) {
-            controlPlane.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200,
-                    Map.of("Content-Type", "application/json"), "{\"arn\":\"" + ARN + "\",\"id\":\"" + ID
-                            + "\",\"name\":\"orders\",\"status\":\"CREATE_FAILED\"}");
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            controlPlane.handler = (exchange, request) -> TestHttpsServer.respond(
+                    exchange,
+                    200,
+                    Map.of("Content-Type", "application/json"),
+                    "{\"arn\":\"" + ARN + "\",\"id\":\"" + ID + "\",\"name\":\"orders\",\"status\":\"CREATE_FAILED\"}");
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
                     () -> client(controlPlane).service(ARN).build());
-            assertEquals("The VPC Lattice service ARN '" + ARN + "' (" + ARN + ") has no DNS name: GetService answered"
-                    + " without dnsEntry.domainName (status CREATE_FAILED). Give requests a url instead"
-                    + " (LatticeRequest.Builder.url)", e.getMessage());
+            assertEquals(
+                    "The VPC Lattice service ARN '" + ARN + "' (" + ARN + ") has no DNS name: GetService answered"
+                            + " without dnsEntry.domainName (status CREATE_FAILED). Give requests a url instead"
+                            + " (LatticeRequest.Builder.url)",
+                    e.getMessage());
         }
     }
 
     @Test
     void lookup_denied_failsAtBuild_namingTheServiceAndThePermission() throws Exception {
         try (TestHttpsServer controlPlane = TestHttpsServer.http()) {
-            controlPlane.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 403,
+            controlPlane.handler = (exchange, request) -> TestHttpsServer.respond(
+                    exchange,
+                    403,
                     Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "AccessDeniedException"),
                     "{\"message\":\"User: arn:aws:iam::111122223333:user/x is not authorized to perform:"
                             + " vpc-lattice:ListServices\"}");
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
                     () -> client(controlPlane).service("orders").build());
-            assertTrue(e.getMessage().startsWith("Could not look up the VPC Lattice service name 'orders' through the"
-                    + " VPC Lattice API in eu-west-1 (ListServices): "), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("Could not look up the VPC Lattice service name 'orders' through the"
+                                    + " VPC Lattice API in eu-west-1 (ListServices): "),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("not authorized"), e.getMessage());
             assertTrue(e.getMessage().endsWith("; the caller needs vpc-lattice:ListServices on it"), e.getMessage());
         }

@@ -40,13 +40,16 @@ class ServiceDiscoveryEndToEndTest {
         return new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                return host.equalsIgnoreCase(name) ? new InetAddress[] {InetAddress.getByName("127.0.0.1")}
+                return host.equalsIgnoreCase(name)
+                        ? new InetAddress[] {InetAddress.getByName("127.0.0.1")}
                         : SystemDefaultDnsResolver.INSTANCE.resolve(host);
             }
 
             @Override
             public String resolveCanonicalHostname(String host) throws UnknownHostException {
-                return host.equalsIgnoreCase(name) ? name : SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+                return host.equalsIgnoreCase(name)
+                        ? name
+                        : SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
             }
         };
     }
@@ -57,22 +60,26 @@ class ServiceDiscoveryEndToEndTest {
         try (MotoServer moto = MotoServer.start();
                 software.amazon.awssdk.services.vpclattice.VpcLatticeClient controlPlane =
                         moto.controlPlane(Region.US_EAST_1)) {
-            CreateServiceResponse service = controlPlane.createService(r -> r.name("orders").authType("AWS_IAM"));
+            CreateServiceResponse service =
+                    controlPlane.createService(r -> r.name("orders").authType("AWS_IAM"));
             String dnsName = service.dnsEntry().domainName();
             try (LocalLattice lattice = LocalLattice.builder()
-                    .region("us-east-1")
-                    .hostName(dnsName)
-                    .credential(KEY, SECRET, PRINCIPAL)
-                    .allow(PRINCIPAL)
-                    .target(event -> {
-                        events.add(event);
-                        return VpcLatticeV2Response.builder().statusCode(200).body("order 1").build();
-                    })
-                    .build();
+                            .region("us-east-1")
+                            .hostName(dnsName)
+                            .credential(KEY, SECRET, PRINCIPAL)
+                            .allow(PRINCIPAL)
+                            .target(event -> {
+                                events.add(event);
+                                return VpcLatticeV2Response.builder()
+                                        .statusCode(200)
+                                        .body("order 1")
+                                        .build();
+                            })
+                            .build();
                     VpcLatticeClient client = VpcLatticeClient.builder()
                             .region(Region.US_EAST_1)
-                            .credentialsProvider(StaticCredentialsProvider.create(
-                                    AwsBasicCredentials.create(KEY, SECRET)))
+                            .credentialsProvider(
+                                    StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
                             .service("orders")
                             .servicePort(lattice.port())
                             .serviceDiscoveryEndpoint(moto.endpoint())
@@ -80,25 +87,36 @@ class ServiceDiscoveryEndToEndTest {
                             .trustedCertificates(lattice.certificate().x509())
                             .tracing(false)
                             .build()) {
-                LatticeRequest relative = LatticeRequest.builder().method("POST").path("/orders")
-                        .queryParameter("id", "1").jsonBody(Map.of("item", "book")).build();
+                LatticeRequest relative = LatticeRequest.builder()
+                        .method("POST")
+                        .path("/orders")
+                        .queryParameter("id", "1")
+                        .jsonBody(Map.of("item", "book"))
+                        .build();
                 assertFalse(relative.hasUrl());
 
                 LatticeResponse response = client.send(relative).ensureSuccess();
 
                 assertEquals("order 1", response.bodyAsString());
-                assertEquals("https://" + dnsName + ":" + lattice.port() + "/orders",
-                        response.request().orElseThrow().redactedUrl(), "the response names the request as sent");
+                assertEquals(
+                        "https://" + dnsName + ":" + lattice.port() + "/orders",
+                        response.request().orElseThrow().redactedUrl(),
+                        "the response names the request as sent");
                 assertEquals(1, events.size());
                 assertEquals("POST", events.get(0).getMethod());
                 assertEquals("/orders", events.get(0).pathWithoutQuery());
                 assertEquals(Map.of("id", List.of("1")), events.get(0).queryParameters());
-                assertEquals(PRINCIPAL, events.get(0).getRequestContext().getIdentity().getPrincipal(),
+                assertEquals(
+                        PRINCIPAL,
+                        events.get(0).getRequestContext().getIdentity().getPrincipal(),
                         "LocalLattice verified the signature and authorised the principal");
                 assertFalse(relative.hasUrl(), "the caller's request is unchanged");
 
                 // A request with a url goes there, whatever service the client knows.
-                client.send(LatticeRequest.builder().url(lattice.endpoint().toString()).path("/direct").build())
+                client.send(LatticeRequest.builder()
+                                .url(lattice.endpoint().toString())
+                                .path("/direct")
+                                .build())
                         .ensureSuccess();
                 assertEquals("/direct", events.get(1).pathWithoutQuery());
             }
@@ -107,13 +125,21 @@ class ServiceDiscoveryEndToEndTest {
 
     @Test
     void aRequestWithoutAUrl_isRefusedByAClientWithoutAService_beforeAnythingIsSent() {
-        try (VpcLatticeClient client = VpcLatticeClient.builder().signingMode(SigningMode.NONE).tracing(false)
+        try (VpcLatticeClient client = VpcLatticeClient.builder()
+                .signingMode(SigningMode.NONE)
+                .tracing(false)
                 .build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().path("/orders").queryParameter("token", "t0").build()));
-            assertEquals("GET /orders was not sent: it has no url, and this VpcLatticeClient was built without"
-                    + " service(...): set LatticeRequest.Builder.url(...), or build the client with"
-                    + " VpcLatticeClient.Builder.service(...)", e.getMessage());
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .path("/orders")
+                            .queryParameter("token", "t0")
+                            .build()));
+            assertEquals(
+                    "GET /orders was not sent: it has no url, and this VpcLatticeClient was built without"
+                            + " service(...): set LatticeRequest.Builder.url(...), or build the client with"
+                            + " VpcLatticeClient.Builder.service(...)",
+                    e.getMessage());
             assertEquals(0, e.attempts());
             assertTrue(client.serviceEndpoint().isEmpty());
         }

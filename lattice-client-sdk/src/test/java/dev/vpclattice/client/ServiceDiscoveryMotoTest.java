@@ -61,9 +61,10 @@ class ServiceDiscoveryMotoTest {
     @Test
     void service_byId_resolvesTheDnsNameOnceAtBuild() {
         CreateServiceResponse created = createService(uniqueName("by-id"));
-        try (VpcLatticeClient client = client().region(Region.US_EAST_1).service(created.id()).build()) {
-            assertEquals(Optional.of(URI.create("https://" + created.dnsEntry().domainName())),
-                    client.serviceEndpoint());
+        try (VpcLatticeClient client =
+                client().region(Region.US_EAST_1).service(created.id()).build()) {
+            assertEquals(
+                    Optional.of(URI.create("https://" + created.dnsEntry().domainName())), client.serviceEndpoint());
         }
     }
 
@@ -74,8 +75,8 @@ class ServiceDiscoveryMotoTest {
         CreateServiceResponse created = createService(uniqueName("by-arn"));
         assertTrue(created.arn().startsWith("arn:aws:vpc-lattice:us-east-1:"), created.arn());
         try (VpcLatticeClient client = client().service(created.arn()).build()) {
-            assertEquals(Optional.of(URI.create("https://" + created.dnsEntry().domainName())),
-                    client.serviceEndpoint());
+            assertEquals(
+                    Optional.of(URI.create("https://" + created.dnsEntry().domainName())), client.serviceEndpoint());
         }
     }
 
@@ -84,8 +85,12 @@ class ServiceDiscoveryMotoTest {
         String name = uniqueName("by-name");
         CreateServiceResponse created = createService(name);
         createService(uniqueName("other"));
-        try (VpcLatticeClient client = client().region(Region.US_EAST_1).service(name).servicePort(8443).build()) {
-            assertEquals(Optional.of(URI.create("https://" + created.dnsEntry().domainName() + ":8443")),
+        try (VpcLatticeClient client = client().region(Region.US_EAST_1)
+                .service(name)
+                .servicePort(8443)
+                .build()) {
+            assertEquals(
+                    Optional.of(URI.create("https://" + created.dnsEntry().domainName() + ":8443")),
                     client.serviceEndpoint());
         }
     }
@@ -93,27 +98,41 @@ class ServiceDiscoveryMotoTest {
     @Test
     void service_withSigningModeNone_stillLooksItUpWithTheGivenCredentials() {
         CreateServiceResponse created = createService(uniqueName("unsigned"));
-        try (VpcLatticeClient client = client().region(Region.US_EAST_1).signingMode(SigningMode.NONE)
-                .service(created.id()).build()) {
-            assertEquals(Optional.of(URI.create("https://" + created.dnsEntry().domainName())),
-                    client.serviceEndpoint());
+        try (VpcLatticeClient client = client().region(Region.US_EAST_1)
+                .signingMode(SigningMode.NONE)
+                .service(created.id())
+                .build()) {
+            assertEquals(
+                    Optional.of(URI.create("https://" + created.dnsEntry().domainName())), client.serviceEndpoint());
         }
     }
 
     @Test
     void service_nameThatDoesNotExist_failsAtBuild_namingIt() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> client().region(Region.US_EAST_1).service("no-such-service").build());
-        assertTrue(e.getMessage().startsWith("No VPC Lattice service named 'no-such-service' is owned by or shared with"
-                + " this account in region us-east-1 (ListServices)"), e.getMessage());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> client().region(Region.US_EAST_1)
+                        .service("no-such-service")
+                        .build());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("No VPC Lattice service named 'no-such-service' is owned by or shared with"
+                                + " this account in region us-east-1 (ListServices)"),
+                e.getMessage());
     }
 
     @Test
     void service_idThatDoesNotExist_failsAtBuild_namingIt() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> client().region(Region.US_EAST_1).service("svc-0123456789abcdef0").build());
-        assertTrue(e.getMessage().startsWith("The VPC Lattice service ID 'svc-0123456789abcdef0' was not found in"
-                + " region us-east-1 (GetService: "), e.getMessage());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> client().region(Region.US_EAST_1)
+                        .service("svc-0123456789abcdef0")
+                        .build());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("The VPC Lattice service ID 'svc-0123456789abcdef0' was not found in"
+                                + " region us-east-1 (GetService: "),
+                e.getMessage());
         assertTrue(e.getMessage().endsWith("check the ID and the region"), e.getMessage());
     }
 
@@ -121,7 +140,8 @@ class ServiceDiscoveryMotoTest {
     void service_inAnotherRegion_isNotFoundThere() {
         // moto keeps one backend per region, as AWS keeps services regional.
         CreateServiceResponse created = createService(uniqueName("regional"));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> client().region(Region.EU_WEST_1).service(created.id()).build());
         assertTrue(e.getMessage().contains("was not found in region eu-west-1"), e.getMessage());
     }
@@ -133,7 +153,8 @@ class ServiceDiscoveryMotoTest {
         String name = uniqueName("twice");
         CreateServiceResponse first = createService(name);
         CreateServiceResponse second = createService(name);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> client().region(Region.US_EAST_1).service(name).build());
         assertTrue(e.getMessage().contains("matches 2 services"), e.getMessage());
         assertTrue(e.getMessage().contains(first.arn()) && e.getMessage().contains(second.arn()), e.getMessage());
@@ -142,9 +163,13 @@ class ServiceDiscoveryMotoTest {
 
     @Test
     void service_arnInAnotherRegionThanTheClients_isRefusedBeforeAnyLookup() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> client().region(Region.EU_WEST_1)
-                .service("arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0").build());
-        assertTrue(e.getMessage().contains("is in region us-east-1, but the client is set to region eu-west-1"),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> client().region(Region.EU_WEST_1)
+                        .service("arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0")
+                        .build());
+        assertTrue(
+                e.getMessage().contains("is in region us-east-1, but the client is set to region eu-west-1"),
                 e.getMessage());
     }
 }

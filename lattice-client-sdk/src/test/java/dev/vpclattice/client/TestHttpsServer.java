@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class TestHttpsServer implements AutoCloseable {
 
     /** One received request as it arrived on the wire. */
-    record Received(String method, URI uri, Map<String, List<String>> headers, byte[] body, long arrivalNanos,
-            int clientPort) {
+    record Received(
+            String method, URI uri, Map<String, List<String>> headers, byte[] body, long arrivalNanos, int clientPort) {
         String header(String name) {
             List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
             return values == null ? null : values.get(0);
@@ -45,6 +45,7 @@ final class TestHttpsServer implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     /** Released at close so handlers that stall end promptly. */
     final CountDownLatch closing = new CountDownLatch(1);
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final boolean https;
@@ -65,8 +66,13 @@ final class TestHttpsServer implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 Map<String, List<String>> headers = new TreeMap<>();
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-                Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI(), headers,
-                        in.readAllBytes(), System.nanoTime(), exchange.getRemoteAddress().getPort());
+                Received request = new Received(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI(),
+                        headers,
+                        in.readAllBytes(),
+                        System.nanoTime(),
+                        exchange.getRemoteAddress().getPort());
                 received.add(request);
                 handler.handle(exchange, request);
             } catch (Exception e) {

@@ -90,10 +90,11 @@ class VpcLatticeAsyncClientCallListenerTest {
     @Test
     void aRetriedAsyncCall_isHeardAttemptByAttempt_beforeItsFutureCompletes() throws Exception {
         // GIVEN a service that answers 503 once, then 200
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange,
-                server.received.size() == 1 ? 503 : 200, server.received.size() == 1 ? "busy" : "done");
+        server.handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange, server.received.size() == 1 ? 503 : 200, server.received.size() == 1 ? "busy" : "done");
         Recorder recorder = new Recorder();
-        LatticeRequest request = LatticeRequest.builder().url(server.url() + "/orders").build();
+        LatticeRequest request =
+                LatticeRequest.builder().url(server.url() + "/orders").build();
         LatticeResponse response;
         try (VpcLatticeAsyncClient client = client().addCallListener(recorder).build()) {
             CompletableFuture<LatticeResponse> future = client.send(request);
@@ -107,14 +108,14 @@ class VpcLatticeAsyncClientCallListenerTest {
         assertEquals(4, events.size(), events.toString());
         assertInstanceOf(LatticeCallListener.AttemptStarted.class, events.get(0));
         assertEquals(1, events.get(0).attempt());
-        LatticeCallListener.AttemptResponse busy = assertInstanceOf(LatticeCallListener.AttemptResponse.class,
-                events.get(1));
+        LatticeCallListener.AttemptResponse busy =
+                assertInstanceOf(LatticeCallListener.AttemptResponse.class, events.get(1));
         assertEquals(503, busy.statusCode());
         assertEquals("busy", busy.response().bodyAsString());
         assertInstanceOf(LatticeCallListener.AttemptStarted.class, events.get(2));
         assertEquals(2, events.get(2).attempt());
-        LatticeCallListener.AttemptResponse done = assertInstanceOf(LatticeCallListener.AttemptResponse.class,
-                events.get(3));
+        LatticeCallListener.AttemptResponse done =
+                assertInstanceOf(LatticeCallListener.AttemptResponse.class, events.get(3));
         assertEquals(200, done.statusCode());
         assertSame(response, done.response());
         for (LatticeCallListener.AttemptEvent event : events) {
@@ -128,16 +129,18 @@ class VpcLatticeAsyncClientCallListenerTest {
     void anAttemptTheDeadlineAborts_isHeardAsATimeout() throws Exception {
         server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
         Recorder recorder = new Recorder();
-        try (VpcLatticeAsyncClient client = client().callTimeout(Duration.ofMillis(300)).addCallListener(recorder)
+        try (VpcLatticeAsyncClient client = client().callTimeout(Duration.ofMillis(300))
+                .addCallListener(recorder)
                 .build()) {
-            CompletableFuture<LatticeResponse> future = client.send(LatticeRequest.builder().url(server.url()).build());
+            CompletableFuture<LatticeResponse> future =
+                    client.send(LatticeRequest.builder().url(server.url()).build());
             ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
             assertInstanceOf(LatticeCallTimeoutException.class, e.getCause());
         }
         assertEquals(2, recorder.events.size(), recorder.events.toString());
         assertInstanceOf(LatticeCallListener.AttemptStarted.class, recorder.events.get(0));
-        LatticeCallListener.AttemptFailure failure = assertInstanceOf(LatticeCallListener.AttemptFailure.class,
-                recorder.events.get(1));
+        LatticeCallListener.AttemptFailure failure =
+                assertInstanceOf(LatticeCallListener.AttemptFailure.class, recorder.events.get(1));
         assertEquals(1, failure.attempt());
         assertInstanceOf(LatticeCallTimeoutException.class, failure.failure());
         assertTrue(failure.duration().toMillis() >= 100, failure.duration().toString());
@@ -152,14 +155,15 @@ class VpcLatticeAsyncClientCallListenerTest {
         };
         Recorder recorder = new Recorder();
         try (VpcLatticeAsyncClient client = client().addCallListener(recorder).build()) {
-            CompletableFuture<LatticeResponse> future = client.send(LatticeRequest.builder().url(server.url()).build());
+            CompletableFuture<LatticeResponse> future =
+                    client.send(LatticeRequest.builder().url(server.url()).build());
             assertTrue(arrived.await(30, TimeUnit.SECONDS), "the request never reached the server");
             future.cancel(true);
 
             // THEN by the time cancel() returned, the attempt was heard as failed with the cancellation
             assertEquals(2, recorder.events.size(), recorder.events.toString());
-            LatticeCallListener.AttemptFailure failure = assertInstanceOf(LatticeCallListener.AttemptFailure.class,
-                    recorder.events.get(1));
+            LatticeCallListener.AttemptFailure failure =
+                    assertInstanceOf(LatticeCallListener.AttemptFailure.class, recorder.events.get(1));
             assertInstanceOf(CancellationException.class, failure.failure());
         }
     }

@@ -98,7 +98,9 @@ class VpcLatticeAsyncClientLocalLatticeTest {
 
     /** Answers with what it received: method, path and body, so a response can be matched to its request. */
     static VpcLatticeV2Response echo(VpcLatticeV2Request event) {
-        return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "text/plain")
+        return VpcLatticeV2Response.builder()
+                .statusCode(200)
+                .header("content-type", "text/plain")
                 .body(event.getMethod() + " " + event.getPath() + " "
                         + new String(event.decodeBody(), StandardCharsets.UTF_8))
                 .build();
@@ -118,7 +120,9 @@ class VpcLatticeAsyncClientLocalLatticeTest {
 
     /** A client whose Netty pool holds at most two connections, with the library's trust and timeouts. */
     static VpcLatticeAsyncClient poolOfTwo() {
-        return client(alice()).httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(2)).build();
+        return client(alice())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(2))
+                .build();
     }
 
     static LatticeRequest get(String path) {
@@ -145,12 +149,17 @@ class VpcLatticeAsyncClientLocalLatticeTest {
             List<LatticeRequest> requests = new ArrayList<>();
             List<CompletableFuture<LatticeResponse>> futures = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
-                LatticeRequest request = LatticeRequest.builder().method("POST").url(lattice.endpoint())
-                        .path("/orders/" + i).jsonBody(Map.of("order", i)).build();
+                LatticeRequest request = LatticeRequest.builder()
+                        .method("POST")
+                        .url(lattice.endpoint())
+                        .path("/orders/" + i)
+                        .jsonBody(Map.of("order", i))
+                        .build();
                 requests.add(request);
                 futures.add(client.send(request));
             }
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                    .get(60, TimeUnit.SECONDS);
 
             // THEN 8 were at the target at the same time (the sending thread never waited for an answer), every
             // signature was accepted, and each response answers its own request
@@ -165,24 +174,32 @@ class VpcLatticeAsyncClientLocalLatticeTest {
             Set<String> paths = new HashSet<>();
             events.forEach(e -> paths.add(e.getPath()));
             assertEquals(64, paths.size());
-            assertTrue(events.stream().allMatch(e -> ALICE.equals(e.getRequestContext().getIdentity().getPrincipal())));
+            assertTrue(events.stream()
+                    .allMatch(e ->
+                            ALICE.equals(e.getRequestContext().getIdentity().getPrincipal())));
         }
     }
 
     @Test
     void authenticatedButNotAllowedPrincipal_getsA403_mappedAsTheSyncClientMapsIt() {
         LatticeRequest request = get("/orders");
-        AwsCredentialsProvider mallory = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(MALLORY_KEY, MALLORY_SECRET));
+        AwsCredentialsProvider mallory =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(MALLORY_KEY, MALLORY_SECRET));
         try (VpcLatticeAsyncClient async = client(mallory).build();
-                VpcLatticeClient sync = VpcLatticeClient.builder().region(Region.EU_CENTRAL_1)
-                        .credentialsProvider(mallory).trustedCertificates(lattice.certificate().x509())
-                        .tracing(false).build()) {
+                VpcLatticeClient sync = VpcLatticeClient.builder()
+                        .region(Region.EU_CENTRAL_1)
+                        .credentialsProvider(mallory)
+                        .trustedCertificates(lattice.certificate().x509())
+                        .tracing(false)
+                        .build()) {
             // WHEN the same denied request is sent by both clients and checked with ensureSuccess
-            CompletionException wrapped = assertThrows(CompletionException.class,
-                    () -> async.send(request).thenApply(LatticeResponse::ensureSuccess).join());
-            LatticeServiceException fromSync = assertThrows(LatticeServiceException.class,
-                    () -> sync.send(request).ensureSuccess());
+            CompletionException wrapped = assertThrows(
+                    CompletionException.class,
+                    () -> async.send(request)
+                            .thenApply(LatticeResponse::ensureSuccess)
+                            .join());
+            LatticeServiceException fromSync = assertThrows(
+                    LatticeServiceException.class, () -> sync.send(request).ensureSuccess());
 
             // THEN join() wraps the same LatticeServiceException, with the same status, code and message
             LatticeServiceException e = assertInstanceOf(LatticeServiceException.class, wrapped.getCause());
@@ -201,8 +218,11 @@ class VpcLatticeAsyncClientLocalLatticeTest {
         target = event -> calls.incrementAndGet() <= 2
                 ? VpcLatticeV2Response.builder().statusCode(503).body("busy").build()
                 : echo(event);
-        try (VpcLatticeAsyncClient client = client(alice()).maxAttempts(3).backoffBase(Duration.ofMillis(20))
-                .backoffMax(Duration.ofMillis(200)).build()) {
+        try (VpcLatticeAsyncClient client = client(alice())
+                .maxAttempts(3)
+                .backoffBase(Duration.ofMillis(20))
+                .backoffMax(Duration.ofMillis(200))
+                .build()) {
             LatticeResponse response = client.send(get("/retried")).join();
 
             // THEN the third attempt answered; LocalLattice verified all three signatures (a bad one is a 403)
@@ -215,13 +235,23 @@ class VpcLatticeAsyncClientLocalLatticeTest {
 
     @Test
     void post_on503_isNotRetried_unlessTheCallerSaysItIsRetryable() {
-        target = event -> VpcLatticeV2Response.builder().statusCode(503).body("busy").build();
-        try (VpcLatticeAsyncClient client = client(alice()).maxAttempts(3).backoffBase(Duration.ofMillis(5))
-                .backoffMax(Duration.ofMillis(20)).build()) {
-            LatticeRequest post = LatticeRequest.builder().method("POST").url(lattice.endpoint()).path("/orders")
-                    .jsonBody(Map.of("order", 1)).build();
+        target = event ->
+                VpcLatticeV2Response.builder().statusCode(503).body("busy").build();
+        try (VpcLatticeAsyncClient client = client(alice())
+                .maxAttempts(3)
+                .backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(20))
+                .build()) {
+            LatticeRequest post = LatticeRequest.builder()
+                    .method("POST")
+                    .url(lattice.endpoint())
+                    .path("/orders")
+                    .jsonBody(Map.of("order", 1))
+                    .build();
             assertEquals(1, client.send(post).join().attempts());
-            assertEquals(3, client.send(post.toBuilder().retryable(true).build()).join().attempts());
+            assertEquals(
+                    3,
+                    client.send(post.toBuilder().retryable(true).build()).join().attempts());
             assertEquals(4, events.size());
         }
     }
@@ -237,8 +267,12 @@ class VpcLatticeAsyncClientLocalLatticeTest {
             CompletableFuture<LatticeResponse> second = client.send(get("/hold/2"));
             assertTrue(twoHeld.await(30, TimeUnit.SECONDS), "both calls should reach the target");
 
-            ExecutionException third = assertThrows(ExecutionException.class, () -> client.send(
-                    get("/third").toBuilder().callTimeout(Duration.ofMillis(500)).build()).get(30, TimeUnit.SECONDS));
+            ExecutionException third = assertThrows(
+                    ExecutionException.class,
+                    () -> client.send(get("/third").toBuilder()
+                                    .callTimeout(Duration.ofMillis(500))
+                                    .build())
+                            .get(30, TimeUnit.SECONDS));
             assertInstanceOf(LatticeCallTimeoutException.class, third.getCause());
 
             release.countDown();
@@ -247,7 +281,8 @@ class VpcLatticeAsyncClientLocalLatticeTest {
         } finally {
             release.countDown();
         }
-        assertFalse(events.stream().anyMatch(e -> e.getPath().startsWith("/third")),
+        assertFalse(
+                events.stream().anyMatch(e -> e.getPath().startsWith("/third")),
                 "the third call never got a connection");
     }
 
@@ -259,19 +294,24 @@ class VpcLatticeAsyncClientLocalLatticeTest {
         try (VpcLatticeAsyncClient client = poolOfTwo()) {
             // GIVEN two calls that the target holds past their call timeout
             List<CompletableFuture<LatticeResponse>> held = List.of(
-                    client.send(get("/hold/1").toBuilder().callTimeout(Duration.ofSeconds(3)).build()),
-                    client.send(get("/hold/2").toBuilder().callTimeout(Duration.ofSeconds(3)).build()));
+                    client.send(get("/hold/1").toBuilder()
+                            .callTimeout(Duration.ofSeconds(3))
+                            .build()),
+                    client.send(get("/hold/2").toBuilder()
+                            .callTimeout(Duration.ofSeconds(3))
+                            .build()));
 
             // WHEN their timeout fires, THEN they fail with the sync client's exception and wording
             for (CompletableFuture<LatticeResponse> call : held) {
                 ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
-                LatticeCallTimeoutException timeout = assertInstanceOf(LatticeCallTimeoutException.class,
-                        e.getCause());
+                LatticeCallTimeoutException timeout = assertInstanceOf(LatticeCallTimeoutException.class, e.getCause());
                 assertEquals(1, timeout.attempts());
                 assertEquals(Duration.ofSeconds(3), timeout.callTimeout());
-                assertTrue(timeout.getMessage().startsWith("Call timeout of 3000 ms expired for GET https://")
-                        && timeout.getMessage().contains("/hold/") && timeout.getMessage().endsWith(
-                        " after 1 attempt(s)"), timeout::getMessage);
+                assertTrue(
+                        timeout.getMessage().startsWith("Call timeout of 3000 ms expired for GET https://")
+                                && timeout.getMessage().contains("/hold/")
+                                && timeout.getMessage().endsWith(" after 1 attempt(s)"),
+                        timeout::getMessage);
             }
 
             // AND while the target still holds both exchanges, two more calls get connections from the pool of two
@@ -309,8 +349,12 @@ class VpcLatticeAsyncClientLocalLatticeTest {
 
     private static void assertTwoMoreCallsSucceed(VpcLatticeAsyncClient client) throws Exception {
         List<CompletableFuture<LatticeResponse>> next = List.of(
-                client.send(get("/next/1").toBuilder().callTimeout(Duration.ofSeconds(20)).build()),
-                client.send(get("/next/2").toBuilder().callTimeout(Duration.ofSeconds(20)).build()));
+                client.send(get("/next/1").toBuilder()
+                        .callTimeout(Duration.ofSeconds(20))
+                        .build()),
+                client.send(get("/next/2").toBuilder()
+                        .callTimeout(Duration.ofSeconds(20))
+                        .build()));
         for (CompletableFuture<LatticeResponse> call : next) {
             LatticeResponse response = call.get(30, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), response::bodyAsString);
@@ -344,14 +388,17 @@ class VpcLatticeAsyncClientLocalLatticeTest {
             return alice().resolveCredentials();
         };
         AtomicReference<CompletableFuture<LatticeResponse>> call = new AtomicReference<>();
-        // A timeout long enough that the call is surely waiting for the provider when it fires, even on a loaded machine.
-        try (VpcLatticeAsyncClient client = client(slow).callTimeout(Duration.ofSeconds(3)).build()) {
+        // A timeout long enough that the call is surely waiting for the provider when it fires, even on a loaded
+        // machine.
+        try (VpcLatticeAsyncClient client =
+                client(slow).callTimeout(Duration.ofSeconds(3)).build()) {
             // WHEN a call is sent, THEN send returns although the provider has not answered
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> call.set(client.send(get("/slow"))));
             assertTrue(asked.await(30, TimeUnit.SECONDS), "the provider was asked");
 
             // AND the call fails at its timeout, as the sync client words it, with nothing sent
-            ExecutionException e = assertThrows(ExecutionException.class, () -> call.get().get(30, TimeUnit.SECONDS));
+            ExecutionException e =
+                    assertThrows(ExecutionException.class, () -> call.get().get(30, TimeUnit.SECONDS));
             LatticeCallTimeoutException timeout = assertInstanceOf(LatticeCallTimeoutException.class, e.getCause());
             assertTrue(timeout.getMessage().contains("while resolving AWS credentials"), timeout::getMessage);
             assertEquals(0, timeout.attempts());
@@ -359,13 +406,17 @@ class VpcLatticeAsyncClientLocalLatticeTest {
 
             // AND once the provider answers, the next call signs with its credentials
             provide.countDown();
-            LatticeResponse next = client.send(get("/after").toBuilder().callTimeout(Duration.ofSeconds(20)).build())
+            LatticeResponse next = client.send(get("/after").toBuilder()
+                            .callTimeout(Duration.ofSeconds(20))
+                            .build())
                     .get(30, TimeUnit.SECONDS);
             assertEquals(200, next.statusCode(), next::bodyAsString);
         } finally {
             provide.countDown();
         }
-        assertEquals(List.of("/after"), events.stream().map(VpcLatticeV2Request::getPath).toList(),
+        assertEquals(
+                List.of("/after"),
+                events.stream().map(VpcLatticeV2Request::getPath).toList(),
                 "nothing was sent for the timed-out call");
     }
 

@@ -44,8 +44,8 @@ import software.amazon.awssdk.regions.Region;
 class VpcLatticeAsyncClientTest {
     static final String ACCESS_KEY = "AKIDASYNCTEST0000001";
     static final String SECRET_KEY = "async-test-secret-key-000000000000000000";
-    static final AwsCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    static final AwsCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
 
     static TestHttpsServer server;
     static SdkHttpClient syncHttp;
@@ -100,11 +100,16 @@ class VpcLatticeAsyncClientTest {
 
     @Test
     void send_signsWithTheSdkSigner_andAnswersWithTheResponse() throws Exception {
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 201,
-                Map.of("Content-Type", "application/json"), "{\"id\":7}");
+        server.handler = (exchange, request) ->
+                TestHttpsServer.respond(exchange, 201, Map.of("Content-Type", "application/json"), "{\"id\":7}");
         try (VpcLatticeAsyncClient client = client().build()) {
-            LatticeRequest request = LatticeRequest.builder().method("PUT").url(server.url()).path("/items/a%20b")
-                    .queryParameter("v", "1").jsonBody(Map.of("name", "x")).build();
+            LatticeRequest request = LatticeRequest.builder()
+                    .method("PUT")
+                    .url(server.url())
+                    .path("/items/a%20b")
+                    .queryParameter("v", "1")
+                    .jsonBody(Map.of("name", "x"))
+                    .build();
             LatticeResponse response = client.send(request).get(30, TimeUnit.SECONDS);
 
             assertEquals(201, response.statusCode());
@@ -112,8 +117,8 @@ class VpcLatticeAsyncClientTest {
             TestHttpsServer.Received received = server.received.get(0);
             assertEquals("{\"name\":\"x\"}", received.bodyText());
             assertEquals("UNSIGNED-PAYLOAD", received.header("x-amz-content-sha256"));
-            IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
-                    Map.of(ACCESS_KEY, SECRET_KEY));
+            IndependentSigV4Verifier.Result signature =
+                    IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY));
             assertTrue(signature.valid(), signature.toString());
             assertTrue(signature.signedHeaders().contains("x-amz-content-sha256"));
             // A GET carries no body and no body framing.
@@ -121,7 +126,8 @@ class VpcLatticeAsyncClientTest {
             TestHttpsServer.Received plain = server.received.get(1);
             assertEquals(0, plain.body().length);
             assertEquals(null, plain.header("transfer-encoding"));
-            assertTrue(IndependentSigV4Verifier.verify(plain, Map.of(ACCESS_KEY, SECRET_KEY)).valid());
+            assertTrue(IndependentSigV4Verifier.verify(plain, Map.of(ACCESS_KEY, SECRET_KEY))
+                    .valid());
         }
     }
 
@@ -130,24 +136,24 @@ class VpcLatticeAsyncClientTest {
         VpcLatticeAsyncClient client = client().build();
         client.close();
         client.close();
-        LatticeClientException e = assertInstanceOf(LatticeClientException.class,
-                failure(client.send(get(server.url()))));
+        LatticeClientException e =
+                assertInstanceOf(LatticeClientException.class, failure(client.send(get(server.url()))));
         assertEquals(0, e.attempts());
         assertEquals("GET " + server.url() + "/ was not sent: this VpcLatticeAsyncClient is closed", e.getMessage());
         assertThrows(NullPointerException.class, () -> client.send(null));
 
         VpcLatticeClient sync = syncClient().build();
         sync.close();
-        LatticeClientException fromSync = assertThrows(LatticeClientException.class,
-                () -> sync.send(get(server.url())));
+        LatticeClientException fromSync =
+                assertThrows(LatticeClientException.class, () -> sync.send(get(server.url())));
         assertEquals(fromSync.getMessage().replace("VpcLatticeClient", "VpcLatticeAsyncClient"), e.getMessage());
     }
 
     @Test
     void signedRequestToPlainHttp_isRefusedBeforeAnythingIsSent() throws Exception {
         try (VpcLatticeAsyncClient client = client().build()) {
-            LatticeClientException e = assertInstanceOf(LatticeClientException.class,
-                    failure(client.send(get("http://127.0.0.1:1/"))));
+            LatticeClientException e =
+                    assertInstanceOf(LatticeClientException.class, failure(client.send(get("http://127.0.0.1:1/"))));
             assertEquals(0, e.attempts());
             assertTrue(e.getMessage().contains("a SIGV4-signed request must use https"), e::getMessage);
         }
@@ -160,15 +166,18 @@ class VpcLatticeAsyncClientTest {
             TestHttpsServer.respond(exchange, 200, "late");
         };
         // Long enough that the attempt has surely started when it fires, even on a loaded machine.
-        LatticeRequest request = get(server.url() + "/stalled").toBuilder().callTimeout(Duration.ofSeconds(2)).build();
+        LatticeRequest request = get(server.url() + "/stalled").toBuilder()
+                .callTimeout(Duration.ofSeconds(2))
+                .build();
         try (VpcLatticeAsyncClient client = client().build();
                 VpcLatticeClient sync = syncClient().build()) {
-            LatticeCallTimeoutException e = assertInstanceOf(LatticeCallTimeoutException.class,
-                    failure(client.send(request)));
-            LatticeCallTimeoutException fromSync = assertThrows(LatticeCallTimeoutException.class,
-                    () -> sync.send(request));
+            LatticeCallTimeoutException e =
+                    assertInstanceOf(LatticeCallTimeoutException.class, failure(client.send(request)));
+            LatticeCallTimeoutException fromSync =
+                    assertThrows(LatticeCallTimeoutException.class, () -> sync.send(request));
             assertEquals(fromSync.getMessage(), e.getMessage());
-            assertEquals("Call timeout of 2000 ms expired for GET " + server.url() + "/stalled after 1 attempt(s)",
+            assertEquals(
+                    "Call timeout of 2000 ms expired for GET " + server.url() + "/stalled after 1 attempt(s)",
                     e.getMessage());
             assertEquals(1, e.attempts());
         }
@@ -180,8 +189,11 @@ class VpcLatticeAsyncClientTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        LatticeRequest post = LatticeRequest.builder().method("POST").url("https://127.0.0.1:" + closedPort)
-                .body("x").build();
+        LatticeRequest post = LatticeRequest.builder()
+                .method("POST")
+                .url("https://127.0.0.1:" + closedPort)
+                .body("x")
+                .build();
         try (VpcLatticeAsyncClient client = client().maxAttempts(2).build();
                 VpcLatticeClient sync = syncClient().maxAttempts(2).build()) {
             LatticeClientException e = assertInstanceOf(LatticeClientException.class, failure(client.send(post)));
@@ -198,29 +210,38 @@ class VpcLatticeAsyncClientTest {
     @Test
     void connectionResetAfterTheRequest_isRetriedForGet_notForPost() throws Exception {
         try (RawTlsServer resetting = RawTlsServer.start(socket -> {
-            RawTlsServer.readRequestHead(socket);
-            socket.setSoLinger(true, 0);
-        }); VpcLatticeAsyncClient client = client().maxAttempts(3).build()) {
+                    RawTlsServer.readRequestHead(socket);
+                    socket.setSoLinger(true, 0);
+                });
+                VpcLatticeAsyncClient client = client().maxAttempts(3).build()) {
             String url = resetting.url() + "/reset";
-            LatticeClientException get = assertInstanceOf(LatticeClientException.class,
-                    failure(client.send(get(url))));
+            LatticeClientException get = assertInstanceOf(LatticeClientException.class, failure(client.send(get(url))));
             assertEquals(3, get.attempts());
             assertInstanceOf(IOException.class, get.getCause());
-            assertTrue(get.getMessage().startsWith("GET " + url + " got no response after 3 attempt(s)"),
-                    get::getMessage);
+            assertTrue(
+                    get.getMessage().startsWith("GET " + url + " got no response after 3 attempt(s)"), get::getMessage);
 
-            LatticeClientException post = assertInstanceOf(LatticeClientException.class, failure(client.send(
-                    LatticeRequest.builder().method("POST").url(url).body("x").build())));
+            LatticeClientException post = assertInstanceOf(
+                    LatticeClientException.class,
+                    failure(client.send(LatticeRequest.builder()
+                            .method("POST")
+                            .url(url)
+                            .body("x")
+                            .build())));
             assertEquals(1, post.attempts(), "the POST may have reached the service, so it is not repeated");
         }
     }
 
     @Test
     void untrustedServer_isACertificateError_thatIsNotRetried() throws Exception {
-        try (VpcLatticeAsyncClient client = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).maxAttempts(3).tracing(false).build()) {
-            LatticeClientException e = assertInstanceOf(LatticeClientException.class,
-                    failure(client.send(get(server.url()))));
+        try (VpcLatticeAsyncClient client = VpcLatticeAsyncClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS)
+                .maxAttempts(3)
+                .tracing(false)
+                .build()) {
+            LatticeClientException e =
+                    assertInstanceOf(LatticeClientException.class, failure(client.send(get(server.url()))));
             assertEquals(1, e.attempts(), e::getMessage);
             assertTrue(e.getMessage().contains("failed with an error that retrying cannot fix"), e::getMessage);
         }
@@ -232,12 +253,17 @@ class VpcLatticeAsyncClientTest {
         server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, body);
         try (VpcLatticeAsyncClient tooSmall = client().maxResponseBodySize(1000).build();
                 VpcLatticeAsyncClient exact = client().maxResponseBodySize(1001).build()) {
-            LatticeClientException e = assertInstanceOf(LatticeClientException.class,
-                    failure(tooSmall.send(get(server.url()))));
-            assertTrue(e.getMessage().contains("maximum response body size of 1000 bytes"
-                    + " (VpcLatticeAsyncClient.Builder.maxResponseBodySize)"), e::getMessage);
+            LatticeClientException e =
+                    assertInstanceOf(LatticeClientException.class, failure(tooSmall.send(get(server.url()))));
+            assertTrue(
+                    e.getMessage()
+                            .contains("maximum response body size of 1000 bytes"
+                                    + " (VpcLatticeAsyncClient.Builder.maxResponseBodySize)"),
+                    e::getMessage);
             assertEquals(1, e.attempts());
-            assertEquals(body, exact.send(get(server.url())).get(30, TimeUnit.SECONDS).bodyAsString());
+            assertEquals(
+                    body,
+                    exact.send(get(server.url())).get(30, TimeUnit.SECONDS).bodyAsString());
         }
     }
 
@@ -271,11 +297,18 @@ class VpcLatticeAsyncClientTest {
         };
         AtomicInteger executions = new AtomicInteger();
         try (SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.builder()
-                .tlsTrustManagersProvider(() -> TestTls.INSTANCE.trustManagers).build();
-                VpcLatticeAsyncClient client = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1)
-                        .credentialsProvider(CREDENTIALS).tracing(false).maxAttempts(2)
-                        .backoffBase(Duration.ofMillis(5)).backoffMax(Duration.ofMillis(5))
-                        .httpClient(counting(netty, executions)).futureCompletionExecutor(Runnable::run).build()) {
+                        .tlsTrustManagersProvider(() -> TestTls.INSTANCE.trustManagers)
+                        .build();
+                VpcLatticeAsyncClient client = VpcLatticeAsyncClient.builder()
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(CREDENTIALS)
+                        .tracing(false)
+                        .maxAttempts(2)
+                        .backoffBase(Duration.ofMillis(5))
+                        .backoffMax(Duration.ofMillis(5))
+                        .httpClient(counting(netty, executions))
+                        .futureCompletionExecutor(Runnable::run)
+                        .build()) {
             CompletableFuture<LatticeResponse> call = client.send(get(server.url()));
             assertTrue(answered.await(30, TimeUnit.SECONDS));
 
@@ -285,8 +318,8 @@ class VpcLatticeAsyncClientTest {
             // THEN once the shared timer has run everything due within 1.5 s from now (a retry would have been due by
             // then and would have called the HTTP client on the timer thread), no second attempt was started
             CountDownLatch timerPassed = new CountDownLatch(1);
-            DeadlineTimer.shared().schedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500),
-                    timerPassed::countDown);
+            DeadlineTimer.shared()
+                    .schedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500), timerPassed::countDown);
             assertTrue(timerPassed.await(30, TimeUnit.SECONDS));
             assertEquals(1, executions.get());
             assertTrue(call.isCancelled());
@@ -304,8 +337,7 @@ class VpcLatticeAsyncClientTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -335,7 +367,8 @@ class VpcLatticeAsyncClientTest {
             Thread t = new Thread(task, "caller-executor");
             t.start();
         };
-        try (VpcLatticeAsyncClient client = client().futureCompletionExecutor(mine).build()) {
+        try (VpcLatticeAsyncClient client =
+                client().futureCompletionExecutor(mine).build()) {
             CompletableFuture<Void> stage = client.send(get(server.url()))
                     .thenAccept(r -> ran.set(Thread.currentThread().getName()));
             chainedAgain.countDown();
@@ -348,40 +381,72 @@ class VpcLatticeAsyncClientTest {
     @Test
     void httpClient_withTimeoutsOrTrust_isRefused_inTheSyncBuildersWords() {
         try (SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.create()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VpcLatticeAsyncClient
-                    .builder().region(Region.US_EAST_1).httpClient(netty).readTimeout(Duration.ofSeconds(1))
-                    .trustedCertificates(TestTls.INSTANCE.certificate).build());
-            IllegalArgumentException fromSync = assertThrows(IllegalArgumentException.class, () -> VpcLatticeClient
-                    .builder().region(Region.US_EAST_1).httpClient(syncHttp).readTimeout(Duration.ofSeconds(1))
-                    .trustedCertificates(TestTls.INSTANCE.certificate).build());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> VpcLatticeAsyncClient.builder()
+                            .region(Region.US_EAST_1)
+                            .httpClient(netty)
+                            .readTimeout(Duration.ofSeconds(1))
+                            .trustedCertificates(TestTls.INSTANCE.certificate)
+                            .build());
+            IllegalArgumentException fromSync = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> VpcLatticeClient.builder()
+                            .region(Region.US_EAST_1)
+                            .httpClient(syncHttp)
+                            .readTimeout(Duration.ofSeconds(1))
+                            .trustedCertificates(TestTls.INSTANCE.certificate)
+                            .build());
             assertEquals(fromSync.getMessage(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("The httpClient and readTimeout, trustedCertificates can't both be"
-                    + " configured"), e::getMessage);
-            assertThrows(IllegalArgumentException.class, () -> VpcLatticeAsyncClient.builder().region(Region.US_EAST_1)
-                    .httpClient(netty).httpClientBuilder(NettyNioAsyncHttpClient.builder()).build());
-            assertThrows(IllegalArgumentException.class, () -> VpcLatticeAsyncClient.builder().region(Region.US_EAST_1)
-                    .httpClient(netty).connectTimeout(Duration.ofSeconds(1)).build());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("The httpClient and readTimeout, trustedCertificates can't both be"
+                                    + " configured"),
+                    e::getMessage);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> VpcLatticeAsyncClient.builder()
+                            .region(Region.US_EAST_1)
+                            .httpClient(netty)
+                            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                            .build());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> VpcLatticeAsyncClient.builder()
+                            .region(Region.US_EAST_1)
+                            .httpClient(netty)
+                            .connectTimeout(Duration.ofSeconds(1))
+                            .build());
         }
     }
 
     @Test
     void crtHttpClientBuilder_withTrust_isRefused_becauseTheCrtCannotUseJavaTrust() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VpcLatticeAsyncClient.builder()
-                .region(Region.US_EAST_1).httpClientBuilder(AwsCrtAsyncHttpClient.builder())
-                .trustManagers(TestTls.INSTANCE.trustManagers).build());
-        assertTrue(e.getMessage().startsWith("The AWS CRT HTTP client (") && e.getMessage().contains(
-                ") and trustManagers can't both be configured"), e::getMessage);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> VpcLatticeAsyncClient.builder()
+                        .region(Region.US_EAST_1)
+                        .httpClientBuilder(AwsCrtAsyncHttpClient.builder())
+                        .trustManagers(TestTls.INSTANCE.trustManagers)
+                        .build());
+        assertTrue(
+                e.getMessage().startsWith("The AWS CRT HTTP client (")
+                        && e.getMessage().contains(") and trustManagers can't both be configured"),
+                e::getMessage);
         // Without trust settings the CRT client is accepted.
-        try (VpcLatticeAsyncClient crt = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).httpClientBuilder(AwsCrtAsyncHttpClient.builder()).build()) {
+        try (VpcLatticeAsyncClient crt = VpcLatticeAsyncClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS)
+                .httpClientBuilder(AwsCrtAsyncHttpClient.builder())
+                .build()) {
             assertNotNull(crt);
         }
     }
 
     /** Sync builder settings that mean nothing to the async client; empty: every one applies. */
     /** Service discovery looks the service up through a sync HTTP client at build(): the sync client's alone. */
-    private static final java.util.Set<String> SYNC_ONLY_SETTINGS = java.util.Set.of("service", "servicePort",
-            "serviceDiscoveryEndpoint");
+    private static final java.util.Set<String> SYNC_ONLY_SETTINGS =
+            java.util.Set.of("service", "servicePort", "serviceDiscoveryEndpoint");
 
     @Test
     void theBuilder_offersTheSyncBuildersSettings() {

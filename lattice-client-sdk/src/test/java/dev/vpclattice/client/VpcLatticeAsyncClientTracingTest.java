@@ -73,7 +73,8 @@ class VpcLatticeAsyncClientTracingTest {
     private static VpcLatticeAsyncClient client() {
         return VpcLatticeAsyncClient.builder()
                 .region(Region.US_WEST_2)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .trustedCertificates(TestTls.INSTANCE.certificate)
                 .build();
     }
@@ -84,8 +85,8 @@ class VpcLatticeAsyncClientTracingTest {
         Segment segment = recorder.beginSegment("caller");
         try (VpcLatticeAsyncClient client = client()) {
             // WHEN a call is sent from a thread with an active segment
-            CompletableFuture<LatticeResponse> call = client.send(LatticeRequest.builder()
-                    .url(server.url() + "/things").build());
+            CompletableFuture<LatticeResponse> call = client.send(
+                    LatticeRequest.builder().url(server.url() + "/things").build());
 
             // THEN the calling thread's current entity is still the segment, not the call's subsegment
             assertSame(segment, recorder.getTraceEntity());
@@ -102,10 +103,11 @@ class VpcLatticeAsyncClientTracingTest {
             assertEquals(404, response.get("status"));
             assertTrue(ours.isError());
             TestHttpsServer.Received received = server.received.get(server.received.size() - 1);
-            assertEquals("Root=" + segment.getTraceId() + ";Parent=" + ours.getId() + ";Sampled=1",
+            assertEquals(
+                    "Root=" + segment.getTraceId() + ";Parent=" + ours.getId() + ";Sampled=1",
                     received.header("x-amzn-trace-id"));
-            IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
-                    Map.of(ACCESS_KEY, SECRET_KEY));
+            IndependentSigV4Verifier.Result signature =
+                    IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY));
             assertFalse(signature.signedHeaders().contains("x-amzn-trace-id"));
             assertTrue(signature.valid());
 
@@ -126,10 +128,12 @@ class VpcLatticeAsyncClientTracingTest {
         };
         Segment segment = recorder.beginSegment("caller");
         try (VpcLatticeAsyncClient client = client()) {
-            CompletableFuture<LatticeResponse> call = client.send(LatticeRequest.builder().url(server.url())
-                    .callTimeout(Duration.ofMillis(300)).build());
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                    () -> call.get(30, TimeUnit.SECONDS));
+            CompletableFuture<LatticeResponse> call = client.send(LatticeRequest.builder()
+                    .url(server.url())
+                    .callTimeout(Duration.ofMillis(300))
+                    .build());
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
             Subsegment ours = segment.getSubsegmentsCopy().get(0);
             assertFalse(ours.isInProgress());
             assertTrue(ours.isFault() || ours.isError(), "a failed call marks its subsegment");

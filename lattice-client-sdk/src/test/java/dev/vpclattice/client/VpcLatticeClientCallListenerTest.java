@@ -102,13 +102,15 @@ class VpcLatticeClientCallListenerTest {
     @Test
     void aRetriedCall_isHeardAttemptByAttempt_withNumbersStatusesAndDurations() {
         // GIVEN a service that answers 503 once, then 200
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange,
-                server.received.size() == 1 ? 503 : 200, server.received.size() == 1 ? "busy" : "done");
+        server.handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange, server.received.size() == 1 ? 503 : 200, server.received.size() == 1 ? "busy" : "done");
         Recorder first = new Recorder();
         Recorder second = new Recorder();
-        LatticeRequest request = LatticeRequest.builder().url(server.url() + "/orders").build();
+        LatticeRequest request =
+                LatticeRequest.builder().url(server.url() + "/orders").build();
         LatticeResponse response;
-        try (VpcLatticeClient client = client().addCallListener(first).addCallListener(second).build()) {
+        try (VpcLatticeClient client =
+                client().addCallListener(first).addCallListener(second).build()) {
             response = client.send(request);
         }
         assertEquals(200, response.statusCode());
@@ -119,15 +121,15 @@ class VpcLatticeClientCallListenerTest {
             assertEquals(4, events.size(), events.toString());
             assertInstanceOf(LatticeCallListener.AttemptStarted.class, events.get(0));
             assertEquals(1, events.get(0).attempt());
-            LatticeCallListener.AttemptResponse busy = assertInstanceOf(LatticeCallListener.AttemptResponse.class,
-                    events.get(1));
+            LatticeCallListener.AttemptResponse busy =
+                    assertInstanceOf(LatticeCallListener.AttemptResponse.class, events.get(1));
             assertEquals(1, busy.attempt());
             assertEquals(503, busy.statusCode());
             assertEquals("busy", busy.response().bodyAsString());
             assertInstanceOf(LatticeCallListener.AttemptStarted.class, events.get(2));
             assertEquals(2, events.get(2).attempt());
-            LatticeCallListener.AttemptResponse done = assertInstanceOf(LatticeCallListener.AttemptResponse.class,
-                    events.get(3));
+            LatticeCallListener.AttemptResponse done =
+                    assertInstanceOf(LatticeCallListener.AttemptResponse.class, events.get(3));
             assertEquals(2, done.attempt());
             assertEquals(200, done.statusCode());
             assertSame(response, done.response());
@@ -137,7 +139,10 @@ class VpcLatticeClientCallListenerTest {
             // Durations: each attempt took time; the call's clock only moves forward and covers the attempts.
             assertTrue(busy.duration().toNanos() > 0 && done.duration().toNanos() > 0);
             for (int i = 1; i < events.size(); i++) {
-                assertTrue(events.get(i).sinceCallStart().compareTo(events.get(i - 1).sinceCallStart()) >= 0);
+                assertTrue(events.get(i)
+                                .sinceCallStart()
+                                .compareTo(events.get(i - 1).sinceCallStart())
+                        >= 0);
             }
             assertTrue(done.sinceCallStart().compareTo(busy.duration().plus(done.duration())) >= 0);
             assertTrue(busy.toString().contains("status 503"), busy.toString());
@@ -152,14 +157,17 @@ class VpcLatticeClientCallListenerTest {
         }
         Recorder recorder = new Recorder();
         try (VpcLatticeClient client = client().addCallListener(recorder).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().url("https://127.0.0.1:" + closedPort).build()));
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .url("https://127.0.0.1:" + closedPort)
+                            .build()));
             assertEquals(3, e.attempts());
         }
         assertEquals(6, recorder.events.size(), recorder.events.toString());
         for (int attempt = 1; attempt <= 3; attempt++) {
-            LatticeCallListener.AttemptFailure failure = assertInstanceOf(LatticeCallListener.AttemptFailure.class,
-                    recorder.events.get(attempt * 2 - 1));
+            LatticeCallListener.AttemptFailure failure =
+                    assertInstanceOf(LatticeCallListener.AttemptFailure.class, recorder.events.get(attempt * 2 - 1));
             assertEquals(attempt, failure.attempt());
             assertInstanceOf(ConnectException.class, failure.failure());
             assertFalse(failure.duration().isNegative());
@@ -170,13 +178,15 @@ class VpcLatticeClientCallListenerTest {
     void anAttemptTheCallTimeoutAborts_isHeardAsATimeout() {
         server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
         Recorder recorder = new Recorder();
-        try (VpcLatticeClient client = client().callTimeout(Duration.ofMillis(300)).addCallListener(recorder)
+        try (VpcLatticeClient client = client().callTimeout(Duration.ofMillis(300))
+                .addCallListener(recorder)
                 .build()) {
-            assertThrows(LatticeCallTimeoutException.class,
+            assertThrows(
+                    LatticeCallTimeoutException.class,
                     () -> client.send(LatticeRequest.builder().url(server.url()).build()));
         }
-        LatticeCallListener.AttemptFailure failure = assertInstanceOf(LatticeCallListener.AttemptFailure.class,
-                recorder.events.get(recorder.events.size() - 1));
+        LatticeCallListener.AttemptFailure failure = assertInstanceOf(
+                LatticeCallListener.AttemptFailure.class, recorder.events.get(recorder.events.size() - 1));
         assertInstanceOf(LatticeCallTimeoutException.class, failure.failure());
         assertTrue(failure.duration().toMillis() >= 100, failure.duration().toString());
     }
@@ -194,29 +204,42 @@ class VpcLatticeClientCallListenerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         logger.addHandler(capture);
         Recorder recorder = new Recorder();
-        try (VpcLatticeClient client = client().addCallListener(new Broken()).addCallListener(recorder).build()) {
+        try (VpcLatticeClient client =
+                client().addCallListener(new Broken()).addCallListener(recorder).build()) {
             // WHEN calls succeed and fail with a listener that throws RuntimeException, AssertionError, LinkageError
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
             server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
-            assertThrows(LatticeCallTimeoutException.class, () -> client.send(LatticeRequest.builder()
-                    .url(server.url()).callTimeout(Duration.ofMillis(200)).build()));
+            assertThrows(
+                    LatticeCallTimeoutException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .url(server.url())
+                            .callTimeout(Duration.ofMillis(200))
+                            .build()));
         } finally {
             logger.removeHandler(capture);
         }
         // THEN the calls behaved as without it, the next listener heard everything, and one warning named it
         assertEquals(6, recorder.events.size(), recorder.events.toString());
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).getMessage().contains("LatticeCallListener"), warnings.get(0).getMessage());
-        assertTrue(warnings.get(0).getMessage().contains("$Broken"), warnings.get(0).getMessage());
+        assertTrue(
+                warnings.get(0).getMessage().contains("LatticeCallListener"),
+                warnings.get(0).getMessage());
+        assertTrue(
+                warnings.get(0).getMessage().contains("$Broken"),
+                warnings.get(0).getMessage());
     }
 }

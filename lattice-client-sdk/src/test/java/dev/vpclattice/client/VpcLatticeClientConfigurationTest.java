@@ -72,7 +72,10 @@ class VpcLatticeClientConfigurationTest {
     @Test
     void trustedCertificates_fromAPemFile_letTheDefaultHttpClientCallAPrivateServer() throws Exception {
         try (VpcLatticeClient client = client().trustedCertificates(pem()).build()) {
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
         }
     }
 
@@ -80,10 +83,20 @@ class VpcLatticeClientConfigurationTest {
     void trustedCertificates_andTrustManagers_work_andChangeNothingJvmWide() throws Exception {
         Properties before = (Properties) System.getProperties().clone();
         SSLContext defaultContext = SSLContext.getDefault();
-        try (VpcLatticeClient byCertificate = client().trustedCertificates(TestTls.INSTANCE.certificate).build();
-                VpcLatticeClient byManager = client().trustManagers(TestTls.INSTANCE.trustManagers).build()) {
-            assertEquals(200, byCertificate.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
-            assertEquals(200, byManager.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+        try (VpcLatticeClient byCertificate = client().trustedCertificates(TestTls.INSTANCE.certificate)
+                        .build();
+                VpcLatticeClient byManager =
+                        client().trustManagers(TestTls.INSTANCE.trustManagers).build()) {
+            assertEquals(
+                    200,
+                    byCertificate
+                            .send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
+            assertEquals(
+                    200,
+                    byManager
+                            .send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
 
             // THEN the JVM's own TLS still does not trust the private certificate, and no javax.net.ssl setting changed
             assertSame(defaultContext, SSLContext.getDefault());
@@ -100,7 +113,8 @@ class VpcLatticeClientConfigurationTest {
     @Test
     void withoutAddedTrust_aPrivateServerIsRejected_asACertificateErrorThatIsNotRetried() {
         try (VpcLatticeClient client = client().maxAttempts(3).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class,
                     () -> client.send(LatticeRequest.builder().url(server.url()).build()));
             assertEquals(1, e.attempts(), e::getMessage);
             assertTrue(e.getMessage().contains("retrying cannot fix"), e::getMessage);
@@ -119,17 +133,23 @@ class VpcLatticeClientConfigurationTest {
             }
         };
         try (VpcLatticeClient client = client().httpClientBuilder(recording)
-                .trustedCertificates(TestTls.INSTANCE.certificate).connectTimeout(Duration.ofMillis(1234))
-                .readTimeout(Duration.ofMillis(5678)).build()) {
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+                .trustedCertificates(TestTls.INSTANCE.certificate)
+                .connectTimeout(Duration.ofMillis(1234))
+                .readTimeout(Duration.ofMillis(5678))
+                .build()) {
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
         }
         AttributeMap defaults = handed.get();
         assertEquals(Duration.ofMillis(1234), defaults.get(SdkHttpConfigurationOption.CONNECTION_TIMEOUT));
         assertEquals(Duration.ofMillis(5678), defaults.get(SdkHttpConfigurationOption.READ_TIMEOUT));
-        javax.net.ssl.X509TrustManager trust = (javax.net.ssl.X509TrustManager)
-                defaults.get(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER).trustManagers()[0];
-        javax.net.ssl.TrustManagerFactory jvm = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.X509TrustManager trust =
+                (javax.net.ssl.X509TrustManager) defaults.get(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER)
+                        .trustManagers()[0];
+        javax.net.ssl.TrustManagerFactory jvm =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         jvm.init((java.security.KeyStore) null);
         java.util.List<java.security.cert.X509Certificate> accepted = java.util.List.of(trust.getAcceptedIssuers());
         java.security.cert.X509Certificate[] jvmAnchors =
@@ -138,37 +158,58 @@ class VpcLatticeClientConfigurationTest {
         assertTrue(accepted.containsAll(java.util.List.of(jvmAnchors)), "every JVM default anchor is still trusted");
         assertTrue(accepted.contains(TestTls.INSTANCE.certificate));
         // An unknown server is still refused by the combined trust.
-        CertificateException refused = assertThrows(CertificateException.class, () -> trust.checkServerTrusted(
-                new java.security.cert.X509Certificate[] {TestTls.other()}, "ECDHE_ECDSA"));
+        CertificateException refused = assertThrows(
+                CertificateException.class,
+                () -> trust.checkServerTrusted(
+                        new java.security.cert.X509Certificate[] {TestTls.other()}, "ECDHE_ECDSA"));
         assertTrue(refused.getMessage() != null);
     }
 
     /** An SDK HTTP client builder that records what it is handed. */
-    private abstract static class RecordingBuilder implements SdkHttpClient.Builder<RecordingBuilder> {
-    }
+    private abstract static class RecordingBuilder implements SdkHttpClient.Builder<RecordingBuilder> {}
 
     @Test
     void httpClientBuilder_ofAnotherSdkHttpClient_getsTheTimeoutsAndTrust() {
         try (VpcLatticeClient client = client().httpClientBuilder(UrlConnectionHttpClient.builder())
-                .trustedCertificates(TestTls.INSTANCE.certificate).build()) {
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+                .trustedCertificates(TestTls.INSTANCE.certificate)
+                .build()) {
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
         }
     }
 
     @Test
     void httpClient_withTimeoutsOrTrust_isRefusedAtBuild_namingTheSettings() {
         try (SdkHttpClient http = TestTls.trustingClient()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client().httpClient(http)
-                    .readTimeout(Duration.ofSeconds(1)).trustedCertificates(TestTls.INSTANCE.certificate).build());
-            assertTrue(e.getMessage().startsWith("The httpClient and readTimeout, trustedCertificates can't both be"
-                    + " configured"), e::getMessage);
-            assertThrows(IllegalArgumentException.class, () -> client().httpClient(http)
-                    .httpClientBuilder(Apache5HttpClient.builder()).build());
-            assertThrows(IllegalArgumentException.class, () -> client().httpClient(http)
-                    .connectTimeout(Duration.ofSeconds(1)).build());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> client().httpClient(http)
+                            .readTimeout(Duration.ofSeconds(1))
+                            .trustedCertificates(TestTls.INSTANCE.certificate)
+                            .build());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("The httpClient and readTimeout, trustedCertificates can't both be"
+                                    + " configured"),
+                    e::getMessage);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> client().httpClient(http)
+                            .httpClientBuilder(Apache5HttpClient.builder())
+                            .build());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> client().httpClient(http)
+                            .connectTimeout(Duration.ofSeconds(1))
+                            .build());
             // Alone, it is used as it is.
             try (VpcLatticeClient client = client().httpClient(http).build()) {
-                assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+                assertEquals(
+                        200,
+                        client.send(LatticeRequest.builder().url(server.url()).build())
+                                .statusCode());
             }
         }
     }
@@ -176,11 +217,11 @@ class VpcLatticeClientConfigurationTest {
     @Test
     void trustedCertificates_fromAFileWithoutCertificates_isRefusedNamingTheFile() throws Exception {
         Path empty = Files.writeString(work.resolve("empty.pem"), "not a certificate\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> client().trustedCertificates(empty));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> client().trustedCertificates(empty));
         assertTrue(e.getMessage().contains(empty.toString()), e::getMessage);
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> client().trustedCertificates(work.resolve("missing.pem")));
+        IllegalArgumentException missing = assertThrows(
+                IllegalArgumentException.class, () -> client().trustedCertificates(work.resolve("missing.pem")));
         assertInstanceOf(java.nio.file.NoSuchFileException.class, missing.getCause());
     }
 }

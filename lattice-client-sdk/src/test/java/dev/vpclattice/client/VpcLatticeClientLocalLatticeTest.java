@@ -37,14 +37,20 @@ class VpcLatticeClientLocalLatticeTest {
             .region("eu-central-1")
             .allowedPrincipal(ALICE)
             .deniedPrincipal(MALLORY)
-            .target(event -> VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
-                    .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}").build())
+            .target(event -> VpcLatticeV2Response.builder()
+                    .statusCode(200)
+                    .header("content-type", "application/json")
+                    .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}")
+                    .build())
             .build();
+
     static SdkHttpClient http;
 
     @BeforeAll
     static void start() {
-        http = Apache5HttpClient.builder().tlsTrustManagersProvider(lattice.certificate()::trustManagers).build();
+        http = Apache5HttpClient.builder()
+                .tlsTrustManagersProvider(lattice.certificate()::trustManagers)
+                .build();
     }
 
     @AfterAll
@@ -64,9 +70,10 @@ class VpcLatticeClientLocalLatticeTest {
 
     /** ALICE's key id and session token with a secret that is not hers. */
     private static AwsCredentialsProvider aliceWithWrongSecret() {
-        AwsSessionCredentials alice = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        return StaticCredentialsProvider.create(AwsSessionCredentials.create(alice.accessKeyId(),
-                "not-the-secret-000000000000000000000000", alice.sessionToken()));
+        AwsSessionCredentials alice =
+                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
+        return StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                alice.accessKeyId(), "not-the-secret-000000000000000000000000", alice.sessionToken()));
     }
 
     @Test
@@ -82,7 +89,8 @@ class VpcLatticeClientLocalLatticeTest {
                     .build());
 
             response.ensureSuccess();
-            assertEquals("application/json", response.firstHeader("Content-Type").orElseThrow());
+            assertEquals(
+                    "application/json", response.firstHeader("Content-Type").orElseThrow());
             VpcLatticeV2Request event = lattice.receivedEvents().get(0);
             assertEquals(Map.of("seen", "POST " + event.getPath()), response.bodyAs(Map.class));
             assertEquals("POST", event.getMethod());
@@ -98,7 +106,11 @@ class VpcLatticeClientLocalLatticeTest {
     void manyGets_overOneClient_areAllAccepted() {
         try (VpcLatticeClient client = client(lattice.credentials()).build()) {
             for (int i = 0; i < 20; i++) {
-                client.send(LatticeRequest.builder().url(lattice.endpoint()).path("/item/" + i).build()).ensureSuccess();
+                client.send(LatticeRequest.builder()
+                                .url(lattice.endpoint())
+                                .path("/item/" + i)
+                                .build())
+                        .ensureSuccess();
             }
         }
         assertEquals(20, lattice.receivedEvents().size());
@@ -107,8 +119,12 @@ class VpcLatticeClientLocalLatticeTest {
     @Test
     void authenticatedButNotAllowedPrincipal_getsAccessDenied() {
         try (VpcLatticeClient client = client(lattice.deniedCredentials()).build()) {
-            LatticeServiceException e = assertThrows(LatticeServiceException.class,
-                    () -> client.send(LatticeRequest.builder().url(lattice.endpoint()).path("/orders").build())
+            LatticeServiceException e = assertThrows(
+                    LatticeServiceException.class,
+                    () -> client.send(LatticeRequest.builder()
+                                    .url(lattice.endpoint())
+                                    .path("/orders")
+                                    .build())
                             .ensureSuccess());
             assertEquals(403, e.statusCode());
             assertEquals("AccessDeniedException", e.errorCode());
@@ -120,8 +136,12 @@ class VpcLatticeClientLocalLatticeTest {
     @Test
     void wrongSecret_isRejected() {
         try (VpcLatticeClient client = client(aliceWithWrongSecret()).build()) {
-            LatticeServiceException e = assertThrows(LatticeServiceException.class,
-                    () -> client.send(LatticeRequest.builder().url(lattice.endpoint()).build()).ensureSuccess());
+            LatticeServiceException e = assertThrows(
+                    LatticeServiceException.class,
+                    () -> client.send(LatticeRequest.builder()
+                                    .url(lattice.endpoint())
+                                    .build())
+                            .ensureSuccess());
             assertEquals(403, e.statusCode());
             assertEquals("InvalidSignatureException", e.errorCode(), e.getMessage());
         }
@@ -130,14 +150,22 @@ class VpcLatticeClientLocalLatticeTest {
 
     @Test
     void unsignedRequest_isDeniedAsAnonymous() {
-        try (VpcLatticeClient client = VpcLatticeClient.builder().signingMode(SigningMode.NONE).httpClient(http)
-                .tracing(false).build()) {
-            LatticeServiceException e = assertThrows(LatticeServiceException.class,
-                    () -> client.send(LatticeRequest.builder().url(lattice.endpoint()).build()).ensureSuccess());
+        try (VpcLatticeClient client = VpcLatticeClient.builder()
+                .signingMode(SigningMode.NONE)
+                .httpClient(http)
+                .tracing(false)
+                .build()) {
+            LatticeServiceException e = assertThrows(
+                    LatticeServiceException.class,
+                    () -> client.send(LatticeRequest.builder()
+                                    .url(lattice.endpoint())
+                                    .build())
+                            .ensureSuccess());
             assertEquals("AccessDeniedException", e.errorCode());
             assertTrue(e.errorMessage().startsWith("User: anonymous is not authorized"), e.errorMessage());
         }
-        assertTrue(lattice.receivedEvents().isEmpty(),
+        assertTrue(
+                lattice.receivedEvents().isEmpty(),
                 () -> "an unsigned request must not reach the target: " + lattice.receivedEvents());
     }
 }

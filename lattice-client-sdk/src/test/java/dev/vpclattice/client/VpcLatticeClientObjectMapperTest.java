@@ -22,14 +22,13 @@ class VpcLatticeClientObjectMapperTest {
     static SdkHttpClient http;
 
     /** The shape the server's snake_case answer maps to under a snake_case mapper. */
-    record Order(String orderId, int itemCount) {
-    }
+    record Order(String orderId, int itemCount) {}
 
     @BeforeAll
     static void start() throws Exception {
         server = TestHttpsServer.https();
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200,
-                Map.of("content-type", "application/json"), "{\"order_id\":\"o-1\",\"item_count\":3}");
+        server.handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange, 200, Map.of("content-type", "application/json"), "{\"order_id\":\"o-1\",\"item_count\":3}");
         http = TestTls.trustingClient();
     }
 
@@ -52,31 +51,36 @@ class VpcLatticeClientObjectMapperTest {
     void bodyAs_withConfiguredMapper_usesIt() {
         ObjectMapper snakeCase = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         try (VpcLatticeClient client = client().objectMapper(snakeCase).build()) {
-            LatticeResponse response = client.send(LatticeRequest.builder().method("GET").url(server.url()).build());
+            LatticeResponse response = client.send(
+                    LatticeRequest.builder().method("GET").url(server.url()).build());
 
             assertEquals(new Order("o-1", 3), response.bodyAs(Order.class));
         }
     }
 
     /** Part of the echo service's answer (a V2 event): the rest of its fields are ignored. */
-    record Echo(String method, String path, Map<String, java.util.List<String>> headers) {
-    }
+    record Echo(String method, String path, Map<String, java.util.List<String>> headers) {}
 
     /** A request body with a java.time field. */
-    record Placed(String id, java.time.Instant placedAt) {
-    }
+    record Placed(String id, java.time.Instant placedAt) {}
 
     @Test
     void oneMapper_servesRequestAndResponse_knowsJavaTime_andIgnoresUnknownFields() {
         // GIVEN a server that echoes the request as a V2-shaped event with more fields than Echo models
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200,
-                Map.of("content-type", "application/json"), "{\"version\":\"2.0\",\"method\":\"" + request.method()
+        server.handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange,
+                200,
+                Map.of("content-type", "application/json"),
+                "{\"version\":\"2.0\",\"method\":\"" + request.method()
                         + "\",\"path\":\"/orders\",\"headers\":{\"x\":[\"1\"]},\"body\":" + quote(request.bodyText())
                         + ",\"isBase64Encoded\":false,\"requestContext\":{\"region\":\"us-east-1\"}}");
         try (VpcLatticeClient client = client().build()) {
             // WHEN a record with an Instant is sent as JSON and the answer is mapped to a partial class
-            LatticeResponse response = client.send(LatticeRequest.builder().method("POST").url(server.url())
-                    .jsonBody(new Placed("o-1", java.time.Instant.parse("2026-11-30T12:00:00Z"))).build());
+            LatticeResponse response = client.send(LatticeRequest.builder()
+                    .method("POST")
+                    .url(server.url())
+                    .jsonBody(new Placed("o-1", java.time.Instant.parse("2026-11-30T12:00:00Z")))
+                    .build());
 
             // THEN the body went out in ISO-8601 text and the partial class maps
             Echo echo = response.bodyAs(Echo.class);
@@ -84,19 +88,28 @@ class VpcLatticeClientObjectMapperTest {
             java.util.Map<?, ?> sent = response.bodyAs(Map.class);
             assertEquals("{\"id\":\"o-1\",\"placedAt\":\"2026-11-30T12:00:00Z\"}", sent.get("body"));
         } finally {
-            server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200,
-                    Map.of("content-type", "application/json"), "{\"order_id\":\"o-1\",\"item_count\":3}");
+            server.handler = (exchange, request) -> TestHttpsServer.respond(
+                    exchange,
+                    200,
+                    Map.of("content-type", "application/json"),
+                    "{\"order_id\":\"o-1\",\"item_count\":3}");
         }
     }
 
     @Test
     void aBodyThatDoesNotMap_isALatticeClientException_namingTheRequestAndType() {
         try (VpcLatticeClient client = client().build()) {
-            LatticeResponse response = client.send(LatticeRequest.builder().url(server.url() + "/o?secret=qv-7f3a").build());
-            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(LatticeClientException.class,
-                    () -> response.bodyAs(Integer.class));
-            assertEquals(true, e.getMessage().startsWith("Cannot map the 33-byte body of the HTTP 200 answer to GET "
-                    + server.url() + "/o to java.lang.Integer: "), e.getMessage());
+            LatticeResponse response = client.send(LatticeRequest.builder()
+                    .url(server.url() + "/o?secret=qv-7f3a")
+                    .build());
+            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    LatticeClientException.class, () -> response.bodyAs(Integer.class));
+            assertEquals(
+                    true,
+                    e.getMessage()
+                            .startsWith("Cannot map the 33-byte body of the HTTP 200 answer to GET " + server.url()
+                                    + "/o to java.lang.Integer: "),
+                    e.getMessage());
             assertEquals(false, e.getMessage().contains("qv-7f3a"), "the query stays out of messages");
         }
     }
@@ -105,11 +118,17 @@ class VpcLatticeClientObjectMapperTest {
     void aJsonBodyTheMapperCannotSerialize_failsTheCallBeforeSending() {
         int before = server.received.size();
         try (VpcLatticeClient client = client().build()) {
-            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(LatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().method("POST").url(server.url()).jsonBody(new Object())
+            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .method("POST")
+                            .url(server.url())
+                            .jsonBody(new Object())
                             .build()));
             assertEquals(0, e.attempts());
-            assertEquals(true, e.getMessage().startsWith("POST " + server.url() + "/ was not sent: its JSON body"),
+            assertEquals(
+                    true,
+                    e.getMessage().startsWith("POST " + server.url() + "/ was not sent: its JSON body"),
                     e.getMessage());
         }
         assertEquals(before, server.received.size());
@@ -122,7 +141,8 @@ class VpcLatticeClientObjectMapperTest {
     @Test
     void bodyAs_withoutMapper_usesThePlainDefault() {
         try (VpcLatticeClient client = client().build()) {
-            LatticeResponse response = client.send(LatticeRequest.builder().method("GET").url(server.url()).build());
+            LatticeResponse response = client.send(
+                    LatticeRequest.builder().method("GET").url(server.url()).build());
 
             assertEquals(Map.of("order_id", "o-1", "item_count", 3), response.bodyAs(Map.class));
         }

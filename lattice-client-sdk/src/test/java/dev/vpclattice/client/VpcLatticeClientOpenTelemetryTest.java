@@ -78,12 +78,16 @@ class VpcLatticeClientOpenTelemetryTest {
     static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
             .region("eu-west-1")
             .target(event -> VpcLatticeV2Response.builder()
-                    .statusCode(failuresToAnswer.getAndDecrement() > 0 ? 503 : 200).body("answered").build())
+                    .statusCode(failuresToAnswer.getAndDecrement() > 0 ? 503 : 200)
+                    .body("answered")
+                    .build())
             .build();
 
     @BeforeAll
     static void start() {
-        tracerProvider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+        tracerProvider = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                .build();
         GlobalOpenTelemetry.resetForTest();
         OpenTelemetrySdk.builder()
                 .setTracerProvider(tracerProvider)
@@ -116,14 +120,21 @@ class VpcLatticeClientOpenTelemetryTest {
 
     /** A POST the caller marks as safe to retry (an idempotent create, say), so that 503s are retried. */
     private static LatticeRequest post(String url) {
-        return LatticeRequest.builder().method("POST").url(url + "/orders?token=" + QUERY_SECRET)
-                .header("x-custom", HEADER_SECRET).jsonBody(Map.of("item", "book")).retryable(true).build();
+        return LatticeRequest.builder()
+                .method("POST")
+                .url(url + "/orders?token=" + QUERY_SECRET)
+                .header("x-custom", HEADER_SECRET)
+                .jsonBody(Map.of("item", "book"))
+                .retryable(true)
+                .build();
     }
 
     /** The client's spans, oldest first. */
     private static List<SpanData> clientSpans() {
-        return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT)
-                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.CLIENT)
+                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos))
+                .toList();
     }
 
     private static List<VpcLatticeV2Request> events() {
@@ -132,8 +143,13 @@ class VpcLatticeClientOpenTelemetryTest {
 
     private static void assertNoSecretIn(SpanData span) {
         AwsCredentials credentials = lattice.credentials().resolveCredentials();
-        List<String> secrets = new ArrayList<>(List.of(QUERY_SECRET, HEADER_SECRET,
-                credentials.accessKeyId(), credentials.secretAccessKey(), "Signature=", "?"));
+        List<String> secrets = new ArrayList<>(List.of(
+                QUERY_SECRET,
+                HEADER_SECRET,
+                credentials.accessKeyId(),
+                credentials.secretAccessKey(),
+                "Signature=",
+                "?"));
         if (credentials instanceof AwsSessionCredentials) {
             secrets.add(((AwsSessionCredentials) credentials).sessionToken());
         }
@@ -168,7 +184,9 @@ class VpcLatticeClientOpenTelemetryTest {
         assertEquals("POST", span.getAttributes().get(METHOD));
         assertEquals(lattice.endpoint().getHost(), span.getAttributes().get(ADDRESS));
         assertEquals((long) lattice.endpoint().getPort(), span.getAttributes().get(PORT));
-        assertEquals("https://" + lattice.endpoint().getHost() + ":" + lattice.endpoint().getPort() + "/orders",
+        assertEquals(
+                "https://" + lattice.endpoint().getHost() + ":"
+                        + lattice.endpoint().getPort() + "/orders",
                 span.getAttributes().get(URL_FULL));
         assertEquals(200L, span.getAttributes().get(STATUS));
         assertNull(span.getAttributes().get(RESEND_COUNT));
@@ -180,10 +198,14 @@ class VpcLatticeClientOpenTelemetryTest {
         // AND the target got the span's context in both formats, which the signature does not cover
         VpcLatticeV2Request event = events().get(0);
         String traceId = span.getTraceId();
-        assertEquals("00-" + traceId + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex(),
+        assertEquals(
+                "00-" + traceId + "-" + span.getSpanId() + "-"
+                        + span.getSpanContext().getTraceFlags().asHex(),
                 event.firstHeader("traceparent").orElse(null));
-        assertEquals("Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=" + span.getSpanId()
-                + ";Sampled=1", event.firstHeader("x-amzn-trace-id").orElse(null));
+        assertEquals(
+                "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=" + span.getSpanId()
+                        + ";Sampled=1",
+                event.firstHeader("x-amzn-trace-id").orElse(null));
         event.firstHeader("authorization").ifPresent(authorization -> {
             assertFalse(authorization.contains("traceparent"), authorization);
             assertFalse(authorization.contains("x-amzn-trace-id"), authorization);
@@ -212,10 +234,14 @@ class VpcLatticeClientOpenTelemetryTest {
             assertEquals(i == 0 ? null : (long) i, span.getAttributes().get(RESEND_COUNT));
             assertEquals(i < 2 ? 503L : 200L, span.getAttributes().get(STATUS));
             assertEquals(i < 2 ? "503" : null, span.getAttributes().get(ERROR_TYPE));
-            assertEquals(i < 2 ? StatusCode.ERROR : StatusCode.UNSET, span.getStatus().getStatusCode());
-            assertEquals("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
-                    + span.getSpanContext().getTraceFlags().asHex(),
-                    events().get(i).firstHeader("traceparent").orElse(null), "attempt " + (i + 1));
+            assertEquals(
+                    i < 2 ? StatusCode.ERROR : StatusCode.UNSET,
+                    span.getStatus().getStatusCode());
+            assertEquals(
+                    "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                            + span.getSpanContext().getTraceFlags().asHex(),
+                    events().get(i).firstHeader("traceparent").orElse(null),
+                    "attempt " + (i + 1));
             assertNoSecretIn(span);
         }
         assertNotEquals(client.get(0).getSpanId(), client.get(1).getSpanId());
@@ -253,9 +279,11 @@ class VpcLatticeClientOpenTelemetryTest {
             assertEquals(caller.getSpanContext().getSpanId(), span.getParentSpanId());
             assertEquals(i == 0 ? null : 1L, span.getAttributes().get(RESEND_COUNT));
             assertEquals(i == 0 ? 503L : 200L, span.getAttributes().get(STATUS));
-            assertEquals("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
-                    + span.getSpanContext().getTraceFlags().asHex(),
-                    events().get(i).firstHeader("traceparent").orElse(null), "attempt " + (i + 1));
+            assertEquals(
+                    "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                            + span.getSpanContext().getTraceFlags().asHex(),
+                    events().get(i).firstHeader("traceparent").orElse(null),
+                    "attempt " + (i + 1));
             assertNoSecretIn(span);
         }
     }
@@ -268,18 +296,21 @@ class VpcLatticeClientOpenTelemetryTest {
         }
         try (VpcLatticeClient client = client().build()) {
             // WHEN nothing listens: a connection failure, retried for every method
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(post("https://127.0.0.1:" + closedPort)));
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class, () -> client.send(post("https://127.0.0.1:" + closedPort)));
 
             // THEN one span per attempt, a root span without a caller's, each an error of the failure's class
             List<SpanData> client0 = clientSpans();
             assertEquals(3, client0.size(), client0.toString());
             for (SpanData span : client0) {
                 assertFalse(span.getParentSpanContext().isValid());
-                assertEquals(e.getCause().getClass().getName(), span.getAttributes().get(ERROR_TYPE));
+                assertEquals(
+                        e.getCause().getClass().getName(), span.getAttributes().get(ERROR_TYPE));
                 assertNull(span.getAttributes().get(STATUS));
                 assertEquals(StatusCode.ERROR, span.getStatus().getStatusCode());
-                assertEquals("https://127.0.0.1:" + closedPort + "/orders", span.getAttributes().get(URL_FULL));
+                assertEquals(
+                        "https://127.0.0.1:" + closedPort + "/orders",
+                        span.getAttributes().get(URL_FULL));
                 assertNoSecretIn(span);
             }
         }
@@ -289,8 +320,14 @@ class VpcLatticeClientOpenTelemetryTest {
     void aTraceHeaderTheCallerSetAndSigned_isSentAsSigned() {
         String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         try (VpcLatticeClient client = client().build()) {
-            assertEquals(200, client.send(LatticeRequest.builder().url(lattice.endpoint().toString())
-                    .header("traceparent", own).build()).statusCode(), "the signature still verifies");
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder()
+                                    .url(lattice.endpoint().toString())
+                                    .header("traceparent", own)
+                                    .build())
+                            .statusCode(),
+                    "the signature still verifies");
         }
         assertEquals(own, events().get(0).firstHeader("traceparent").orElse(null));
         assertEquals(1, clientSpans().size(), "the attempt is still traced");
@@ -327,16 +364,20 @@ class VpcLatticeClientOpenTelemetryTest {
         assertEquals(1, segment.getSubsegmentsCopy().size());
         SpanData span = clientSpans().get(0);
         String traceId = span.getTraceId();
-        assertEquals("Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=" + span.getSpanId()
-                + ";Sampled=1", events().get(0).firstHeader("x-amzn-trace-id").orElse(null));
+        assertEquals(
+                "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=" + span.getSpanId()
+                        + ";Sampled=1",
+                events().get(0).firstHeader("x-amzn-trace-id").orElse(null));
         assertTrue(events().get(0).firstHeader("traceparent").isPresent());
     }
 
     @Test
     void openTelemetryTracingOff_orAllTracingOff_recordsAndPropagatesNothing() {
-        for (VpcLatticeClient.Builder builder : List.of(client().openTelemetryTracing(false), client().tracing(false))) {
+        for (VpcLatticeClient.Builder builder :
+                List.of(client().openTelemetryTracing(false), client().tracing(false))) {
             try (VpcLatticeClient client = builder.build()) {
-                assertEquals(200, client.send(post(lattice.endpoint().toString())).statusCode());
+                assertEquals(
+                        200, client.send(post(lattice.endpoint().toString())).statusCode());
             }
         }
         assertTrue(clientSpans().isEmpty(), clientSpans().toString());

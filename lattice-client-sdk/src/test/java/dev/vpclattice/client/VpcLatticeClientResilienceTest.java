@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +38,8 @@ import software.amazon.awssdk.regions.Region;
 class VpcLatticeClientResilienceTest {
     static final String ACCESS_KEY = "AKIDRESILIENCE000001";
     static final String SECRET_KEY = "resilience-secret-key-00000000000000000";
-    static final AwsCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    static final AwsCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
 
     static TestHttpsServer server;
     static SdkHttpClient http;
@@ -82,9 +81,10 @@ class VpcLatticeClientResilienceTest {
         // GIVEN a service that is always unavailable and credentials that rotate per resolution
         server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
         AtomicInteger resolutions = new AtomicInteger();
-        AwsCredentialsProvider rotating = () -> AwsBasicCredentials.create("AKIDATTEMPT" + resolutions.incrementAndGet(),
-                SECRET_KEY);
-        try (VpcLatticeClient client = client().credentialsProvider(rotating).maxAttempts(3).build()) {
+        AwsCredentialsProvider rotating =
+                () -> AwsBasicCredentials.create("AKIDATTEMPT" + resolutions.incrementAndGet(), SECRET_KEY);
+        try (VpcLatticeClient client =
+                client().credentialsProvider(rotating).maxAttempts(3).build()) {
             // WHEN a GET is sent
             LatticeResponse response = client.send(get(server.url() + "/retry"));
 
@@ -93,8 +93,11 @@ class VpcLatticeClientResilienceTest {
             assertEquals(3, response.attempts());
             assertEquals(3, server.received.size());
             Map<String, String> secrets = Map.of("AKIDATTEMPT1", SECRET_KEY);
-            List<String> keys = server.received.stream().map(r -> IndependentSigV4Verifier.verify(r, secrets))
-                    .peek(r -> assertTrue(r.valid())).map(IndependentSigV4Verifier.Result::accessKeyId).toList();
+            List<String> keys = server.received.stream()
+                    .map(r -> IndependentSigV4Verifier.verify(r, secrets))
+                    .peek(r -> assertTrue(r.valid()))
+                    .map(IndependentSigV4Verifier.Result::accessKeyId)
+                    .toList();
             assertEquals(List.of("AKIDATTEMPT1", "AKIDATTEMPT1", "AKIDATTEMPT1"), keys);
             assertEquals(1, resolutions.get(), "an identity without expiration is cached, not resolved per attempt");
         }
@@ -104,8 +107,8 @@ class VpcLatticeClientResilienceTest {
     void retry_stopsAtTheFirstSuccess_andCoversTheRetryableStatuses() {
         AtomicInteger calls = new AtomicInteger();
         int[] statuses = {429, 502, 504, 200};
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, statuses[calls.getAndIncrement()],
-                "answer " + calls.get());
+        server.handler = (exchange, request) ->
+                TestHttpsServer.respond(exchange, statuses[calls.getAndIncrement()], "answer " + calls.get());
         try (VpcLatticeClient client = client().maxAttempts(5).build()) {
             LatticeResponse response = client.send(get(server.url()));
             assertEquals(200, response.statusCode());
@@ -118,12 +121,17 @@ class VpcLatticeClientResilienceTest {
     void post_on503_isNotRetriedByDefault_butIsWhenTheCallerOptsIn() {
         server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
         try (VpcLatticeClient client = client().maxAttempts(3).build()) {
-            LatticeRequest post = LatticeRequest.builder().method("POST").url(server.url()).body("order").build();
+            LatticeRequest post = LatticeRequest.builder()
+                    .method("POST")
+                    .url(server.url())
+                    .body("order")
+                    .build();
             assertEquals(1, client.send(post).attempts());
             assertEquals(1, server.received.size());
 
             server.received.clear();
-            assertEquals(3, client.send(post.toBuilder().retryable(true).build()).attempts());
+            assertEquals(
+                    3, client.send(post.toBuilder().retryable(true).build()).attempts());
             assertEquals(3, server.received.size());
             assertTrue(server.received.stream().allMatch(r -> r.bodyText().equals("order")), "body resent intact");
         }
@@ -160,10 +168,12 @@ class VpcLatticeClientResilienceTest {
     @Test
     void callTimeout_boundsAllAttemptsIncludingBackoff() {
         // GIVEN a server that always asks for a 1 s pause, and a client allowing 10 attempts but only 1.5 s per call
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, Map.of("Retry-After", "1"), "busy");
-        try (VpcLatticeClient client = client().maxAttempts(10).callTimeout(Duration.ofMillis(1500)).build()) {
-            LatticeResponse response = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                    () -> client.send(get(server.url())));
+        server.handler =
+                (exchange, request) -> TestHttpsServer.respond(exchange, 503, Map.of("Retry-After", "1"), "busy");
+        try (VpcLatticeClient client =
+                client().maxAttempts(10).callTimeout(Duration.ofMillis(1500)).build()) {
+            LatticeResponse response =
+                    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> client.send(get(server.url())));
             // THEN it stops retrying when the next wait would pass the deadline and returns the last answer
             assertEquals(503, response.statusCode());
             assertTrue(response.attempts() <= 2, "attempts: " + response.attempts());
@@ -180,8 +190,11 @@ class VpcLatticeClientResilienceTest {
             }
             return CREDENTIALS.resolveCredentials();
         };
-        try (VpcLatticeClient client = client().credentialsProvider(slow).callTimeout(Duration.ofMillis(300)).build()) {
-            LatticeCallTimeoutException e = assertTimeoutPreemptively(Duration.ofSeconds(3),
+        try (VpcLatticeClient client = client().credentialsProvider(slow)
+                .callTimeout(Duration.ofMillis(300))
+                .build()) {
+            LatticeCallTimeoutException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(3),
                     () -> assertThrows(LatticeCallTimeoutException.class, () -> client.send(get(server.url()))));
             assertEquals(Duration.ofMillis(300), e.callTimeout());
             assertTrue(e.getMessage().contains("while resolving AWS credentials"), e::getMessage);
@@ -196,11 +209,14 @@ class VpcLatticeClientResilienceTest {
             server.closing.await(5, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "late");
         };
-        try (VpcLatticeClient client = client().maxAttempts(3).callTimeout(Duration.ofMillis(500)).build()) {
-            LatticeCallTimeoutException e = assertTimeoutPreemptively(Duration.ofSeconds(4),
+        try (VpcLatticeClient client =
+                client().maxAttempts(3).callTimeout(Duration.ofMillis(500)).build()) {
+            LatticeCallTimeoutException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(4),
                     () -> assertThrows(LatticeCallTimeoutException.class, () -> client.send(get(server.url()))));
             assertEquals(1, e.attempts());
-            assertTrue(e.getMessage().contains("500 ms") && e.getMessage().contains("GET https://127.0.0.1:"),
+            assertTrue(
+                    e.getMessage().contains("500 ms") && e.getMessage().contains("GET https://127.0.0.1:"),
                     e.getMessage());
         }
     }
@@ -211,15 +227,24 @@ class VpcLatticeClientResilienceTest {
             server.closing.await(5, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "late");
         };
-        try (VpcLatticeClient client = client().maxAttempts(1).callTimeout(Duration.ofSeconds(30)).build()) {
-            LatticeRequest bounded = LatticeRequest.builder().url(server.url()).callTimeout(Duration.ofMillis(400)).build();
+        try (VpcLatticeClient client =
+                client().maxAttempts(1).callTimeout(Duration.ofSeconds(30)).build()) {
+            LatticeRequest bounded = LatticeRequest.builder()
+                    .url(server.url())
+                    .callTimeout(Duration.ofMillis(400))
+                    .build();
 
-            LatticeCallTimeoutException e = assertTimeoutPreemptively(Duration.ofSeconds(4),
+            LatticeCallTimeoutException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(4),
                     () -> assertThrows(LatticeCallTimeoutException.class, () -> client.send(bounded)));
 
             assertTrue(e.getMessage().contains("400 ms"), e.getMessage());
-            assertEquals(Duration.ofMillis(400), bounded.toBuilder().build().callTimeout().orElseThrow());
-            assertThrows(IllegalArgumentException.class, () -> LatticeRequest.builder().callTimeout(Duration.ZERO));
+            assertEquals(
+                    Duration.ofMillis(400),
+                    bounded.toBuilder().build().callTimeout().orElseThrow());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> LatticeRequest.builder().callTimeout(Duration.ZERO));
         }
     }
 
@@ -229,10 +254,12 @@ class VpcLatticeClientResilienceTest {
             server.closing.await(5, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "late");
         };
-        try (SdkHttpClient impatient = TestTls.trustingClientBuilder().socketTimeout(Duration.ofMillis(300)).build();
-                VpcLatticeClient client = client().httpClient(impatient).maxAttempts(1).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(get(server.url())));
+        try (SdkHttpClient impatient = TestTls.trustingClientBuilder()
+                        .socketTimeout(Duration.ofMillis(300))
+                        .build();
+                VpcLatticeClient client =
+                        client().httpClient(impatient).maxAttempts(1).build()) {
+            LatticeClientException e = assertThrows(LatticeClientException.class, () -> client.send(get(server.url())));
             assertFalse(e instanceof LatticeCallTimeoutException);
             assertInstanceOf(SocketTimeoutException.class, e.getCause());
         }
@@ -251,12 +278,18 @@ class VpcLatticeClientResilienceTest {
                 assertEquals(3, get.attempts());
                 assertEquals(3, resetting.requests());
                 assertInstanceOf(IOException.class, get.getCause());
-                assertTrue(get.getMessage().startsWith("GET " + url + " got no response after 3 attempt(s)"),
+                assertTrue(
+                        get.getMessage().startsWith("GET " + url + " got no response after 3 attempt(s)"),
                         get.getMessage());
 
                 // The POST may have reached the service, so it is not repeated.
-                LatticeClientException post = assertThrows(LatticeClientException.class,
-                        () -> client.send(LatticeRequest.builder().method("POST").url(url).body("x").build()));
+                LatticeClientException post = assertThrows(
+                        LatticeClientException.class,
+                        () -> client.send(LatticeRequest.builder()
+                                .method("POST")
+                                .url(url)
+                                .body("x")
+                                .build()));
                 assertEquals(1, post.attempts());
                 assertEquals(4, resetting.requests());
             }
@@ -268,18 +301,25 @@ class VpcLatticeClientResilienceTest {
         // GIVEN a TLS server that answers a GET with lines of garbage instead of a status line, and keeps the
         // connection open. Apache HttpClient 5 (LenientHttpResponseParser) skips up to 10 such lines, then gives up.
         try (RawTlsServer garbage = RawTlsServer.start(socket -> {
-            RawTlsServer.readRequestHead(socket);
-            socket.getOutputStream().write("SSH-2.0-OpenSSH_9.2 not http\r\n".repeat(12).getBytes());
-            socket.getOutputStream().flush();
-            Thread.sleep(5_000);
-        }); VpcLatticeClient client = client().httpClient(TestTls.trustingClient()).maxAttempts(3).build()) {
+                    RawTlsServer.readRequestHead(socket);
+                    socket.getOutputStream()
+                            .write("SSH-2.0-OpenSSH_9.2 not http\r\n".repeat(12).getBytes());
+                    socket.getOutputStream().flush();
+                    Thread.sleep(5_000);
+                });
+                VpcLatticeClient client = client().httpClient(TestTls.trustingClient())
+                        .maxAttempts(3)
+                        .build()) {
             long start = System.nanoTime();
-            LatticeClientException e = assertThrows(LatticeClientException.class, () -> client.send(get(garbage.url())));
+            LatticeClientException e =
+                    assertThrows(LatticeClientException.class, () -> client.send(get(garbage.url())));
             // THEN the call fails on the first attempt, long before the 10 s read timeout, naming what happened
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4), "failed fast");
             assertEquals(1, e.attempts());
             assertTrue(e.getMessage().contains("was answered with something that is not valid HTTP"), e::getMessage);
-            assertEquals("org.apache.hc.core5.http.MessageConstraintException", e.getCause().getClass().getName());
+            assertEquals(
+                    "org.apache.hc.core5.http.MessageConstraintException",
+                    e.getCause().getClass().getName());
         }
     }
 
@@ -288,13 +328,18 @@ class VpcLatticeClientResilienceTest {
         // Apache HttpClient 5 skips a non-HTTP line and waits for a status line; the SDK's Apache5HttpClient builder
         // offers no way to make its response parser strict. The read timeout (and the call timeout) bound the wait.
         try (RawTlsServer garbage = RawTlsServer.start(socket -> {
-            RawTlsServer.readRequestHead(socket);
-            socket.getOutputStream().write("HTTP/1.1 abc OK\r\n".getBytes());
-            socket.getOutputStream().flush();
-            Thread.sleep(5_000);
-        }); SdkHttpClient impatient = TestTls.trustingClientBuilder().socketTimeout(Duration.ofMillis(500)).build();
-                VpcLatticeClient client = client().httpClient(impatient).maxAttempts(1).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class, () -> client.send(get(garbage.url())));
+                    RawTlsServer.readRequestHead(socket);
+                    socket.getOutputStream().write("HTTP/1.1 abc OK\r\n".getBytes());
+                    socket.getOutputStream().flush();
+                    Thread.sleep(5_000);
+                });
+                SdkHttpClient impatient = TestTls.trustingClientBuilder()
+                        .socketTimeout(Duration.ofMillis(500))
+                        .build();
+                VpcLatticeClient client =
+                        client().httpClient(impatient).maxAttempts(1).build()) {
+            LatticeClientException e =
+                    assertThrows(LatticeClientException.class, () -> client.send(get(garbage.url())));
             assertInstanceOf(SocketTimeoutException.class, e.getCause());
         }
     }
@@ -306,27 +351,34 @@ class VpcLatticeClientResilienceTest {
             closedPort = s.getLocalPort();
         }
         try (VpcLatticeClient client = client().maxAttempts(2).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(get("https://127.0.0.1:" + closedPort)));
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class, () -> client.send(get("https://127.0.0.1:" + closedPort)));
             assertEquals(2, e.attempts());
             assertTrue(e.getCause() instanceof java.net.ConnectException, String.valueOf(e.getCause()));
 
             // Nothing was sent, so a POST is retried as well.
-            LatticeClientException post = assertThrows(LatticeClientException.class, () -> client.send(
-                    LatticeRequest.builder().method("POST").url("https://127.0.0.1:" + closedPort).body("x").build()));
+            LatticeClientException post = assertThrows(
+                    LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .method("POST")
+                            .url("https://127.0.0.1:" + closedPort)
+                            .body("x")
+                            .build()));
             assertEquals(2, post.attempts());
-            assertTrue(post.getMessage().startsWith("POST https://127.0.0.1:" + closedPort + "/ got no response after 2"),
+            assertTrue(
+                    post.getMessage().startsWith("POST https://127.0.0.1:" + closedPort + "/ got no response after 2"),
                     post::getMessage);
         }
     }
 
     @Test
     void lattice403_mapsToAccessDeniedException() {
-        String denial = "AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on"
-                + " resource: arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123/orders because no"
-                + " service-based policy allows the vpc-lattice-svcs:Invoke action";
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 403,
-                Map.of("Content-Type", "text/plain"), denial);
+        String denial =
+                "AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke on"
+                        + " resource: arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123/orders because no"
+                        + " service-based policy allows the vpc-lattice-svcs:Invoke action";
+        server.handler = (exchange, request) ->
+                TestHttpsServer.respond(exchange, 403, Map.of("Content-Type", "text/plain"), denial);
         try (VpcLatticeClient client = client().build()) {
             LatticeResponse response = client.send(get(server.url() + "/orders"));
             assertEquals(1, response.attempts());
@@ -334,8 +386,11 @@ class VpcLatticeClientResilienceTest {
             assertEquals(403, e.statusCode());
             assertEquals("AccessDeniedException", e.errorCode());
             assertTrue(e.errorMessage().startsWith("User: anonymous is not authorized"), e.errorMessage());
-            assertTrue(e.getMessage().startsWith("HTTP 403 AccessDeniedException from GET " + server.url()
-                    + "/orders: User: anonymous"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("HTTP 403 AccessDeniedException from GET " + server.url()
+                                    + "/orders: User: anonymous"),
+                    e.getMessage());
             assertInstanceOf(LatticeException.class, e, "one root for everything the library throws");
             assertEquals(response, e.response());
         }
@@ -351,9 +406,12 @@ class VpcLatticeClientResilienceTest {
         };
         int threads = 16;
         int perThread = 25;
-        try (SdkHttpClient pooled = TestTls.trustingClientBuilder().maxConnections(4)
-                .connectionAcquisitionTimeout(Duration.ofSeconds(10)).build();
-                VpcLatticeClient client = client().httpClient(pooled).maxAttempts(1).build()) {
+        try (SdkHttpClient pooled = TestTls.trustingClientBuilder()
+                        .maxConnections(4)
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(10))
+                        .build();
+                VpcLatticeClient client =
+                        client().httpClient(pooled).maxAttempts(1).build()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<List<String>>> futures = new ArrayList<>();
@@ -363,8 +421,10 @@ class VpcLatticeClientResilienceTest {
                         List<String> mismatches = new ArrayList<>();
                         for (int i = 0; i < perThread; i++) {
                             String id = Integer.toString(thread * perThread + i);
-                            LatticeResponse r = client.send(LatticeRequest.builder().url(server.url())
-                                    .header("x-request-id", id).build());
+                            LatticeResponse r = client.send(LatticeRequest.builder()
+                                    .url(server.url())
+                                    .header("x-request-id", id)
+                                    .build());
                             if (!r.bodyAsString().equals("reply-" + id)) {
                                 mismatches.add(id + " got " + r.bodyAsString());
                             }
@@ -384,12 +444,16 @@ class VpcLatticeClientResilienceTest {
         Set<Integer> connections = new HashSet<>();
         server.received.forEach(r -> connections.add(r.clientPort()));
         assertTrue(connections.size() <= 4, "connections used: " + connections.size());
-        assertTrue(server.received.stream().allMatch(r -> IndependentSigV4Verifier.verify(r,
-                Map.of(ACCESS_KEY, SECRET_KEY)).valid()), "every concurrent request is validly signed");
+        assertTrue(
+                server.received.stream()
+                        .allMatch(r -> IndependentSigV4Verifier.verify(r, Map.of(ACCESS_KEY, SECRET_KEY))
+                                .valid()),
+                "every concurrent request is validly signed");
     }
 
     /** An HTTP client whose every call fails with the given exception, counting the calls. */
-    private static SdkHttpClient failingWith(AtomicInteger calls, java.util.function.Supplier<RuntimeException> failure) {
+    private static SdkHttpClient failingWith(
+            AtomicInteger calls, java.util.function.Supplier<RuntimeException> failure) {
         return new SdkHttpClient() {
             @Override
             public software.amazon.awssdk.http.ExecutableHttpRequest prepareRequest(
@@ -402,14 +466,12 @@ class VpcLatticeClientResilienceTest {
                     }
 
                     @Override
-                    public void abort() {
-                    }
+                    public void abort() {}
                 };
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -417,9 +479,10 @@ class VpcLatticeClientResilienceTest {
     void programmingErrorOfTheHttpClient_isWrappedButNotRetried() {
         AtomicInteger calls = new AtomicInteger();
         try (VpcLatticeClient client = client().maxAttempts(3)
-                .httpClient(failingWith(calls, () -> new IllegalStateException("Connection pool shut down"))).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(get("https://svc.example/")));
+                .httpClient(failingWith(calls, () -> new IllegalStateException("Connection pool shut down")))
+                .build()) {
+            LatticeClientException e =
+                    assertThrows(LatticeClientException.class, () -> client.send(get("https://svc.example/")));
             assertInstanceOf(IllegalStateException.class, e.getCause());
             assertEquals("Connection pool shut down", e.getCause().getMessage());
             assertTrue(e.getMessage().startsWith("GET https://svc.example/ failed in the HTTP client"), e::getMessage);
@@ -430,10 +493,12 @@ class VpcLatticeClientResilienceTest {
     @Test
     void uncheckedIoFailureOfTheHttpClient_isRetriedAsATransportFailure() {
         AtomicInteger calls = new AtomicInteger();
-        try (VpcLatticeClient client = client().maxAttempts(3).httpClient(failingWith(calls,
-                () -> new java.io.UncheckedIOException(new IOException("connection reset")))).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(get("https://svc.example/")));
+        try (VpcLatticeClient client = client().maxAttempts(3)
+                .httpClient(
+                        failingWith(calls, () -> new java.io.UncheckedIOException(new IOException("connection reset"))))
+                .build()) {
+            LatticeClientException e =
+                    assertThrows(LatticeClientException.class, () -> client.send(get("https://svc.example/")));
             assertEquals(3, calls.get());
             assertEquals(3, e.attempts());
             assertInstanceOf(IOException.class, e.getCause());
@@ -445,15 +510,19 @@ class VpcLatticeClientResilienceTest {
     void givingUpBecauseTheNextBackoffWouldPassTheDeadline_isNotReportedAsATimeout() {
         // GIVEN a transport failure and a backoff of up to a day (full jitter: below 2 s with odds of 1 in 43,200)
         AtomicInteger calls = new AtomicInteger();
-        try (VpcLatticeClient client = client().maxAttempts(3).backoffBase(Duration.ofDays(1))
-                .backoffMax(Duration.ofDays(1)).callTimeout(Duration.ofSeconds(2))
+        try (VpcLatticeClient client = client().maxAttempts(3)
+                .backoffBase(Duration.ofDays(1))
+                .backoffMax(Duration.ofDays(1))
+                .callTimeout(Duration.ofSeconds(2))
                 .httpClient(failingWith(calls, () -> new java.io.UncheckedIOException(new IOException("reset"))))
                 .build()) {
-            LatticeClientException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+            LatticeClientException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
                     () -> assertThrows(LatticeClientException.class, () -> client.send(get("https://svc.example/"))));
             // THEN the client gives up at once, honestly: the timeout never fired, the cause is the last failure
             assertFalse(e instanceof LatticeCallTimeoutException, e::getMessage);
-            assertTrue(e.getMessage().contains("giving up: the next retry would exceed the call timeout of 2000 ms"),
+            assertTrue(
+                    e.getMessage().contains("giving up: the next retry would exceed the call timeout of 2000 ms"),
                     e::getMessage);
             assertEquals(1, calls.get());
             assertEquals(1, e.attempts());
@@ -467,15 +536,15 @@ class VpcLatticeClientResilienceTest {
         server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, body);
         try (VpcLatticeClient tooSmall = client().maxResponseBodySize(1000).build();
                 VpcLatticeClient exact = client().maxResponseBodySize(1001).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> tooSmall.send(get(server.url())));
+            LatticeClientException e =
+                    assertThrows(LatticeClientException.class, () -> tooSmall.send(get(server.url())));
             assertTrue(e.getMessage().contains("maximum response body size of 1000 bytes"), e::getMessage);
             assertEquals(1, e.attempts());
             assertFalse(e instanceof LatticeCallTimeoutException);
             assertEquals(body, exact.send(get(server.url())).bodyAsString());
         }
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> client().maxResponseBodySize(0));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> client().maxResponseBodySize(0));
         assertTrue(bad.getMessage().contains("got 0"), bad::getMessage);
     }
 
@@ -486,6 +555,7 @@ class VpcLatticeClientResilienceTest {
         client.close();
         LatticeClientException e = assertThrows(LatticeClientException.class, () -> client.send(get(server.url())));
         assertEquals(0, e.attempts());
-        assertTrue(e.getMessage().contains("closed") && e.getMessage().startsWith("GET " + server.url()), e::getMessage);
+        assertTrue(
+                e.getMessage().contains("closed") && e.getMessage().startsWith("GET " + server.url()), e::getMessage);
     }
 }

@@ -54,58 +54,82 @@ class VpcLatticeClientSecretsTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         capture.setLevel(Level.ALL);
         logger.setLevel(Level.ALL);
         logger.addHandler(capture);
         List<String> texts = new ArrayList<>();
-        try (TestHttpsServer server = TestHttpsServer.https(); SdkHttpClient http = TestTls.trustingClient();
+        try (TestHttpsServer server = TestHttpsServer.https();
+                SdkHttpClient http = TestTls.trustingClient();
                 VpcLatticeClient client = client(http, Duration.ofSeconds(30));
                 VpcLatticeClient impatient = client(http, Duration.ofMillis(500))) {
             // Retries (logged), a 403 turned into an exception, and a call timeout (exception).
             server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 503, "busy");
-            LatticeResponse busy = client.send(LatticeRequest.builder().url(server.url() + "/a?token=" + QUERY_SECRET)
+            LatticeResponse busy = client.send(LatticeRequest.builder()
+                    .url(server.url() + "/a?token=" + QUERY_SECRET)
                     .build());
             texts.add(busy.toString());
-            server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 403,
-                    "AccessDeniedException: User: arn:aws:sts::1:assumed-role/r/s is not authorized");
-            texts.add(client.send(LatticeRequest.builder().url(server.url()).queryParameter("token", QUERY_SECRET).build())
-                    .toException().getMessage());
+            server.handler = (exchange, request) -> TestHttpsServer.respond(
+                    exchange, 403, "AccessDeniedException: User: arn:aws:sts::1:assumed-role/r/s is not authorized");
+            texts.add(client.send(LatticeRequest.builder()
+                            .url(server.url())
+                            .queryParameter("token", QUERY_SECRET)
+                            .build())
+                    .toException()
+                    .getMessage());
             server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
-            LatticeCallTimeoutException timeout = assertThrows(LatticeCallTimeoutException.class,
-                    () -> impatient.send(LatticeRequest.builder().url(server.url() + "/?token=" + QUERY_SECRET).build()));
+            LatticeCallTimeoutException timeout = assertThrows(
+                    LatticeCallTimeoutException.class,
+                    () -> impatient.send(LatticeRequest.builder()
+                            .url(server.url() + "/?token=" + QUERY_SECRET)
+                            .build()));
             for (Throwable t = timeout; t != null; t = t.getCause()) {
                 texts.add(String.valueOf(t.getMessage()));
             }
-            texts.add(LatticeRequest.builder().url(server.url()).header("Authorization", "secret").build().toString());
-            LatticeRequest withQuery = LatticeRequest.builder().url(server.url() + "/p?token=" + QUERY_SECRET).build();
+            texts.add(LatticeRequest.builder()
+                    .url(server.url())
+                    .header("Authorization", "secret")
+                    .build()
+                    .toString());
+            LatticeRequest withQuery = LatticeRequest.builder()
+                    .url(server.url() + "/p?token=" + QUERY_SECRET)
+                    .build();
             texts.add(withQuery.toString());
             texts.add(withQuery.redactedUrl());
             // The builder's own validation errors must not echo the query either.
-            for (String bad : List.of("ftp://host.example/p?token=" + QUERY_SECRET,
-                    "https:///p?token=" + QUERY_SECRET, "https://host.example/p?token=" + QUERY_SECRET + " x",
+            for (String bad : List.of(
+                    "ftp://host.example/p?token=" + QUERY_SECRET,
+                    "https:///p?token=" + QUERY_SECRET,
+                    "https://host.example/p?token=" + QUERY_SECRET + " x",
                     "https://user:" + QUERY_SECRET + "@host.example/p")) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
                         () -> LatticeRequest.builder().url(bad));
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     texts.add(String.valueOf(t.getMessage()));
                 }
             }
-            texts.add(assertThrows(IllegalArgumentException.class,
-                    () -> LatticeRequest.builder().url(server.url()).path("/p?token=" + QUERY_SECRET)).getMessage());
+            texts.add(assertThrows(
+                            IllegalArgumentException.class,
+                            () -> LatticeRequest.builder().url(server.url()).path("/p?token=" + QUERY_SECRET))
+                    .getMessage());
 
-            List<String> signatures = server.received.stream().map(r -> r.header("authorization"))
-                    .map(a -> a.substring(a.indexOf("Signature=") + "Signature=".length())).toList();
+            List<String> signatures = server.received.stream()
+                    .map(r -> r.header("authorization"))
+                    .map(a -> a.substring(a.indexOf("Signature=") + "Signature=".length()))
+                    .toList();
             assertTrue(lines.stream().anyMatch(l -> l.contains("Retrying GET")), "expected retry logs, got " + lines);
-            assertTrue(server.received.stream().anyMatch(r -> String.valueOf(r.uri()).contains(QUERY_SECRET)),
+            assertTrue(
+                    server.received.stream()
+                            .anyMatch(r -> String.valueOf(r.uri()).contains(QUERY_SECRET)),
                     "the query is still sent");
-            assertTrue(texts.contains("GET " + server.url() + "/p"), "toString is METHOD scheme://host:port/path: " + texts);
+            assertTrue(
+                    texts.contains("GET " + server.url() + "/p"),
+                    "toString is METHOD scheme://host:port/path: " + texts);
             List<String> everything = new ArrayList<>(lines);
             everything.addAll(texts);
             for (String text : everything) {

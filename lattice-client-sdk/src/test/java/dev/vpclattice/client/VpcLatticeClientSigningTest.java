@@ -66,9 +66,10 @@ class VpcLatticeClientSigningTest {
     @Test
     void sign_withSessionCredentials_serverVerifiesScopeUnsignedPayloadTokenAndHostWithPort() {
         // GIVEN a client with session credentials and a fixed signing clock
-        AwsCredentialsProvider session = StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
-        try (VpcLatticeClient client = client(session).signingClock(Clock.fixed(FIXED, ZoneOffset.UTC)).build()) {
+        AwsCredentialsProvider session =
+                StaticCredentialsProvider.create(AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
+        try (VpcLatticeClient client =
+                client(session).signingClock(Clock.fixed(FIXED, ZoneOffset.UTC)).build()) {
             // WHEN it POSTs a JSON body with a path and unsorted query parameters
             LatticeResponse response = client.send(LatticeRequest.builder()
                     .method("POST")
@@ -83,21 +84,32 @@ class VpcLatticeClientSigningTest {
             // THEN the server received a request whose signature it can recompute on its own
             assertEquals(200, response.statusCode());
             TestHttpsServer.Received received = server.received.get(0);
-            IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
-                    Map.of(ACCESS_KEY, SECRET_KEY));
+            IndependentSigV4Verifier.Result signature =
+                    IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY));
             assertTrue(signature.valid(), "independently recomputed signature must match");
             assertEquals("20261127/eu-west-1/vpc-lattice-svcs/aws4_request", signature.scope());
             assertEquals("20261127T213015Z", received.header("x-amz-date"));
             assertEquals("UNSIGNED-PAYLOAD", received.header("x-amz-content-sha256"));
             assertEquals(SESSION_TOKEN, received.header("x-amz-security-token"));
             assertEquals("127.0.0.1:" + server.port(), received.header("host"));
-            assertTrue(signature.signedHeaders().containsAll(
-                    List.of("host", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token", "x-custom",
-                            "content-type")), "signed headers: " + signature.signedHeaders());
+            assertTrue(
+                    signature
+                            .signedHeaders()
+                            .containsAll(List.of(
+                                    "host",
+                                    "x-amz-content-sha256",
+                                    "x-amz-date",
+                                    "x-amz-security-token",
+                                    "x-custom",
+                                    "content-type")),
+                    "signed headers: " + signature.signedHeaders());
             assertEquals("{\"id\":42}", received.bodyText());
             assertEquals("application/json", received.header("content-type"));
             assertEquals("/orders/a%20b", received.uri().getRawPath());
-            assertTrue(received.header("user-agent").matches("lattice-client-sdk/\\d+\\.\\d+\\.\\d+(-SNAPSHOT)? java/\\d+"), received.header("user-agent"));
+            assertTrue(
+                    received.header("user-agent")
+                            .matches("lattice-client-sdk/\\d+\\.\\d+\\.\\d+(-SNAPSHOT)? java/\\d+"),
+                    received.header("user-agent"));
             assertFalse(signature.signedHeaders().contains("user-agent"), "the SDK signer leaves user-agent unsigned");
             assertEquals("z=last%20value&a=first%2Fvalue", received.uri().getRawQuery());
         }
@@ -105,8 +117,10 @@ class VpcLatticeClientSigningTest {
 
     @Test
     void doubleUrlEncode_decidesWhetherTheCanonicalPathEncodesThePercentSignsAgain() {
-        AwsCredentialsProvider basic = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
-        LatticeRequest request = LatticeRequest.builder().url(server.url()).path("/orders/a%20b").build();
+        AwsCredentialsProvider basic =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        LatticeRequest request =
+                LatticeRequest.builder().url(server.url()).path("/orders/a%20b").build();
         try (VpcLatticeClient byDefault = client(basic).build();
                 VpcLatticeClient single = client(basic).doubleUrlEncode(false).build()) {
             byDefault.send(request);
@@ -118,7 +132,9 @@ class VpcLatticeClientSigningTest {
         assertEquals("/orders/a%20b", doubled.uri().getRawPath());
         assertEquals("/orders/a%20b", once.uri().getRawPath());
         Map<String, String> secrets = Map.of(ACCESS_KEY, SECRET_KEY);
-        assertTrue(IndependentSigV4Verifier.verify(doubled, secrets, true).valid(), "default: signed over /orders/a%2520b");
+        assertTrue(
+                IndependentSigV4Verifier.verify(doubled, secrets, true).valid(),
+                "default: signed over /orders/a%2520b");
         assertFalse(IndependentSigV4Verifier.verify(doubled, secrets, false).valid());
         assertTrue(IndependentSigV4Verifier.verify(once, secrets, false).valid(), "off: signed over /orders/a%20b");
         assertFalse(IndependentSigV4Verifier.verify(once, secrets, true).valid());
@@ -143,7 +159,8 @@ class VpcLatticeClientSigningTest {
             // AND the client then signs and sends as usual
             client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
             assertEquals(1, resolved.get());
-            assertTrue(IndependentSigV4Verifier.verify(server.received.get(0), Map.of(ACCESS_KEY, SECRET_KEY)).valid());
+            assertTrue(IndependentSigV4Verifier.verify(server.received.get(0), Map.of(ACCESS_KEY, SECRET_KEY))
+                    .valid());
         }
         VpcLatticeClient closed = client(counting).build();
         closed.close();
@@ -152,27 +169,40 @@ class VpcLatticeClientSigningTest {
 
     @Test
     void sign_withBasicCredentials_sendsNoSecurityToken_andUsesTheSystemClock() {
-        try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
+        try (VpcLatticeClient client = client(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build()) {
             Instant before = Instant.now().minusSeconds(1);
             client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
 
             TestHttpsServer.Received received = server.received.get(0);
-            assertTrue(IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY)).valid());
+            assertTrue(IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY))
+                    .valid());
             assertNull(received.header("x-amz-security-token"));
-            Instant signedAt = java.time.LocalDateTime.parse(received.header("x-amz-date"),
-                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC);
-            assertFalse(signedAt.isBefore(before.minusSeconds(1)), "x-amz-date " + signedAt + " is from the real clock");
+            Instant signedAt = java.time.LocalDateTime.parse(
+                            received.header("x-amz-date"),
+                            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                    .toInstant(ZoneOffset.UTC);
+            assertFalse(
+                    signedAt.isBefore(before.minusSeconds(1)), "x-amz-date " + signedAt + " is from the real clock");
         }
     }
 
     @Test
     void defaults_takeRegionAndCredentialsFromTheEnvironment() {
         // GIVEN region and credentials only in the environment (system properties come first in the SDK's chains)
-        Map<String, String> properties = Map.of("aws.region", "ap-southeast-2", "aws.accessKeyId", "AKIDFROMENVIRONMENT1",
-                "aws.secretAccessKey", SECRET_KEY, "aws.sessionToken", SESSION_TOKEN);
+        Map<String, String> properties = Map.of(
+                "aws.region",
+                "ap-southeast-2",
+                "aws.accessKeyId",
+                "AKIDFROMENVIRONMENT1",
+                "aws.secretAccessKey",
+                SECRET_KEY,
+                "aws.sessionToken",
+                SESSION_TOKEN);
         properties.forEach(System::setProperty);
-        try (VpcLatticeClient client = VpcLatticeClient.builder().httpClient(http).tracing(false).build()) {
+        try (VpcLatticeClient client =
+                VpcLatticeClient.builder().httpClient(http).tracing(false).build()) {
             // WHEN a request is sent with no region or credentials configured on the builder
             client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
         } finally {
@@ -180,8 +210,8 @@ class VpcLatticeClientSigningTest {
         }
         // THEN it was signed for that region with those credentials
         TestHttpsServer.Received received = server.received.get(0);
-        IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
-                Map.of("AKIDFROMENVIRONMENT1", SECRET_KEY));
+        IndependentSigV4Verifier.Result signature =
+                IndependentSigV4Verifier.verify(received, Map.of("AKIDFROMENVIRONMENT1", SECRET_KEY));
         assertTrue(signature.valid());
         assertEquals("ap-southeast-2", signature.region());
         assertEquals(SESSION_TOKEN, received.header("x-amz-security-token"));
@@ -191,9 +221,12 @@ class VpcLatticeClientSigningTest {
     void credentials_areCachedAcrossCalls_whileTheyAreFresh() {
         // GIVEN a provider whose identities are valid for an hour
         AtomicInteger calls = new AtomicInteger();
-        AwsCredentialsProvider hourly = () -> AwsSessionCredentials.builder().accessKeyId("AKIDHOURLY" + calls.incrementAndGet())
-                .secretAccessKey(SECRET_KEY).sessionToken(SESSION_TOKEN)
-                .expirationTime(Instant.now().plus(java.time.Duration.ofHours(1))).build();
+        AwsCredentialsProvider hourly = () -> AwsSessionCredentials.builder()
+                .accessKeyId("AKIDHOURLY" + calls.incrementAndGet())
+                .secretAccessKey(SECRET_KEY)
+                .sessionToken(SESSION_TOKEN)
+                .expirationTime(Instant.now().plus(java.time.Duration.ofHours(1)))
+                .build();
         try (VpcLatticeClient client = client(hourly).build()) {
             for (int i = 0; i < 5; i++) {
                 client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
@@ -201,8 +234,9 @@ class VpcLatticeClientSigningTest {
         }
         // THEN the provider was asked once and every request was validly signed with that identity
         assertEquals(1, calls.get());
-        assertTrue(server.received.stream().allMatch(r -> IndependentSigV4Verifier.verify(r,
-                Map.of("AKIDHOURLY1", SECRET_KEY)).valid()));
+        assertTrue(server.received.stream()
+                .allMatch(r -> IndependentSigV4Verifier.verify(r, Map.of("AKIDHOURLY1", SECRET_KEY))
+                        .valid()));
     }
 
     @Test
@@ -210,8 +244,11 @@ class VpcLatticeClientSigningTest {
         // GIVEN a provider (like Lambda's rotating role credentials) whose every identity has already expired
         AtomicInteger calls = new AtomicInteger();
         AwsCredentialsProvider rotating = () -> AwsSessionCredentials.builder()
-                .accessKeyId("AKIDROTATING" + calls.incrementAndGet()).secretAccessKey(SECRET_KEY)
-                .sessionToken(SESSION_TOKEN).expirationTime(Instant.now().minusSeconds(1)).build();
+                .accessKeyId("AKIDROTATING" + calls.incrementAndGet())
+                .secretAccessKey(SECRET_KEY)
+                .sessionToken(SESSION_TOKEN)
+                .expirationTime(Instant.now().minusSeconds(1))
+                .build();
         try (VpcLatticeClient client = client(rotating).build()) {
             for (int i = 0; i < 3; i++) {
                 client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
@@ -219,10 +256,12 @@ class VpcLatticeClientSigningTest {
         }
         // THEN each call resolved again and signed with what it got
         List<String> keys = server.received.stream()
-                .map(r -> IndependentSigV4Verifier.verify(r, Map.of(
-                        "AKIDROTATING1", SECRET_KEY, "AKIDROTATING2", SECRET_KEY, "AKIDROTATING3", SECRET_KEY)))
+                .map(r -> IndependentSigV4Verifier.verify(
+                        r,
+                        Map.of("AKIDROTATING1", SECRET_KEY, "AKIDROTATING2", SECRET_KEY, "AKIDROTATING3", SECRET_KEY)))
                 .peek(r -> assertTrue(r.valid()))
-                .map(IndependentSigV4Verifier.Result::accessKeyId).toList();
+                .map(IndependentSigV4Verifier.Result::accessKeyId)
+                .toList();
         assertEquals(List.of("AKIDROTATING1", "AKIDROTATING2", "AKIDROTATING3"), keys);
     }
 
@@ -236,10 +275,15 @@ class VpcLatticeClientSigningTest {
             return AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY);
         };
         try (VpcLatticeClient client = client(flaky).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().url(server.url() + "/p?secret=1").build()));
-            assertEquals("GET " + server.url() + "/p was not sent: could not resolve AWS credentials to sign it: "
-                    + e.getCause(), e.getMessage());
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .url(server.url() + "/p?secret=1")
+                            .build()));
+            assertEquals(
+                    "GET " + server.url() + "/p was not sent: could not resolve AWS credentials to sign it: "
+                            + e.getCause(),
+                    e.getMessage());
             assertEquals(0, e.attempts());
             assertEquals(0, server.received.size());
             client.send(LatticeRequest.builder().url(server.url()).build()).ensureSuccess();
@@ -250,10 +294,16 @@ class VpcLatticeClientSigningTest {
     @Test
     void send_plainHttpWithSigning_isRefusedBeforeAnythingIsSent() throws Exception {
         try (TestHttpsServer plain = TestHttpsServer.http();
-                VpcLatticeClient client = client(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
-            LatticeClientException e = assertThrows(LatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().method("POST").url(plain.url()).body("x").build()));
+                VpcLatticeClient client = client(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                        .build()) {
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class,
+                    () -> client.send(LatticeRequest.builder()
+                            .method("POST")
+                            .url(plain.url())
+                            .body("x")
+                            .build()));
             assertTrue(e.getMessage().contains("plain http") && e.getMessage().contains("127.0.0.1"), e.getMessage());
             assertTrue(plain.received.isEmpty());
         }
@@ -262,9 +312,12 @@ class VpcLatticeClientSigningTest {
     @Test
     void send_withSigningModeNone_mayUsePlainHttp_andSendsNoAuthorization() throws Exception {
         try (TestHttpsServer plain = TestHttpsServer.http();
-                VpcLatticeClient client = VpcLatticeClient.builder().signingMode(SigningMode.NONE).tracing(false)
+                VpcLatticeClient client = VpcLatticeClient.builder()
+                        .signingMode(SigningMode.NONE)
+                        .tracing(false)
                         .build()) {
-            LatticeResponse response = client.send(LatticeRequest.builder().url(plain.url() + "/x?q=1").build());
+            LatticeResponse response = client.send(
+                    LatticeRequest.builder().url(plain.url() + "/x?q=1").build());
             assertEquals(200, response.statusCode());
             assertNull(plain.received.get(0).header("authorization"));
             assertNull(plain.received.get(0).header("x-amz-content-sha256"));
@@ -274,13 +327,21 @@ class VpcLatticeClientSigningTest {
     @Test
     void sign_withSigV4a_usesEcdsaAndTheGlobalRegionSet() {
         // The CRT is an optional dependency, so it is on this module's test class path.
-        try (VpcLatticeClient client = client(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).signingMode(SigningMode.SIGV4A).build()) {
-            client.send(LatticeRequest.builder().method("POST").url(server.url()).path("/orders/a%20b")
-                    .queryParameter("q", "1").jsonBody(Map.of("id", 1)).build());
+        try (VpcLatticeClient client = client(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .signingMode(SigningMode.SIGV4A)
+                .build()) {
+            client.send(LatticeRequest.builder()
+                    .method("POST")
+                    .url(server.url())
+                    .path("/orders/a%20b")
+                    .queryParameter("q", "1")
+                    .jsonBody(Map.of("id", 1))
+                    .build());
         }
         TestHttpsServer.Received received = server.received.get(0);
-        assertTrue(received.header("authorization").startsWith("AWS4-ECDSA-P256-SHA256 Credential=" + ACCESS_KEY + "/"),
+        assertTrue(
+                received.header("authorization").startsWith("AWS4-ECDSA-P256-SHA256 Credential=" + ACCESS_KEY + "/"),
                 received.header("authorization").replaceAll("Signature=.*", ""));
         assertTrue(received.header("authorization").contains("/vpc-lattice-svcs/aws4_request"));
         assertEquals("*", received.header("x-amz-region-set"));
@@ -290,11 +351,14 @@ class VpcLatticeClientSigningTest {
         // The ECDSA signature verifies against the public key derived from the credentials as the spec says, over the
         // headers Lattice needs signed; with another secret it does not (so the check can fail).
         IndependentSigV4aVerifier.Result signature = IndependentSigV4aVerifier.verify(received, ACCESS_KEY, SECRET_KEY);
-        assertTrue(signature.signedHeaders().containsAll(
-                List.of("host", "x-amz-content-sha256", "x-amz-date", "x-amz-region-set")),
+        assertTrue(
+                signature
+                        .signedHeaders()
+                        .containsAll(List.of("host", "x-amz-content-sha256", "x-amz-date", "x-amz-region-set")),
                 "signed headers: " + signature.signedHeaders());
         assertEquals("vpc-lattice-svcs", signature.service());
         assertTrue(signature.valid(), "independently verified SigV4A signature");
-        assertFalse(IndependentSigV4aVerifier.verify(received, ACCESS_KEY, SECRET_KEY + "x").valid());
+        assertFalse(IndependentSigV4aVerifier.verify(received, ACCESS_KEY, SECRET_KEY + "x")
+                .valid());
     }
 }

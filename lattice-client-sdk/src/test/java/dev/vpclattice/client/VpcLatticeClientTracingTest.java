@@ -85,7 +85,8 @@ class VpcLatticeClientTracingTest {
     private static VpcLatticeClient client() {
         return VpcLatticeClient.builder()
                 .region(Region.US_WEST_2)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(http)
                 .build();
     }
@@ -120,11 +121,14 @@ class VpcLatticeClientTracingTest {
 
         // AND the header names the trace and the subsegment, is not signed, and the signature still verifies
         TestHttpsServer.Received received = server.received.get(0);
-        assertEquals("Root=" + segment.getTraceId() + ";Parent=" + call.getId() + ";Sampled=1",
+        assertEquals(
+                "Root=" + segment.getTraceId() + ";Parent=" + call.getId() + ";Sampled=1",
                 received.header("x-amzn-trace-id"));
-        IndependentSigV4Verifier.Result signature = IndependentSigV4Verifier.verify(received,
-                Map.of(ACCESS_KEY, SECRET_KEY));
-        assertFalse(signature.signedHeaders().contains("x-amzn-trace-id"), signature.signedHeaders().toString());
+        IndependentSigV4Verifier.Result signature =
+                IndependentSigV4Verifier.verify(received, Map.of(ACCESS_KEY, SECRET_KEY));
+        assertFalse(
+                signature.signedHeaders().contains("x-amzn-trace-id"),
+                signature.signedHeaders().toString());
         assertTrue(signature.valid());
     }
 
@@ -149,15 +153,15 @@ class VpcLatticeClientTracingTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
     private static VpcLatticeClient client(SdkHttpClient httpClient) {
         return VpcLatticeClient.builder()
                 .region(Region.US_WEST_2)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(httpClient)
                 .maxAttempts(1)
                 .build();
@@ -188,7 +192,10 @@ class VpcLatticeClientTracingTest {
         Runnable emitCurrent = () -> recorder.getTraceEntity().setEmitted(true);
         try (VpcLatticeClient client = client(httpDoing(emitCurrent))) {
             // WHEN a call succeeds, THEN the response is returned although recording it threw
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
         } finally {
             recorder.clearTraceEntity();
         }
@@ -199,7 +206,8 @@ class VpcLatticeClientTracingTest {
         };
         try (VpcLatticeClient client = client(httpDoing(emitAndFail))) {
             // WHEN a call fails, THEN the caller sees the client's failure, not the tracer's
-            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(LatticeClientException.class,
+            LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    LatticeClientException.class,
                     () -> client.send(LatticeRequest.builder().url(server.url()).build()));
             assertEquals("reset", e.getCause().getMessage());
         } finally {
@@ -210,7 +218,10 @@ class VpcLatticeClientTracingTest {
     @Test
     void send_withoutSegment_tracesNothing_andStillWorks() {
         try (VpcLatticeClient client = client()) {
-            assertEquals(200, client.send(LatticeRequest.builder().url(server.url()).build()).statusCode());
+            assertEquals(
+                    200,
+                    client.send(LatticeRequest.builder().url(server.url()).build())
+                            .statusCode());
         }
         assertNull(server.received.get(0).header("x-amzn-trace-id"));
         assertTrue(emitted.isEmpty());
@@ -219,9 +230,13 @@ class VpcLatticeClientTracingTest {
     @Test
     void send_withTracingDisabled_propagatesNothing() {
         recorder.beginSegment("caller");
-        try (VpcLatticeClient client = VpcLatticeClient.builder().region(Region.US_WEST_2)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClient(http).tracing(false).build()) {
+        try (VpcLatticeClient client = VpcLatticeClient.builder()
+                .region(Region.US_WEST_2)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(http)
+                .tracing(false)
+                .build()) {
             client.send(LatticeRequest.builder().url(server.url()).build());
         } finally {
             recorder.endSegment();

@@ -49,6 +49,7 @@ class VpcLatticeClientWireLogTest {
 
     @TempDir
     Path dir;
+
     private Path logFile;
     private FileHandler file;
     private Level previousLevel;
@@ -89,7 +90,9 @@ class VpcLatticeClientWireLogTest {
     }
 
     private static LatticeRequest request(TestHttpsServer server) {
-        return LatticeRequest.builder().method("POST").url(server.url() + "/orders?token=" + QUERY_SECRET)
+        return LatticeRequest.builder()
+                .method("POST")
+                .url(server.url() + "/orders?token=" + QUERY_SECRET)
                 .header("Cookie", COOKIE)
                 .header("x-api-key", API_KEY)
                 .header("Proxy-Authorization", PROXY_AUTHORIZATION)
@@ -103,7 +106,8 @@ class VpcLatticeClientWireLogTest {
     void atDebug_logsRequestLineHeadersStatusAndDurations_withNoSecret() throws Exception {
         WIRE.setLevel(Level.FINE);
         List<String> signatures = new ArrayList<>();
-        try (TestHttpsServer server = TestHttpsServer.https(); SdkHttpClient http = TestTls.trustingClient();
+        try (TestHttpsServer server = TestHttpsServer.https();
+                SdkHttpClient http = TestTls.trustingClient();
                 VpcLatticeClient client = client(http, Duration.ofSeconds(30));
                 VpcLatticeClient impatient = client(http, Duration.ofMillis(300))) {
             // GIVEN a service that answers 503 (with a cookie) once, then 200
@@ -111,8 +115,11 @@ class VpcLatticeClientWireLogTest {
                 if (server.received.size() == 1) {
                     TestHttpsServer.respond(exchange, 503, Map.of("Set-Cookie", SET_COOKIE), "busy");
                 } else {
-                    TestHttpsServer.respond(exchange, 200, Map.of("Set-Cookie", SET_COOKIE,
-                            "Content-Type", "application/json"), "{\"ok\":true}");
+                    TestHttpsServer.respond(
+                            exchange,
+                            200,
+                            Map.of("Set-Cookie", SET_COOKIE, "Content-Type", "application/json"),
+                            "{\"ok\":true}");
                 }
             };
             // WHEN a call is retried and answered, and another times out
@@ -139,15 +146,30 @@ class VpcLatticeClientWireLogTest {
             assertTrue(log.contains("=== " + line + " ended after 2 attempt(s) in "), log);
             assertTrue(log.matches("(?s).*attempt 2: \\d+\\.\\d ms \\(call \\d+\\.\\d ms\\).*"), log);
             // with the header names, and the values that are not secret
-            for (String header : List.of("Authorization=REDACTED", "X-Amz-Security-Token=REDACTED", "Cookie=REDACTED",
-                    "x-api-key=REDACTED", "Proxy-Authorization=REDACTED", "Set-Cookie=REDACTED",
-                    "x-amz-content-sha256=UNSIGNED-PAYLOAD", "content-type=application/json", "X-Amz-Date=")) {
+            for (String header : List.of(
+                    "Authorization=REDACTED",
+                    "X-Amz-Security-Token=REDACTED",
+                    "Cookie=REDACTED",
+                    "x-api-key=REDACTED",
+                    "Proxy-Authorization=REDACTED",
+                    "Set-Cookie=REDACTED",
+                    "x-amz-content-sha256=UNSIGNED-PAYLOAD",
+                    "content-type=application/json",
+                    "X-Amz-Date=")) {
                 assertTrue(log.toLowerCase().contains(header.toLowerCase()), header + " in " + log);
             }
             // AND none of the secrets
-            List<String> secrets = new ArrayList<>(List.of(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, COOKIE,
-                    "wire-log-cookie-never-logged", "wire-log-set-cookie-never-logged", API_KEY, PROXY_AUTHORIZATION,
-                    QUERY_SECRET, "Signature="));
+            List<String> secrets = new ArrayList<>(List.of(
+                    ACCESS_KEY,
+                    SECRET_KEY,
+                    SESSION_TOKEN,
+                    COOKIE,
+                    "wire-log-cookie-never-logged",
+                    "wire-log-set-cookie-never-logged",
+                    API_KEY,
+                    PROXY_AUTHORIZATION,
+                    QUERY_SECRET,
+                    "Signature="));
             secrets.addAll(signatures);
             assertEquals(3, signatures.size());
             for (String secret : secrets) {
@@ -159,7 +181,8 @@ class VpcLatticeClientWireLogTest {
     @Test
     void belowDebug_logsNothing() throws Exception {
         WIRE.setLevel(Level.INFO);
-        try (TestHttpsServer server = TestHttpsServer.https(); SdkHttpClient http = TestTls.trustingClient();
+        try (TestHttpsServer server = TestHttpsServer.https();
+                SdkHttpClient http = TestTls.trustingClient();
                 VpcLatticeClient client = client(http, Duration.ofSeconds(30))) {
             assertEquals(200, client.send(request(server)).statusCode());
             assertEquals(1, server.received.size());

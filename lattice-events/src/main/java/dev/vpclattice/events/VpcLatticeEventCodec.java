@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.vpclattice.events.rules.EventVersion;
 import java.io.IOException;
 import java.io.InputStream;
-import dev.vpclattice.events.rules.EventVersion;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
@@ -34,7 +34,8 @@ public final class VpcLatticeEventCodec {
         this.mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                .defaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
                 .addMixIn(VpcLatticeV2Request.Identity.class, IdentityAliases.class)
                 .build();
     }
@@ -44,10 +45,13 @@ public final class VpcLatticeEventCodec {
     private abstract static class IdentityAliases {
         @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
         public String X509SubjectCn;
+
         @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
         public String X509IssuerOu;
+
         @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
         public String X509SanNameCn;
+
         @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
         public String X509SanUri;
     }
@@ -67,7 +71,8 @@ public final class VpcLatticeEventCodec {
         try {
             tree = mapper.readTree(json);
         } catch (StreamConstraintsException e) {
-            throw new InvalidLatticeEventException("The event is over a JSON parser limit: " + e.getOriginalMessage(), e);
+            throw new InvalidLatticeEventException(
+                    "The event is over a JSON parser limit: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new InvalidLatticeEventException("The event is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -96,19 +101,24 @@ public final class VpcLatticeEventCodec {
     private VpcLatticeV2Request toRequest(JsonNode tree) {
         if (tree == null || tree.isMissingNode() || !tree.isObject()) {
             throw new InvalidLatticeEventException("A VPC Lattice event must be a JSON object, got "
-                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()));
+                    + (tree == null || tree.isMissingNode()
+                            ? "nothing"
+                            : tree.getNodeType().toString()));
         }
         boolean hasVersion1Field = EventVersion.VERSION_1_FIELDS.stream().anyMatch(tree::has);
         JsonNode version = tree.path("version");
-        EventVersion.refusal(hasVersion1Field, version.isTextual() ? version.textValue() : null,
-                !version.isMissingNode() && !version.isNull() && !version.isTextual())
+        EventVersion.refusal(
+                        hasVersion1Field,
+                        version.isTextual() ? version.textValue() : null,
+                        !version.isMissingNode() && !version.isNull() && !version.isTextual())
                 .ifPresent(message -> {
                     throw new InvalidLatticeEventException(message);
                 });
         try {
             return mapper.treeToValue(tree, VpcLatticeV2Request.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidLatticeEventException("The event does not have the V2 shape: " + e.getOriginalMessage(), e);
+            throw new InvalidLatticeEventException(
+                    "The event does not have the V2 shape: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -135,8 +145,8 @@ public final class VpcLatticeEventCodec {
         try {
             tree = mapper.readTree(json);
         } catch (StreamConstraintsException e) {
-            throw new InvalidLatticeEventException("The response is over a JSON parser limit: " + e.getOriginalMessage(),
-                    e);
+            throw new InvalidLatticeEventException(
+                    "The response is over a JSON parser limit: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new InvalidLatticeEventException("The response is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -144,13 +154,15 @@ public final class VpcLatticeEventCodec {
         }
         if (tree == null || !tree.isObject()) {
             throw new InvalidLatticeEventException("A VPC Lattice response must be a JSON object, got "
-                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()));
+                    + (tree == null || tree.isMissingNode()
+                            ? "nothing"
+                            : tree.getNodeType().toString()));
         }
         try {
             return mapper.treeToValue(tree, VpcLatticeV2Response.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidLatticeEventException("The response does not have the V2 shape: "
-                    + e.getOriginalMessage(), e);
+            throw new InvalidLatticeEventException(
+                    "The response does not have the V2 shape: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -168,7 +180,8 @@ public final class VpcLatticeEventCodec {
         try {
             return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Could not write " + value.getClass().getSimpleName() + " as JSON", e);
+            throw new IllegalStateException(
+                    "Could not write " + value.getClass().getSimpleName() + " as JSON", e);
         }
     }
 }

@@ -33,8 +33,7 @@ public class VpcLatticeV2Request {
     private RequestContext requestContext;
 
     /** Creates an empty event; every field is null (false for {@code isBase64Encoded}). */
-    public VpcLatticeV2Request() {
-    }
+    public VpcLatticeV2Request() {}
 
     /** @return {@code "2.0"} for events from Lattice */
     public String getVersion() {
@@ -151,7 +150,9 @@ public class VpcLatticeV2Request {
             return Optional.empty();
         }
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (name.equalsIgnoreCase(e.getKey()) && e.getValue() != null && !e.getValue().isEmpty()) {
+            if (name.equalsIgnoreCase(e.getKey())
+                    && e.getValue() != null
+                    && !e.getValue().isEmpty()) {
                 return Optional.ofNullable(e.getValue().get(0));
             }
         }
@@ -203,15 +204,15 @@ public class VpcLatticeV2Request {
             throw new InvalidLatticeEventException(
                     "requestContext.timeEpoch must be microseconds since the epoch, got '" + epoch + "'", e);
         }
-        return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                Math.floorMod(micros, 1_000_000L) * 1_000L));
+        return Optional.of(
+                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L));
     }
 
     @Override
     public String toString() {
         // Header values and the query are left out: they may carry credentials.
-        return "VpcLatticeV2Request{method=" + method + ", path=" + pathWithoutQuery()
-                + ", headers=" + (headers == null ? null : headers.keySet()) + "}";
+        return "VpcLatticeV2Request{method=" + method + ", path=" + pathWithoutQuery() + ", headers="
+                + (headers == null ? null : headers.keySet()) + "}";
     }
 
     /** The {@code requestContext} of a V2 event: the Lattice resources the request went through, and its caller. */
@@ -224,8 +225,7 @@ public class VpcLatticeV2Request {
         private String timeEpoch;
 
         /** Creates an empty context; every field is null. */
-        public RequestContext() {
-        }
+        public RequestContext() {}
 
         public String getServiceNetworkArn() {
             return serviceNetworkArn;
@@ -319,8 +319,7 @@ public class VpcLatticeV2Request {
         public String X509SanUri;
 
         /** Creates an empty identity; every field is null. */
-        public Identity() {
-        }
+        public Identity() {}
 
         /** @return the ARN of the VPC the request came from */
         public String getSourceVpcArn() {

@@ -19,8 +19,7 @@ public class VpcLatticeV2Response {
     private boolean isBase64Encoded;
 
     /** Creates an empty response: status 0, every other field null or false. Prefer {@link #builder()}. */
-    public VpcLatticeV2Response() {
-    }
+    public VpcLatticeV2Response() {}
 
     /**
      * Starts a response. Defaults: status 200, no status description (see {@link Builder#statusDescription}),
@@ -146,8 +145,7 @@ public class VpcLatticeV2Response {
         private String body;
         private boolean isBase64Encoded;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the HTTP status code, 100 to 599.

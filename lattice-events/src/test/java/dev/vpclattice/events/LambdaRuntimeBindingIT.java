@@ -39,12 +39,13 @@ class LambdaRuntimeBindingIT {
     static void start() throws IOException {
         // The artifact: this module's classes and the fixture handler at the root, as sam build lays them out.
         copyTree(BASE.resolve("target/classes"), functionDir);
-        copyTree(BASE.resolve("target/test-classes/dev/vpclattice/events/fixtures"),
+        copyTree(
+                BASE.resolve("target/test-classes/dev/vpclattice/events/fixtures"),
                 functionDir.resolve("dev/vpclattice/events/fixtures"));
         function = LocalLambda.builder()
                 .functionDirectory(functionDir)
                 .handler("dev.vpclattice.events.fixtures.PojoHandler::handleRequest")
-                .logSink(line -> { })
+                .logSink(line -> {})
                 .build();
     }
 
@@ -94,8 +95,7 @@ class LambdaRuntimeBindingIT {
         assertEquals("/orders", f.get("pathWithoutQuery"));
         assertEquals("10.0.1.25", f.get("forwardedFor"));
         assertEquals("{id=[1], sort=[desc], tag=[a, b]}", f.get("query"));
-        assertEquals("arn:aws:sts::123456789012:assumed-role/client-function-role/client-function",
-                f.get("principal"));
+        assertEquals("arn:aws:sts::123456789012:assumed-role/client-function-role/client-function", f.get("principal"));
         assertEquals("2026-11-27T12:00:00.123456Z", f.get("requestTime"));
     }
 
@@ -119,8 +119,14 @@ class LambdaRuntimeBindingIT {
     void allIdentityFields_bindWithAnUnknownFieldAndAPlainStringQueryValue() throws IOException {
         Map<String, String> f = invoke("iam-identity-all-fields.json");
 
-        assertIdentity(f, "o-fakeorg0004", "client.example.com", "Platform Engineering", "client.internal.example.com",
-                "client.example.com", "spiffe://example.com/ns/default/sa/client");
+        assertIdentity(
+                f,
+                "o-fakeorg0004",
+                "client.example.com",
+                "Platform Engineering",
+                "client.internal.example.com",
+                "client.example.com",
+                "spiffe://example.com/ns/default/sa/client");
         assertEquals("{verbose=[true]}", f.get("query"));
         assertEquals("0", f.get("bodyBytes"));
     }
@@ -129,22 +135,39 @@ class LambdaRuntimeBindingIT {
     void powertoolsPythonSpelling_everyIdentityFieldBindsInTheRuntimesSerializer() throws IOException {
         Map<String, String> f = invoke("iam-identity-powertools-python-spelling.json");
 
-        assertIdentity(f, "o-fakeorg0005", "python.example.com", "Python Issuing OU", "python.internal.example.com",
-                "python-name.example.com", "spiffe://example.com/ns/python/sa/client");
+        assertIdentity(
+                f,
+                "o-fakeorg0005",
+                "python.example.com",
+                "Python Issuing OU",
+                "python.internal.example.com",
+                "python-name.example.com",
+                "spiffe://example.com/ns/python/sa/client");
     }
 
     @Test
     void powertoolsTypeScriptSpelling_everyIdentityFieldBindsInTheRuntimesSerializer() throws IOException {
         Map<String, String> f = invoke("iam-identity-powertools-typescript-spelling.json");
 
-        assertIdentity(f, "o-fakeorg0006", "typescript.example.com", "TypeScript Issuing OU",
-                "typescript.internal.example.com", "typescript-name.example.com",
+        assertIdentity(
+                f,
+                "o-fakeorg0006",
+                "typescript.example.com",
+                "TypeScript Issuing OU",
+                "typescript.internal.example.com",
+                "typescript-name.example.com",
                 "spiffe://example.com/ns/typescript/sa/client");
         assertEquals("{}", f.get("query"), "no queryStringParameters and no query in the path");
     }
 
-    static void assertIdentity(Map<String, String> f, String orgId, String subjectCn, String issuerOu, String sanDns,
-            String sanNameCn, String sanUri) {
+    static void assertIdentity(
+            Map<String, String> f,
+            String orgId,
+            String subjectCn,
+            String issuerOu,
+            String sanDns,
+            String sanNameCn,
+            String sanUri) {
         assertEquals(orgId, f.get("principalOrgID"));
         assertEquals(subjectCn, f.get("x509SubjectCn"));
         assertEquals(issuerOu, f.get("x509IssuerOu"));

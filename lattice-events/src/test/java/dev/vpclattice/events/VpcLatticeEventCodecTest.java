@@ -27,7 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class VpcLatticeEventCodecTest {
-    private static final Path EVENTS = Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    private static final Path EVENTS =
+            Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
     private final VpcLatticeEventCodec codec = new VpcLatticeEventCodec();
 
     private static byte[] event(String name) throws IOException {
@@ -37,8 +38,13 @@ class VpcLatticeEventCodecTest {
     /** Every file directly in events/ except its README: a new fixture is tested without being named here. */
     static Stream<String> sampleEvents() throws IOException {
         try (Stream<Path> files = Files.list(EVENTS)) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.equals("README.md")).sorted().toList().stream();
+            return files
+                    .filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals("README.md"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -46,8 +52,14 @@ class VpcLatticeEventCodecTest {
     void sampleEvents_listsTheFolder() throws IOException {
         List<String> names = sampleEvents().toList();
 
-        assertTrue(names.containsAll(List.of("get-with-query.json", "iam-identity-all-fields.json",
-                "post-base64-binary.json", "post-json.json", "version1.json")), names.toString());
+        assertTrue(
+                names.containsAll(List.of(
+                        "get-with-query.json",
+                        "iam-identity-all-fields.json",
+                        "post-base64-binary.json",
+                        "post-json.json",
+                        "version1.json")),
+                names.toString());
         assertFalse(names.contains("input.json"), "events/client-function/ holds the client's input, not events");
     }
 
@@ -57,8 +69,8 @@ class VpcLatticeEventCodecTest {
         byte[] raw = event(name);
 
         if (name.startsWith("version1")) {
-            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
-                    () -> codec.readRequest(raw));
+            InvalidLatticeEventException e =
+                    assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(raw));
             assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
             return;
         }
@@ -94,7 +106,8 @@ class VpcLatticeEventCodecTest {
         assertEquals(List.of("10.0.1.25"), r.getHeaders().get("x-forwarded-for"));
         assertFalse(r.getIsBase64Encoded());
         assertEquals("us-east-1", r.getRequestContext().getRegion());
-        assertEquals("arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0",
+        assertEquals(
+                "arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0",
                 r.getRequestContext().getServiceArn());
         assertEquals("AWS_IAM", r.getRequestContext().getIdentity().getType());
         assertEquals("client-function", r.getRequestContext().getIdentity().getSessionName());
@@ -103,7 +116,8 @@ class VpcLatticeEventCodecTest {
     @Test
     void readRequest_iamIdentity_bindsAllIdentityFieldsAndIgnoresUnknownOnes() throws IOException {
         VpcLatticeV2Request.Identity id = codec.readRequest(event("iam-identity-all-fields.json"))
-                .getRequestContext().getIdentity();
+                .getRequestContext()
+                .getIdentity();
 
         assertEquals("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0", id.getSourceVpcArn());
         assertEquals("o-fakeorg0004", id.getPrincipalOrgID());
@@ -118,7 +132,8 @@ class VpcLatticeEventCodecTest {
     @Test
     void readRequest_powertoolsPythonSpelling_readsEveryIdentityField() throws IOException {
         VpcLatticeV2Request.Identity id = codec.readRequest(event("iam-identity-powertools-python-spelling.json"))
-                .getRequestContext().getIdentity();
+                .getRequestContext()
+                .getIdentity();
 
         assertEquals("o-fakeorg0005", id.getPrincipalOrgID());
         assertEquals("python.example.com", id.getX509SubjectCn());
@@ -131,7 +146,8 @@ class VpcLatticeEventCodecTest {
     @Test
     void readRequest_powertoolsTypeScriptSpelling_readsEveryIdentityField() throws IOException {
         VpcLatticeV2Request.Identity id = codec.readRequest(event("iam-identity-powertools-typescript-spelling.json"))
-                .getRequestContext().getIdentity();
+                .getRequestContext()
+                .getIdentity();
 
         assertEquals("o-fakeorg0006", id.getPrincipalOrgID());
         assertEquals("typescript.example.com", id.getX509SubjectCn());
@@ -144,9 +160,11 @@ class VpcLatticeEventCodecTest {
     @Test
     void readRequest_bothSpellings_theGettersOwnSpellingWins() {
         VpcLatticeV2Request.Identity id = codec.readRequest(("{\"version\":\"2.0\",\"requestContext\":{\"identity\":{"
-                + "\"X509SubjectCn\":\"powertools\",\"x509SubjectCn\":\"rust\","
-                + "\"principalOrgId\":\"o-ts\",\"principalOrgID\":\"o-rust\"}}}").getBytes(StandardCharsets.UTF_8))
-                .getRequestContext().getIdentity();
+                                + "\"X509SubjectCn\":\"powertools\",\"x509SubjectCn\":\"rust\","
+                                + "\"principalOrgId\":\"o-ts\",\"principalOrgID\":\"o-rust\"}}}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .getRequestContext()
+                .getIdentity();
 
         assertEquals("rust", id.getX509SubjectCn());
         assertEquals("o-rust", id.getPrincipalOrgID());
@@ -160,7 +178,9 @@ class VpcLatticeEventCodecTest {
 
         assertEquals("typescript.example.com", identity.get("x509SubjectCn").asText());
         assertEquals("o-fakeorg0006", identity.get("principalOrgID").asText());
-        assertEquals("spiffe://example.com/ns/typescript/sa/client", identity.get("x509SanUri").asText());
+        assertEquals(
+                "spiffe://example.com/ns/typescript/sa/client",
+                identity.get("x509SanUri").asText());
         for (String other : List.of("X509SubjectCn", "X509IssuerOu", "X509SanNameCn", "X509SanUri", "principalOrgId")) {
             assertFalse(identity.has(other), other + " written: " + identity);
         }
@@ -171,7 +191,8 @@ class VpcLatticeEventCodecTest {
         String digits = "1".repeat(1_001);
         byte[] event = ("{\"version\":\"2.0\",\"n\":" + digits + "}").getBytes(StandardCharsets.UTF_8);
 
-        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event));
+        InvalidLatticeEventException e =
+                assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event));
 
         assertTrue(e.getMessage().startsWith("The event is over a JSON parser limit"), e.getMessage());
         assertTrue(e.getMessage().contains("1000"), e.getMessage());
@@ -202,7 +223,8 @@ class VpcLatticeEventCodecTest {
 
     @Test
     void decodeBody_textAndAbsentBodies() throws IOException {
-        assertEquals("{\"item\":\"widget\",\"quantity\":3,\"price\":19.99}",
+        assertEquals(
+                "{\"item\":\"widget\",\"quantity\":3,\"price\":19.99}",
                 new String(codec.readRequest(event("post-json.json")).decodeBody(), StandardCharsets.UTF_8));
         assertEquals(0, codec.readRequest(event("iam-identity-all-fields.json")).decodeBody().length);
     }
@@ -229,11 +251,16 @@ class VpcLatticeEventCodecTest {
 
     @Test
     void queryParameters_preferTheEventsMapElseParseThePath() throws IOException {
-        assertEquals(List.of("a", "b"), codec.readRequest(event("get-with-query.json")).queryParameters().get("tag"));
+        assertEquals(
+                List.of("a", "b"),
+                codec.readRequest(event("get-with-query.json"))
+                        .queryParameters()
+                        .get("tag"));
 
         VpcLatticeV2Request r = new VpcLatticeV2Request();
         r.setPath("/search?q=hello%20world&q=x&flag&empty=");
-        assertEquals(Map.of("q", List.of("hello world", "x"), "flag", List.of(""), "empty", List.of("")),
+        assertEquals(
+                Map.of("q", List.of("hello world", "x"), "flag", List.of(""), "empty", List.of("")),
                 r.queryParameters());
         r.setPath("/plain");
         assertEquals(Map.of(), r.queryParameters());
@@ -257,7 +284,9 @@ class VpcLatticeEventCodecTest {
         r.setPath("/orders");
         assertEquals("/orders", r.pathWithoutQuery());
         assertNull(new VpcLatticeV2Request().pathWithoutQuery());
-        assertEquals("/whoami", codec.readRequest(event("iam-identity-all-fields.json")).pathWithoutQuery());
+        assertEquals(
+                "/whoami",
+                codec.readRequest(event("iam-identity-all-fields.json")).pathWithoutQuery());
     }
 
     @Test
@@ -292,8 +321,8 @@ class VpcLatticeEventCodecTest {
             byte[] event = ("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"" + field + "\":{}}")
                     .getBytes(StandardCharsets.UTF_8);
 
-            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
-                    () -> codec.readRequest(event), field);
+            InvalidLatticeEventException e =
+                    assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event), field);
             assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
         }
     }
@@ -302,7 +331,8 @@ class VpcLatticeEventCodecTest {
     void readRequest_versionStringNotStartingWith2_isRefusedWithoutQuotingIt() {
         byte[] event = "{\"version\":\"3.0\",\"method\":\"GET\",\"path\":\"/\"}".getBytes(StandardCharsets.UTF_8);
 
-        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event));
+        InvalidLatticeEventException e =
+                assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event));
         assertEquals(EventVersion.UNSUPPORTED_MESSAGE, e.getMessage());
     }
 
@@ -312,32 +342,38 @@ class VpcLatticeEventCodecTest {
             byte[] event = ("{\"version\":" + version + ",\"method\":\"GET\",\"path\":\"/\"}")
                     .getBytes(StandardCharsets.UTF_8);
 
-            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
-                    () -> codec.readRequest(event), version);
+            InvalidLatticeEventException e =
+                    assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event), version);
             assertTrue(e.getMessage().contains("expected the string \"2.0\""), e.getMessage());
         }
     }
 
     @Test
     void readRequest_versionAbsentOrNull_isAccepted() {
-        for (String event : List.of("{\"method\":\"GET\",\"path\":\"/\"}",
-                "{\"version\":null,\"method\":\"GET\",\"path\":\"/\"}")) {
-            assertEquals("GET", codec.readRequest(event.getBytes(StandardCharsets.UTF_8)).getMethod(), event);
+        for (String event : List.of(
+                "{\"method\":\"GET\",\"path\":\"/\"}", "{\"version\":null,\"method\":\"GET\",\"path\":\"/\"}")) {
+            assertEquals(
+                    "GET",
+                    codec.readRequest(event.getBytes(StandardCharsets.UTF_8)).getMethod(),
+                    event);
         }
     }
 
     @Test
     void readRequest_notAnObjectOrNotJson_isRefused() {
         for (String bad : List.of("[1,2]", "\"text\"", "42", "", "{\"method\":", "not json")) {
-            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
-                    () -> codec.readRequest(bad.getBytes(StandardCharsets.UTF_8)), bad);
+            InvalidLatticeEventException e = assertThrows(
+                    InvalidLatticeEventException.class,
+                    () -> codec.readRequest(bad.getBytes(StandardCharsets.UTF_8)),
+                    bad);
             assertTrue(e.getMessage().contains("JSON"), e.getMessage());
         }
     }
 
     @Test
     void readRequest_wrongFieldShape_isRefusedWithCause() {
-        InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class,
+        InvalidLatticeEventException e = assertThrows(
+                InvalidLatticeEventException.class,
                 () -> codec.readRequest("{\"version\":\"2.0\",\"headers\":[1]}".getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("V2 shape"), e.getMessage());
         assertTrue(e.getCause() != null);
@@ -365,8 +401,11 @@ class VpcLatticeEventCodecTest {
     @Test
     void response_builderWritesTheLatticeShape() throws IOException {
         VpcLatticeV2Response resp = VpcLatticeV2Response.builder()
-                .statusCode(201).statusDescription("201 Created")
-                .header("content-type", "application/json").body("{\"ok\":true}").build();
+                .statusCode(201)
+                .statusDescription("201 Created")
+                .header("content-type", "application/json")
+                .body("{\"ok\":true}")
+                .build();
 
         JsonNode json = new ObjectMapper().readTree(codec.writeResponse(resp));
         assertEquals(201, json.get("statusCode").asInt());
@@ -382,7 +421,9 @@ class VpcLatticeEventCodecTest {
 
     @Test
     void response_binaryBodyIsBase64AndDefaultsTo200() {
-        VpcLatticeV2Response resp = VpcLatticeV2Response.builder().body(new byte[] {1, 2, (byte) 255}).build();
+        VpcLatticeV2Response resp = VpcLatticeV2Response.builder()
+                .body(new byte[] {1, 2, (byte) 255})
+                .build();
 
         assertEquals(200, resp.getStatusCode());
         assertTrue(resp.getIsBase64Encoded());
@@ -392,10 +433,11 @@ class VpcLatticeEventCodecTest {
 
     @Test
     void response_badStatusOrNonObject_isRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> VpcLatticeV2Response.builder().statusCode(42));
         assertTrue(e.getMessage().contains("42"));
-        assertThrows(InvalidLatticeEventException.class,
-                () -> codec.readResponse("[]".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                InvalidLatticeEventException.class, () -> codec.readResponse("[]".getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -47,7 +47,7 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
      * @return the target
      */
     public static LambdaTarget of(LocalLambda function) {
-        return new LambdaTarget(function, line -> { });
+        return new LambdaTarget(function, line -> {});
     }
 
     /**
@@ -80,7 +80,8 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
                 }
             }
             case TIMEOUT -> {
-                diagnostics.accept("504: the function timed out after " + result.duration().toMillis() + " ms");
+                diagnostics.accept(
+                        "504: the function timed out after " + result.duration().toMillis() + " ms");
                 return failure(504, "Gateway Timeout");
             }
             default -> {
@@ -105,7 +106,11 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
     }
 
     private static VpcLatticeV2Response failure(int status, String text) {
-        return VpcLatticeV2Response.builder().statusCode(status).statusDescription(status + " " + text)
-                .header("content-type", "text/plain; charset=utf-8").body(text).build();
+        return VpcLatticeV2Response.builder()
+                .statusCode(status)
+                .statusDescription(status + " " + text)
+                .header("content-type", "text/plain; charset=utf-8")
+                .body(text)
+                .build();
     }
 }

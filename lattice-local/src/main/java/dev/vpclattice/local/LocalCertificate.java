@@ -86,8 +86,8 @@ public final class LocalCertificate {
             factory.init(trustStore());
             return factory.getTrustManagers();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not build trust managers for the local Lattice's certificate: " + e,
-                    e);
+            throw new IllegalStateException(
+                    "Could not build trust managers for the local Lattice's certificate: " + e, e);
         }
     }
 
@@ -159,8 +159,10 @@ public final class LocalCertificate {
      */
     public List<String> trustStoreJvmArguments(Path file) {
         writeTrustStore(file, TRUST_STORE_PASSWORD.toCharArray());
-        return List.of("-Djavax.net.ssl.trustStore=" + file.toAbsolutePath(),
-                "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12");
+        return List.of(
+                "-Djavax.net.ssl.trustStore=" + file.toAbsolutePath(),
+                "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD,
+                "-Djavax.net.ssl.trustStoreType=PKCS12");
     }
 
     private static void createParent(Path file) throws IOException {

@@ -71,31 +71,52 @@ public final class LocalLattice implements AutoCloseable {
         Map<String, LocalCredential> credentials = new LinkedHashMap<>();
         for (LocalCredential credential : builder.credentials) {
             String principal = credential.principalArn().isEmpty()
-                    ? defaultPrincipal(builder.accountId) : credential.principalArn();
-            credentials.put(credential.accessKeyId(), new LocalCredential(credential.accessKeyId(),
-                    credential.secretAccessKey(), credential.sessionToken(), principal));
+                    ? defaultPrincipal(builder.accountId)
+                    : credential.principalArn();
+            credentials.put(
+                    credential.accessKeyId(),
+                    new LocalCredential(
+                            credential.accessKeyId(),
+                            credential.secretAccessKey(),
+                            credential.sessionToken(),
+                            principal));
         }
         // Generating the key pair and certificate (BouncyCastle) and loading the HTTP server's classes take about the
         // same time and need nothing from each other: on two cores, doing them at once halves the wait for build().
         CompletableFuture<SelfSignedCertificate> selfSigned = new CompletableFuture<>();
-        Thread generator = new Thread(() -> {
-            try {
-                selfSigned.complete(SelfSignedCertificate.generate(List.copyOf(builder.hostNames)));
-            } catch (Throwable e) {
-                selfSigned.completeExceptionally(e);
-            }
-        }, "local-lattice-certificate");
+        Thread generator = new Thread(
+                () -> {
+                    try {
+                        selfSigned.complete(SelfSignedCertificate.generate(List.copyOf(builder.hostNames)));
+                    } catch (Throwable e) {
+                        selfSigned.completeExceptionally(e);
+                    }
+                },
+                "local-lattice-certificate");
         generator.setDaemon(true);
         generator.start();
         SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock, builder.pathForm);
         Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         hostNames.addAll(builder.hostNames);
         EventFactory events = new EventFactory(resources, builder.principalOrgId);
-        this.server = HttpsFrontEnd.start(builder.port, () -> join(selfSigned).sslContext(), builder.headerTimeout,
+        this.server = HttpsFrontEnd.start(
+                builder.port,
+                () -> join(selfSigned).sslContext(),
+                builder.headerTimeout,
                 IDLE_TIMEOUT.compareTo(builder.bodyTimeout) > 0 ? IDLE_TIMEOUT : builder.bodyTimeout,
-                port -> new LatticeExchangeHandler(new LatticeExchangeHandler.Config(builder.authType, verifier,
-                        builder.pathForm, builder.allowed, events, new VpcLatticeEventCodec(), builder.target,
-                        resources.serviceArn(), builder.clock, builder.accessLog, hostNames, port,
+                port -> new LatticeExchangeHandler(new LatticeExchangeHandler.Config(
+                        builder.authType,
+                        verifier,
+                        builder.pathForm,
+                        builder.allowed,
+                        events,
+                        new VpcLatticeEventCodec(),
+                        builder.target,
+                        resources.serviceArn(),
+                        builder.clock,
+                        builder.accessLog,
+                        hostNames,
+                        port,
                         builder.bodyTimeout)));
         SelfSignedCertificate generated = join(selfSigned);
         this.certificate = new LocalCertificate(generated.certificate(), generated.pem());
@@ -108,8 +129,8 @@ public final class LocalLattice implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new IllegalStateException("Could not create the self-signed certificate: " + e.getCause(),
-                    e.getCause());
+            throw new IllegalStateException(
+                    "Could not create the self-signed certificate: " + e.getCause(), e.getCause());
         }
     }
 
@@ -349,7 +370,7 @@ public final class LocalLattice implements AutoCloseable {
         private final List<LocalCredential> credentials = new ArrayList<>();
         private final Set<String> allowed = new LinkedHashSet<>();
         private String principalOrgId;
-        private Consumer<String> accessLog = line -> { };
+        private Consumer<String> accessLog = line -> {};
         private Clock clock = Clock.systemUTC();
         private LatticeTarget target;
         private final Set<String> hostNames = new LinkedHashSet<>();
@@ -388,8 +409,8 @@ public final class LocalLattice implements AutoCloseable {
             Objects.requireNonNull(hostName, "hostName");
             String name = hostName.trim().toLowerCase(Locale.ROOT);
             if (!HOST_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("hostName must be a DNS name like orders.lattice.test, not '"
-                        + hostName + "'");
+                throw new IllegalArgumentException(
+                        "hostName must be a DNS name like orders.lattice.test, not '" + hostName + "'");
             }
             hostNames.add(name);
             return this;
@@ -436,10 +457,12 @@ public final class LocalLattice implements AutoCloseable {
         }
 
         @Override
-        public Builder sessionCredential(String accessKeyId, String secretAccessKey, String sessionToken,
-                String principalArn) {
+        public Builder sessionCredential(
+                String accessKeyId, String secretAccessKey, String sessionToken, String principalArn) {
             // The principal is resolved at build(), when the account id is final.
-            LocalCredential credential = new LocalCredential(accessKeyId, secretAccessKey,
+            LocalCredential credential = new LocalCredential(
+                    accessKeyId,
+                    secretAccessKey,
                     sessionToken == null || sessionToken.isEmpty() ? null : sessionToken,
                     principalArn == null ? "" : principalArn);
             credentials.removeIf(c -> c.accessKeyId().equals(accessKeyId));

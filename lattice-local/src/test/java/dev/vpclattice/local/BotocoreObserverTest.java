@@ -41,6 +41,7 @@ class BotocoreObserverTest {
 
     @TempDir
     static Path dir;
+
     static Path script;
     static LocalLattice sdkForm;
     static LocalLattice singleForm;
@@ -64,7 +65,8 @@ class BotocoreObserverTest {
                 .target(event -> {
                     INVOKED.add(event.getPath());
                     return LocalLatticeCurlTest.echo(event);
-                }).build();
+                })
+                .build();
     }
 
     @BeforeAll
@@ -101,16 +103,32 @@ class BotocoreObserverTest {
         if (!Files.exists(pem)) {
             lattice.certificate().writePem(pem);
         }
-        Map<String, Object> args = new LinkedHashMap<>(Map.of("signer", signer, "endpoint",
-                "https://127.0.0.1:" + lattice.port(), "path", path, "method", "GET", "accessKey", "AKIDALICE",
-                "secret", "alice-secret", "region", "us-east-1", "cafile", pem.toString()));
+        Map<String, Object> args = new LinkedHashMap<>(Map.of(
+                "signer",
+                signer,
+                "endpoint",
+                "https://127.0.0.1:" + lattice.port(),
+                "path",
+                path,
+                "method",
+                "GET",
+                "accessKey",
+                "AKIDALICE",
+                "secret",
+                "alice-secret",
+                "region",
+                "us-east-1",
+                "cafile",
+                pem.toString()));
         args.putAll(more);
         Process process = new ProcessBuilder("python3", script.toString(), JSON.writeValueAsString(args)).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "botocore did not finish");
-        assertEquals(0, process.exitValue(), "botocore failed (is botocore installed for python3? pip install"
-                + " botocore): " + err);
+        assertEquals(
+                0,
+                process.exitValue(),
+                "botocore failed (is botocore installed for python3? pip install" + " botocore): " + err);
         JsonNode answer = JSON.readTree(out);
         return new Answer(answer.path("status").asInt(), answer.path("body").asText());
     }
@@ -125,8 +143,8 @@ class BotocoreObserverTest {
 
     @Test
     void userGuideSignature_replayedToTheDoubleEncodedTwinPath_is403_andNeverReachesTheTarget() throws Exception {
-        Answer replayed = call(sdkForm, SDK_FORM_SIGNER, "/files/replay%20me",
-                Map.of("sendPath", "/files/replay%2520me"));
+        Answer replayed =
+                call(sdkForm, SDK_FORM_SIGNER, "/files/replay%20me", Map.of("sendPath", "/files/replay%2520me"));
 
         assertEquals(403, replayed.status(), replayed.body());
         assertTrue(replayed.body().startsWith("InvalidSignatureException: "), replayed.body());
@@ -145,7 +163,12 @@ class BotocoreObserverTest {
         assertEquals("/files/go%20style", accepted.event().getPath());
         assertEquals(403, sdkOnSingle.status(), sdkOnSingle.body());
         assertTrue(sdkOnSingle.body().contains("verifies the path in the single-encoded form"), sdkOnSingle.body());
-        assertEquals(1, INVOKED.stream().filter(path -> path.startsWith("/files/go%20style")).count(), INVOKED.toString());
+        assertEquals(
+                1,
+                INVOKED.stream()
+                        .filter(path -> path.startsWith("/files/go%20style"))
+                        .count(),
+                INVOKED.toString());
         assertFalse(INVOKED.contains("/files/sdk%20style"), INVOKED.toString());
     }
 
@@ -154,14 +177,16 @@ class BotocoreObserverTest {
         Answer wrong = call(authNone, SDK_FORM_SIGNER, "/none/wrong-secret", Map.of("secret", "not-alice-secret"));
 
         assertEquals(403, wrong.status(), wrong.body());
-        assertTrue(wrong.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+        assertTrue(
+                wrong.body().startsWith("InvalidSignatureException: The request signature we calculated"),
                 wrong.body());
         assertFalse(INVOKED.contains("/none/wrong-secret"), INVOKED.toString());
     }
 
     @Test
     void authTypeNone_validSignature_reachesTheTargetWithThePrincipal() throws Exception {
-        VpcLatticeV2Request event = call(authNone, SDK_FORM_SIGNER, "/none/signed", Map.of()).event();
+        VpcLatticeV2Request event =
+                call(authNone, SDK_FORM_SIGNER, "/none/signed", Map.of()).event();
 
         assertEquals("AWS_IAM", event.getRequestContext().getIdentity().getType());
         assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
@@ -169,17 +194,35 @@ class BotocoreObserverTest {
 
     @Test
     void signedLatticeIdentityHeader_isVerifiedThenStripped() throws Exception {
-        VpcLatticeV2Request event = call(sdkForm, SDK_FORM_SIGNER, "/spoof", Map.of("headers",
-                Map.of("x-amzn-lattice-identity", "Principal=arn:aws:iam::123456789012:root"))).event();
+        VpcLatticeV2Request event = call(
+                        sdkForm,
+                        SDK_FORM_SIGNER,
+                        "/spoof",
+                        Map.of(
+                                "headers",
+                                Map.of("x-amzn-lattice-identity", "Principal=arn:aws:iam::123456789012:root")))
+                .event();
 
-        assertFalse(event.getHeaders().containsKey("x-amzn-lattice-identity"), event.getHeaders().toString());
+        assertFalse(
+                event.getHeaders().containsKey("x-amzn-lattice-identity"),
+                event.getHeaders().toString());
         assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
     }
 
     @Test
     void signedPostWithJsonBody_isForwarded() throws Exception {
-        VpcLatticeV2Request event = call(sdkForm, SDK_FORM_SIGNER, "/orders", Map.of("method", "POST", "body",
-                "{\"id\":7}", "headers", Map.of("content-type", "application/json"))).event();
+        VpcLatticeV2Request event = call(
+                        sdkForm,
+                        SDK_FORM_SIGNER,
+                        "/orders",
+                        Map.of(
+                                "method",
+                                "POST",
+                                "body",
+                                "{\"id\":7}",
+                                "headers",
+                                Map.of("content-type", "application/json")))
+                .event();
 
         assertEquals("{\"id\":7}", event.getBody());
         assertEquals("POST", event.getMethod());

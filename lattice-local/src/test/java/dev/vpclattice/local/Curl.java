@@ -9,19 +9,17 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the real curl against a local Lattice and returns its status and body. */
 final class Curl {
-    private Curl() {
-    }
+    private Curl() {}
 
     /** A curl result. */
-    record Result(int status, String body) {
-    }
+    record Result(int status, String body) {}
 
     /**
      * Runs {@code curl -sS --cacert PEM ARGS... URL} and parses the status appended by {@code -w}.
      */
     static Result run(Path cacert, String url, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--cacert",
-                cacert.toString(), "-w", "\n%{http_code}"));
+        List<String> command = new ArrayList<>(
+                List.of("curl", "-sS", "--max-time", "30", "--cacert", cacert.toString(), "-w", "\n%{http_code}"));
         command.addAll(List.of(args));
         command.add(url);
         Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
@@ -41,7 +39,12 @@ final class Curl {
 
     /** The arguments that sign like Lattice wants, with the given scope. */
     static List<String> sign(String scope, String accessKeyId, String secret) {
-        return List.of("--aws-sigv4", scope, "--user", accessKeyId + ":" + secret,
-                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+        return List.of(
+                "--aws-sigv4",
+                scope,
+                "--user",
+                accessKeyId + ":" + secret,
+                "-H",
+                "x-amz-content-sha256: UNSIGNED-PAYLOAD");
     }
 }

@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 final class FunctionDirectory {
     static final String HANDLER = "dev.vpclattice.local.fixtures.RoutingHandler::handleRequest";
 
-    private FunctionDirectory() {
-    }
+    private FunctionDirectory() {}
 
     static Path create(Path root) {
         Path classes = Path.of("target", "test-classes");

@@ -34,6 +34,7 @@ class LambdaTargetIT {
 
     @TempDir
     static Path dir;
+
     static LambdaTarget target;
     static LocalLattice lattice;
     static Path pem;
@@ -72,29 +73,33 @@ class LambdaTargetIT {
     /** Splits curl's {@code -D -} output into lower-cased header lines and the body. */
     private static String[] headersAndBody(Curl.Result result) {
         int split = result.body().indexOf("\r\n\r\n");
-        return new String[] {result.body().substring(0, split).toLowerCase(), result.body().substring(split + 4)};
+        return new String[] {
+            result.body().substring(0, split).toLowerCase(), result.body().substring(split + 4)
+        };
     }
 
     @Test
     void function_receivesTheLatticeEvent_andItsBase64AnswerIsDecoded() throws Exception {
-        Curl.Result result = call("/orders?id=7", "-H", "Content-Type: application/json", "--data-binary",
-                "{\"item\":\"book\"}");
+        Curl.Result result =
+                call("/orders?id=7", "-H", "Content-Type: application/json", "--data-binary", "{\"item\":\"book\"}");
 
         assertEquals(200, result.status(), result.body());
         String[] parts = headersAndBody(result);
         VpcLatticeV2Request event = CODEC.readRequest(parts[1].getBytes(StandardCharsets.UTF_8));
         assertEquals("/orders?id=7", event.getPath());
         assertEquals("{\"item\":\"book\"}", event.getBody());
-        assertEquals("arn:aws:iam::123456789012:user/tester", event.getRequestContext().getIdentity().getPrincipal());
+        assertEquals(
+                "arn:aws:iam::123456789012:user/tester",
+                event.getRequestContext().getIdentity().getPrincipal());
         assertTrue(parts[0].contains("x-greeting: hello-from-env"), parts[0]);
-        assertTrue(parts[0].contains("content-length: " + parts[1].getBytes(StandardCharsets.UTF_8).length),
-                parts[0]);
+        assertTrue(parts[0].contains("content-length: " + parts[1].getBytes(StandardCharsets.UTF_8).length), parts[0]);
         assertFalse(parts[0].contains("transfer-encoding"), parts[0]);
         // The runtime's output is pumped by another thread: wait for the line, boundedly.
         for (int i = 0; i < 100 && FUNCTION_LOG.stream().noneMatch(line -> line.contains("RoutingHandler got")); i++) {
             Thread.sleep(50);
         }
-        assertTrue(FUNCTION_LOG.stream().anyMatch(line -> line.contains("RoutingHandler got")), FUNCTION_LOG.toString());
+        assertTrue(
+                FUNCTION_LOG.stream().anyMatch(line -> line.contains("RoutingHandler got")), FUNCTION_LOG.toString());
     }
 
     @Test
@@ -112,7 +117,8 @@ class LambdaTargetIT {
 
         assertEquals(502, failed.status(), failed.body());
         assertEquals(200, next.status(), next.body());
-        assertTrue(DIAGNOSTICS.stream().anyMatch(line -> line.contains("IllegalStateException")), DIAGNOSTICS.toString());
+        assertTrue(
+                DIAGNOSTICS.stream().anyMatch(line -> line.contains("IllegalStateException")), DIAGNOSTICS.toString());
     }
 
     @Test
@@ -140,7 +146,8 @@ class LambdaTargetIT {
         Curl.Result result = call("/huge");
 
         assertEquals(502, result.status(), result.body());
-        assertTrue(DIAGNOSTICS.stream().anyMatch(line -> line.contains("over Lambda's 6291456-byte payload limit")),
+        assertTrue(
+                DIAGNOSTICS.stream().anyMatch(line -> line.contains("over Lambda's 6291456-byte payload limit")),
                 DIAGNOSTICS.toString());
     }
 

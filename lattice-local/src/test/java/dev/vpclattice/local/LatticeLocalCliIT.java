@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.events.VpcLatticeEventCodec;
@@ -42,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class LatticeLocalCliIT {
     private static final Path JAR = Path.of("target", "lattice-local.jar").toAbsolutePath();
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCOPE = "aws:amz:us-east-1:vpc-lattice-svcs";
     private static final String ALLOWED = "arn:aws:iam::123456789012:user/allowed";
@@ -50,6 +50,7 @@ class LatticeLocalCliIT {
 
     @TempDir
     static Path dir;
+
     static Path function;
     static Process serve;
     static String endpoint;
@@ -59,8 +60,7 @@ class LatticeLocalCliIT {
     static final StringBuffer SERVE_ERR = new StringBuffer();
 
     /** The outcome of a finished command. */
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
@@ -75,7 +75,9 @@ class LatticeLocalCliIT {
             process.destroyForcibly();
             throw new AssertionError("lattice-local did not finish: " + command);
         }
-        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+        return new Run(
+                process.exitValue(),
+                new String(out, StandardCharsets.UTF_8),
                 new String(err.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8));
     }
 
@@ -93,21 +95,40 @@ class LatticeLocalCliIT {
         function = FunctionDirectory.create(dir.resolve("function"));
         pem = dir.resolve("serve.pem");
         trustStore = dir.resolve("serve-truststore.p12");
-        ProcessBuilder builder = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "serve", "--port", "0",
-                "--function-dir", function.toString(), "--handler", FunctionDirectory.HANDLER,
-                "--env", "GREETING=from-serve",
-                "--credential", "AKIDALLOWED:allowed-secret:" + ALLOWED,
-                "--credential", "AKIDDENIED:denied-secret:" + DENIED,
-                "--allow", ALLOWED, "--allow", "arn:aws:iam::123456789012:user/local-user",
-                "--host-name", "svc.lattice.test",
-                "--cert-out", pem.toString(), "--truststore-out", trustStore.toString());
+        ProcessBuilder builder = new ProcessBuilder(
+                JAVA,
+                "-jar",
+                JAR.toString(),
+                "serve",
+                "--port",
+                "0",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--env",
+                "GREETING=from-serve",
+                "--credential",
+                "AKIDALLOWED:allowed-secret:" + ALLOWED,
+                "--credential",
+                "AKIDDENIED:denied-secret:" + DENIED,
+                "--allow",
+                ALLOWED,
+                "--allow",
+                "arn:aws:iam::123456789012:user/local-user",
+                "--host-name",
+                "svc.lattice.test",
+                "--cert-out",
+                pem.toString(),
+                "--truststore-out",
+                trustStore.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "env-secret-key");
         serve = builder.start();
         daemon(() -> {
-            try (BufferedReader err = new BufferedReader(new InputStreamReader(serve.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader err =
+                    new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8))) {
                 err.lines().forEach(line -> SERVE_ERR.append(line).append('\n'));
             } catch (IOException e) {
                 // the process ended
@@ -126,7 +147,7 @@ class LatticeLocalCliIT {
         Matcher url = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)").matcher(line);
         assertTrue(url.find(), line);
         endpoint = url.group();
-        daemon(() -> out.lines().forEach(l -> { }));
+        daemon(() -> out.lines().forEach(l -> {}));
     }
 
     private static void daemon(Runnable task) {
@@ -146,10 +167,13 @@ class LatticeLocalCliIT {
         long pid = runtimePid;
         if (pid > 0) {
             // SIGTERM to serve must not leave the function's runtime JVM behind.
-            for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+            for (int i = 0;
+                    i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                    i++) {
                 Thread.sleep(100);
             }
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            assertFalse(
+                    ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     "the function runtime " + pid + " outlived serve");
         }
     }
@@ -185,8 +209,19 @@ class LatticeLocalCliIT {
         Run help = run(Map.of(), "--help");
 
         assertEquals(0, help.exit());
-        for (String flag : List.of("serve", "invoke", "--port", "--auth-type", "--function-dir", "--handler",
-                "--cert-out", "--credential", "--allow", "--event", "--env", "--host-name")) {
+        for (String flag : List.of(
+                "serve",
+                "invoke",
+                "--port",
+                "--auth-type",
+                "--function-dir",
+                "--handler",
+                "--cert-out",
+                "--credential",
+                "--allow",
+                "--event",
+                "--env",
+                "--host-name")) {
             assertTrue(help.out().contains(flag), flag + " in " + help.out());
         }
     }
@@ -206,14 +241,24 @@ class LatticeLocalCliIT {
     void invoke_printsTheResponseJson_andTheLogsOnStderr() throws Exception {
         Path event = Files.writeString(dir.resolve("event.json"), "{\"version\":\"2.0\",\"path\":\"/hello\"}");
 
-        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
-                FunctionDirectory.HANDLER, "--event", event.toString(), "--env", "GREETING=from-invoke");
+        Run result = run(
+                Map.of(),
+                "invoke",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--event",
+                event.toString(),
+                "--env",
+                "GREETING=from-invoke");
 
         assertEquals(0, result.exit(), result.err());
         JsonNode response = JSON.readTree(result.out());
         assertEquals(200, response.path("statusCode").asInt());
         assertEquals("from-invoke", response.path("headers").path("x-greeting").asText());
-        assertEquals("{\"version\":\"2.0\",\"path\":\"/hello\"}",
+        assertEquals(
+                "{\"version\":\"2.0\",\"path\":\"/hello\"}",
                 new String(Base64.getDecoder().decode(response.path("body").asText()), StandardCharsets.UTF_8));
         assertTrue(result.err().contains("RoutingHandler got"), result.err());
         assertFalse(result.out().contains("RoutingHandler got"), result.out());
@@ -231,8 +276,15 @@ class LatticeLocalCliIT {
     void invoke_eventThatIsNotJson_isRefusedNamingTheFileAndTheError_beforeTheFunctionStarts() throws Exception {
         Path event = Files.writeString(dir.resolve("not-json.json"), "{\"a\": 1,,}");
 
-        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
-                FunctionDirectory.HANDLER, "--event", event.toString());
+        Run result = run(
+                Map.of(),
+                "invoke",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--event",
+                event.toString());
 
         assertEquals(2, result.exit(), result.err());
         assertTrue(result.err().contains("the event in " + event + " is not JSON (line 1, column "), result.err());
@@ -245,8 +297,15 @@ class LatticeLocalCliIT {
     void invoke_missingEventFile_saysWhy() throws Exception {
         Path missing = dir.resolve("no-such-event.json");
 
-        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
-                FunctionDirectory.HANDLER, "--event", missing.toString());
+        Run result = run(
+                Map.of(),
+                "invoke",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--event",
+                missing.toString());
 
         assertEquals(2, result.exit(), result.err());
         assertTrue(result.err().contains("--event " + missing + ": no such file"), result.err());
@@ -256,13 +315,32 @@ class LatticeLocalCliIT {
     void invoke_envNameAlone_passesOnTheCallersValue_andAnUnsetOneIsRefused() throws Exception {
         Path event = Files.writeString(dir.resolve("pass-env.json"), "{\"version\":\"2.0\",\"path\":\"/hello\"}");
 
-        Run passed = run(Map.of("GREETING", "from-the-environment"), "invoke", "--function-dir", function.toString(),
-                "--handler", FunctionDirectory.HANDLER, "--event", event.toString(), "--env", "GREETING");
-        Run unset = run(Map.of(), "invoke", "--function-dir", function.toString(),
-                "--handler", FunctionDirectory.HANDLER, "--event", event.toString(), "--env", "NOT_SET_ANYWHERE");
+        Run passed = run(
+                Map.of("GREETING", "from-the-environment"),
+                "invoke",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--event",
+                event.toString(),
+                "--env",
+                "GREETING");
+        Run unset = run(
+                Map.of(),
+                "invoke",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--event",
+                event.toString(),
+                "--env",
+                "NOT_SET_ANYWHERE");
 
         assertEquals(0, passed.exit(), passed.err());
-        assertEquals("from-the-environment",
+        assertEquals(
+                "from-the-environment",
                 JSON.readTree(passed.out()).path("headers").path("x-greeting").asText());
         assertEquals(2, unset.exit(), unset.err());
         assertTrue(unset.err().contains("NOT_SET_ANYWHERE") && unset.err().contains("not set"), unset.err());
@@ -272,8 +350,15 @@ class LatticeLocalCliIT {
     void invoke_functionError_exitsNonZero_withTheErrorJson() throws Exception {
         Path event = Files.writeString(dir.resolve("throw.json"), "{\"version\":\"2.0\",\"path\":\"/throw\"}");
 
-        Run result = run(Map.of(), "invoke", "--function-dir", function.toString(), "--handler",
-                FunctionDirectory.HANDLER, "--event", event.toString());
+        Run result = run(
+                Map.of(),
+                "invoke",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--event",
+                event.toString());
 
         assertEquals(1, result.exit(), result.err());
         JsonNode error = JSON.readTree(result.out());
@@ -286,8 +371,8 @@ class LatticeLocalCliIT {
         Curl.Result result = call("/orders?id=1", "AKIDALLOWED", "allowed-secret");
 
         assertEquals(200, result.status(), result.body() + SERVE_ERR);
-        VpcLatticeV2Request event = new VpcLatticeEventCodec().readRequest(result.body()
-                .getBytes(StandardCharsets.UTF_8));
+        VpcLatticeV2Request event =
+                new VpcLatticeEventCodec().readRequest(result.body().getBytes(StandardCharsets.UTF_8));
         assertEquals(ALLOWED, event.getRequestContext().getIdentity().getPrincipal());
         assertEquals("/orders?id=1", event.getPath());
     }
@@ -315,10 +400,9 @@ class LatticeLocalCliIT {
         List<String> other = new ArrayList<>(signed);
         other.addAll(List.of("-k", "--resolve", "other.lattice.test:" + port + ":127.0.0.1"));
 
-        Curl.Result served = Curl.run(pem, "https://svc.lattice.test:" + port + "/named",
-                named.toArray(String[]::new));
-        Curl.Result notServed = Curl.run(pem, "https://other.lattice.test:" + port + "/named",
-                other.toArray(String[]::new));
+        Curl.Result served = Curl.run(pem, "https://svc.lattice.test:" + port + "/named", named.toArray(String[]::new));
+        Curl.Result notServed =
+                Curl.run(pem, "https://other.lattice.test:" + port + "/named", other.toArray(String[]::new));
 
         assertEquals(200, served.status(), served.body());
         assertEquals(404, notServed.status(), notServed.body());
@@ -338,8 +422,8 @@ class LatticeLocalCliIT {
 
         assertEquals(502, failed.status());
         String log = waitForLog("GET /throw 502");
-        assertFalse(log.contains("allowed-secret") || log.contains("env-secret-key") || log.contains("Signature="),
-                log);
+        assertFalse(
+                log.contains("allowed-secret") || log.contains("env-secret-key") || log.contains("Signature="), log);
     }
 
     @Test
@@ -348,15 +432,19 @@ class LatticeLocalCliIT {
         try (var in = Files.newInputStream(trustStore)) {
             store.load(in, "changeit".toCharArray());
         }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(
-                TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
 
-        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(20)).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                URI.create(endpoint + "/tls")).timeout(Duration.ofSeconds(30)).build(),
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create(endpoint + "/tls"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertEquals(403, response.statusCode(), "TLS was trusted; the unsigned request was then denied");

@@ -38,13 +38,17 @@ class LocalLatticeCurlTest {
 
     @TempDir
     static Path dir;
+
     static LocalLattice lattice;
     static Path pem;
 
     /** Echoes the event it received as the response body, as the service function does. */
     static VpcLatticeV2Response echo(VpcLatticeV2Request event) {
-        return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
-                .body(new String(CODEC.writeRequest(event), StandardCharsets.UTF_8)).build();
+        return VpcLatticeV2Response.builder()
+                .statusCode(200)
+                .header("content-type", "application/json")
+                .body(new String(CODEC.writeRequest(event), StandardCharsets.UTF_8))
+                .build();
     }
 
     @BeforeAll
@@ -82,8 +86,8 @@ class LocalLatticeCurlTest {
 
     @Test
     void signedGet_allowedPrincipal_reachesTargetWithLatticeEvent() throws Exception {
-        Curl.Result result = curl("/orders?a=1&a=2&b=x%20y",
-                signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "X-Custom: one"));
+        Curl.Result result = curl(
+                "/orders?a=1&a=2&b=x%20y", signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "X-Custom: one"));
 
         assertEquals(200, result.status(), result.body());
         VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
@@ -97,7 +101,8 @@ class LocalLatticeCurlTest {
         assertEquals(List.of("one"), event.getHeaders().get("x-custom"));
         assertEquals(List.of("127.0.0.1"), event.getHeaders().get("x-forwarded-for"));
         assertEquals(List.of("UNSIGNED-PAYLOAD"), event.getHeaders().get("x-amz-content-sha256"));
-        assertTrue(event.getHeaders().keySet().stream().allMatch(name -> name.equals(name.toLowerCase())),
+        assertTrue(
+                event.getHeaders().keySet().stream().allMatch(name -> name.equals(name.toLowerCase())),
                 "header names are lower case: " + event.getHeaders().keySet());
         assertEquals("", event.getBody());
         assertFalse(event.getIsBase64Encoded());
@@ -105,25 +110,35 @@ class LocalLatticeCurlTest {
         VpcLatticeV2Request.RequestContext context = event.getRequestContext();
         assertEquals("us-east-1", context.getRegion());
         assertEquals(lattice.serviceArn(), context.getServiceArn());
-        assertTrue(context.getServiceNetworkArn().matches(
-                "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-[0-9a-f]{17}"));
-        assertTrue(context.getTargetGroupArn().matches(
-                "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-[0-9a-f]{17}"));
+        assertTrue(context.getServiceNetworkArn()
+                .matches("arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-[0-9a-f]{17}"));
+        assertTrue(context.getTargetGroupArn()
+                .matches("arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-[0-9a-f]{17}"));
         Instant received = event.requestTime().orElseThrow();
-        assertTrue(Math.abs(ChronoUnit.SECONDS.between(received, Instant.now())) < 120,
+        assertTrue(
+                Math.abs(ChronoUnit.SECONDS.between(received, Instant.now())) < 120,
                 "timeEpoch is microseconds of now: " + context.getTimeEpoch());
         assertEquals(16, context.getTimeEpoch().length(), "microseconds, 16 digits: " + context.getTimeEpoch());
         assertEquals("AWS_IAM", context.getIdentity().getType());
         assertEquals(ALICE, context.getIdentity().getPrincipal());
         assertEquals("alice-session", context.getIdentity().getSessionName());
-        assertTrue(context.getIdentity().getSourceVpcArn().matches(
-                "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-[0-9a-f]{17}"));
+        assertTrue(context.getIdentity()
+                .getSourceVpcArn()
+                .matches("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-[0-9a-f]{17}"));
     }
 
     @Test
     void signedPost_jsonBody_isPassedAsText() throws Exception {
-        Curl.Result result = curl("/submit", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "Content-Type: application/json", "--data-binary", "{\"id\":1}"));
+        Curl.Result result = curl(
+                "/submit",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "Content-Type: application/json",
+                        "--data-binary",
+                        "{\"id\":1}"));
 
         assertEquals(200, result.status(), result.body());
         VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
@@ -136,8 +151,16 @@ class LocalLatticeCurlTest {
     void signedPost_binaryBody_isBase64Encoded() throws Exception {
         byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, (byte) 0xfe, 10};
         Path file = Files.write(dir.resolve("binary.bin"), binary);
-        Curl.Result result = curl("/upload", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + file));
+        Curl.Result result = curl(
+                "/upload",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "Content-Type: application/octet-stream",
+                        "--data-binary",
+                        "@" + file));
 
         assertEquals(200, result.status(), result.body());
         VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
@@ -147,9 +170,18 @@ class LocalLatticeCurlTest {
 
     @Test
     void signedPost_contentEncodingOnNonTextType_isBase64EvenWhenUtf8() throws Exception {
-        Curl.Result result = curl("/upload", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "Content-Type: application/octet-stream", "-H", "Content-Encoding: identity",
-                "--data-binary", "plain words"));
+        Curl.Result result = curl(
+                "/upload",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "Content-Type: application/octet-stream",
+                        "-H",
+                        "Content-Encoding: identity",
+                        "--data-binary",
+                        "plain words"));
 
         VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
         assertTrue(event.getIsBase64Encoded());
@@ -161,9 +193,11 @@ class LocalLatticeCurlTest {
         Curl.Result result = curl("/orders", List.of());
 
         assertEquals(403, result.status());
-        assertEquals("AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke"
-                + " on resource: " + lattice.serviceArn() + "/orders because no service-based policy allows the"
-                + " vpc-lattice-svcs:Invoke action", result.body());
+        assertEquals(
+                "AccessDeniedException: User: anonymous is not authorized to perform: vpc-lattice-svcs:Invoke"
+                        + " on resource: " + lattice.serviceArn() + "/orders because no service-based policy allows the"
+                        + " vpc-lattice-svcs:Invoke action",
+                result.body());
     }
 
     @Test
@@ -171,8 +205,8 @@ class LocalLatticeCurlTest {
         Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDBOB", "bob-secret-key"));
 
         assertEquals(403, result.status());
-        assertTrue(result.body().startsWith("AccessDeniedException: User: " + BOB + " is not authorized"),
-                result.body());
+        assertTrue(
+                result.body().startsWith("AccessDeniedException: User: " + BOB + " is not authorized"), result.body());
     }
 
     @Test
@@ -180,7 +214,8 @@ class LocalLatticeCurlTest {
         Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDALICE", "not-the-secret"));
 
         assertEquals(403, result.status());
-        assertTrue(result.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+        assertTrue(
+                result.body().startsWith("InvalidSignatureException: The request signature we calculated"),
                 result.body());
         assertFalse(result.body().contains("alice-secret-key"));
     }
@@ -189,9 +224,24 @@ class LocalLatticeCurlTest {
     void curlsOwnSignature_replayed_isAccepted_butTampered_isRejected() throws Exception {
         // Let curl sign (-v shows what it sent), then resend its exact headers with and without a changed signature.
         List<String> sent = new ArrayList<>();
-        Process verbose = new ProcessBuilder("curl", "-sS", "-v", "-o", "/dev/null", "--max-time", "30", "--cacert",
-                pem.toString(), "--aws-sigv4", SCOPE, "--user", "AKIDALICE:alice-secret-key",
-                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", lattice.endpoint() + "/replay").start();
+        Process verbose = new ProcessBuilder(
+                        "curl",
+                        "-sS",
+                        "-v",
+                        "-o",
+                        "/dev/null",
+                        "--max-time",
+                        "30",
+                        "--cacert",
+                        pem.toString(),
+                        "--aws-sigv4",
+                        SCOPE,
+                        "--user",
+                        "AKIDALICE:alice-secret-key",
+                        "-H",
+                        "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                        lattice.endpoint() + "/replay")
+                .start();
         String trace = new String(verbose.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(verbose.waitFor(40, TimeUnit.SECONDS));
         for (String line : trace.split("\\R")) {
@@ -200,26 +250,33 @@ class LocalLatticeCurlTest {
             }
         }
         assertEquals(2, sent.size(), trace);
-        String authorization = sent.stream().filter(h -> h.startsWith("Authorization")).findFirst().orElseThrow();
-        String date = sent.stream().filter(h -> h.startsWith("X-Amz-Date")).findFirst().orElseThrow();
+        String authorization = sent.stream()
+                .filter(h -> h.startsWith("Authorization"))
+                .findFirst()
+                .orElseThrow();
+        String date = sent.stream()
+                .filter(h -> h.startsWith("X-Amz-Date"))
+                .findFirst()
+                .orElseThrow();
         char last = authorization.charAt(authorization.length() - 1);
         String tampered = authorization.substring(0, authorization.length() - 1) + (last == 'a' ? 'b' : 'a');
 
-        Curl.Result replayed = curl("/replay", List.of("-H", authorization, "-H", date,
-                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
-        Curl.Result forged = curl("/replay", List.of("-H", tampered, "-H", date,
-                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
+        Curl.Result replayed = curl(
+                "/replay", List.of("-H", authorization, "-H", date, "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
+        Curl.Result forged =
+                curl("/replay", List.of("-H", tampered, "-H", date, "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
 
         assertEquals(200, replayed.status(), replayed.body());
         assertEquals(403, forged.status());
-        assertTrue(forged.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+        assertTrue(
+                forged.body().startsWith("InvalidSignatureException: The request signature we calculated"),
                 forged.body());
     }
 
     @Test
     void wrongServiceName_isRejected() throws Exception {
-        Curl.Result result = curl("/orders", signedBy("aws:amz:us-east-1:execute-api", "AKIDALICE",
-                "alice-secret-key"));
+        Curl.Result result =
+                curl("/orders", signedBy("aws:amz:us-east-1:execute-api", "AKIDALICE", "alice-secret-key"));
 
         assertEquals(403, result.status());
         assertTrue(result.body().contains("scoped to correct service: 'vpc-lattice-svcs'"), result.body());
@@ -227,8 +284,8 @@ class LocalLatticeCurlTest {
 
     @Test
     void wrongRegion_isRejected() throws Exception {
-        Curl.Result result = curl("/orders", signedBy("aws:amz:us-west-2:vpc-lattice-svcs", "AKIDALICE",
-                "alice-secret-key"));
+        Curl.Result result =
+                curl("/orders", signedBy("aws:amz:us-west-2:vpc-lattice-svcs", "AKIDALICE", "alice-secret-key"));
 
         assertEquals(403, result.status());
         assertTrue(result.body().contains("scoped to a valid region: 'us-east-1', not 'us-west-2'"), result.body());
@@ -236,14 +293,14 @@ class LocalLatticeCurlTest {
 
     @Test
     void staleDate_isRejectedAsExpired() throws Exception {
-        String stale = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        String stale = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC)
                 .format(Instant.now().minus(10, ChronoUnit.MINUTES));
-        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "X-Amz-Date: " + stale));
+        Curl.Result result =
+                curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "X-Amz-Date: " + stale));
 
         assertEquals(403, result.status());
-        assertTrue(result.body().startsWith("InvalidSignatureException: Signature expired: " + stale),
-                result.body());
+        assertTrue(result.body().startsWith("InvalidSignatureException: Signature expired: " + stale), result.body());
     }
 
     @Test
@@ -265,19 +322,23 @@ class LocalLatticeCurlTest {
 
     @Test
     void sessionCredential_withSignedToken_isAccepted_andWithoutToken_isRejected() throws Exception {
-        Curl.Result withToken = curl("/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key",
-                "-H", "x-amz-security-token: session-token-value"));
+        Curl.Result withToken = curl(
+                "/orders",
+                signedBy(SCOPE, "ASIATEMP", "temp-secret-key", "-H", "x-amz-security-token: session-token-value"));
         Curl.Result withoutToken = curl("/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key"));
-        Curl.Result wrongToken = curl("/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key",
-                "-H", "x-amz-security-token: another-token"));
+        Curl.Result wrongToken = curl(
+                "/orders", signedBy(SCOPE, "ASIATEMP", "temp-secret-key", "-H", "x-amz-security-token: another-token"));
 
         assertEquals(200, withToken.status(), withToken.body());
         VpcLatticeV2Request event = CODEC.readRequest(withToken.body().getBytes(StandardCharsets.UTF_8));
-        assertEquals("arn:aws:iam::123456789012:user/local-user", event.getRequestContext().getIdentity().getPrincipal());
+        assertEquals(
+                "arn:aws:iam::123456789012:user/local-user",
+                event.getRequestContext().getIdentity().getPrincipal());
         assertNull(event.getRequestContext().getIdentity().getSessionName());
         assertEquals(403, withoutToken.status());
         assertEquals(403, wrongToken.status());
-        assertFalse(wrongToken.body().contains("session-token-value") || wrongToken.body().contains("another-token"));
+        assertFalse(wrongToken.body().contains("session-token-value")
+                || wrongToken.body().contains("another-token"));
     }
 
     @Test
@@ -289,8 +350,16 @@ class LocalLatticeCurlTest {
                 out.write(chunk);
             }
         }
-        Curl.Result result = curl("/upload", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + big));
+        Curl.Result result = curl(
+                "/upload",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "Content-Type: application/octet-stream",
+                        "--data-binary",
+                        "@" + big));
         Curl.Result after = curl("/after", signedBy(SCOPE, "AKIDALICE", "alice-secret-key"));
 
         assertEquals(413, result.status(), result.body());
@@ -301,9 +370,9 @@ class LocalLatticeCurlTest {
     @Test
     void noSecretEverAppearsInAnyAnswer() throws Exception {
         for (Curl.Result result : Stream.of(
-                curl("/x", signedBy(SCOPE, "AKIDALICE", "wrong")),
-                curl("/x", signedBy(SCOPE, "AKIDBOB", "bob-secret-key")),
-                curl("/x", signedBy("aws:amz:eu-west-1:vpc-lattice-svcs", "AKIDALICE", "alice-secret-key")))
+                        curl("/x", signedBy(SCOPE, "AKIDALICE", "wrong")),
+                        curl("/x", signedBy(SCOPE, "AKIDBOB", "bob-secret-key")),
+                        curl("/x", signedBy("aws:amz:eu-west-1:vpc-lattice-svcs", "AKIDALICE", "alice-secret-key")))
                 .toList()) {
             assertFalse(result.body().contains("Signature="), result.body());
             assertFalse(result.body().contains("secret"), result.body());
@@ -313,12 +382,15 @@ class LocalLatticeCurlTest {
     @Test
     void userAgentAmongCurlsSignedHeaders_isRefusedNamingTheHeader() throws Exception {
         // curl signs every header given with -H, so its own User-Agent lands in SignedHeaders.
-        Curl.Result result = curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "User-Agent: mine"));
+        Curl.Result result =
+                curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "User-Agent: mine"));
 
         assertEquals(403, result.status(), result.body());
-        assertTrue(result.body().startsWith("InvalidSignatureException: This local VPC Lattice cannot verify a"
-                + " signature that covers the 'user-agent' header (real VPC Lattice would)"), result.body());
+        assertTrue(
+                result.body()
+                        .startsWith("InvalidSignatureException: This local VPC Lattice cannot verify a"
+                                + " signature that covers the 'user-agent' header (real VPC Lattice would)"),
+                result.body());
         assertFalse(result.body().contains("does not match"), result.body());
     }
 
@@ -326,24 +398,42 @@ class LocalLatticeCurlTest {
     void signedForAnotherHost_getsNotFound_evenWithAValidSignature() throws Exception {
         int port = lattice.port();
         // -k: the certificate does not cover other-svc.example; the point is what the server answers to its Host.
-        Curl.Result result = Curl.run(pem, "https://other-svc.example:" + port + "/orders", signedBy(SCOPE,
-                "AKIDALICE", "alice-secret-key", "-k", "--resolve", "other-svc.example:" + port + ":127.0.0.1")
-                .toArray(String[]::new));
-        Curl.Result wrongPort = curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "Host: localhost:1"));
+        Curl.Result result = Curl.run(
+                pem,
+                "https://other-svc.example:" + port + "/orders",
+                signedBy(
+                                SCOPE,
+                                "AKIDALICE",
+                                "alice-secret-key",
+                                "-k",
+                                "--resolve",
+                                "other-svc.example:" + port + ":127.0.0.1")
+                        .toArray(String[]::new));
+        Curl.Result wrongPort =
+                curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "Host: localhost:1"));
 
         assertEquals(404, result.status(), result.body());
-        assertTrue(result.body().startsWith("NotFoundException: This local VPC Lattice serves no service for host"
-                + " 'other-svc.example:" + port + "'"), result.body());
+        assertTrue(
+                result.body()
+                        .startsWith("NotFoundException: This local VPC Lattice serves no service for host"
+                                + " 'other-svc.example:" + port + "'"),
+                result.body());
         assertEquals(404, wrongPort.status(), wrongPort.body());
     }
 
     @Test
     void configuredHostName_isServed_andCoveredByTheCertificate() throws Exception {
         int port = lattice.port();
-        Curl.Result result = Curl.run(pem, "https://orders.lattice.test:" + port + "/orders", signedBy(SCOPE,
-                "AKIDALICE", "alice-secret-key", "--resolve", "orders.lattice.test:" + port + ":127.0.0.1")
-                .toArray(String[]::new));
+        Curl.Result result = Curl.run(
+                pem,
+                "https://orders.lattice.test:" + port + "/orders",
+                signedBy(
+                                SCOPE,
+                                "AKIDALICE",
+                                "alice-secret-key",
+                                "--resolve",
+                                "orders.lattice.test:" + port + ":127.0.0.1")
+                        .toArray(String[]::new));
 
         assertEquals(200, result.status(), result.body());
         VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
@@ -354,8 +444,10 @@ class LocalLatticeCurlTest {
     void loopbackNamesWithThisPort_areServed() throws Exception {
         int port = lattice.port();
         for (String host : List.of("localhost", "127.0.0.1")) {
-            Curl.Result result = Curl.run(pem, "https://" + host + ":" + port + "/loop", signedBy(SCOPE,
-                    "AKIDALICE", "alice-secret-key").toArray(String[]::new));
+            Curl.Result result = Curl.run(
+                    pem,
+                    "https://" + host + ":" + port + "/loop",
+                    signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
 
             assertEquals(200, result.status(), host + ": " + result.body());
         }
@@ -367,11 +459,16 @@ class LocalLatticeCurlTest {
         Curl.Result onDefault = curl("/files/curl%20path", signedBy(SCOPE, "AKIDALICE", "alice-secret-key"));
         Curl.Result plainPath = curl("/files/plain", signedBy(SCOPE, "AKIDALICE", "alice-secret-key"));
         Curl.Result onSingle;
-        try (LocalLattice single = LocalLattice.builder().credential("AKIDALICE", "alice-secret-key", ALICE)
-                .canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED).target(LocalLatticeCurlTest::echo).build()) {
+        try (LocalLattice single = LocalLattice.builder()
+                .credential("AKIDALICE", "alice-secret-key", ALICE)
+                .canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED)
+                .target(LocalLatticeCurlTest::echo)
+                .build()) {
             Path singlePem = dir.resolve("single.pem");
             single.certificate().writePem(singlePem);
-            onSingle = Curl.run(singlePem, single.endpoint() + "/files/curl%20path",
+            onSingle = Curl.run(
+                    singlePem,
+                    single.endpoint() + "/files/curl%20path",
                     signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
         }
 
@@ -380,51 +477,78 @@ class LocalLatticeCurlTest {
         assertFalse(INVOKED.contains("/files/curl%20path"), INVOKED.toString());
         assertEquals(200, plainPath.status(), "a path without escapes is the same in both forms: " + plainPath.body());
         assertEquals(200, onSingle.status(), onSingle.body());
-        assertEquals("/files/curl%20path", CODEC.readRequest(onSingle.body().getBytes(StandardCharsets.UTF_8))
-                .getPath());
+        assertEquals(
+                "/files/curl%20path",
+                CODEC.readRequest(onSingle.body().getBytes(StandardCharsets.UTF_8))
+                        .getPath());
     }
 
     @Test
     void authTypeNone_unsignedPasses_wrongSecretIs403AsUnderAwsIam_validSignatureCarriesThePrincipal()
             throws Exception {
         List<String> invoked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (LocalLattice none = LocalLattice.builder().authType(AuthType.NONE)
+        try (LocalLattice none = LocalLattice.builder()
+                .authType(AuthType.NONE)
                 .credential("AKIDALICE", "alice-secret-key", ALICE)
                 .target(event -> {
                     invoked.add(event.getPath());
                     return echo(event);
-                }).build()) {
+                })
+                .build()) {
             Path nonePem = dir.resolve("none.pem");
             none.certificate().writePem(nonePem);
             Curl.Result unsigned = Curl.run(nonePem, none.endpoint() + "/unsigned");
-            Curl.Result wrong = Curl.run(nonePem, none.endpoint() + "/wrong",
+            Curl.Result wrong = Curl.run(
+                    nonePem,
+                    none.endpoint() + "/wrong",
                     signedBy(SCOPE, "AKIDALICE", "not-the-secret").toArray(String[]::new));
-            Curl.Result unknownKey = Curl.run(nonePem, none.endpoint() + "/unknown",
+            Curl.Result unknownKey = Curl.run(
+                    nonePem,
+                    none.endpoint() + "/unknown",
                     signedBy(SCOPE, "AKIDNOBODY", "whatever").toArray(String[]::new));
-            Curl.Result valid = Curl.run(nonePem, none.endpoint() + "/valid",
+            Curl.Result valid = Curl.run(
+                    nonePem,
+                    none.endpoint() + "/valid",
                     signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
 
-            assertEquals("NONE", CODEC.readRequest(unsigned.body().getBytes(StandardCharsets.UTF_8))
-                    .getRequestContext().getIdentity().getType());
+            assertEquals(
+                    "NONE",
+                    CODEC.readRequest(unsigned.body().getBytes(StandardCharsets.UTF_8))
+                            .getRequestContext()
+                            .getIdentity()
+                            .getType());
             assertEquals(403, wrong.status(), wrong.body());
-            assertTrue(wrong.body().startsWith("InvalidSignatureException: The request signature we calculated"),
+            assertTrue(
+                    wrong.body().startsWith("InvalidSignatureException: The request signature we calculated"),
                     wrong.body());
             assertEquals(403, unknownKey.status(), unknownKey.body());
             assertTrue(unknownKey.body().startsWith("UnrecognizedClientException:"), unknownKey.body());
-            assertEquals(ALICE, CODEC.readRequest(valid.body().getBytes(StandardCharsets.UTF_8))
-                    .getRequestContext().getIdentity().getPrincipal());
+            assertEquals(
+                    ALICE,
+                    CODEC.readRequest(valid.body().getBytes(StandardCharsets.UTF_8))
+                            .getRequestContext()
+                            .getIdentity()
+                            .getPrincipal());
             assertEquals(List.of("/unsigned", "/valid"), invoked);
         }
     }
 
     @Test
     void latticeIdentityHeadersSentByTheClient_neverReachTheEvent() throws Exception {
-        Curl.Result result = curl("/spoofed", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "x-amzn-lattice-identity: Principal=arn:aws:iam::123456789012:root",
-                "-H", "x-amzn-lattice-target: ServiceArn=arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-x"));
+        Curl.Result result = curl(
+                "/spoofed",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "x-amzn-lattice-identity: Principal=arn:aws:iam::123456789012:root",
+                        "-H",
+                        "x-amzn-lattice-target: ServiceArn=arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-x"));
 
         VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
-        assertTrue(event.getHeaders().keySet().stream().noneMatch(name -> name.startsWith("x-amzn-lattice-")),
+        assertTrue(
+                event.getHeaders().keySet().stream().noneMatch(name -> name.startsWith("x-amzn-lattice-")),
                 event.getHeaders().toString());
         assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
     }
@@ -436,11 +560,20 @@ class LocalLatticeCurlTest {
         java.util.Arrays.fill(bytes, (byte) 0xfe);
         Files.write(binary, bytes);
 
-        Curl.Result result = curl("/five-mb", signedBy(SCOPE, "AKIDALICE", "alice-secret-key",
-                "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + binary));
+        Curl.Result result = curl(
+                "/five-mb",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "Content-Type: application/octet-stream",
+                        "--data-binary",
+                        "@" + binary));
 
         assertEquals(413, result.status(), result.body());
-        assertTrue(result.body().startsWith("PayloadTooLargeException: The Lambda event for this request would be"),
+        assertTrue(
+                result.body().startsWith("PayloadTooLargeException: The Lambda event for this request would be"),
                 result.body());
         assertFalse(INVOKED.contains("/five-mb"), INVOKED.toString());
     }

@@ -32,6 +32,7 @@ class LocalLatticeRawSocketTest {
     private static final VpcLatticeEventCodec CODEC = new VpcLatticeEventCodec();
     /** Generous next to the 1-second bounds configured below: a read that waits this long found the server idle. */
     private static final int READ_TIMEOUT_MILLIS = 20_000;
+
     private static final List<String> INVOKED = new CopyOnWriteArrayList<>();
     private static final List<String> ACCESS_LOG = new CopyOnWriteArrayList<>();
 
@@ -43,6 +44,7 @@ class LocalLatticeRawSocketTest {
      * the client's feet (a broken pipe) instead of testing the payload limit.
      */
     static LocalLattice unhurried;
+
     static String unhurriedHost;
 
     @BeforeAll
@@ -56,9 +58,11 @@ class LocalLatticeRawSocketTest {
                     INVOKED.add(event.getPath());
                     if (event.getPath().startsWith("/huge-response")) {
                         // 5 MB of binary: 6.7 MB once base64 in the response JSON, over Lambda's limit.
-                        return VpcLatticeV2Response.builder().statusCode(200)
+                        return VpcLatticeV2Response.builder()
+                                .statusCode(200)
                                 .header("content-type", "application/octet-stream")
-                                .body(new byte[5 * 1024 * 1024]).build();
+                                .body(new byte[5 * 1024 * 1024])
+                                .build();
                     }
                     return LocalLatticeCurlTest.echo(event);
                 })
@@ -89,10 +93,9 @@ class LocalLatticeRawSocketTest {
     }
 
     @Test
-    void headersTrickledAByteAtATime_theConnectionIsClosedWithinTheHeaderBound_andNothingIsInvoked()
-            throws Exception {
-        byte[] head = ("GET /slow-headers HTTP/1.1\r\nHost: " + host + "\r\nX-Padding: "
-                + "p".repeat(200) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    void headersTrickledAByteAtATime_theConnectionIsClosedWithinTheHeaderBound_andNothingIsInvoked() throws Exception {
+        byte[] head = ("GET /slow-headers HTTP/1.1\r\nHost: " + host + "\r\nX-Padding: " + "p".repeat(200) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         AtomicBoolean wholeHeadSent = new AtomicBoolean(false);
         try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
             // One byte every 50 ms: the whole head would take more than 12 s, so only the 1 s bound can end it early.
@@ -120,12 +123,16 @@ class LocalLatticeRawSocketTest {
     @Test
     void secondRequestOnAKeptAliveConnection_trickled_isClosedWithinTheHeaderBound() throws Exception {
         byte[] second = ("GET /slow-second HTTP/1.1\r\nHost: " + host + "\r\nX-Padding: " + "p".repeat(200)
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         AtomicBoolean wholeHeadSent = new AtomicBoolean(false);
         try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
             // The first request is prompt and answered; the connection stays open for the next one.
-            assertEquals("/first-prompt", event(socket.send("GET /first-prompt HTTP/1.1\r\nHost: " + host
-                    + "\r\n\r\n").readResponse()).getPath());
+            assertEquals(
+                    "/first-prompt",
+                    event(socket.send("GET /first-prompt HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                                    .readResponse())
+                            .getPath());
             Thread trickler = new Thread(() -> {
                 try {
                     for (byte b : second) {
@@ -194,7 +201,9 @@ class LocalLatticeRawSocketTest {
             VpcLatticeV2Request event = event(socket.readResponse());
 
             assertEquals("hello world", event.getBody());
-            assertFalse(event.getHeaders().containsKey("transfer-encoding"), event.getHeaders().toString());
+            assertFalse(
+                    event.getHeaders().containsKey("transfer-encoding"),
+                    event.getHeaders().toString());
         }
     }
 
@@ -230,7 +239,8 @@ class LocalLatticeRawSocketTest {
         List<String> served;
         try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
             foreign = socket.send("GET https://other.example:" + lattice.port() + "/foreign HTTP/1.1\r\nHost: " + host
-                    + "\r\n\r\n").readResponse();
+                            + "\r\n\r\n")
+                    .readResponse();
         }
         try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
             served = socket.send("GET https://" + host + "/absolute HTTP/1.1\r\nHost: elsewhere.example\r\n\r\n")
@@ -238,8 +248,11 @@ class LocalLatticeRawSocketTest {
         }
 
         assertEquals("HTTP/1.1 404 Not Found", foreign.get(0), foreign.toString());
-        assertTrue(foreign.get(foreign.size() - 1).startsWith("NotFoundException: This local VPC Lattice serves no"
-                + " service for host 'other.example:" + lattice.port() + "'"), foreign.toString());
+        assertTrue(
+                foreign.get(foreign.size() - 1)
+                        .startsWith("NotFoundException: This local VPC Lattice serves no"
+                                + " service for host 'other.example:" + lattice.port() + "'"),
+                foreign.toString());
         assertFalse(INVOKED.contains("/foreign"), INVOKED.toString());
         assertEquals("/absolute", event(served).getPath());
     }
@@ -254,7 +267,8 @@ class LocalLatticeRawSocketTest {
 
             VpcLatticeV2Request event = event(socket.readResponse());
 
-            assertTrue(event.getHeaders().keySet().stream().noneMatch(name -> name.startsWith("x-amzn-lattice-")),
+            assertTrue(
+                    event.getHeaders().keySet().stream().noneMatch(name -> name.startsWith("x-amzn-lattice-")),
                     event.getHeaders().toString());
             assertEquals(List.of("yes"), event.getHeaders().get("x-kept"));
         }
@@ -264,7 +278,8 @@ class LocalLatticeRawSocketTest {
     void accessLog_escapesControlCharacters_andCapsTheLength() throws Exception {
         String longPath = "/long-" + "x".repeat(5000);
         byte[] c1Escape = "GET /c1-\u009b31mFORGED HTTP/1.1\r\n".getBytes(StandardCharsets.UTF_8);
-        for (byte[] requestLine : List.of(c1Escape,
+        for (byte[] requestLine : List.of(
+                c1Escape,
                 "GET /esc-\u001b[2J\tFORGED HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1),
                 ("GET " + longPath + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII))) {
             try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
@@ -278,14 +293,20 @@ class LocalLatticeRawSocketTest {
         waitForLog("GET /long-");
 
         for (String line : ACCESS_LOG) {
-            assertTrue(line.chars().noneMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)),
+            assertTrue(
+                    line.chars().noneMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)),
                     "a control character reached the access log: " + line.replaceAll("\\p{Cntrl}", "?"));
             assertTrue(line.length() < 400, "an access-log line of " + line.length() + " characters");
         }
-        String longLine = ACCESS_LOG.stream().filter(line -> line.startsWith("GET /long-")).findFirst().orElseThrow();
+        String longLine = ACCESS_LOG.stream()
+                .filter(line -> line.startsWith("GET /long-"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(longLine.contains("...(" + longPath.length() + " chars)"), longLine);
         // A request Jetty accepted with a C1 control character in its target is logged with it escaped.
-        ACCESS_LOG.stream().filter(line -> line.startsWith("GET /c1-")).findFirst()
+        ACCESS_LOG.stream()
+                .filter(line -> line.startsWith("GET /c1-"))
+                .findFirst()
                 .ifPresent(line -> assertTrue(line.contains("\\x9b"), line));
     }
 

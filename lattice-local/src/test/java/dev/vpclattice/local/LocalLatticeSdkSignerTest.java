@@ -59,10 +59,15 @@ class LocalLatticeSdkSignerTest {
                 .accessLog(ACCESS_LOG::add)
                 .target(event -> switch (invoked(event).getPath().split("\\?")[0]) {
                     case "/throw" -> throw new IllegalStateException("target broke");
-                    case "/binary" -> VpcLatticeV2Response.builder().statusCode(201)
-                            .header("content-type", "image/png").header("connection", "close")
-                            .header("content-length", "999999").header("x-kept", "yes")
-                            .body(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0}).build();
+                    case "/binary" ->
+                        VpcLatticeV2Response.builder()
+                                .statusCode(201)
+                                .header("content-type", "image/png")
+                                .header("connection", "close")
+                                .header("content-length", "999999")
+                                .header("x-kept", "yes")
+                                .body(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0})
+                                .build();
                     default -> LocalLatticeCurlTest.echo(event);
                 })
                 .build();
@@ -86,9 +91,13 @@ class LocalLatticeSdkSignerTest {
 
     @Test
     void multiValueHeadersAndUnsortedQuery_verifyAndReachTheEvent() throws Exception {
-        SdkHttpRequest request = get("/items").appendRawQueryParameter("z", "last")
-                .appendRawQueryParameter("a", "1").appendRawQueryParameter("a", "2")
-                .appendHeader("X-Multi", "one").appendHeader("X-Multi", "two").build();
+        SdkHttpRequest request = get("/items")
+                .appendRawQueryParameter("z", "last")
+                .appendRawQueryParameter("a", "1")
+                .appendRawQueryParameter("a", "2")
+                .appendHeader("X-Multi", "one")
+                .appendHeader("X-Multi", "two")
+                .build();
         SignedRequest signed = caller.sign(request, null, KEYS, r -> r);
 
         VpcLatticeV2Request event = event(caller.send(signed.request(), null));
@@ -111,16 +120,28 @@ class LocalLatticeSdkSignerTest {
     void percentEncodedPath_sdkForm_isAccepted_singleEncodedForm_isRefusedNamingTheExpectedForm() throws Exception {
         SdkHttpRequest request = get("/files/a%20b%2Fc").build();
 
-        SdkCaller.Response doubled = caller.send(caller.sign(request, null, KEYS, r -> r).request(), null);
-        SdkCaller.Response single = caller.send(caller.sign(get("/files/single%20form").build(), null, KEYS,
-                r -> r.putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)).request(), null);
+        SdkCaller.Response doubled =
+                caller.send(caller.sign(request, null, KEYS, r -> r).request(), null);
+        SdkCaller.Response single = caller.send(
+                caller.sign(
+                                get("/files/single%20form").build(),
+                                null,
+                                KEYS,
+                                r -> r.putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false))
+                        .request(),
+                null);
 
         assertEquals("/files/a%20b%2Fc", event(doubled).getPath());
         assertEquals(403, single.status(), single.text());
-        assertTrue(single.text().startsWith("InvalidSignatureException: The request signature we calculated does not"
-                + " match"), single.text());
-        assertTrue(single.text().contains("verifies the path in the SDK's form")
-                && single.text().contains("computed over the path in the single-encoded form"), single.text());
+        assertTrue(
+                single.text()
+                        .startsWith(
+                                "InvalidSignatureException: The request signature we calculated does not" + " match"),
+                single.text());
+        assertTrue(
+                single.text().contains("verifies the path in the SDK's form")
+                        && single.text().contains("computed over the path in the single-encoded form"),
+                single.text());
         assertFalse(INVOKED.contains("/files/single%20form"), "a refused request reached the target: " + INVOKED);
     }
 
@@ -130,8 +151,8 @@ class LocalLatticeSdkSignerTest {
         // canonical path of /files/a%2520b. A server accepting both forms would take this signature for both paths.
         SignedRequest signed = caller.sign(get("/files/a%20b").build(), null, KEYS, r -> r);
 
-        SdkCaller.Response replayed = caller.send(signed.request().toBuilder().encodedPath("/files/a%2520b").build(),
-                null);
+        SdkCaller.Response replayed = caller.send(
+                signed.request().toBuilder().encodedPath("/files/a%2520b").build(), null);
         SdkCaller.Response original = caller.send(signed.request(), null);
 
         assertEquals(403, replayed.status(), replayed.text());
@@ -143,19 +164,35 @@ class LocalLatticeSdkSignerTest {
     @Test
     void singleEncodedServer_acceptsTheUnnormalizedSingleForm_andRefusesTheSdkForm() throws Exception {
         List<String> invoked = new CopyOnWriteArrayList<>();
-        try (LocalLattice single = LocalLattice.builder().credential("AKIDCAROL", "carol-secret", CAROL)
-                .canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED)
-                .target(event -> {
-                    invoked.add(event.getPath());
-                    return LocalLatticeCurlTest.echo(event);
-                }).build();
+        try (LocalLattice single = LocalLattice.builder()
+                        .credential("AKIDCAROL", "carol-secret", CAROL)
+                        .canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED)
+                        .target(event -> {
+                            invoked.add(event.getPath());
+                            return LocalLatticeCurlTest.echo(event);
+                        })
+                        .build();
                 SdkCaller goLike = new SdkCaller(single)) {
-            SdkHttpRequest asSent = SdkCaller.request(single.endpoint(), SdkHttpMethod.GET, "/files/a%20b/../c").build();
-            SdkCaller.Response accepted = goLike.send(goLike.sign(asSent, null, KEYS,
-                    r -> r.putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                            .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)).request(), null);
-            SdkCaller.Response sdkForm = goLike.send(goLike.sign(SdkCaller.request(single.endpoint(),
-                    SdkHttpMethod.GET, "/files/sdk%20form").build(), null, KEYS, r -> r).request(), null);
+            SdkHttpRequest asSent = SdkCaller.request(single.endpoint(), SdkHttpMethod.GET, "/files/a%20b/../c")
+                    .build();
+            SdkCaller.Response accepted = goLike.send(
+                    goLike.sign(
+                                    asSent,
+                                    null,
+                                    KEYS,
+                                    r -> r.putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                                            .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false))
+                            .request(),
+                    null);
+            SdkCaller.Response sdkForm = goLike.send(
+                    goLike.sign(
+                                    SdkCaller.request(single.endpoint(), SdkHttpMethod.GET, "/files/sdk%20form")
+                                            .build(),
+                                    null,
+                                    KEYS,
+                                    r -> r)
+                            .request(),
+                    null);
 
             // What was verified is what is invoked: the path as sent, dot segments and all.
             assertEquals("/files/a%20b/../c", event(accepted).getPath());
@@ -169,10 +206,13 @@ class LocalLatticeSdkSignerTest {
     void postWithJsonBody_overHttps_isSignedUnsignedPayload_andForwarded() throws Exception {
         byte[] body = "{\"order\":42}".getBytes(StandardCharsets.UTF_8);
         SdkHttpRequest request = SdkCaller.request(lattice.endpoint(), SdkHttpMethod.POST, "/orders")
-                .putHeader("Content-Type", "application/json").build();
+                .putHeader("Content-Type", "application/json")
+                .build();
         SignedRequest signed = caller.sign(request, body, KEYS, r -> r);
 
-        assertEquals("UNSIGNED-PAYLOAD", signed.request().firstMatchingHeader("x-amz-content-sha256").orElseThrow());
+        assertEquals(
+                "UNSIGNED-PAYLOAD",
+                signed.request().firstMatchingHeader("x-amz-content-sha256").orElseThrow());
         VpcLatticeV2Request event = event(caller.send(signed.request(), body));
         assertEquals("{\"order\":42}", event.getBody());
         assertEquals("POST", event.getMethod());
@@ -185,8 +225,11 @@ class LocalLatticeSdkSignerTest {
             List<Future<String>> paths = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 String path = "/parallel/" + i;
-                paths.add(pool.submit(() -> event(caller.send(caller.sign(get(path).build(), null, KEYS, r -> r)
-                        .request(), null)).getPath()));
+                paths.add(pool.submit(() -> event(caller.send(
+                                caller.sign(get(path).build(), null, KEYS, r -> r)
+                                        .request(),
+                                null))
+                        .getPath()));
             }
             for (int i = 0; i < paths.size(); i++) {
                 assertEquals("/parallel/" + i, paths.get(i).get(60, TimeUnit.SECONDS));
@@ -199,12 +242,16 @@ class LocalLatticeSdkSignerTest {
     @Test
     void tamperedSignature_isRejected() throws Exception {
         SignedRequest signed = caller.sign(get("/orders").build(), null, KEYS, r -> r);
-        String authorization = signed.request().firstMatchingHeader("Authorization").orElseThrow();
+        String authorization =
+                signed.request().firstMatchingHeader("Authorization").orElseThrow();
         char last = authorization.charAt(authorization.length() - 1);
         String tampered = authorization.substring(0, authorization.length() - 1) + (last == '0' ? '1' : '0');
 
-        SdkCaller.Response response = caller.send(signed.request().toBuilder()
-                .putHeader("Authorization", tampered).build(), null);
+        SdkCaller.Response response = caller.send(
+                signed.request().toBuilder()
+                        .putHeader("Authorization", tampered)
+                        .build(),
+                null);
 
         assertEquals(403, response.status());
         assertTrue(response.text().startsWith("InvalidSignatureException:"), response.text());
@@ -212,10 +259,11 @@ class LocalLatticeSdkSignerTest {
 
     @Test
     void signedHeaderChangedAfterSigning_isRejected() throws Exception {
-        SignedRequest signed = caller.sign(get("/orders").putHeader("X-Order", "1").build(), null, KEYS, r -> r);
+        SignedRequest signed =
+                caller.sign(get("/orders").putHeader("X-Order", "1").build(), null, KEYS, r -> r);
 
-        SdkCaller.Response response = caller.send(signed.request().toBuilder().putHeader("X-Order", "2").build(),
-                null);
+        SdkCaller.Response response = caller.send(
+                signed.request().toBuilder().putHeader("X-Order", "2").build(), null);
 
         assertEquals(403, response.status());
     }
@@ -224,10 +272,14 @@ class LocalLatticeSdkSignerTest {
     void unsignedHeaderAddedAfterSigning_isForwarded() throws Exception {
         SignedRequest signed = caller.sign(get("/orders").build(), null, KEYS, r -> r);
 
-        SdkCaller.Response response = caller.send(signed.request().toBuilder()
-                .putHeader("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793").build(), null);
+        SdkCaller.Response response = caller.send(
+                signed.request().toBuilder()
+                        .putHeader("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793")
+                        .build(),
+                null);
 
-        assertEquals(List.of("Root=1-5759e988-bd862e3fe1be46a994272793"),
+        assertEquals(
+                List.of("Root=1-5759e988-bd862e3fe1be46a994272793"),
                 event(response).getHeaders().get("x-amzn-trace-id"));
     }
 
@@ -236,24 +288,35 @@ class LocalLatticeSdkSignerTest {
         Clock fourMinutesAgo = Clock.fixed(Instant.now().minus(4, ChronoUnit.MINUTES), ZoneOffset.UTC);
         Clock sixMinutesAhead = Clock.fixed(Instant.now().plus(6, ChronoUnit.MINUTES), ZoneOffset.UTC);
 
-        SdkCaller.Response recent = caller.send(caller.sign(get("/orders").build(), null, KEYS,
-                r -> r.putProperty(HttpSigner.SIGNING_CLOCK, fourMinutesAgo)).request(), null);
-        SdkCaller.Response future = caller.send(caller.sign(get("/orders").build(), null, KEYS,
-                r -> r.putProperty(HttpSigner.SIGNING_CLOCK, sixMinutesAhead)).request(), null);
+        SdkCaller.Response recent = caller.send(
+                caller.sign(
+                                get("/orders").build(),
+                                null,
+                                KEYS,
+                                r -> r.putProperty(HttpSigner.SIGNING_CLOCK, fourMinutesAgo))
+                        .request(),
+                null);
+        SdkCaller.Response future = caller.send(
+                caller.sign(
+                                get("/orders").build(),
+                                null,
+                                KEYS,
+                                r -> r.putProperty(HttpSigner.SIGNING_CLOCK, sixMinutesAhead))
+                        .request(),
+                null);
 
         assertEquals(200, recent.status(), recent.text());
         assertEquals(403, future.status());
-        assertTrue(future.text().startsWith("InvalidSignatureException: Signature not yet current: "),
-                future.text());
+        assertTrue(future.text().startsWith("InvalidSignatureException: Signature not yet current: "), future.text());
     }
 
     @Test
     void sessionCredentials_signTheToken_andAreAccepted() throws Exception {
-        AwsSessionCredentialsIdentity session = AwsSessionCredentialsIdentity.create("ASIADAVE", "dave-secret",
-                "dave-token");
+        AwsSessionCredentialsIdentity session =
+                AwsSessionCredentialsIdentity.create("ASIADAVE", "dave-secret", "dave-token");
 
-        SdkCaller.Response response = caller.send(caller.sign(get("/orders").build(), null, session, r -> r)
-                .request(), null);
+        SdkCaller.Response response = caller.send(
+                caller.sign(get("/orders").build(), null, session, r -> r).request(), null);
 
         assertEquals(CAROL, event(response).getRequestContext().getIdentity().getPrincipal());
     }
@@ -261,11 +324,17 @@ class LocalLatticeSdkSignerTest {
     @Test
     void sigV4a_isRefusedWithAClearMessage() throws Exception {
         SignedRequest signed = caller.sign(get("/orders").build(), null, KEYS, r -> r);
-        String authorization = signed.request().firstMatchingHeader("Authorization").orElseThrow()
+        String authorization = signed.request()
+                .firstMatchingHeader("Authorization")
+                .orElseThrow()
                 .replace("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256");
 
-        SdkCaller.Response response = caller.send(signed.request().toBuilder()
-                .putHeader("Authorization", authorization).putHeader("X-Amz-Region-Set", "*").build(), null);
+        SdkCaller.Response response = caller.send(
+                signed.request().toBuilder()
+                        .putHeader("Authorization", authorization)
+                        .putHeader("X-Amz-Region-Set", "*")
+                        .build(),
+                null);
 
         assertEquals(403, response.status());
         assertTrue(response.text().contains("SigV4A"), response.text());
@@ -273,16 +342,16 @@ class LocalLatticeSdkSignerTest {
 
     @Test
     void targetThrows_isBadGateway() throws Exception {
-        SdkCaller.Response response = caller.send(caller.sign(get("/throw").build(), null, KEYS, r -> r).request(),
-                null);
+        SdkCaller.Response response = caller.send(
+                caller.sign(get("/throw").build(), null, KEYS, r -> r).request(), null);
 
         assertEquals(502, response.status());
     }
 
     @Test
     void base64Response_isDecoded_hopByHopDropped_contentLengthComputed() throws Exception {
-        SdkCaller.Response response = caller.send(caller.sign(get("/binary").build(), null, KEYS, r -> r)
-                .request(), null);
+        SdkCaller.Response response = caller.send(
+                caller.sign(get("/binary").build(), null, KEYS, r -> r).request(), null);
 
         assertEquals(201, response.status());
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0}, response.body());
@@ -293,57 +362,87 @@ class LocalLatticeSdkSignerTest {
 
     @Test
     void accessLog_namesRequests_withoutQueryOrSecrets() throws Exception {
-        caller.send(caller.sign(get("/logged").appendRawQueryParameter("token", "query-secret").build(), null,
-                KEYS, r -> r).request(), null);
+        caller.send(
+                caller.sign(
+                                get("/logged")
+                                        .appendRawQueryParameter("token", "query-secret")
+                                        .build(),
+                                null,
+                                KEYS,
+                                r -> r)
+                        .request(),
+                null);
 
         // The line is written after the response is sent: wait for it, boundedly.
         for (int i = 0; i < 100 && ACCESS_LOG.stream().noneMatch(line -> line.startsWith("GET /logged ")); i++) {
             Thread.sleep(50);
         }
-        assertTrue(ACCESS_LOG.stream().anyMatch(line -> line.startsWith("GET /logged 200 " + CAROL)),
+        assertTrue(
+                ACCESS_LOG.stream().anyMatch(line -> line.startsWith("GET /logged 200 " + CAROL)),
                 ACCESS_LOG.toString());
-        assertFalse(ACCESS_LOG.stream().anyMatch(line -> line.contains("query-secret")
-                || line.contains("carol-secret") || line.contains("Signature")));
+        assertFalse(ACCESS_LOG.stream()
+                .anyMatch(line ->
+                        line.contains("query-secret") || line.contains("carol-secret") || line.contains("Signature")));
     }
 
     @Test
     void authTypeNone_passesUnsignedCallers_withIdentityTypeNone() throws Exception {
-        try (LocalLattice open = LocalLattice.builder().authType(AuthType.NONE).region("eu-west-1")
-                .accountId("210987654321").target(LocalLatticeCurlTest::echo).build();
+        try (LocalLattice open = LocalLattice.builder()
+                        .authType(AuthType.NONE)
+                        .region("eu-west-1")
+                        .accountId("210987654321")
+                        .target(LocalLatticeCurlTest::echo)
+                        .build();
                 SdkCaller plain = new SdkCaller(open)) {
-            SdkCaller.Response response = plain.send(SdkCaller.request(open.endpoint(), SdkHttpMethod.GET, "/")
-                    .build(), null);
+            SdkCaller.Response response = plain.send(
+                    SdkCaller.request(open.endpoint(), SdkHttpMethod.GET, "/").build(), null);
 
             VpcLatticeV2Request event = event(response);
             assertEquals("NONE", event.getRequestContext().getIdentity().getType());
             assertNull(event.getRequestContext().getIdentity().getPrincipal());
             assertEquals("eu-west-1", event.getRequestContext().getRegion());
-            assertTrue(event.getRequestContext().getServiceArn().startsWith(
-                    "arn:aws:vpc-lattice:eu-west-1:210987654321:service/svc-"));
+            assertTrue(event.getRequestContext()
+                    .getServiceArn()
+                    .startsWith("arn:aws:vpc-lattice:eu-west-1:210987654321:service/svc-"));
         }
     }
 
     @Test
     void allowStar_admitsAnonymousCallers() throws Exception {
-        try (LocalLattice open = LocalLattice.builder().allow("*").target(LocalLatticeCurlTest::echo).build();
+        try (LocalLattice open = LocalLattice.builder()
+                        .allow("*")
+                        .target(LocalLatticeCurlTest::echo)
+                        .build();
                 SdkCaller plain = new SdkCaller(open)) {
-            SdkCaller.Response response = plain.send(SdkCaller.request(open.endpoint(), SdkHttpMethod.GET, "/")
-                    .build(), null);
+            SdkCaller.Response response = plain.send(
+                    SdkCaller.request(open.endpoint(), SdkHttpMethod.GET, "/").build(), null);
 
-            assertEquals("NONE", event(response).getRequestContext().getIdentity().getType());
+            assertEquals(
+                    "NONE", event(response).getRequestContext().getIdentity().getType());
         }
     }
 
     private static List<String> header(SdkCaller.Response response, String name) {
-        return response.headers().entrySet().stream().filter(e -> e.getKey() != null
-                && e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(List.of());
+        return response.headers().entrySet().stream()
+                .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(List.of());
     }
 
     @Test
     void dotSegments_areVerifiedNormalized_andTheTargetGetsTheNormalizedPath() throws Exception {
         // The SDK signer normalizes the path it signs (/admin/../public -> /public) but sends it as given.
-        SdkCaller.Response response = caller.send(caller.sign(get("/admin/../public//page").putRawQueryParameter(
-                "id", "1").build(), null, KEYS, r -> r).request(), null);
+        SdkCaller.Response response = caller.send(
+                caller.sign(
+                                get("/admin/../public//page")
+                                        .putRawQueryParameter("id", "1")
+                                        .build(),
+                                null,
+                                KEYS,
+                                r -> r)
+                        .request(),
+                null);
 
         VpcLatticeV2Request event = event(response);
         assertEquals("/public/page?id=1", event.getPath());

@@ -34,10 +34,16 @@ class LocalLatticeWireTest {
     static void start() throws Exception {
         lattice = LocalLattice.builder()
                 .credential("AKIDWIRE", "wire-secret", null)
-                .target(event -> VpcLatticeV2Response.builder().statusCode(200).body("ok").build())
+                .target(event -> VpcLatticeV2Response.builder()
+                        .statusCode(200)
+                        .body("ok")
+                        .build())
                 .build();
         tls = lattice.certificate().sslContext();
-        http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(20)).build();
+        http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
     }
 
     @AfterAll
@@ -47,13 +53,18 @@ class LocalLatticeWireTest {
 
     @Test
     void unsignedHead_gets403_withNoBody() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(lattice.endpoint() + "/h"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(lattice.endpoint() + "/h"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertEquals(403, response.statusCode());
         assertEquals("", response.body());
-        assertEquals("text/plain; charset=utf-8", response.headers().firstValue("content-type").orElse(""));
+        assertEquals(
+                "text/plain; charset=utf-8",
+                response.headers().firstValue("content-type").orElse(""));
     }
 
     /** Sends a request head over a raw TLS socket and returns the socket, so the body can be withheld. */
@@ -105,15 +116,17 @@ class LocalLatticeWireTest {
     @Test
     void unsigned8MbPost_gets403_beforeItsBodyIsSent_andTheServerDropsTheRest() throws Exception {
         int eightMb = 8 * 1024 * 1024;
-        try (SSLSocket socket = sendHead("POST /upload HTTP/1.1\r\nHost: " + lattice.endpoint().getAuthority()
-                + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + eightMb + "\r\n\r\n")) {
+        try (SSLSocket socket =
+                sendHead("POST /upload HTTP/1.1\r\nHost: " + lattice.endpoint().getAuthority()
+                        + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + eightMb + "\r\n\r\n")) {
             // Not one byte of the body has been sent: a server that read the body before authenticating would
             // still be waiting for it, and this read would time out.
             List<String> response = readResponse(socket.getInputStream());
 
             assertEquals("HTTP/1.1 403 Forbidden", response.get(0));
             assertTrue(response.contains("Connection: close"), response.toString());
-            assertTrue(response.get(response.size() - 1).startsWith("AccessDeniedException: User: anonymous"),
+            assertTrue(
+                    response.get(response.size() - 1).startsWith("AccessDeniedException: User: anonymous"),
                     response.toString());
             // The server reads no more than a small bound of what follows, then closes the connection.
             try {
@@ -138,8 +151,11 @@ class LocalLatticeWireTest {
                 assertTrue(socket.isConnected(), address.toString());
             }
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(endpoint.resolve("/"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(403, response.statusCode(), "TLS with the IP in the certificate, then an unsigned request");
     }
 }

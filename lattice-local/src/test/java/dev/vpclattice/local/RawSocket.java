@@ -19,8 +19,8 @@ final class RawSocket implements AutoCloseable {
 
     /** Connects to the lattice over TLS, trusting its certificate; reads time out after {@code readTimeoutMillis}. */
     static RawSocket connect(LocalLattice lattice, int readTimeoutMillis) throws IOException {
-        SSLSocket socket = (SSLSocket) lattice.certificate().sslContext().getSocketFactory()
-                .createSocket("127.0.0.1", lattice.port());
+        SSLSocket socket = (SSLSocket)
+                lattice.certificate().sslContext().getSocketFactory().createSocket("127.0.0.1", lattice.port());
         socket.setSoTimeout(readTimeoutMillis);
         socket.startHandshake();
         return new RawSocket(socket);

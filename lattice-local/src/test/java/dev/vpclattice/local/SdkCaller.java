@@ -35,7 +35,9 @@ final class SdkCaller implements AutoCloseable {
     }
 
     SdkCaller(LocalLattice trusted) {
-        http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trusted.certificate()::trustManagers).build();
+        http = UrlConnectionHttpClient.builder()
+                .tlsTrustManagersProvider(trusted.certificate()::trustManagers)
+                .build();
     }
 
     static SdkHttpRequest.Builder request(URI endpoint, SdkHttpMethod method, String encodedPath) {
@@ -43,7 +45,10 @@ final class SdkCaller implements AutoCloseable {
     }
 
     /** Signs for vpc-lattice-svcs with UNSIGNED-PAYLOAD; the customizer can change properties (region, clock...). */
-    SignedRequest sign(SdkHttpRequest request, byte[] body, AwsCredentialsIdentity identity,
+    SignedRequest sign(
+            SdkHttpRequest request,
+            byte[] body,
+            AwsCredentialsIdentity identity,
             UnaryOperator<software.amazon.awssdk.http.auth.spi.signer.SignRequest.Builder<AwsCredentialsIdentity>>
                     customizer) {
         return signer.sign(r -> customizer.apply(r.identity(identity)
@@ -56,15 +61,19 @@ final class SdkCaller implements AutoCloseable {
     }
 
     Response send(SdkHttpRequest request, byte[] body) throws IOException {
-        HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(request)
-                .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArray(body)).build()).call();
+        HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                        .request(request)
+                        .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArray(body))
+                        .build())
+                .call();
         byte[] bytes = new byte[0];
         if (response.responseBody().isPresent()) {
             try (InputStream in = response.responseBody().get()) {
                 bytes = in.readAllBytes();
             }
         }
-        return new Response(response.httpResponse().statusCode(), response.httpResponse().headers(), bytes);
+        return new Response(
+                response.httpResponse().statusCode(), response.httpResponse().headers(), bytes);
     }
 
     @Override

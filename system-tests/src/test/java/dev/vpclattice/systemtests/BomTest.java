@@ -26,7 +26,8 @@ import org.w3c.dom.Node;
  * sources and Javadoc), which are also what {@code make install} installs.
  */
 class BomTest {
-    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
 
     @Test
     void bom_hasNoParent_andTheBuildsVersionAndSdkVersion() throws Exception {
@@ -37,7 +38,9 @@ class BomTest {
         assertEquals("pom", text(bom, "packaging"));
         assertEquals(text(parent, "groupId"), text(bom, "groupId"));
         assertEquals(text(parent, "version"), text(bom, "version"), "lattice-bom's version is the build's");
-        assertEquals(text(child(parent, "properties"), "awssdk.version"), text(child(bom, "properties"), "awssdk.version"),
+        assertEquals(
+                text(child(parent, "properties"), "awssdk.version"),
+                text(child(bom, "properties"), "awssdk.version"),
                 "the BOM names the AWS SDK version the build compiles and tests against");
         assertTrue(modules(parent).contains("lattice-bom"), "lattice-bom is built (and installed) with the rest");
     }
@@ -97,11 +100,15 @@ class BomTest {
     }
 
     static List<String> modules(Element pom) {
-        return children(child(pom, "modules"), "module").stream().map(Node::getTextContent).map(String::trim).toList();
+        return children(child(pom, "modules"), "module").stream()
+                .map(Node::getTextContent)
+                .map(String::trim)
+                .toList();
     }
 
     static Element pom(Path file) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        Document document =
+                DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
         return document.getDocumentElement();
     }
 

@@ -44,7 +44,8 @@ final class CloudFormationTemplate {
             throw new UncheckedIOException("The transformed template is not JSON: " + abbreviate(json), e);
         }
         if (tree == null || !tree.path("Resources").isObject()) {
-            throw new IllegalArgumentException("Not a CloudFormation template (no Resources object): " + abbreviate(json));
+            throw new IllegalArgumentException(
+                    "Not a CloudFormation template (no Resources object): " + abbreviate(json));
         }
         return new CloudFormationTemplate(tree);
     }
@@ -69,7 +70,7 @@ final class CloudFormationTemplate {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, JsonNode> section : template.properties()) {
             switch (section.getKey()) {
-                case "Conditions" -> { }
+                case "Conditions" -> {}
                 case "Resources", "Outputs" -> {
                     ObjectNode kept = result.putObject(section.getKey());
                     section.getValue().properties().forEach(entry -> {

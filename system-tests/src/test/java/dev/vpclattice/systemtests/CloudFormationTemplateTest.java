@@ -90,7 +90,8 @@ class CloudFormationTemplateTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> needsValue.deploy(Map.of()));
         assertTrue(e.getMessage().contains("NoDefault"), e.getMessage());
-        assertTrue(needsValue.deploy(Map.of("NoDefault", "x")).at("/Resources/R").isObject());
+        assertTrue(
+                needsValue.deploy(Map.of("NoDefault", "x")).at("/Resources/R").isObject());
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DemoIT {
-    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -48,14 +49,23 @@ class DemoIT {
         assertEquals("2.0", event.get("version").asText());
         assertEquals("POST", event.get("method").asText());
         assertEquals("/", event.get("path").asText());
-        assertEquals(JSON.readTree(ROOT.resolve("events/client-function/input.json").toFile()),
-                JSON.readTree(event.get("body").asText()), "the client's input event is the body the service got");
-        assertEquals("application/json", event.get("headers").get("content-type").get(0).asText());
-        assertEquals("UNSIGNED-PAYLOAD", event.get("headers").get("x-amz-content-sha256").get(0).asText());
-        assertEquals("[REDACTED]", event.get("headers").get("authorization").get(0).asText());
+        assertEquals(
+                JSON.readTree(ROOT.resolve("events/client-function/input.json").toFile()),
+                JSON.readTree(event.get("body").asText()),
+                "the client's input event is the body the service got");
+        assertEquals(
+                "application/json",
+                event.get("headers").get("content-type").get(0).asText());
+        assertEquals(
+                "UNSIGNED-PAYLOAD",
+                event.get("headers").get("x-amz-content-sha256").get(0).asText());
+        assertEquals(
+                "[REDACTED]", event.get("headers").get("authorization").get(0).asText());
         JsonNode identity = event.get("requestContext").get("identity");
         assertEquals("AWS_IAM", identity.get("type").asText());
-        assertEquals("arn:aws:iam::123456789012:user/local-user", identity.get("principal").asText());
+        assertEquals(
+                "arn:aws:iam::123456789012:user/local-user",
+                identity.get("principal").asText());
 
         assertTrue(log.contains("AccessDeniedException: User: anonymous is not authorized"), log);
         assertTrue(log.contains("(HTTP 403)"), log);
@@ -85,7 +95,8 @@ class DemoIT {
         Result result = demo("events/no-such-event.json");
 
         assertEquals(1, result.status(), result.stderr());
-        assertEquals("demo: EVENT " + ROOT.resolve("events/no-such-event.json") + ": no such file.",
+        assertEquals(
+                "demo: EVENT " + ROOT.resolve("events/no-such-event.json") + ": no such file.",
                 result.stderr().strip());
     }
 
@@ -106,8 +117,7 @@ class DemoIT {
         assertTrue(message.contains(work.resolve("demo/serve.log").toString()), message);
     }
 
-    record Result(int status, String stdout, String stderr) {
-    }
+    record Result(int status, String stdout, String stderr) {}
 
     private Result demo(String event) throws Exception {
         Path out = work.resolve("out-" + System.nanoTime() + ".txt");

@@ -36,10 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class InstallIT {
-    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     static final Set<String> NOT_COPIED = Set.of(".git", "target", "build", ".aws-sam", ".idea", "node_modules");
-    static final List<String> PUBLISHED = List.of("lattice-client-sdk", "lattice-events", "lattice-local",
-            "lattice-local-junit", "lambda-runtime-local");
+    static final List<String> PUBLISHED = List.of(
+            "lattice-client-sdk", "lattice-events", "lattice-local", "lattice-local-junit", "lambda-runtime-local");
 
     @TempDir
     static Path work;
@@ -54,7 +55,8 @@ class InstallIT {
         copyTree(ROOT, checkout);
         repository = work.resolve("repository");
         settings = work.resolve("settings.xml");
-        Path outer = Path.of(System.getProperty("outer.repository", System.getProperty("user.home") + "/.m2/repository"));
+        Path outer =
+                Path.of(System.getProperty("outer.repository", System.getProperty("user.home") + "/.m2/repository"));
         Files.writeString(settings, """
                 <settings>
                   <profiles>
@@ -73,8 +75,8 @@ class InstallIT {
                 """.formatted(outer.toUri()));
         version = BomTest.text(BomTest.pom(ROOT.resolve("pom.xml")), "version");
 
-        String output = run(checkout, Map.of(), "make", "install",
-                "MVN_ARGS=-s " + settings + " -Dmaven.repo.local=" + repository);
+        String output = run(
+                checkout, Map.of(), "make", "install", "MVN_ARGS=-s " + settings + " -Dmaven.repo.local=" + repository);
         assertTrue(output.contains("installed dev.vpclattice:{lattice-bom,"), output);
     }
 
@@ -83,24 +85,29 @@ class InstallIT {
         for (String artifact : PUBLISHED) {
             Path dir = repository.resolve("dev/vpclattice/" + artifact + "/" + version);
             for (String suffix : List.of(".pom", ".jar", "-sources.jar", "-javadoc.jar")) {
-                assertTrue(Files.isRegularFile(dir.resolve(artifact + "-" + version + suffix)),
+                assertTrue(
+                        Files.isRegularFile(dir.resolve(artifact + "-" + version + suffix)),
                         () -> "missing " + artifact + "-" + version + suffix + " in " + list(dir));
             }
         }
-        assertTrue(Files.isRegularFile(repository.resolve(
-                "dev/vpclattice/lattice-bom/" + version + "/lattice-bom-" + version + ".pom")));
+        assertTrue(Files.isRegularFile(
+                repository.resolve("dev/vpclattice/lattice-bom/" + version + "/lattice-bom-" + version + ".pom")));
         for (String unpublished : List.of("service-function", "client-function", "benchmarks", "system-tests")) {
-            assertFalse(Files.exists(repository.resolve("dev/vpclattice/" + unpublished)), unpublished + " was installed");
+            assertFalse(
+                    Files.exists(repository.resolve("dev/vpclattice/" + unpublished)), unpublished + " was installed");
         }
 
         Path sdk = repository.resolve("dev/vpclattice/lattice-client-sdk/" + version);
-        try (ZipFile sources = new ZipFile(sdk.resolve("lattice-client-sdk-" + version + "-sources.jar").toFile());
-             ZipFile javadoc = new ZipFile(sdk.resolve("lattice-client-sdk-" + version + "-javadoc.jar").toFile())) {
+        try (ZipFile sources = new ZipFile(sdk.resolve("lattice-client-sdk-" + version + "-sources.jar")
+                        .toFile());
+                ZipFile javadoc = new ZipFile(sdk.resolve("lattice-client-sdk-" + version + "-javadoc.jar")
+                        .toFile())) {
             assertTrue(sources.getEntry("dev/vpclattice/client/VpcLatticeClient.java") != null);
             assertTrue(javadoc.getEntry("index.html") != null);
             // The library is a named module (module-info), so javadoc files its pages under the module's name.
             assertTrue(javadoc.getEntry("dev.vpclattice.client/dev/vpclattice/client/VpcLatticeClient.html") != null);
-            assertTrue(javadoc.stream().noneMatch(entry -> entry.getName().contains("/internal/")),
+            assertTrue(
+                    javadoc.stream().noneMatch(entry -> entry.getName().contains("/internal/")),
                     "internal packages are not API and stay out of the Javadoc");
         }
     }
@@ -168,11 +175,19 @@ class InstallIT {
                 """);
 
         Path dependencies = work.resolve("dependencies.txt");
-        run(consumer, Map.of("JAVA_HOME", jdk17.toString(),
-                        "PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH")),
-                "mvn", "-B", "-q", "-Dstyle.color=never", "-s", settings.toString(),
-                "-Dmaven.repo.local=" + repository, "compile",
-                "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list", "-DoutputFile=" + dependencies);
+        run(
+                consumer,
+                Map.of("JAVA_HOME", jdk17.toString(), "PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH")),
+                "mvn",
+                "-B",
+                "-q",
+                "-Dstyle.color=never",
+                "-s",
+                settings.toString(),
+                "-Dmaven.repo.local=" + repository,
+                "compile",
+                "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list",
+                "-DoutputFile=" + dependencies);
 
         String listed = Files.readString(dependencies);
         assertTrue(listed.contains("dev.vpclattice:lattice-client-sdk:jar:" + version + ":compile"), listed);
@@ -180,7 +195,7 @@ class InstallIT {
         assertTrue(listed.contains("software.amazon.awssdk:url-connection-client:jar:" + sdk + ":compile"), listed);
         assertTrue(listed.contains("software.amazon.awssdk:regions:jar:" + sdk + ":compile"), listed);
         try (InputStream in = Files.newInputStream(consumer.resolve("target/classes/com/example/Orders.class"));
-             DataInputStream data = new DataInputStream(in)) {
+                DataInputStream data = new DataInputStream(in)) {
             data.readInt();
             data.readUnsignedShort();
             assertEquals(61, data.readUnsignedShort(), "compiled for Java 17 against the library");
@@ -189,20 +204,23 @@ class InstallIT {
 
     static String run(Path directory, Map<String, String> env, String... command) throws Exception {
         Path output = Files.createTempFile(work, "output", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         if (env.containsKey("JAVA_HOME")) {
-            builder.environment().remove("MAVEN_OPTS");  // with-jdk21's flags are for JDK 24+
+            builder.environment().remove("MAVEN_OPTS"); // with-jdk21's flags are for JDK 24+
         }
         builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(8, TimeUnit.MINUTES)) {
             process.destroyForcibly().waitFor();
-            throw new AssertionError(String.join(" ", command) + " did not finish in 8 minutes:\n"
-                    + Files.readString(output));
+            throw new AssertionError(
+                    String.join(" ", command) + " did not finish in 8 minutes:\n" + Files.readString(output));
         }
         String text = Files.readString(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), () -> String.join(" ", command) + " failed in " + directory + ":\n" + text);
+        assertEquals(
+                0, process.exitValue(), () -> String.join(" ", command) + " failed in " + directory + ":\n" + text);
         return text;
     }
 
@@ -218,7 +236,8 @@ class InstallIT {
         try (Stream<Path> homes = Files.list(jvms)) {
             for (Path home : homes.sorted().toList()) {
                 Path release = home.resolve("release");
-                if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin/javac"))
+                if (Files.isRegularFile(release)
+                        && Files.isExecutable(home.resolve("bin/javac"))
                         && Files.readString(release).contains("JAVA_VERSION=\"17.")) {
                     return home;
                 }

@@ -44,7 +44,8 @@ import software.amazon.awssdk.regions.Region;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LocalServeEndToEndIT {
-    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     static final String ACCESS_KEY = "AKIDENDTOENDALLOWED";
     static final String SECRET = "FAKE-SECRET-end-to-end-0001";
     static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/e2e";
@@ -62,32 +63,47 @@ class LocalServeEndToEndIT {
 
     @BeforeAll
     static void serveTheServiceFunction() throws Exception {
-        Path function = SamMakefileBuild.build(ROOT, "ServiceFunction", work.resolve("ServiceFunction"),
-                Duration.ofMinutes(8));
+        Path function =
+                SamMakefileBuild.build(ROOT, "ServiceFunction", work.resolve("ServiceFunction"), Duration.ofMinutes(8));
         Path jar = ROOT.resolve("lattice-local/target/lattice-local.jar");
         assertTrue(Files.isRegularFile(jar), "lattice-local must be packaged before this module: " + jar);
         Path trustStore = work.resolve("lattice.p12");
 
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "serve",
-                "--port", "0", "--auth-type", "AWS_IAM",
-                "--function-dir", function.toString(), "--handler", "dev.vpclattice.function.service.EchoHandler",
-                "--credential", ACCESS_KEY + ":" + SECRET + ":" + PRINCIPAL,
-                "--credential", OTHER_KEY + ":" + OTHER_SECRET + ":arn:aws:iam::123456789012:role/NotAllowed",
-                "--allow", PRINCIPAL,
-                "--truststore-out", trustStore.toString());
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--port",
+                "0",
+                "--auth-type",
+                "AWS_IAM",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                "dev.vpclattice.function.service.EchoHandler",
+                "--credential",
+                ACCESS_KEY + ":" + SECRET + ":" + PRINCIPAL,
+                "--credential",
+                OTHER_KEY + ":" + OTHER_SECRET + ":arn:aws:iam::123456789012:role/NotAllowed",
+                "--allow",
+                PRINCIPAL,
+                "--truststore-out",
+                trustStore.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         serve = builder.start();
         drain(serve.getErrorStream(), serveErr);
         BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
         String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        }).get(90, TimeUnit.SECONDS);
-        assertTrue(first != null && first.startsWith("Local VPC Lattice listening on https://"),
+                    try {
+                        return out.readLine();
+                    } catch (java.io.IOException e) {
+                        return null;
+                    }
+                })
+                .get(90, TimeUnit.SECONDS);
+        assertTrue(
+                first != null && first.startsWith("Local VPC Lattice listening on https://"),
                 () -> "serve did not announce its URL: " + first + "\n" + serveErr);
         endpoint = first.substring(first.indexOf("https://")).split("\\s")[0];
         drain(serve.getInputStream(), new StringBuffer());
@@ -98,7 +114,9 @@ class LocalServeEndToEndIT {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
-        http = Apache5HttpClient.builder().tlsTrustManagersProvider(trust::getTrustManagers).build();
+        http = Apache5HttpClient.builder()
+                .tlsTrustManagersProvider(trust::getTrustManagers)
+                .build();
     }
 
     @AfterAll
@@ -116,22 +134,37 @@ class LocalServeEndToEndIT {
     void get_withRepeatedQuery_isEchoedWithTheSignersIdentity() throws Exception {
         try (VpcLatticeClient client = client(ACCESS_KEY, SECRET)) {
             LatticeResponse response = client.send(LatticeRequest.builder()
-                    .url(endpoint).path("/orders")
-                    .queryParameter("id", "1").queryParameter("tag", "a").queryParameter("tag", "b")
+                    .url(endpoint)
+                    .path("/orders")
+                    .queryParameter("id", "1")
+                    .queryParameter("tag", "a")
+                    .queryParameter("tag", "b")
                     .header("X-Request-Note", "end to end")
                     .build());
 
             assertEquals(200, response.statusCode(), response::bodyAsString);
-            assertEquals("application/json", response.firstHeader("content-type").orElseThrow());
+            assertEquals(
+                    "application/json", response.firstHeader("content-type").orElseThrow());
             JsonNode event = JSON.readTree(response.body());
             assertEquals("2.0", event.get("version").asText());
             assertEquals("GET", event.get("method").asText());
-            assertTrue(event.get("path").asText().startsWith("/orders?"), event.get("path").asText());
-            assertEquals(JSON.readTree("[\"1\"]"), event.get("queryStringParameters").get("id"));
-            assertEquals(JSON.readTree("[\"a\",\"b\"]"), event.get("queryStringParameters").get("tag"));
-            assertEquals("end to end", event.get("headers").get("x-request-note").get(0).asText());
-            assertEquals("[REDACTED]", event.get("headers").get("authorization").get(0).asText());
-            assertEquals("UNSIGNED-PAYLOAD", event.get("headers").get("x-amz-content-sha256").get(0).asText());
+            assertTrue(
+                    event.get("path").asText().startsWith("/orders?"),
+                    event.get("path").asText());
+            assertEquals(
+                    JSON.readTree("[\"1\"]"), event.get("queryStringParameters").get("id"));
+            assertEquals(
+                    JSON.readTree("[\"a\",\"b\"]"),
+                    event.get("queryStringParameters").get("tag"));
+            assertEquals(
+                    "end to end",
+                    event.get("headers").get("x-request-note").get(0).asText());
+            assertEquals(
+                    "[REDACTED]",
+                    event.get("headers").get("authorization").get(0).asText());
+            assertEquals(
+                    "UNSIGNED-PAYLOAD",
+                    event.get("headers").get("x-amz-content-sha256").get(0).asText());
             JsonNode identity = event.get("requestContext").get("identity");
             assertEquals("AWS_IAM", identity.get("type").asText());
             assertEquals(PRINCIPAL, identity.get("principal").asText());
@@ -144,14 +177,27 @@ class LocalServeEndToEndIT {
         byte[] binary = new byte[4096];
         new Random(7).nextBytes(binary);
         try (VpcLatticeClient client = client(ACCESS_KEY, SECRET)) {
-            JsonNode json = JSON.readTree(client.send(LatticeRequest.builder().method("POST").url(endpoint)
-                    .path("/orders").jsonBody(Map.of("item", "widget", "quantity", 3)).build())
-                    .ensureSuccess().body());
-            JsonNode bin = JSON.readTree(client.send(LatticeRequest.builder().method("PUT").url(endpoint)
-                    .path("/blobs/1").header("content-type", "application/octet-stream").body(binary).build())
-                    .ensureSuccess().body());
+            JsonNode json = JSON.readTree(client.send(LatticeRequest.builder()
+                            .method("POST")
+                            .url(endpoint)
+                            .path("/orders")
+                            .jsonBody(Map.of("item", "widget", "quantity", 3))
+                            .build())
+                    .ensureSuccess()
+                    .body());
+            JsonNode bin = JSON.readTree(client.send(LatticeRequest.builder()
+                            .method("PUT")
+                            .url(endpoint)
+                            .path("/blobs/1")
+                            .header("content-type", "application/octet-stream")
+                            .body(binary)
+                            .build())
+                    .ensureSuccess()
+                    .body());
 
-            assertEquals(JSON.readTree("{\"item\":\"widget\",\"quantity\":3}"), JSON.readTree(json.get("body").asText()));
+            assertEquals(
+                    JSON.readTree("{\"item\":\"widget\",\"quantity\":3}"),
+                    JSON.readTree(json.get("body").asText()));
             assertFalse(json.get("isBase64Encoded").asBoolean());
             assertTrue(bin.get("isBase64Encoded").asBoolean());
             assertArrayEquals(binary, Base64.getDecoder().decode(bin.get("body").asText()));
@@ -161,11 +207,11 @@ class LocalServeEndToEndIT {
     @Test
     void principalOutsideTheAuthPolicy_andWrongSecret_areRefusedWith403() {
         try (VpcLatticeClient denied = client(OTHER_KEY, OTHER_SECRET);
-             VpcLatticeClient forged = client(ACCESS_KEY, "not-the-secret")) {
-            LatticeServiceException notAllowed = denied.send(LatticeRequest.builder().url(endpoint).build())
-                    .toException();
-            LatticeServiceException badSignature = forged.send(LatticeRequest.builder().url(endpoint).build())
-                    .toException();
+                VpcLatticeClient forged = client(ACCESS_KEY, "not-the-secret")) {
+            LatticeServiceException notAllowed =
+                    denied.send(LatticeRequest.builder().url(endpoint).build()).toException();
+            LatticeServiceException badSignature =
+                    forged.send(LatticeRequest.builder().url(endpoint).build()).toException();
 
             assertEquals(403, notAllowed.statusCode());
             assertEquals("AccessDeniedException", notAllowed.errorCode());

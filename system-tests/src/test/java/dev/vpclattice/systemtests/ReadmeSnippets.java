@@ -28,12 +28,23 @@ final class ReadmeSnippets {
 
     /** What a statement block may use without imports. */
     static final List<String> STATEMENT_IMPORTS = List.of(
-            "java.io.*", "java.net.*", "java.nio.charset.StandardCharsets", "java.nio.file.*",
-            "java.security.cert.*", "java.time.*", "java.util.*", "java.util.concurrent.*", "javax.net.ssl.*",
+            "java.io.*",
+            "java.net.*",
+            "java.nio.charset.StandardCharsets",
+            "java.nio.file.*",
+            "java.security.cert.*",
+            "java.time.*",
+            "java.util.*",
+            "java.util.concurrent.*",
+            "javax.net.ssl.*",
             "com.fasterxml.jackson.databind.*",
-            "software.amazon.awssdk.auth.credentials.*", "software.amazon.awssdk.http.SdkHttpClient",
-            "software.amazon.awssdk.http.apache5.Apache5HttpClient", "software.amazon.awssdk.regions.Region",
-            "dev.vpclattice.client.*", "dev.vpclattice.events.*", "dev.vpclattice.lambda.local.*",
+            "software.amazon.awssdk.auth.credentials.*",
+            "software.amazon.awssdk.http.SdkHttpClient",
+            "software.amazon.awssdk.http.apache5.Apache5HttpClient",
+            "software.amazon.awssdk.regions.Region",
+            "dev.vpclattice.client.*",
+            "dev.vpclattice.events.*",
+            "dev.vpclattice.lambda.local.*",
             "dev.vpclattice.local.*");
 
     /** The class a statement block is compiled into; its {@code main} runs the block. */
@@ -52,13 +63,13 @@ final class ReadmeSnippets {
     private static final Pattern TOP_LEVEL_TYPE = Pattern.compile(
             "^(?:(?:public|final|abstract|sealed|non-sealed|strictfp)\\s+)*(?:class|interface|enum|record)\\s+(\\w+)",
             Pattern.MULTILINE);
-    private static final Pattern JUNIT_TEST = Pattern.compile(
-            "^import\\s+org\\.junit\\.jupiter\\.api\\.(?:Test|\\*)\\s*;", Pattern.MULTILINE);
-    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "build", "node_modules", ".aws-sam",
-            ".idea", ".mvn");
 
-    private ReadmeSnippets() {
-    }
+    private static final Pattern JUNIT_TEST =
+            Pattern.compile("^import\\s+org\\.junit\\.jupiter\\.api\\.(?:Test|\\*)\\s*;", Pattern.MULTILINE);
+    private static final Set<String> SKIPPED_DIRECTORIES =
+            Set.of(".git", "target", "build", "node_modules", ".aws-sam", ".idea", ".mvn");
+
+    private ReadmeSnippets() {}
 
     /** One ```java block. {@code line} is the 1-based line of its first code line in {@code file}. */
     record Snippet(Path file, int line, String code, Set<String> attributes) {
@@ -74,7 +85,9 @@ final class ReadmeSnippets {
 
         /** A whole file without {@code main} that imports JUnit Jupiter's {@code Test}: it runs as a test class. */
         boolean junitTestClass() {
-            return compilationUnit() && !MAIN.matcher(code).find() && JUNIT_TEST.matcher(code).find();
+            return compilationUnit()
+                    && !MAIN.matcher(code).find()
+                    && JUNIT_TEST.matcher(code).find();
         }
 
         /** The source file to compile: the block itself, or the block inside {@link #STATEMENT_CLASS}. */
@@ -86,7 +99,9 @@ final class ReadmeSnippets {
             for (String name : STATEMENT_IMPORTS) {
                 source.append("import ").append(name).append(";\n");
             }
-            source.append("public class ").append(STATEMENT_CLASS).append(" {\n")
+            source.append("public class ")
+                    .append(STATEMENT_CLASS)
+                    .append(" {\n")
                     .append("    public static void main(String[] args) throws Exception {\n")
                     .append("        run();\n")
                     .append("    }\n")
@@ -174,8 +189,9 @@ final class ReadmeSnippets {
         List<Snippet> snippets = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher fence = FENCE.matcher(lines.get(i));
-            if (!fence.matches() || fence.group(2).startsWith("`") && fence.group(3).contains("`")) {
-                continue;  // CommonMark: a backtick fence's info string has no backtick, so ```` `x` ```` is inline code
+            if (!fence.matches()
+                    || fence.group(2).startsWith("`") && fence.group(3).contains("`")) {
+                continue; // CommonMark: a backtick fence's info string has no backtick, so ```` `x` ```` is inline code
             }
             String indent = fence.group(1);
             String marker = fence.group(2);
@@ -200,7 +216,8 @@ final class ReadmeSnippets {
             }
             StringBuilder code = new StringBuilder();
             for (String line : lines.subList(i + 1, close)) {
-                code.append(line.startsWith(indent) ? line.substring(indent.length()) : line.stripLeading()).append('\n');
+                code.append(line.startsWith(indent) ? line.substring(indent.length()) : line.stripLeading())
+                        .append('\n');
             }
             snippets.add(new Snippet(file, i + 2, code.toString(), Set.copyOf(attributes)));
             i = close;

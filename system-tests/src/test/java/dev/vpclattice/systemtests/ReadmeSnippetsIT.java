@@ -43,9 +43,10 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReadmeSnippetsIT {
-    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-    static final String CLASSPATH = System.getProperty("surefire.test.class.path",
-            System.getProperty("java.class.path"));
+    static final Path ROOT =
+            Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    static final String CLASSPATH =
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 
     static final List<String> accessLog = new CopyOnWriteArrayList<>();
 
@@ -83,8 +84,9 @@ class ReadmeSnippetsIT {
                 .flatMap(readme -> ReadmeSnippets.extract(readme).stream())
                 .toList();
         assertFalse(snippets.isEmpty(), "no ```java block found in any README under " + ROOT);
-        return snippets.stream().map(snippet -> DynamicTest.dynamicTest(
-                snippet.where(ROOT) + (snippet.runs() ? "" : " (compile-only)"), () -> check(snippet)));
+        return snippets.stream()
+                .map(snippet -> DynamicTest.dynamicTest(
+                        snippet.where(ROOT) + (snippet.runs() ? "" : " (compile-only)"), () -> check(snippet)));
     }
 
     private static void check(Snippet snippet) throws Exception {
@@ -103,25 +105,40 @@ class ReadmeSnippetsIT {
 
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            boolean compiled = javac.getTask(null, files, diagnostics,
-                    List.of("--release", "17", "-proc:none", "-encoding", "UTF-8", "-classpath", CLASSPATH,
-                            "-d", classes.toString()),
-                    null, files.getJavaFileObjects(source.toFile())).call();
+        try (StandardJavaFileManager files =
+                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            boolean compiled = javac.getTask(
+                            null,
+                            files,
+                            diagnostics,
+                            List.of(
+                                    "--release",
+                                    "17",
+                                    "-proc:none",
+                                    "-encoding",
+                                    "UTF-8",
+                                    "-classpath",
+                                    CLASSPATH,
+                                    "-d",
+                                    classes.toString()),
+                            null,
+                            files.getJavaFileObjects(source.toFile()))
+                    .call();
             if (!compiled) {
                 String errors = diagnostics.getDiagnostics().stream()
                         .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                         .map(d -> describe(snippet, d))
                         .collect(Collectors.joining("\n"));
-                throw new AssertionError("the ```java block at " + snippet.where(ROOT) + " does not compile:\n"
-                        + errors + "\n--- compiled as " + snippet.sourcePath() + ":\n" + numbered(snippet.source()));
+                throw new AssertionError("the ```java block at " + snippet.where(ROOT) + " does not compile:\n" + errors
+                        + "\n--- compiled as " + snippet.sourcePath() + ":\n" + numbered(snippet.source()));
             }
         }
     }
 
     private static String describe(Snippet snippet, Diagnostic<? extends JavaFileObject> diagnostic) {
         int line = snippet.readmeLine(diagnostic.getLineNumber());
-        String where = line > 0 ? ROOT.relativize(snippet.file()) + ":" + line
+        String where = line > 0
+                ? ROOT.relativize(snippet.file()) + ":" + line
                 : snippet.sourcePath() + ":" + diagnostic.getLineNumber();
         return where + ": " + diagnostic.getMessage(Locale.ROOT);
     }
@@ -136,7 +153,8 @@ class ReadmeSnippetsIT {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djavax.net.ssl.trustStore=" + cwd.resolve("lattice.p12"),
                 "-Djavax.net.ssl.trustStorePassword=changeit",
-                "-cp", classes + File.pathSeparator + CLASSPATH));
+                "-cp",
+                classes + File.pathSeparator + CLASSPATH));
         if (snippet.junitTestClass()) {
             command.add(SnippetTestRunner.class.getName());
         }
@@ -145,7 +163,8 @@ class ReadmeSnippetsIT {
                 .directory(cwd.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        AwsSessionCredentials credentials = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
+        AwsSessionCredentials credentials =
+                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("AWS_"));
         env.putAll(Map.of(
@@ -161,12 +180,15 @@ class ReadmeSnippetsIT {
         Process process = builder.start();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly().waitFor();
-            throw new AssertionError("the ```java block at " + snippet.where(ROOT) + " ran for 2 minutes:\n"
-                    + Files.readString(output));
+            throw new AssertionError(
+                    "the ```java block at " + snippet.where(ROOT) + " ran for 2 minutes:\n" + Files.readString(output));
         }
-        assertEquals(0, process.exitValue(), () -> "the ```java block at " + snippet.where(ROOT)
-                + " failed when run (" + snippet.mainClass() + " in " + cwd + "):\n" + read(output)
-                + "\n--- the local Lattice's access log so far:\n" + String.join("\n", accessLog));
+        assertEquals(
+                0,
+                process.exitValue(),
+                () -> "the ```java block at " + snippet.where(ROOT)
+                        + " failed when run (" + snippet.mainClass() + " in " + cwd + "):\n" + read(output)
+                        + "\n--- the local Lattice's access log so far:\n" + String.join("\n", accessLog));
     }
 
     private static String read(Path file) {

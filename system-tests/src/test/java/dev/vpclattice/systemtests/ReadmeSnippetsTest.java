@@ -132,12 +132,14 @@ class ReadmeSnippetsTest {
 
     @Test
     void unknownAttribute_orUnclosedBlock_isAnError() {
-        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException typo = assertThrows(
+                IllegalArgumentException.class,
                 () -> ReadmeSnippets.extract(README, "```java compileonly\nint a;\n```\n"));
-        IllegalArgumentException open = assertThrows(IllegalArgumentException.class,
-                () -> ReadmeSnippets.extract(README, "text\n```java\nint a;\n"));
+        IllegalArgumentException open = assertThrows(
+                IllegalArgumentException.class, () -> ReadmeSnippets.extract(README, "text\n```java\nint a;\n"));
 
-        assertTrue(typo.getMessage().contains("README.md:1: unknown snippet attribute 'compileonly'"), typo.getMessage());
+        assertTrue(
+                typo.getMessage().contains("README.md:1: unknown snippet attribute 'compileonly'"), typo.getMessage());
         assertTrue(open.getMessage().contains("README.md:2: the ```java block is never closed"), open.getMessage());
     }
 }

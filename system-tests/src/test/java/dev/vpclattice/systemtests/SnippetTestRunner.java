@@ -14,8 +14,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * Platform. Exits 0 only when at least one test ran and none failed or was aborted.
  */
 public final class SnippetTestRunner {
-    private SnippetTestRunner() {
-    }
+    private SnippetTestRunner() {}
 
     /**
      * Runs one test class.
@@ -25,12 +24,17 @@ public final class SnippetTestRunner {
     public static void main(String[] args) {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(args[0])).build(), listener);
+        launcher.execute(
+                LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectClass(args[0]))
+                        .build(),
+                listener);
         TestExecutionSummary summary = listener.getSummary();
         PrintWriter out = new PrintWriter(System.out, true);
         summary.printTo(out);
         summary.printFailuresTo(out, 20);
-        boolean passed = summary.getTestsSucceededCount() > 0 && summary.getTotalFailureCount() == 0
+        boolean passed = summary.getTestsSucceededCount() > 0
+                && summary.getTotalFailureCount() == 0
                 && summary.getTestsAbortedCount() == 0;
         System.exit(passed ? 0 : 1);
     }

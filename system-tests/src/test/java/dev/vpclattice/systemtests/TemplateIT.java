@@ -38,9 +38,9 @@ class TemplateIT {
     private static final String LATTICE_CIDR = "169.254.171.0/24";
     private static final String PREFIX_LIST = "pl-0123456789abcdef0";
     private static final Set<String> EXPECTED_MANAGED_POLICIES = Set.of(
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-        "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess");
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess");
 
     private static CloudFormationTemplate template;
 
@@ -59,7 +59,8 @@ class TemplateIT {
     void service_byDefault_requiresIamAuthAndAllowsNone() {
         JsonNode deployed = template.deploy(Map.of());
 
-        assertEquals("AWS_IAM", deployed.at("/Parameters/ServiceAuthType/Default").asText());
+        assertEquals(
+                "AWS_IAM", deployed.at("/Parameters/ServiceAuthType/Default").asText());
         assertEquals(Set.of("AWS_IAM", "NONE"), texts(deployed.at("/Parameters/ServiceAuthType/AllowedValues")));
         JsonNode service = resource(deployed, "LatticeService", "AWS::VpcLattice::Service");
         assertEquals(ref("ServiceAuthType"), service.at("/Properties/AuthType"));
@@ -101,7 +102,8 @@ class TemplateIT {
 
         assertEquals(EXPECTED_MANAGED_POLICIES, texts(role.at("/Properties/ManagedPolicyArns")));
         List<JsonNode> statements = new ArrayList<>();
-        role.at("/Properties/Policies").forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
+        role.at("/Properties/Policies")
+                .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
         assertEquals(1, statements.size(), "one inline statement: " + statements);
         JsonNode statement = statements.get(0);
         assertEquals("Allow", statement.get("Effect").asText());
@@ -115,8 +117,9 @@ class TemplateIT {
 
         assertEquals(EXPECTED_MANAGED_POLICIES, texts(role.at("/Properties/ManagedPolicyArns")));
         assertTrue(role.at("/Properties/Policies").isMissingNode(), "no inline policies: " + role);
-        assertEquals(Set.of("ClientFunctionRole", "ServiceFunctionRole"),
-            resourcesOfType(template.deploy(Map.of()), "AWS::IAM::Role").keySet());
+        assertEquals(
+                Set.of("ClientFunctionRole", "ServiceFunctionRole"),
+                resourcesOfType(template.deploy(Map.of()), "AWS::IAM::Role").keySet());
     }
 
     // ------------------------------------------------------------------ listener, target group, alias, permission
@@ -139,7 +142,8 @@ class TemplateIT {
         JsonNode group = resource(deployed, "ServiceTargetGroup", "AWS::VpcLattice::TargetGroup");
 
         assertEquals("LAMBDA", group.at("/Properties/Type").asText());
-        assertEquals("V2", group.at("/Properties/Config/LambdaEventStructureVersion").asText());
+        assertEquals(
+                "V2", group.at("/Properties/Config/LambdaEventStructureVersion").asText());
         JsonNode targets = group.at("/Properties/Targets");
         assertEquals(1, targets.size());
         assertEquals(ref(serviceAliasId(deployed)), targets.get(0).get("Id"));
@@ -150,8 +154,10 @@ class TemplateIT {
         JsonNode deployed = template.deploy(Map.of());
 
         for (String function : List.of("ServiceFunction", "ClientFunction")) {
-            JsonNode properties = resource(deployed, function, "AWS::Lambda::Function").get("Properties");
-            assertEquals("PublishedVersions", properties.at("/SnapStart/ApplyOn").asText(), function);
+            JsonNode properties =
+                    resource(deployed, function, "AWS::Lambda::Function").get("Properties");
+            assertEquals(
+                    "PublishedVersions", properties.at("/SnapStart/ApplyOn").asText(), function);
         }
         JsonNode alias = resource(deployed, serviceAliasId(deployed), "AWS::Lambda::Alias");
         String versionId = alias.at("/Properties/FunctionVersion/Fn::GetAtt/0").asText();
@@ -176,17 +182,22 @@ class TemplateIT {
     void associations_connectTheVpcAndTheServiceToTheNetwork() {
         JsonNode deployed = template.deploy(Map.of());
 
-        JsonNode vpcAssociation = resource(deployed, "ServiceNetworkVpcAssociation",
-            "AWS::VpcLattice::ServiceNetworkVpcAssociation").get("Properties");
+        JsonNode vpcAssociation = resource(
+                        deployed, "ServiceNetworkVpcAssociation", "AWS::VpcLattice::ServiceNetworkVpcAssociation")
+                .get("Properties");
         assertEquals(ref("ServiceNetwork"), vpcAssociation.get("ServiceNetworkIdentifier"));
         assertEquals(ref("Vpc"), vpcAssociation.get("VpcIdentifier"));
         assertEquals(List.of(ref("AssociationSecurityGroup")), list(vpcAssociation.get("SecurityGroupIds")));
-        JsonNode serviceAssociation = resource(deployed, "ServiceNetworkServiceAssociation",
-            "AWS::VpcLattice::ServiceNetworkServiceAssociation").get("Properties");
+        JsonNode serviceAssociation = resource(
+                        deployed,
+                        "ServiceNetworkServiceAssociation",
+                        "AWS::VpcLattice::ServiceNetworkServiceAssociation")
+                .get("Properties");
         assertEquals(ref("ServiceNetwork"), serviceAssociation.get("ServiceNetworkIdentifier"));
         assertEquals(ref("LatticeService"), serviceAssociation.get("ServiceIdentifier"));
-        assertEquals(getAtt("ServiceNetworkServiceAssociation", "DnsEntry.DomainName"),
-            clientEnvironment(deployed).get("LATTICE_ENDPOINT"));
+        assertEquals(
+                getAtt("ServiceNetworkServiceAssociation", "DnsEntry.DomainName"),
+                clientEnvironment(deployed).get("LATTICE_ENDPOINT"));
     }
 
     // ------------------------------------------------------------------ security groups
@@ -254,13 +265,14 @@ class TemplateIT {
     void functions_runJava21WithActiveTracingJsonLogsInTheirOwnSubnetAndGroup() throws IOException {
         JsonNode deployed = template.deploy(Map.of());
         Map<String, List<String>> placement = Map.of(
-            "ServiceFunction", List.of("ServiceSubnet", "ServiceSecurityGroup",
-                "dev.vpclattice.function.service.EchoHandler"),
-            "ClientFunction", List.of("ClientSubnet", "ClientSecurityGroup",
-                "dev.vpclattice.function.client.ClientHandler"));
+                "ServiceFunction",
+                        List.of("ServiceSubnet", "ServiceSecurityGroup", "dev.vpclattice.function.service.EchoHandler"),
+                "ClientFunction",
+                        List.of("ClientSubnet", "ClientSecurityGroup", "dev.vpclattice.function.client.ClientHandler"));
 
         placement.forEach((function, expected) -> {
-            JsonNode properties = resource(deployed, function, "AWS::Lambda::Function").get("Properties");
+            JsonNode properties =
+                    resource(deployed, function, "AWS::Lambda::Function").get("Properties");
             assertEquals("java21", properties.get("Runtime").asText(), function);
             assertEquals("Active", properties.at("/TracingConfig/Mode").asText(), function);
             assertEquals("JSON", properties.at("/LoggingConfig/LogFormat").asText(), function);
@@ -271,14 +283,21 @@ class TemplateIT {
         });
         // The client bounds each call (LATTICE_CALL_TIMEOUT_SECONDS, default 20 s in ClientConfiguration) below the
         // function's timeout, so a slow service fails with the library's clear error rather than a Lambda timeout.
-        JsonNode client = resource(deployed, "ClientFunction", "AWS::Lambda::Function").get("Properties");
-        int callTimeout = client.at("/Environment/Variables/LATTICE_CALL_TIMEOUT_SECONDS").isMissingNode()
-            ? 20 : client.at("/Environment/Variables/LATTICE_CALL_TIMEOUT_SECONDS").asInt();
-        assertTrue(client.get("Timeout").asInt() >= callTimeout + 5,
-            "ClientFunction's timeout leaves no room after a " + callTimeout + " s call timeout");
+        JsonNode client =
+                resource(deployed, "ClientFunction", "AWS::Lambda::Function").get("Properties");
+        int callTimeout =
+                client.at("/Environment/Variables/LATTICE_CALL_TIMEOUT_SECONDS").isMissingNode()
+                        ? 20
+                        : client.at("/Environment/Variables/LATTICE_CALL_TIMEOUT_SECONDS")
+                                .asInt();
+        assertTrue(
+                client.get("Timeout").asInt() >= callTimeout + 5,
+                "ClientFunction's timeout leaves no room after a " + callTimeout + " s call timeout");
         String source = Files.readString(ROOT.resolve("template.yaml"));
-        assertEquals(1, Pattern.compile("(?m)^\\s*Runtime:").matcher(source).results().count(),
-            "the runtime is declared once (Globals), not per function");
+        assertEquals(
+                1,
+                Pattern.compile("(?m)^\\s*Runtime:").matcher(source).results().count(),
+                "the runtime is declared once (Globals), not per function");
     }
 
     @Test
@@ -289,8 +308,11 @@ class TemplateIT {
         for (String function : List.of("ServiceFunction", "ClientFunction")) {
             JsonNode resource = resource(deployed, function, "AWS::Lambda::Function");
             assertEquals("makefile", resource.at("/Metadata/BuildMethod").asText(), function);
-            assertTrue(Pattern.compile("(?m)^build-" + function + ":").matcher(makefile).find(),
-                "Makefile has target build-" + function);
+            assertTrue(
+                    Pattern.compile("(?m)^build-" + function + ":")
+                            .matcher(makefile)
+                            .find(),
+                    "Makefile has target build-" + function);
         }
     }
 
@@ -299,25 +321,35 @@ class TemplateIT {
         JsonNode deployed = template.deploy(Map.of());
 
         JsonNode client = resource(deployed, "ClientSubnet", "AWS::EC2::Subnet").get("Properties");
-        JsonNode service = resource(deployed, "ServiceSubnet", "AWS::EC2::Subnet").get("Properties");
+        JsonNode service =
+                resource(deployed, "ServiceSubnet", "AWS::EC2::Subnet").get("Properties");
         assertNotEquals(client.get("AvailabilityZone"), service.get("AvailabilityZone"));
-        assertEquals(Set.of("ClientSubnet", "ServiceSubnet"),
-            texts(resourcesOfType(deployed, "AWS::EC2::SubnetRouteTableAssociation").values().stream()
-                .map(a -> a.at("/Properties/SubnetId/Ref")).toList()));
-        for (String type : List.of("AWS::EC2::Route", "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway",
+        assertEquals(
+                Set.of("ClientSubnet", "ServiceSubnet"),
+                texts(resourcesOfType(deployed, "AWS::EC2::SubnetRouteTableAssociation").values().stream()
+                        .map(a -> a.at("/Properties/SubnetId/Ref"))
+                        .toList()));
+        for (String type : List.of(
+                "AWS::EC2::Route",
+                "AWS::EC2::InternetGateway",
+                "AWS::EC2::NatGateway",
                 "AWS::EC2::VPCGatewayAttachment")) {
             assertTrue(resourcesOfType(deployed, type).isEmpty(), "no " + type);
         }
-        assertTrue(resource(deployed, "Vpc", "AWS::EC2::VPC").at("/Properties/EnableDnsSupport").asBoolean(),
-            "the client resolves the association's DNS name through the VPC resolver");
+        assertTrue(
+                resource(deployed, "Vpc", "AWS::EC2::VPC")
+                        .at("/Properties/EnableDnsSupport")
+                        .asBoolean(),
+                "the client resolves the association's DNS name through the VPC resolver");
     }
 
     @Test
     void outputs_nameTheEndpointTheServiceAndBothFunctions() {
         JsonNode outputs = template.deploy(Map.of()).get("Outputs");
 
-        assertEquals(getAtt("ServiceNetworkServiceAssociation", "DnsEntry.DomainName"),
-            outputs.at("/AssociationDnsName/Value"));
+        assertEquals(
+                getAtt("ServiceNetworkServiceAssociation", "DnsEntry.DomainName"),
+                outputs.at("/AssociationDnsName/Value"));
         assertEquals(getAtt("LatticeService", "Arn"), outputs.at("/ServiceArn/Value"));
         assertEquals(ref("ServiceFunction"), outputs.at("/ServiceFunctionName/Value"));
         assertEquals(ref("ClientFunction"), outputs.at("/ClientFunctionName/Value"));
@@ -347,7 +379,7 @@ class TemplateIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private record Transform(int exitCode, String stdout, String stderr) { }
+    private record Transform(int exitCode, String stdout, String stderr) {}
 
     private static Transform runTransform(Path templateFile) {
         Path script = ROOT.resolve("scripts/sam-transform.py");
@@ -358,19 +390,23 @@ class TemplateIT {
                 Process process;
                 try {
                     process = new ProcessBuilder("python3", script.toString(), templateFile.toString())
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
+                            .redirectOutput(out.toFile())
+                            .redirectError(err.toFile())
+                            .start();
                 } catch (IOException e) {
-                    throw new AssertionError("python3 is needed to apply the SAM transform (with aws-sam-translator:"
-                        + " pip install aws-sam-translator) but could not be started: " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "python3 is needed to apply the SAM transform (with aws-sam-translator:"
+                                    + " pip install aws-sam-translator) but could not be started: " + e.getMessage(),
+                            e);
                 }
                 if (!process.waitFor(90, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                     throw new AssertionError("scripts/sam-transform.py did not finish within 90 s");
                 }
-                return new Transform(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
+                return new Transform(
+                        process.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
@@ -385,18 +421,24 @@ class TemplateIT {
 
     private static Path projectRoot() {
         String configured = System.getProperty("project.root");
-        Path root = (configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent()).normalize();
+        Path root = (configured != null
+                        ? Path.of(configured)
+                        : Path.of("").toAbsolutePath().getParent())
+                .normalize();
         if (!Files.isRegularFile(root.resolve("template.yaml"))) {
             throw new IllegalStateException("No template.yaml in the project root " + root
-                + " (set -Dproject.root to the repository directory)");
+                    + " (set -Dproject.root to the repository directory)");
         }
         return root;
     }
 
     private static JsonNode resource(JsonNode deployed, String logicalId, String type) {
         JsonNode resource = deployed.path("Resources").path(logicalId);
-        assertTrue(resource.isObject(), "resource " + logicalId + " exists; resources: "
-            + new TreeSet<>(iterableToList(deployed.path("Resources").fieldNames())));
+        assertTrue(
+                resource.isObject(),
+                "resource " + logicalId + " exists; resources: "
+                        + new TreeSet<>(
+                                iterableToList(deployed.path("Resources").fieldNames())));
         assertEquals(type, resource.path("Type").asText(), logicalId + " type");
         return resource;
     }
@@ -414,9 +456,9 @@ class TemplateIT {
     /** The logical id SAM gave the service function's alias (AutoPublishAlias). */
     private static String serviceAliasId(JsonNode deployed) {
         List<String> aliases = resourcesOfType(deployed, "AWS::Lambda::Alias").entrySet().stream()
-            .filter(e -> ref("ServiceFunction").equals(e.getValue().at("/Properties/FunctionName")))
-            .map(Map.Entry::getKey)
-            .toList();
+                .filter(e -> ref("ServiceFunction").equals(e.getValue().at("/Properties/FunctionName")))
+                .map(Map.Entry::getKey)
+                .toList();
         assertEquals(1, aliases.size(), "one alias of ServiceFunction: " + aliases);
         return aliases.get(0);
     }
@@ -444,7 +486,8 @@ class TemplateIT {
     }
 
     private static JsonNode getAtt(String resource, String attribute) {
-        return JSON.createObjectNode().set("Fn::GetAtt", JSON.createArrayNode().add(resource).add(attribute));
+        return JSON.createObjectNode()
+                .set("Fn::GetAtt", JSON.createArrayNode().add(resource).add(attribute));
     }
 
     private static JsonNode sub(String text) {

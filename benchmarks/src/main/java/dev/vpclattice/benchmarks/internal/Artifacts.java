@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 
 /** Lays out SAM-style artifact directories (classes under {@code lib/*.jar}) for cold-start runs. */
 public final class Artifacts {
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     /**
      * Creates {@code directory/lib/jarName} holding the given classes' class files, replacing what was there.
@@ -62,7 +61,8 @@ public final class Artifacts {
         try {
             Files.createDirectories(lib);
             for (Class<?> c : classes) {
-                Path jar = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path jar = Path.of(
+                        c.getProtectionDomain().getCodeSource().getLocation().toURI());
                 if (!Files.isRegularFile(jar)) {
                     throw new IllegalStateException(c.getName() + " is not loaded from a jar but from " + jar);
                 }
@@ -88,10 +88,11 @@ public final class Artifacts {
         try {
             Path lib = Files.createDirectories(target.resolve("lib"));
             try (Stream<Path> jars = Files.list(source.resolve("lib"))) {
-                for (Path jarPath : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                for (Path jarPath :
+                        jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
                     try (JarFile in = new JarFile(jarPath.toFile());
-                         OutputStream file = Files.newOutputStream(lib.resolve(jarPath.getFileName()));
-                         JarOutputStream out = new JarOutputStream(file)) {
+                            OutputStream file = Files.newOutputStream(lib.resolve(jarPath.getFileName()));
+                            JarOutputStream out = new JarOutputStream(file)) {
                         for (Enumeration<JarEntry> e = in.entries(); e.hasMoreElements(); ) {
                             JarEntry entry = e.nextElement();
                             if (entry.getName().startsWith(entryPrefix)) {
@@ -121,13 +122,15 @@ public final class Artifacts {
      */
     public static long size(Path directory) {
         try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not size " + directory, e);
         }

@@ -12,12 +12,10 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 public final class BenchmarkContext implements Context {
     private static final LambdaLogger DISCARD = new LambdaLogger() {
         @Override
-        public void log(String message) {
-        }
+        public void log(String message) {}
 
         @Override
-        public void log(byte[] message) {
-        }
+        public void log(byte[] message) {}
     };
 
     @Override

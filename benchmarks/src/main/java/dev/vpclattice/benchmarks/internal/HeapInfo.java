@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  */
 public record HeapInfo(long usedBytes, long metaspaceBytes) {
     /** JDK 21 prints "def new generation" and "tenured generation"; JDK 25 "DefNew" and "Tenured". */
-    private static final Pattern GENERATION = Pattern.compile("(?m)^\\s*(def new generation|tenured generation|DefNew"
-            + "|Tenured)\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern GENERATION = Pattern.compile(
+            "(?m)^\\s*(def new generation|tenured generation|DefNew" + "|Tenured)\\s+total \\d+K, used (\\d+)K");
+
     private static final Pattern METASPACE = Pattern.compile("(?m)^\\s*Metaspace\\s+used (\\d+)K");
 
     /**
@@ -56,7 +57,8 @@ public record HeapInfo(long usedBytes, long metaspaceBytes) {
     private static String jcmd(long pid, String command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+                    .redirectErrorStream(true)
                     .start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** What a benchmark report says about the machine, read from {@code /proc} where available. */
 public final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     /**
      * Returns the CPU model.

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Parses {@code --name value} command-line options. */
 public final class Options {
-    private Options() {
-    }
+    private Options() {}
 
     /**
      * Parses options given as {@code --name value} pairs.

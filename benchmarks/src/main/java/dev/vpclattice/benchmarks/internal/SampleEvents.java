@@ -13,8 +13,7 @@ import java.io.UncheckedIOException;
 public final class SampleEvents {
     private static final JsonFactory JSON = new JsonFactory();
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     /**
      * Builds a V2 event of about {@code approximateBytes} bytes.
@@ -63,19 +62,24 @@ public final class SampleEvents {
             g.writeObjectFieldStart("headers");
             header(g, "content-type", "application/json");
             header(g, "x-forwarded-for", "10.0.1.25");
-            header(g, "authorization", "AWS4-HMAC-SHA256 Credential=ASIAFAKE/20261127/us-east-1/vpc-lattice-svcs/"
-                    + "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64));
+            header(
+                    g,
+                    "authorization",
+                    "AWS4-HMAC-SHA256 Credential=ASIAFAKE/20261127/us-east-1/vpc-lattice-svcs/"
+                            + "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64));
             g.writeEndObject();
             g.writeObjectFieldStart("queryStringParameters");
             g.writeEndObject();
             g.writeStringField("body", body);
             g.writeBooleanField("isBase64Encoded", false);
             g.writeObjectFieldStart("requestContext");
-            g.writeStringField("serviceNetworkArn",
+            g.writeStringField(
+                    "serviceNetworkArn",
                     "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0");
-            g.writeStringField("serviceArn", "arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0");
-            g.writeStringField("targetGroupArn",
-                    "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-0123456789abcdef0");
+            g.writeStringField(
+                    "serviceArn", "arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0");
+            g.writeStringField(
+                    "targetGroupArn", "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-0123456789abcdef0");
             g.writeObjectFieldStart("identity");
             g.writeStringField("sourceVpcArn", "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0");
             g.writeStringField("type", "AWS_IAM");

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Order statistics of small samples. */
 public final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * Returns the median: the middle value, or the mean of the two middle values of an even-sized sample.

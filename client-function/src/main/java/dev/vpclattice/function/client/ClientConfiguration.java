@@ -23,8 +23,13 @@ import software.amazon.awssdk.regions.Region;
  * @param snapStart      whether Lambda initialises this environment for a SnapStart snapshot
  *                       ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}): then init primes the call path
  */
-public record ClientConfiguration(String endpoint, Region region, SigningMode signingMode, Duration callTimeout,
-        HttpClientKind httpClient, boolean snapStart) {
+public record ClientConfiguration(
+        String endpoint,
+        Region region,
+        SigningMode signingMode,
+        Duration callTimeout,
+        HttpClientKind httpClient,
+        boolean snapStart) {
 
     /** The SDK HTTP clients the function can send with; each was measured (docs/benchmarks.md). */
     public enum HttpClientKind {
@@ -40,6 +45,7 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
     public static final String HTTP_CLIENT = "LATTICE_HTTP_CLIENT";
     /** The variable Lambda sets to {@code on-demand}, {@code provisioned-concurrency} or {@code snap-start}. */
     public static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
     static final HttpClientKind DEFAULT_HTTP_CLIENT = HttpClientKind.CRT;
 
     /** Environment variable holding the service's association DNS name or https URL. Required. */
@@ -61,7 +67,9 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
      * @throws IllegalStateException naming the variable and the value when one is missing or invalid
      */
     public static ClientConfiguration fromEnvironment(Map<String, String> environment) {
-        String endpoint = required(environment, ENDPOINT,
+        String endpoint = required(
+                environment,
+                ENDPOINT,
                 "the VPC Lattice service's association DNS name (e.g. svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws) "
                         + "or an https URL with a port");
         String regionName = required(environment, REGION, "the AWS Region of the service (Lambda sets it)");
@@ -72,20 +80,26 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
             // Validates the endpoint with the library's own rules (https only when signing, no userinfo, ...).
             probe = LatticeRequest.builder().method("POST").url(endpoint).build();
         } catch (RuntimeException e) {
-            throw new IllegalStateException(ENDPOINT + " is not a usable endpoint ('" + endpoint + "'): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    ENDPOINT + " is not a usable endpoint ('" + endpoint + "'): " + e.getMessage(), e);
         }
-        if (!probe.encodedPath().isEmpty() && !probe.encodedPath().equals("/") || !probe.queryParameters().isEmpty()) {
+        if (!probe.encodedPath().isEmpty() && !probe.encodedPath().equals("/")
+                || !probe.queryParameters().isEmpty()) {
             throw new IllegalStateException(ENDPOINT + " must name the service only (a DNS name, or https://host:port),"
                     + " without a path or query: the function always calls the service's root path ('" + endpoint
                     + "')");
         }
         if (!LatticeSigV4.schemeAllowed(probe.scheme(), mode != SigningMode.NONE)) {
-            throw new IllegalStateException(LatticeSigV4.httpsRequiredMessage(ENDPOINT + " ('" + endpoint + "') with "
-                    + SIGNING_MODE + " " + mode));
+            throw new IllegalStateException(LatticeSigV4.httpsRequiredMessage(
+                    ENDPOINT + " ('" + endpoint + "') with " + SIGNING_MODE + " " + mode));
         }
-        return new ClientConfiguration(endpoint, Region.of(regionName), mode, timeout,
-                httpClient(environment.get(HTTP_CLIENT)), "snap-start".equals(environment.get(INITIALIZATION_TYPE)));
+        return new ClientConfiguration(
+                endpoint,
+                Region.of(regionName),
+                mode,
+                timeout,
+                httpClient(environment.get(HTTP_CLIENT)),
+                "snap-start".equals(environment.get(INITIALIZATION_TYPE)));
     }
 
     private static HttpClientKind httpClient(String value) {
@@ -96,8 +110,9 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
             case "crt" -> HttpClientKind.CRT;
             case "apache5" -> HttpClientKind.APACHE5;
             case "urlconnection" -> HttpClientKind.URL_CONNECTION;
-            default -> throw new IllegalStateException(HTTP_CLIENT + " must be crt, apache5 or urlconnection, not '"
-                    + value + "'");
+            default ->
+                throw new IllegalStateException(
+                        HTTP_CLIENT + " must be crt, apache5 or urlconnection, not '" + value + "'");
         };
     }
 
@@ -132,7 +147,7 @@ public record ClientConfiguration(String endpoint, Region region, SigningMode si
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalStateException(CALL_TIMEOUT + " must be a whole number of seconds from 1 to 900, not '"
-                + value + "'");
+        throw new IllegalStateException(
+                CALL_TIMEOUT + " must be a whole number of seconds from 1 to 900, not '" + value + "'");
     }
 }

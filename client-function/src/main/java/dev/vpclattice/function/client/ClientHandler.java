@@ -5,20 +5,19 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
-import org.crac.Core;
-import org.crac.Resource;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
@@ -36,6 +35,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     private static final JsonFactory JSON = JsonFactory.builder().build();
     /** Time kept back from the invocation's deadline to report a call timeout. */
     static final Duration INVOCATION_MARGIN = Duration.ofMillis(1500);
+
     private static final Duration MINIMUM_CALL = Duration.ofMillis(100);
 
     private final ClientConfiguration configuration;
@@ -93,10 +93,8 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] event = input.readAllBytes();
         long start = System.nanoTime();
-        LatticeResponse response = client.send(post.toBuilder()
-                .body(event)
-                .callTimeout(callTimeout(context))
-                .build());
+        LatticeResponse response = client.send(
+                post.toBuilder().body(event).callTimeout(callTimeout(context)).build());
         long micros = (System.nanoTime() - start) / 1_000;
         log(context, response, event.length, micros);
         response.ensureSuccess();
@@ -130,8 +128,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
      * @param context the CRaC context (unused)
      */
     @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-    }
+    public void afterRestore(org.crac.Context<? extends Resource> context) {}
 
     /**
      * The configured call timeout, shortened to end {@link #INVOCATION_MARGIN} before the invocation's own deadline,
@@ -208,8 +205,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     private static void log(Context context, LatticeResponse response, int requestBytes, long micros) {
         // One structured line per call on stdout, in the same shape as the service function's, so both read alike in
         // CloudWatch (LambdaLogger would nest this JSON inside its own "message" string under LogFormat JSON).
-        System.out.println(logLine(context == null ? null : context.getAwsRequestId(), response, requestBytes,
-                micros));
+        System.out.println(logLine(context == null ? null : context.getAwsRequestId(), response, requestBytes, micros));
     }
 
     /** The log line of one call: no headers, no body, nothing secret. */

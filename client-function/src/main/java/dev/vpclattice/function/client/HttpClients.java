@@ -22,8 +22,7 @@ final class HttpClients {
     /** Below the 60 s idle timeout of VPC Lattice's listeners, so the client never reuses a connection it closed. */
     static final Duration MAX_IDLE = Duration.ofSeconds(50);
 
-    private HttpClients() {
-    }
+    private HttpClients() {}
 
     /**
      * Builds a client of the given kind, or returns null for {@code APACHE5}, which the library builds itself.
@@ -41,8 +40,7 @@ final class HttpClients {
 
     /** The native client: s2n TLS, verified against the system's CA bundle, or the JVM's trust-store properties. */
     static final class Crt {
-        private Crt() {
-        }
+        private Crt() {}
 
         static SdkHttpClient create(boolean trustAllForPriming) {
             AwsCrtHttpClient.Builder builder = AwsCrtHttpClient.builder()
@@ -52,15 +50,15 @@ final class HttpClients {
                     .useTrustStoreSystemProperties(true);
             return trustAllForPriming
                     ? builder.buildWithDefaults(AttributeMap.builder()
-                            .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build())
+                            .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
+                            .build())
                     : builder.build();
         }
     }
 
     /** The Apache 5 client with a trust of its own, for priming; the function's own one is the library's default. */
     static final class Apache5 {
-        private Apache5() {
-        }
+        private Apache5() {}
 
         static SdkHttpClient create(Supplier<TrustManager[]> trust) {
             return Apache5HttpClient.builder()
@@ -73,8 +71,7 @@ final class HttpClients {
 
     /** The JDK's {@code HttpsURLConnection}: JSSE TLS against the JVM's trust store unless a trust is given. */
     static final class UrlConnection {
-        private UrlConnection() {
-        }
+        private UrlConnection() {}
 
         static SdkHttpClient create(Supplier<TrustManager[]> trust) {
             UrlConnectionHttpClient.Builder builder = UrlConnectionHttpClient.builder()

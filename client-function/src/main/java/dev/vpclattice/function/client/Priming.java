@@ -16,7 +16,6 @@ import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -65,10 +64,10 @@ final class Priming {
     private static final String SESSION_TOKEN = "priming-only-not-a-session-token";
     /** The system properties the SDK reads before the environment variables of the same settings. */
     private static final String CONTAINER_URI_PROPERTY = "aws.containerCredentialsFullUri";
+
     private static final String CONTAINER_TOKEN_PROPERTY = "aws.containerAuthorizationToken";
 
-    private Priming() {
-    }
+    private Priming() {}
 
     /**
      * Primes the call path of a function configured as given. Failures are logged and swallowed: priming is an
@@ -142,7 +141,8 @@ final class Priming {
             // Lambda's runtime client sets this property for each invocation; during init there is none. An unsampled
             // header makes the call take the library's unsampled X-Ray path, as most real invocations do.
             if (System.getProperty(TRACE_HEADER_PROPERTY) == null && System.getenv("_X_AMZN_TRACE_ID") == null) {
-                System.setProperty(TRACE_HEADER_PROPERTY,
+                System.setProperty(
+                        TRACE_HEADER_PROPERTY,
                         "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0");
                 traceHeaderSet = true;
             }
@@ -181,16 +181,20 @@ final class Priming {
      * relative container URI (an ECS endpoint, which the SDK prefers) is configured.
      */
     static boolean primeCredentials(Map<String, String> environment) throws IOException {
-        if (environment.containsKey("AWS_ACCESS_KEY_ID") || environment.containsKey("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        if (environment.containsKey("AWS_ACCESS_KEY_ID")
+                || environment.containsKey("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
                 || System.getProperty("aws.containerCredentialsPath") != null
                 || System.getProperty(CONTAINER_URI_PROPERTY) != null
                 || System.getProperty(CONTAINER_TOKEN_PROPERTY) != null) {
             return false;
         }
         String token = "priming-only-" + UUID.randomUUID();
-        String expiration = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
+        String expiration = Instant.now()
+                .plus(Duration.ofHours(1))
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
         byte[] answer = ("{\"AccessKeyId\":\"" + ACCESS_KEY + "\",\"SecretAccessKey\":\"" + SECRET_KEY
-                + "\",\"Token\":\"" + SESSION_TOKEN + "\",\"Expiration\":\"" + expiration + "\"}")
+                        + "\",\"Token\":\"" + SESSION_TOKEN + "\",\"Expiration\":\"" + expiration + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
         ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -205,7 +209,8 @@ final class Priming {
         });
         endpoint.start();
         try (LambdaCredentials credentials = LambdaCredentials.create()) {
-            System.setProperty(CONTAINER_URI_PROPERTY,
+            System.setProperty(
+                    CONTAINER_URI_PROPERTY,
                     "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/2021-04-23/credentials");
             System.setProperty(CONTAINER_TOKEN_PROPERTY, token);
             credentials.resolveCredentials();

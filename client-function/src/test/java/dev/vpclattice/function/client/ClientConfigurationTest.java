@@ -16,8 +16,8 @@ class ClientConfigurationTest {
 
     @Test
     void fromEnvironment_dnsNameAndRegion_usesDefaults() {
-        ClientConfiguration config = ClientConfiguration.fromEnvironment(Map.of(
-                "LATTICE_ENDPOINT", DNS, "AWS_REGION", "eu-west-1"));
+        ClientConfiguration config =
+                ClientConfiguration.fromEnvironment(Map.of("LATTICE_ENDPOINT", DNS, "AWS_REGION", "eu-west-1"));
 
         assertEquals(DNS, config.endpoint());
         assertEquals(Region.EU_WEST_1, config.region());
@@ -28,8 +28,14 @@ class ClientConfigurationTest {
     @Test
     void fromEnvironment_httpsUrlWithPortAndOptions_acceptsThem() {
         ClientConfiguration config = ClientConfiguration.fromEnvironment(Map.of(
-                "LATTICE_ENDPOINT", "https://localhost:8443", "AWS_REGION", "us-east-1",
-                "LATTICE_SIGNING_MODE", "none", "LATTICE_CALL_TIMEOUT_SECONDS", "5"));
+                "LATTICE_ENDPOINT",
+                "https://localhost:8443",
+                "AWS_REGION",
+                "us-east-1",
+                "LATTICE_SIGNING_MODE",
+                "none",
+                "LATTICE_CALL_TIMEOUT_SECONDS",
+                "5"));
 
         assertEquals("https://localhost:8443", config.endpoint());
         assertEquals(SigningMode.NONE, config.signingMode());
@@ -38,23 +44,26 @@ class ClientConfigurationTest {
 
     @Test
     void fromEnvironment_missingEndpoint_namesTheVariable() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> ClientConfiguration.fromEnvironment(Map.of("AWS_REGION", "us-east-1")));
         assertTrue(e.getMessage().startsWith("LATTICE_ENDPOINT is not set"), e.getMessage());
     }
 
     @Test
     void fromEnvironment_missingRegion_namesTheVariable() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> ClientConfiguration.fromEnvironment(Map.of("LATTICE_ENDPOINT", DNS)));
         assertTrue(e.getMessage().startsWith("AWS_REGION is not set"), e.getMessage());
     }
 
     @Test
     void fromEnvironment_plainHttpWhileSigning_isRefusedWithTheValue() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ClientConfiguration.fromEnvironment(Map.of(
-                        "LATTICE_ENDPOINT", "http://localhost:8080", "AWS_REGION", "us-east-1")));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> ClientConfiguration.fromEnvironment(
+                        Map.of("LATTICE_ENDPOINT", "http://localhost:8080", "AWS_REGION", "us-east-1")));
         assertTrue(e.getMessage().contains("must use https"), e.getMessage());
         assertTrue(e.getMessage().contains("http://localhost:8080"), e.getMessage());
     }
@@ -62,21 +71,33 @@ class ClientConfigurationTest {
     @Test
     void fromEnvironment_plainHttpWithoutSigning_isAllowed() {
         ClientConfiguration config = ClientConfiguration.fromEnvironment(Map.of(
-                "LATTICE_ENDPOINT", "http://localhost:8080", "AWS_REGION", "us-east-1",
-                "LATTICE_SIGNING_MODE", "NONE"));
+                "LATTICE_ENDPOINT",
+                "http://localhost:8080",
+                "AWS_REGION",
+                "us-east-1",
+                "LATTICE_SIGNING_MODE",
+                "NONE"));
         assertEquals(SigningMode.NONE, config.signingMode());
     }
 
     @Test
     void fromEnvironment_endpointWithPathOrQuery_isRefused() {
-        for (String endpoint : new String[] {"https://localhost:8443/orders", DNS + "/x", "https://localhost:8443/?a=b"}) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ClientConfiguration.fromEnvironment(Map.of("LATTICE_ENDPOINT", endpoint, "AWS_REGION", "us-east-1")));
-            assertTrue(e.getMessage().contains("without a path or query") && e.getMessage().contains(endpoint),
+        for (String endpoint :
+                new String[] {"https://localhost:8443/orders", DNS + "/x", "https://localhost:8443/?a=b"}) {
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> ClientConfiguration.fromEnvironment(
+                            Map.of("LATTICE_ENDPOINT", endpoint, "AWS_REGION", "us-east-1")));
+            assertTrue(
+                    e.getMessage().contains("without a path or query")
+                            && e.getMessage().contains(endpoint),
                     e.getMessage());
         }
-        assertEquals("https://localhost:8443/", ClientConfiguration.fromEnvironment(
-                Map.of("LATTICE_ENDPOINT", "https://localhost:8443/", "AWS_REGION", "us-east-1")).endpoint());
+        assertEquals(
+                "https://localhost:8443/",
+                ClientConfiguration.fromEnvironment(
+                                Map.of("LATTICE_ENDPOINT", "https://localhost:8443/", "AWS_REGION", "us-east-1"))
+                        .endpoint());
     }
 
     @Test
@@ -84,22 +105,26 @@ class ClientConfigurationTest {
         Map<String, String> base = new HashMap<>(Map.of("LATTICE_ENDPOINT", DNS, "AWS_REGION", "us-east-1"));
 
         base.put("LATTICE_SIGNING_MODE", "sigv5");
-        IllegalStateException mode = assertThrows(IllegalStateException.class,
-                () -> ClientConfiguration.fromEnvironment(base));
-        assertTrue(mode.getMessage().contains("LATTICE_SIGNING_MODE") && mode.getMessage().contains("sigv5"),
+        IllegalStateException mode =
+                assertThrows(IllegalStateException.class, () -> ClientConfiguration.fromEnvironment(base));
+        assertTrue(
+                mode.getMessage().contains("LATTICE_SIGNING_MODE")
+                        && mode.getMessage().contains("sigv5"),
                 mode.getMessage());
 
         base.remove("LATTICE_SIGNING_MODE");
         base.put("LATTICE_CALL_TIMEOUT_SECONDS", "soon");
-        IllegalStateException timeout = assertThrows(IllegalStateException.class,
-                () -> ClientConfiguration.fromEnvironment(base));
-        assertTrue(timeout.getMessage().contains("LATTICE_CALL_TIMEOUT_SECONDS") && timeout.getMessage().contains("soon"),
+        IllegalStateException timeout =
+                assertThrows(IllegalStateException.class, () -> ClientConfiguration.fromEnvironment(base));
+        assertTrue(
+                timeout.getMessage().contains("LATTICE_CALL_TIMEOUT_SECONDS")
+                        && timeout.getMessage().contains("soon"),
                 timeout.getMessage());
 
         base.remove("LATTICE_CALL_TIMEOUT_SECONDS");
         base.put("LATTICE_ENDPOINT", "ftp://example.com");
-        IllegalStateException endpoint = assertThrows(IllegalStateException.class,
-                () -> ClientConfiguration.fromEnvironment(base));
+        IllegalStateException endpoint =
+                assertThrows(IllegalStateException.class, () -> ClientConfiguration.fromEnvironment(base));
         assertTrue(endpoint.getMessage().contains("ftp://example.com"), endpoint.getMessage());
     }
 }

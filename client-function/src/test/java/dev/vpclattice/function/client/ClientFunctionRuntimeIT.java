@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
@@ -13,7 +14,6 @@ import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.lambda.local.SamMakefileBuild;
 import dev.vpclattice.local.LocalLattice;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -41,7 +41,10 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClientFunctionRuntimeIT {
-    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).resolve("..").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("basedir", "."))
+            .resolve("..")
+            .toAbsolutePath()
+            .normalize();
     static final String HANDLER = "dev.vpclattice.function.client.ClientHandler";
     static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/client-function";
     // What Lambda serves through the container-credentials endpoint (SnapStart functions get no key variables).
@@ -60,9 +63,8 @@ class ClientFunctionRuntimeIT {
     @RegisterExtension
     static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
             .allowedPrincipal(PRINCIPAL)
-            .latticeOptions(options -> options
-                    .sessionCredential(CONTAINER_ACCESS_KEY, CONTAINER_SECRET_KEY, CONTAINER_SESSION_TOKEN,
-                            CONTAINER_PRINCIPAL)
+            .latticeOptions(options -> options.sessionCredential(
+                            CONTAINER_ACCESS_KEY, CONTAINER_SECRET_KEY, CONTAINER_SESSION_TOKEN, CONTAINER_PRINCIPAL)
                     .allow(CONTAINER_PRINCIPAL))
             .target(event -> VpcLatticeV2Response.builder()
                     .statusCode(200)
@@ -70,7 +72,9 @@ class ClientFunctionRuntimeIT {
                     .body("{\"echo\":" + event.getBody() + ",\"path\":\"" + event.getPath() + "\"}")
                     .build())
             .build();
-    static final AwsSessionCredentials CALLER = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
+
+    static final AwsSessionCredentials CALLER =
+            (AwsSessionCredentials) lattice.credentials().resolveCredentials();
     static final String ACCESS_KEY = CALLER.accessKeyId();
     static final String SECRET_KEY = CALLER.secretAccessKey();
     static final String SESSION_TOKEN = CALLER.sessionToken();
@@ -85,7 +89,8 @@ class ClientFunctionRuntimeIT {
     static void build() throws Exception {
         artifacts = work.resolve("artifacts");
         SamMakefileBuild.build(ROOT, "ClientFunction", artifacts, Duration.ofMinutes(8));
-        assertTrue(Files.isRegularFile(artifacts.resolve("lib/client-function.jar")),
+        assertTrue(
+                Files.isRegularFile(artifacts.resolve("lib/client-function.jar")),
                 "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
         trustStoreArguments = lattice.trustStoreJvmArguments();
     }
@@ -100,7 +105,9 @@ class ClientFunctionRuntimeIT {
             assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
             JsonNode result = JSON.readTree(invocation.payload());
             assertEquals(200, result.get("statusCode").asInt());
-            assertEquals("application/json", result.get("headers").get("content-type").asText());
+            assertEquals(
+                    "application/json",
+                    result.get("headers").get("content-type").asText());
             assertEquals(JSON.readTree(event), result.get("body").get("echo"), "the body is embedded as JSON");
             assertEquals("/", result.get("body").get("path").asText());
 
@@ -118,15 +125,20 @@ class ClientFunctionRuntimeIT {
 
             // One structured log line per call, with the invocation's request id. The function's output reaches us
             // through a pipe, independently of its answer: wait for the line (the REPORT line follows it).
-            String callLine = function.awaitLogLine(line -> line.contains("\"message\":\"lattice call\"")
-                    && line.contains(again.requestId()), Duration.ofSeconds(30))
-                    .orElseThrow(() -> new AssertionError("no call line for " + again.requestId() + " in "
-                            + function.logLines()));
+            String callLine = function.awaitLogLine(
+                            line -> line.contains("\"message\":\"lattice call\"") && line.contains(again.requestId()),
+                            Duration.ofSeconds(30))
+                    .orElseThrow(() ->
+                            new AssertionError("no call line for " + again.requestId() + " in " + function.logLines()));
             JsonNode call = JSON.readTree(callLine);
             assertEquals(200, call.get("status").asInt());
             assertEquals("INFO", call.get("level").asText());
-            assertEquals(1, function.logLines().stream().filter(l -> l.contains("\"message\":\"lattice call\"")
-                    && l.contains(again.requestId())).count(), () -> String.join("\n", function.logLines()));
+            assertEquals(
+                    1,
+                    function.logLines().stream()
+                            .filter(l -> l.contains("\"message\":\"lattice call\"") && l.contains(again.requestId()))
+                            .count(),
+                    () -> String.join("\n", function.logLines()));
             assertNoSecretIn(String.join("\n", function.logLines()));
         }
     }
@@ -148,22 +160,34 @@ class ClientFunctionRuntimeIT {
             List<String> jvm = new java.util.ArrayList<>(trustStoreArguments);
             jvm.add("-Xlog:class+load=info:stdout");
             try (LocalLambda function = LocalLambda.builder()
-                    .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
-                    .environment(credentialsAnd(ClientConfiguration.ENDPOINT, lattice.endpoint().toString()))
-                    .jvmArguments(jvm).traceSampled(sampled).logSink(line -> { }).build()) {
+                    .functionDirectory(artifacts)
+                    .handler(HANDLER)
+                    .functionName("ClientFunction")
+                    .region("us-east-1")
+                    .environment(credentialsAnd(
+                            ClientConfiguration.ENDPOINT, lattice.endpoint().toString()))
+                    .jvmArguments(jvm)
+                    .traceSampled(sampled)
+                    .logSink(line -> {})
+                    .build()) {
                 LambdaInvocation invocation = function.invoke("{\"traced\":1}".getBytes(StandardCharsets.UTF_8));
 
                 assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
                 awaitCallLine(function, invocation);
                 List<String> xray = function.logLines().stream()
-                        .filter(l -> l.contains("[class,load] com.amazonaws.xray.")).toList();
+                        .filter(l -> l.contains("[class,load] com.amazonaws.xray."))
+                        .toList();
                 if (sampled) {
-                    assertTrue(xray.stream().anyMatch(l -> l.contains("com.amazonaws.xray.AWSXRayRecorder ")),
+                    assertTrue(
+                            xray.stream().anyMatch(l -> l.contains("com.amazonaws.xray.AWSXRayRecorder ")),
                             "a sampled call records through the recorder");
                 } else {
                     // Only the class whose presence the library checks (loaded, never initialised).
-                    assertEquals(List.of("com.amazonaws.xray.AWSXRay"), xray.stream()
-                            .map(l -> l.substring(l.indexOf("[class,load] ") + 13, l.indexOf(" source:"))).toList(),
+                    assertEquals(
+                            List.of("com.amazonaws.xray.AWSXRay"),
+                            xray.stream()
+                                    .map(l -> l.substring(l.indexOf("[class,load] ") + 13, l.indexOf(" source:")))
+                                    .toList(),
                             "an unsampled call must not load the X-Ray SDK");
                 }
             }
@@ -173,18 +197,26 @@ class ClientFunctionRuntimeIT {
     @Test
     void invoke_afterSnapStartInit_primedWithEachHttpClient_sendsOnlyTheRealCall() throws Exception {
         for (String http : List.of("crt", "apache5", "urlconnection")) {
-            Map<String, String> environment = new HashMap<>(credentialsAnd(ClientConfiguration.ENDPOINT,
-                    lattice.endpoint().toString()));
+            Map<String, String> environment = new HashMap<>(credentialsAnd(
+                    ClientConfiguration.ENDPOINT, lattice.endpoint().toString()));
             environment.put(ClientConfiguration.HTTP_CLIENT, http);
             String event = "{\"snapStart\":\"" + http + "\"}";
             try (LocalLambda function = LocalLambda.builder()
-                    .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
-                    .environment(environment).jvmArguments(trustStoreArguments).snapStart(true)
-                    .logSink(line -> { }).build()) {
+                    .functionDirectory(artifacts)
+                    .handler(HANDLER)
+                    .functionName("ClientFunction")
+                    .region("us-east-1")
+                    .environment(environment)
+                    .jvmArguments(trustStoreArguments)
+                    .snapStart(true)
+                    .logSink(line -> {})
+                    .build()) {
                 LambdaInvocation invocation = function.invoke(event.getBytes(StandardCharsets.UTF_8));
 
-                assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), http + ": "
-                        + invocation.payloadAsString());
+                assertEquals(
+                        LambdaInvocation.Status.SUCCESS,
+                        invocation.status(),
+                        http + ": " + invocation.payloadAsString());
                 assertTrue(invocation.initDuration().isPresent());
                 awaitCallLine(function, invocation);
                 String logs = String.join("\n", function.logLines());
@@ -192,8 +224,12 @@ class ClientFunctionRuntimeIT {
                 assertNoSecretIn(logs);
                 // Priming talked to its own loopback server only: the local Lattice saw this one call.
                 JsonNode expected = JSON.readTree(event);
-                assertEquals(1, lattice.receivedEvents().stream().filter(e -> readTree(e.getBody()).equals(expected))
-                        .count(), http);
+                assertEquals(
+                        1,
+                        lattice.receivedEvents().stream()
+                                .filter(e -> readTree(e.getBody()).equals(expected))
+                                .count(),
+                        http);
             }
         }
     }
@@ -207,8 +243,15 @@ class ClientFunctionRuntimeIT {
     }
 
     private static Map<String, String> credentialsAnd(String name, String value) {
-        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                "AWS_SESSION_TOKEN", SESSION_TOKEN, name, value);
+        return Map.of(
+                "AWS_ACCESS_KEY_ID",
+                ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                SECRET_KEY,
+                "AWS_SESSION_TOKEN",
+                SESSION_TOKEN,
+                name,
+                value);
     }
 
     @Test
@@ -217,12 +260,15 @@ class ClientFunctionRuntimeIT {
         AtomicInteger served = new AtomicInteger();
         HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         endpoint.createContext("/credentials", exchange -> {
-            boolean authorized = CONTAINER_AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            boolean authorized =
+                    CONTAINER_AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = (authorized
-                    ? "{\"AccessKeyId\":\"" + CONTAINER_ACCESS_KEY + "\",\"SecretAccessKey\":\"" + CONTAINER_SECRET_KEY
-                            + "\",\"Token\":\"" + CONTAINER_SESSION_TOKEN + "\",\"Expiration\":\""
-                            + Instant.now().plus(Duration.ofHours(1)) + "\"}"
-                    : "{\"message\":\"unauthorized\"}").getBytes(StandardCharsets.UTF_8);
+                            ? "{\"AccessKeyId\":\"" + CONTAINER_ACCESS_KEY + "\",\"SecretAccessKey\":\""
+                                    + CONTAINER_SECRET_KEY
+                                    + "\",\"Token\":\"" + CONTAINER_SESSION_TOKEN + "\",\"Expiration\":\""
+                                    + Instant.now().plus(Duration.ofHours(1)) + "\"}"
+                            : "{\"message\":\"unauthorized\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             if (authorized) {
                 served.incrementAndGet();
             }
@@ -233,27 +279,40 @@ class ClientFunctionRuntimeIT {
         });
         endpoint.start();
         Map<String, String> environment = Map.of(
-                ClientConfiguration.ENDPOINT, lattice.endpoint().toString(),
+                ClientConfiguration.ENDPOINT,
+                lattice.endpoint().toString(),
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                 "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/credentials",
-                "AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_AUTHORIZATION);
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                CONTAINER_AUTHORIZATION);
         try (LocalLambda function = LocalLambda.builder()
-                .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
-                .timeout(Duration.ofSeconds(30)).environment(environment).jvmArguments(trustStoreArguments)
-                .logSink(line -> { }).build()) {
+                .functionDirectory(artifacts)
+                .handler(HANDLER)
+                .functionName("ClientFunction")
+                .region("us-east-1")
+                .timeout(Duration.ofSeconds(30))
+                .environment(environment)
+                .jvmArguments(trustStoreArguments)
+                .logSink(line -> {})
+                .build()) {
 
             // WHEN the function is invoked with no key variables in its environment
             LambdaInvocation invocation = function.invoke("{\"via\":\"container\"}".getBytes(StandardCharsets.UTF_8));
 
-            // THEN it fetched the credentials from the endpoint and the local Lattice verified a signature made with them
+            // THEN it fetched the credentials from the endpoint and the local Lattice verified a signature made with
+            // them
             assertEquals(LambdaInvocation.Status.SUCCESS, invocation.status(), invocation::payloadAsString);
             assertTrue(served.get() >= 1, "the container-credentials endpoint was not asked");
             VpcLatticeV2Request seen = receivedWithBody("{\"via\":\"container\"}");
-            assertEquals(CONTAINER_PRINCIPAL, seen.getRequestContext().getIdentity().getPrincipal());
+            assertEquals(
+                    CONTAINER_PRINCIPAL, seen.getRequestContext().getIdentity().getPrincipal());
             awaitCallLine(function, invocation);
             String logs = String.join("\n", function.logLines());
-            assertFalse(logs.contains(CONTAINER_SECRET_KEY) || logs.contains(CONTAINER_SESSION_TOKEN)
-                    || logs.contains(CONTAINER_AUTHORIZATION), "a container credential reached the function's output");
+            assertFalse(
+                    logs.contains(CONTAINER_SECRET_KEY)
+                            || logs.contains(CONTAINER_SESSION_TOKEN)
+                            || logs.contains(CONTAINER_AUTHORIZATION),
+                    "a container credential reached the function's output");
         } finally {
             endpoint.stop(0);
         }
@@ -264,16 +323,18 @@ class ClientFunctionRuntimeIT {
      * for a 403), so the output checked after it is the whole output of the call.
      */
     private static void awaitCallLine(LocalLambda function, LambdaInvocation invocation) {
-        function.awaitLogLine(line -> line.contains("\"message\":\"lattice call\"")
-                && line.contains(invocation.requestId()), Duration.ofSeconds(30))
-                .orElseThrow(() -> new AssertionError("no call line for " + invocation.requestId() + " in "
-                        + function.logLines()));
+        function.awaitLogLine(
+                        line -> line.contains("\"message\":\"lattice call\"") && line.contains(invocation.requestId()),
+                        Duration.ofSeconds(30))
+                .orElseThrow(() -> new AssertionError(
+                        "no call line for " + invocation.requestId() + " in " + function.logLines()));
     }
 
     @Test
     void invoke_principalNotAllowed_failsNamingStatusAndAccessDenied() throws Exception {
         // The function signs as the principal the service knows but its auth policy leaves out.
-        AwsSessionCredentials denied = (AwsSessionCredentials) lattice.deniedCredentials().resolveCredentials();
+        AwsSessionCredentials denied =
+                (AwsSessionCredentials) lattice.deniedCredentials().resolveCredentials();
         try (LocalLambda function = client(lattice.endpoint().toString(), trustStoreArguments, denied)) {
 
             LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
@@ -287,7 +348,8 @@ class ClientFunctionRuntimeIT {
             awaitCallLine(function, invocation);
             String logs = String.join("\n", function.logLines());
             assertNoSecretIn(logs);
-            assertFalse(logs.contains(denied.secretAccessKey()) || logs.contains(denied.sessionToken()),
+            assertFalse(
+                    logs.contains(denied.secretAccessKey()) || logs.contains(denied.sessionToken()),
                     "the denied role's secret or token reached the function's output");
             assertTrue(lattice.receivedEvents().isEmpty(), "a denied call must not reach the service");
         }
@@ -296,22 +358,33 @@ class ClientFunctionRuntimeIT {
     @Test
     void invoke_serviceSlowerThanTheFunctionTimeout_failsWithTheLibrarysTimeoutNotALambdaTimeout() throws Exception {
         try (LocalLattice stalling = LocalLattice.builder()
-                .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
-                .target(event -> {
-                    Thread.sleep(15_000);
-                    return VpcLatticeV2Response.builder().statusCode(200).build();
-                })
-                .build();
-             LocalLambda function = LocalLambda.builder()
-                     .functionDirectory(artifacts).handler(HANDLER).functionName("ClientFunction").region("us-east-1")
-                     // The configured call timeout (20 s by default) exceeds what the invocation has left.
-                     .timeout(Duration.ofSeconds(6))
-                     .environment(Map.of(ClientConfiguration.ENDPOINT, stalling.endpoint().toString(),
-                             "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                             "AWS_SESSION_TOKEN", SESSION_TOKEN))
-                     .jvmArguments(stalling.certificate().trustStoreJvmArguments(work.resolve("stalling.p12")))
-                     .logSink(line -> { })
-                     .build()) {
+                        .sessionCredential(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, PRINCIPAL)
+                        .target(event -> {
+                            Thread.sleep(15_000);
+                            return VpcLatticeV2Response.builder()
+                                    .statusCode(200)
+                                    .build();
+                        })
+                        .build();
+                LocalLambda function = LocalLambda.builder()
+                        .functionDirectory(artifacts)
+                        .handler(HANDLER)
+                        .functionName("ClientFunction")
+                        .region("us-east-1")
+                        // The configured call timeout (20 s by default) exceeds what the invocation has left.
+                        .timeout(Duration.ofSeconds(6))
+                        .environment(Map.of(
+                                ClientConfiguration.ENDPOINT,
+                                stalling.endpoint().toString(),
+                                "AWS_ACCESS_KEY_ID",
+                                ACCESS_KEY,
+                                "AWS_SECRET_ACCESS_KEY",
+                                SECRET_KEY,
+                                "AWS_SESSION_TOKEN",
+                                SESSION_TOKEN))
+                        .jvmArguments(stalling.certificate().trustStoreJvmArguments(work.resolve("stalling.p12")))
+                        .logSink(line -> {})
+                        .build()) {
 
             LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
@@ -344,8 +417,8 @@ class ClientFunctionRuntimeIT {
             LambdaInvocation invocation = function.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
             assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, invocation.status(), invocation::payloadAsString);
-            assertTrue(invocation.payloadAsString().contains("LATTICE_ENDPOINT is not set"),
-                    invocation::payloadAsString);
+            assertTrue(
+                    invocation.payloadAsString().contains("LATTICE_ENDPOINT is not set"), invocation::payloadAsString);
         }
     }
 
@@ -355,10 +428,14 @@ class ClientFunctionRuntimeIT {
 
     private static LocalLambda client(String endpoint, List<String> jvmArguments, AwsSessionCredentials role) {
         Map<String, String> environment = new HashMap<>(Map.of(
-                "AWS_ACCESS_KEY_ID", role.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", role.secretAccessKey(),
-                "AWS_SESSION_TOKEN", role.sessionToken(),
-                ClientConfiguration.CALL_TIMEOUT, "10"));
+                "AWS_ACCESS_KEY_ID",
+                role.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY",
+                role.secretAccessKey(),
+                "AWS_SESSION_TOKEN",
+                role.sessionToken(),
+                ClientConfiguration.CALL_TIMEOUT,
+                "10"));
         if (endpoint != null) {
             environment.put(ClientConfiguration.ENDPOINT, endpoint);
         }
@@ -370,10 +447,9 @@ class ClientFunctionRuntimeIT {
                 .timeout(Duration.ofSeconds(30))
                 .environment(environment)
                 .jvmArguments(jvmArguments)
-                .logSink(line -> { })
+                .logSink(line -> {})
                 .build();
     }
-
 
     private static void assertNoSecretIn(String text) {
         assertFalse(text.contains(SECRET_KEY), "the secret key reached the function's output");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.client.LatticeClientException;
+import dev.vpclattice.client.VpcLatticeClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
@@ -28,10 +28,18 @@ class ClientHandlerPrimingTest {
             return AwsBasicCredentials.create("AKIDPRIMINGTEST00001", "priming-test-secret");
         };
         ClientConfiguration config = ClientConfiguration.fromEnvironment(Map.of(
-                "LATTICE_ENDPOINT", "https://127.0.0.1:1", "AWS_REGION", "us-east-1",
-                "LATTICE_CALL_TIMEOUT_SECONDS", "2"));
-        try (VpcLatticeClient client = VpcLatticeClient.builder().region(config.region())
-                .credentialsProvider(counting).callTimeout(config.callTimeout()).maxAttempts(1).build()) {
+                "LATTICE_ENDPOINT",
+                "https://127.0.0.1:1",
+                "AWS_REGION",
+                "us-east-1",
+                "LATTICE_CALL_TIMEOUT_SECONDS",
+                "2"));
+        try (VpcLatticeClient client = VpcLatticeClient.builder()
+                .region(config.region())
+                .credentialsProvider(counting)
+                .callTimeout(config.callTimeout())
+                .maxAttempts(1)
+                .build()) {
             ClientHandler handler = new ClientHandler(config, client);
 
             // WHEN the runtime calls the hook before the snapshot
@@ -41,8 +49,10 @@ class ClientHandlerPrimingTest {
             // THEN no credentials were resolved (they must not be captured in a snapshot)
             assertEquals(0, resolved.get());
             // AND a real invocation afterwards still resolves credentials and tries the endpoint (nothing listens)
-            assertThrows(LatticeClientException.class, () -> handler.handleRequest(
-                    new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
+            assertThrows(
+                    LatticeClientException.class,
+                    () -> handler.handleRequest(
+                            new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
             assertEquals(1, resolved.get());
         }
     }

@@ -11,15 +11,17 @@ import org.junit.jupiter.api.Test;
 
 /** The shape of the function's result, for each kind of response body. */
 class ClientHandlerResultTest {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @Test
     void writeResult_jsonResponse_embedsBodyAsJson() throws Exception {
         JsonNode result = result(response("application/json; charset=utf-8", "{\"a\":[1,{\"b\":null}]}"));
 
         assertEquals(200, result.get("statusCode").asInt());
-        assertEquals("application/json; charset=utf-8", result.get("headers").get("content-type").asText());
+        assertEquals(
+                "application/json; charset=utf-8",
+                result.get("headers").get("content-type").asText());
         assertEquals(JSON.readTree("{\"a\":[1,{\"b\":null}]}"), result.get("body"));
     }
 
@@ -39,8 +41,12 @@ class ClientHandlerResultTest {
 
     @Test
     void writeResult_multiValueHeader_joinsValues() throws Exception {
-        LatticeResponse response = LatticeResponse.builder().statusCode(204)
-                .header("Set-Thing", "a").header("Set-Thing", "b").body(new byte[0]).build();
+        LatticeResponse response = LatticeResponse.builder()
+                .statusCode(204)
+                .header("Set-Thing", "a")
+                .header("Set-Thing", "b")
+                .body(new byte[0])
+                .build();
 
         JsonNode result = result(response);
 
@@ -54,14 +60,23 @@ class ClientHandlerResultTest {
 
         JsonNode result = result(response("application/json", body));
 
-        assertEquals("1.000000000000000000001", result.get("body").get("long").decimalValue().toPlainString());
-        assertEquals("12345678901234567890.5", result.get("body").get("big").decimalValue().toPlainString());
-        assertEquals("123456789012345678901", result.get("body").get("int").bigIntegerValue().toString());
+        assertEquals(
+                "1.000000000000000000001",
+                result.get("body").get("long").decimalValue().toPlainString());
+        assertEquals(
+                "12345678901234567890.5",
+                result.get("body").get("big").decimalValue().toPlainString());
+        assertEquals(
+                "123456789012345678901",
+                result.get("body").get("int").bigIntegerValue().toString());
     }
 
     private static LatticeResponse response(String contentType, String body) {
-        return LatticeResponse.builder().statusCode(200).header("Content-Type", contentType)
-                .body(body.getBytes(StandardCharsets.UTF_8)).build();
+        return LatticeResponse.builder()
+                .statusCode(200)
+                .header("Content-Type", contentType)
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     private static JsonNode result(LatticeResponse response) throws Exception {

@@ -8,12 +8,10 @@ import java.time.Instant;
 /** How a service of your own might call the orders service behind VPC Lattice. */
 public final class OrdersGateway {
     /** What is sent: java.time works with the library's default mapper. */
-    public record NewOrder(String item, int quantity, Instant placedAt) {
-    }
+    public record NewOrder(String item, int quantity, Instant placedAt) {}
 
     /** The part of the answer this service needs; the answer's other fields are ignored. */
-    public record Placed(String method, String path) {
-    }
+    public record Placed(String method, String path) {}
 
     private final VpcLatticeClient client;
     private final String endpoint;

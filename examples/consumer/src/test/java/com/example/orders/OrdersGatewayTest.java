@@ -34,14 +34,16 @@ class OrdersGatewayTest {
             .allowedPrincipal("arn:aws:iam::123456789012:user/orders-consumer")
             .deniedPrincipal("arn:aws:iam::123456789012:user/someone-else")
             .target(event -> {
-                if (event.getBody() != null && new String(event.decodeBody(), StandardCharsets.UTF_8)
-                        .contains("\"slow\"")) {
+                if (event.getBody() != null
+                        && new String(event.decodeBody(), StandardCharsets.UTF_8).contains("\"slow\"")) {
                     RELEASE.await(10, TimeUnit.SECONDS);
                 }
-                return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
+                return VpcLatticeV2Response.builder()
+                        .statusCode(200)
+                        .header("content-type", "application/json")
                         .body("{\"version\":\"2.0\",\"method\":\"" + event.getMethod() + "\",\"path\":\""
-                                + event.getPath() + "\",\"received\":" + quote(new String(event.decodeBody(),
-                                StandardCharsets.UTF_8)) + "}")
+                                + event.getPath() + "\",\"received\":"
+                                + quote(new String(event.decodeBody(), StandardCharsets.UTF_8)) + "}")
                         .build();
             })
             .build();
@@ -55,15 +57,17 @@ class OrdersGatewayTest {
         return VpcLatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials)
-                .trustedCertificates(lattice.certificatePem())       // a PEM file, as from lattice-local serve
+                .trustedCertificates(lattice.certificatePem()) // a PEM file, as from lattice-local serve
                 .build();
     }
 
     @Test
     void aSignedCall_isVerifiedByLattice_andTheAnswerMapsToAPartialRecord() {
         try (VpcLatticeClient client = client(lattice.credentials())) {
-            OrdersGateway.Placed placed = new OrdersGateway(client, lattice.endpoint().toString())
-                    .place(new OrdersGateway.NewOrder("book", 2, Instant.parse("2026-11-30T12:00:00Z")),
+            OrdersGateway.Placed placed = new OrdersGateway(
+                            client, lattice.endpoint().toString())
+                    .place(
+                            new OrdersGateway.NewOrder("book", 2, Instant.parse("2026-11-30T12:00:00Z")),
                             Duration.ofSeconds(10));
             assertEquals(new OrdersGateway.Placed("POST", "/orders"), placed);
         }
@@ -72,7 +76,8 @@ class OrdersGatewayTest {
     @Test
     void aPrincipalTheAuthPolicyDoesNotAllow_getsA403_asLatticeServiceException() {
         try (VpcLatticeClient client = client(lattice.deniedCredentials())) {
-            LatticeServiceException e = assertThrows(LatticeServiceException.class,
+            LatticeServiceException e = assertThrows(
+                    LatticeServiceException.class,
                     () -> new OrdersGateway(client, lattice.endpoint().toString())
                             .place(new OrdersGateway.NewOrder("book", 1, Instant.now()), Duration.ofSeconds(10)));
             assertEquals(403, e.statusCode());
@@ -84,7 +89,8 @@ class OrdersGatewayTest {
     @Test
     void aServiceSlowerThanTheCallTimeout_isALatticeCallTimeoutException() {
         try (VpcLatticeClient client = client(lattice.credentials())) {
-            LatticeException e = assertThrows(LatticeException.class,
+            LatticeException e = assertThrows(
+                    LatticeException.class,
                     () -> new OrdersGateway(client, lattice.endpoint().toString())
                             .place(new OrdersGateway.NewOrder("slow", 1, Instant.now()), Duration.ofMillis(500)));
             assertTrue(e instanceof LatticeCallTimeoutException, () -> "expected a call timeout, got " + e);

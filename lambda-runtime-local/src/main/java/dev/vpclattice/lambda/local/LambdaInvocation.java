@@ -46,7 +46,12 @@ public final class LambdaInvocation {
     private final Usage usage;
 
     /** CPU nanoseconds and cumulative class counts; -1 where unknown. */
-    record Usage(long initCpuNanos, long cpuNanos, long processCpuNanos, int classesAtInitEnd, int classesAtDelivery,
+    record Usage(
+            long initCpuNanos,
+            long cpuNanos,
+            long processCpuNanos,
+            int classesAtInitEnd,
+            int classesAtDelivery,
             int classesAtAnswer) {
         static final Usage UNKNOWN = new Usage(-1, -1, -1, -1, -1, -1);
     }
@@ -77,14 +82,36 @@ public final class LambdaInvocation {
      * @param restoreDuration the SnapStart restore phase before this invocation, or null
      * @param maxMemoryUsedBytes the runtime process's peak resident set size when it answered, or -1 if unknown
      */
-    public LambdaInvocation(String requestId, Status status, byte[] payload, Duration duration,
-            Duration invocationDuration, Duration initDuration, Duration restoreDuration, long maxMemoryUsedBytes) {
-        this(requestId, status, payload, duration, invocationDuration, initDuration, restoreDuration,
-                maxMemoryUsedBytes, Usage.UNKNOWN);
+    public LambdaInvocation(
+            String requestId,
+            Status status,
+            byte[] payload,
+            Duration duration,
+            Duration invocationDuration,
+            Duration initDuration,
+            Duration restoreDuration,
+            long maxMemoryUsedBytes) {
+        this(
+                requestId,
+                status,
+                payload,
+                duration,
+                invocationDuration,
+                initDuration,
+                restoreDuration,
+                maxMemoryUsedBytes,
+                Usage.UNKNOWN);
     }
 
-    private LambdaInvocation(String requestId, Status status, byte[] payload, Duration duration,
-            Duration invocationDuration, Duration initDuration, Duration restoreDuration, long maxMemoryUsedBytes,
+    private LambdaInvocation(
+            String requestId,
+            Status status,
+            byte[] payload,
+            Duration duration,
+            Duration invocationDuration,
+            Duration initDuration,
+            Duration restoreDuration,
+            long maxMemoryUsedBytes,
             Usage usage) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
         this.status = Objects.requireNonNull(status, "status");
@@ -261,18 +288,34 @@ public final class LambdaInvocation {
      * @return the copy
      */
     public LambdaInvocation withDuration(Duration newDuration) {
-        return new LambdaInvocation(requestId, status, payload, newDuration, invocationDuration, initDuration,
-                restoreDuration, maxMemoryUsedBytes, usage);
+        return new LambdaInvocation(
+                requestId,
+                status,
+                payload,
+                newDuration,
+                invocationDuration,
+                initDuration,
+                restoreDuration,
+                maxMemoryUsedBytes,
+                usage);
     }
 
     LambdaInvocation withEnvironment(Duration init, Duration restore, long maxMemory, Usage newUsage) {
-        return new LambdaInvocation(requestId, status, payload, duration, invocationDuration, init, restore,
-                maxMemory, newUsage);
+        return new LambdaInvocation(
+                requestId, status, payload, duration, invocationDuration, init, restore, maxMemory, newUsage);
     }
 
     LambdaInvocation withPayload(byte[] newPayload) {
-        return new LambdaInvocation(requestId, status, newPayload, duration, invocationDuration, initDuration,
-                restoreDuration, maxMemoryUsedBytes, usage);
+        return new LambdaInvocation(
+                requestId,
+                status,
+                newPayload,
+                duration,
+                invocationDuration,
+                initDuration,
+                restoreDuration,
+                maxMemoryUsedBytes,
+                usage);
     }
 
     /**
@@ -288,19 +331,25 @@ public final class LambdaInvocation {
         StringBuilder b = new StringBuilder("REPORT RequestId: ").append(requestId);
         if (invocationDuration != null) {
             double ms = invocationDuration.toNanos() / 1e6;
-            b.append("\tDuration: ").append(String.format(Locale.ROOT, "%.2f", ms)).append(" ms");
+            b.append("\tDuration: ")
+                    .append(String.format(Locale.ROOT, "%.2f", ms))
+                    .append(" ms");
         }
         b.append("\tMemory Size: ").append(memorySizeMb).append(" MB");
         if (maxMemoryUsedBytes >= 0) {
-            b.append("\tMax Memory Used: ").append(Math.round(maxMemoryUsedBytes / 1024.0 / 1024.0)).append(" MB");
+            b.append("\tMax Memory Used: ")
+                    .append(Math.round(maxMemoryUsedBytes / 1024.0 / 1024.0))
+                    .append(" MB");
         }
         if (initDuration != null) {
-            b.append("\tInit Duration: ").append(String.format(Locale.ROOT, "%.2f", initDuration.toNanos() / 1e6))
+            b.append("\tInit Duration: ")
+                    .append(String.format(Locale.ROOT, "%.2f", initDuration.toNanos() / 1e6))
                     .append(" ms");
         }
         if (restoreDuration != null) {
             b.append("\tRestore Duration: ")
-                    .append(String.format(Locale.ROOT, "%.2f", restoreDuration.toNanos() / 1e6)).append(" ms");
+                    .append(String.format(Locale.ROOT, "%.2f", restoreDuration.toNanos() / 1e6))
+                    .append(" ms");
         }
         return b.toString();
     }
@@ -308,7 +357,8 @@ public final class LambdaInvocation {
     @Override
     public String toString() {
         return "LambdaInvocation{requestId=" + requestId + ", status=" + status + ", payloadBytes=" + payload.length
-                + ", duration=" + duration + (invocationDuration == null ? "" : ", invocationDuration="
-                + invocationDuration) + (initDuration == null ? "" : ", initDuration=" + initDuration) + "}";
+                + ", duration=" + duration
+                + (invocationDuration == null ? "" : ", invocationDuration=" + invocationDuration)
+                + (initDuration == null ? "" : ", initDuration=" + initDuration) + "}";
     }
 }

@@ -62,8 +62,12 @@ import java.util.regex.Pattern;
 public final class LocalLambda implements AutoCloseable {
     /** The JVM flags of the Lambda java21 runtime, used unless {@link Builder#defaultJvmArguments(boolean)} is off. */
     public static final List<String> LAMBDA_JVM_ARGUMENTS = List.of(
-            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-            "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8",
+            "-XX:+TieredCompilation",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true",
+            "-Dfile.encoding=UTF-8",
             "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
 
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
@@ -143,7 +147,9 @@ public final class LocalLambda implements AutoCloseable {
         }
         cmd.addAll(b.jvmArguments);
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, runtimeClasspath.stream().map(Path::toString).toList()));
+        cmd.add(String.join(
+                File.pathSeparator,
+                runtimeClasspath.stream().map(Path::toString).toList()));
         cmd.add(RIC_MAIN);
         cmd.add(handler);
         this.command = List.copyOf(cmd);
@@ -155,6 +161,7 @@ public final class LocalLambda implements AutoCloseable {
     /** The runtime client loads its JNI library from this path when set, instead of its shared copy. */
     private static final String JNI_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
     private static final Object JNI_LOCK = new Object();
     private static Optional<Path> jniLibrary;
 
@@ -171,7 +178,8 @@ public final class LocalLambda implements AutoCloseable {
             }
             jniLibrary = Optional.empty();
             String arch = System.getProperty("os.arch");
-            String name = arch.equals("amd64") || arch.equals("x86_64") ? "libaws-lambda-jni.linux-x86_64.so"
+            String name = arch.equals("amd64") || arch.equals("x86_64")
+                    ? "libaws-lambda-jni.linux-x86_64.so"
                     : arch.equals("aarch64") ? "libaws-lambda-jni.linux-aarch_64.so" : null;
             if (name == null || !System.getProperty("os.name").startsWith("Linux")) {
                 return jniLibrary;
@@ -255,15 +263,23 @@ public final class LocalLambda implements AutoCloseable {
             RuntimeApiServer.Submission s = env.server.submit(eventJson, timeout);
             if (!env.process.isAlive()) {
                 // It died between the liveness check and the submit; its exit hook may already have run.
-                env.server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR, RuntimeApiServer.errorJson(
-                        "Runtime.ExitError", "Runtime exited before taking the event"));
+                env.server.failOutstanding(
+                        LambdaInvocation.Status.FUNCTION_ERROR,
+                        RuntimeApiServer.errorJson("Runtime.ExitError", "Runtime exited before taking the event"));
             }
             LambdaInvocation result;
             try {
                 s.delivered().get(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                return finish(env, cold, timedOut(env, s, "The runtime did not ask for the event within the init "
-                        + "timeout of " + seconds(initTimeout), start));
+                return finish(
+                        env,
+                        cold,
+                        timedOut(
+                                env,
+                                s,
+                                "The runtime did not ask for the event within the init " + "timeout of "
+                                        + seconds(initTimeout),
+                                start));
             }
             try {
                 result = s.result().get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
@@ -287,11 +303,12 @@ public final class LocalLambda implements AutoCloseable {
         Duration restore = null;
         if (cold) {
             init = env.server.initDone().isDone() && !env.server.initDone().isCompletedExceptionally()
-                    ? Duration.ofNanos(env.server.initDone().join() - env.launchedNanos) : null;
+                    ? Duration.ofNanos(env.server.initDone().join() - env.launchedNanos)
+                    : null;
             restore = env.server.restoreDuration().orElse(null);
         }
-        LambdaInvocation out = result.withEnvironment(init, restore, peakResidentBytes(env.process),
-                env.meter.usage(result.requestId(), cold));
+        LambdaInvocation out = result.withEnvironment(
+                init, restore, peakResidentBytes(env.process), env.meter.usage(result.requestId(), cold));
         if (out.status() == LambdaInvocation.Status.FUNCTION_ERROR) {
             out = explainClassVersion(out);
             if (env.server.initError().isPresent()) {
@@ -303,8 +320,8 @@ public final class LocalLambda implements AutoCloseable {
         return out;
     }
 
-    private static final Pattern CLASS_VERSION = Pattern.compile(
-            "class file version (\\d+)(?:\\.\\d+)?\\).*?up to (\\d+)", Pattern.DOTALL);
+    private static final Pattern CLASS_VERSION =
+            Pattern.compile("class file version (\\d+)(?:\\.\\d+)?\\).*?up to (\\d+)", Pattern.DOTALL);
 
     /**
      * The runtime reports a class compiled for a newer Java as an {@code UnsupportedClassVersionError} whose text
@@ -341,8 +358,8 @@ public final class LocalLambda implements AutoCloseable {
     private LambdaInvocation timedOut(Environment env, RuntimeApiServer.Submission s, String message, long start) {
         stop(env);
         byte[] payload = RuntimeApiServer.errorJson("Sandbox.Timedout", s.requestId() + " " + message);
-        return new LambdaInvocation(s.requestId(), LambdaInvocation.Status.TIMEOUT, payload,
-                Duration.ofNanos(System.nanoTime() - start));
+        return new LambdaInvocation(
+                s.requestId(), LambdaInvocation.Status.TIMEOUT, payload, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static String seconds(Duration d) {
@@ -366,8 +383,8 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     private Environment startEnvironment() {
-        RuntimeApiServer server = RuntimeApiServer.start(
-                "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName);
+        RuntimeApiServer server =
+                RuntimeApiServer.start("arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName);
         server.traceSampled(traceSampled);
         Meter meter = new Meter(classLoadLog);
         server.phaseHook(meter::at);
@@ -383,22 +400,24 @@ public final class LocalLambda implements AutoCloseable {
             process = pb.start();
         } catch (IOException e) {
             server.close();
-            throw new UncheckedIOException("Could not start the Lambda runtime for " + functionName + " with "
-                    + command.get(0), e);
+            throw new UncheckedIOException(
+                    "Could not start the Lambda runtime for " + functionName + " with " + command.get(0), e);
         }
         meter.pid = process.pid();
         Thread pump = new Thread(() -> pump(process), "lambda-log-" + functionName);
         pump.setDaemon(true);
         pump.start();
-        process.onExit().thenAccept(p -> server.failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
-                RuntimeApiServer.errorJson("Runtime.ExitError",
-                        "Runtime exited with error: exit status " + p.exitValue())));
+        process.onExit()
+                .thenAccept(p -> server.failOutstanding(
+                        LambdaInvocation.Status.FUNCTION_ERROR,
+                        RuntimeApiServer.errorJson(
+                                "Runtime.ExitError", "Runtime exited with error: exit status " + p.exitValue())));
         return new Environment(server, process, pump, launched, meter);
     }
 
     private void pump(Process process) {
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 record(line);
@@ -450,7 +469,8 @@ public final class LocalLambda implements AutoCloseable {
      */
     public Optional<String> awaitLogLine(Predicate<String> matcher, Duration timeout) {
         Objects.requireNonNull(matcher, "matcher");
-        long deadline = System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
+        long deadline =
+                System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
         synchronized (log) {
             while (true) {
                 for (String line : log) {
@@ -550,8 +570,7 @@ public final class LocalLambda implements AutoCloseable {
         private volatile Phased delivery;
         private volatile Phased answer;
 
-        private record Phased(String requestId, ProcessMeter.Sample sample) {
-        }
+        private record Phased(String requestId, ProcessMeter.Sample sample) {}
 
         Meter(Path classLoadLog) {
             this.classLoadLog = classLoadLog;
@@ -572,12 +591,18 @@ public final class LocalLambda implements AutoCloseable {
             ProcessMeter.Sample end = sampleOf(answer, requestId);
             ProcessMeter.Sample init = cold ? initEnd : ProcessMeter.Sample.UNKNOWN;
             boolean both = start != ProcessMeter.Sample.UNKNOWN && end != ProcessMeter.Sample.UNKNOWN;
-            return new LambdaInvocation.Usage(init.processCpuNanos(), both ? end.threadCpuNanosSince(start) : -1,
-                    end.processCpuNanos(), init.classesLoaded(), start.classesLoaded(), end.classesLoaded());
+            return new LambdaInvocation.Usage(
+                    init.processCpuNanos(),
+                    both ? end.threadCpuNanosSince(start) : -1,
+                    end.processCpuNanos(),
+                    init.classesLoaded(),
+                    start.classesLoaded(),
+                    end.classesLoaded());
         }
 
         private static ProcessMeter.Sample sampleOf(Phased phased, String requestId) {
-            return phased != null && phased.requestId().equals(requestId) ? phased.sample()
+            return phased != null && phased.requestId().equals(requestId)
+                    ? phased.sample()
                     : ProcessMeter.Sample.UNKNOWN;
         }
     }
@@ -601,8 +626,7 @@ public final class LocalLambda implements AutoCloseable {
         private boolean traceSampled;
         private Path classLoadLog;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the artifact directory.
@@ -702,8 +726,8 @@ public final class LocalLambda implements AutoCloseable {
         public Builder environment(Map<String, String> environment) {
             environment.forEach((k, v) -> {
                 if (RESERVED.contains(k)) {
-                    throw new IllegalArgumentException("The environment variable " + k + " is set by LocalLambda "
-                            + "and cannot be overridden");
+                    throw new IllegalArgumentException(
+                            "The environment variable " + k + " is set by LocalLambda " + "and cannot be overridden");
                 }
                 this.environment.put(k, Objects.requireNonNull(v, "value of " + k));
             });
@@ -829,8 +853,8 @@ public final class LocalLambda implements AutoCloseable {
                         + "functionDirectory=" + functionDirectory + ", handler=" + handler);
             }
             if (!Files.isDirectory(functionDirectory)) {
-                throw new IllegalArgumentException("The function directory " + functionDirectory
-                        + " does not exist or is not a directory");
+                throw new IllegalArgumentException(
+                        "The function directory " + functionDirectory + " does not exist or is not a directory");
             }
             return new LocalLambda(this);
         }

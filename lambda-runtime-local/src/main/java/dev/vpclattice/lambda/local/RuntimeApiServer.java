@@ -66,7 +66,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     private volatile long restoredNanos;
     private volatile boolean traceSampled;
     private volatile boolean closed;
-    private volatile PhaseHook phaseHook = (phase, requestId) -> { };
+    private volatile PhaseHook phaseHook = (phase, requestId) -> {};
 
     /** The moments at which the runtime waits on this server, in order. */
     enum Phase {
@@ -248,7 +248,8 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         closed = true;
         initDone.completeExceptionally(new IllegalStateException("The Runtime API server closed"));
-        failOutstanding(LambdaInvocation.Status.FUNCTION_ERROR,
+        failOutstanding(
+                LambdaInvocation.Status.FUNCTION_ERROR,
                 errorJson("Runtime.Closed", "The local Lambda runtime was closed before the function answered"));
         server.stop(0);
         executor.shutdownNow();
@@ -297,7 +298,8 @@ public final class RuntimeApiServer implements AutoCloseable {
                 restoreNext(ex);
             } else if (method.equals("POST") && (path.equals("init/error") || path.equals("restore/error"))) {
                 initError(ex, path.equals("init/error") ? State.INITIALIZING : State.RESTORING, path);
-            } else if (method.equals("POST") && path.startsWith("invocation/")
+            } else if (method.equals("POST")
+                    && path.startsWith("invocation/")
                     && (path.endsWith("/response") || path.endsWith("/error"))) {
                 String id = path.substring("invocation/".length(), path.lastIndexOf('/'));
                 boolean ok = path.endsWith("/response");
@@ -305,13 +307,16 @@ public final class RuntimeApiServer implements AutoCloseable {
                 long answered = System.nanoTime();
                 Pending p = inFlight.remove(id);
                 if (p == null) {
-                    send(ex, 400, "{\"errorMessage\":\"Unknown or finished request id\",\"errorType\":"
-                            + "\"InvalidRequestID\"}");
+                    send(
+                            ex,
+                            400,
+                            "{\"errorMessage\":\"Unknown or finished request id\",\"errorType\":"
+                                    + "\"InvalidRequestID\"}");
                     return;
                 }
                 phaseHook.at(Phase.ANSWER, id);
-                p.complete(ok ? LambdaInvocation.Status.SUCCESS : LambdaInvocation.Status.FUNCTION_ERROR, body,
-                        answered);
+                p.complete(
+                        ok ? LambdaInvocation.Status.SUCCESS : LambdaInvocation.Status.FUNCTION_ERROR, body, answered);
                 send(ex, 202, "{\"status\":\"OK\"}");
             } else {
                 send(ex, 404, "{\"errorMessage\":\"Not found\",\"errorType\":\"NotFound\"}");
@@ -335,10 +340,17 @@ public final class RuntimeApiServer implements AutoCloseable {
             }
         }
         if (was != expected) {
-            send(ex, 403, new String(errorJson("InvalidStateTransition", "State transition from " + stateName(was)
-                    + " to " + (expected == State.INITIALIZING ? "InitError" : "RestoreError")
-                    + " failed for runtime: /runtime/" + path + " is accepted only during "
-                    + (expected == State.INITIALIZING ? "init" : "restore")), StandardCharsets.UTF_8));
+            send(
+                    ex,
+                    403,
+                    new String(
+                            errorJson(
+                                    "InvalidStateTransition",
+                                    "State transition from " + stateName(was)
+                                            + " to " + (expected == State.INITIALIZING ? "InitError" : "RestoreError")
+                                            + " failed for runtime: /runtime/" + path + " is accepted only during "
+                                            + (expected == State.INITIALIZING ? "init" : "restore")),
+                            StandardCharsets.UTF_8));
             return;
         }
         initError.compareAndSet(null, body);
@@ -366,9 +378,15 @@ public final class RuntimeApiServer implements AutoCloseable {
             }
         }
         if (was != State.INITIALIZING) {
-            send(ex, 403, new String(errorJson("InvalidStateTransition", "State transition from " + stateName(was)
-                    + " to Restoring failed for runtime: restore/next is called once, at the end of init"),
-                    StandardCharsets.UTF_8));
+            send(
+                    ex,
+                    403,
+                    new String(
+                            errorJson(
+                                    "InvalidStateTransition",
+                                    "State transition from " + stateName(was)
+                                            + " to Restoring failed for runtime: restore/next is called once, at the end of init"),
+                            StandardCharsets.UTF_8));
             return;
         }
         // Under SnapStart the snapshot is taken here and the answer comes after a restore; nothing is frozen
@@ -462,8 +480,8 @@ public final class RuntimeApiServer implements AutoCloseable {
         byte[] parent = new byte[8];
         r.nextBytes(id);
         r.nextBytes(parent);
-        return "Root=1-" + Long.toHexString(Instant.now().getEpochSecond()) + "-" + hex.formatHex(id)
-                + ";Parent=" + hex.formatHex(parent) + ";Sampled=" + (traceSampled ? "1" : "0");
+        return "Root=1-" + Long.toHexString(Instant.now().getEpochSecond()) + "-" + hex.formatHex(id) + ";Parent="
+                + hex.formatHex(parent) + ";Sampled=" + (traceSampled ? "1" : "0");
     }
 
     /** An invocation handed to {@link #submit}: its request id and the futures that track it. */
@@ -528,9 +546,15 @@ public final class RuntimeApiServer implements AutoCloseable {
         void complete(LambdaInvocation.Status status, byte[] payload, long now) {
             submission.delivered.complete(Instant.now());
             long delivered = deliveredNanos;
-            submission.result.complete(new LambdaInvocation(id, status, payload,
+            submission.result.complete(new LambdaInvocation(
+                    id,
+                    status,
+                    payload,
                     Duration.ofNanos(now - submittedNanos),
-                    delivered == 0 ? null : Duration.ofNanos(now - delivered), null, null, -1));
+                    delivered == 0 ? null : Duration.ofNanos(now - delivered),
+                    null,
+                    null,
+                    -1));
         }
     }
 }

@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  * function's classes or jars there (a shaded jar under {@code lib/}). The result is what {@link LocalLambda} runs.
  */
 public final class SamMakefileBuild {
-    private SamMakefileBuild() {
-    }
+    private SamMakefileBuild() {}
 
     /**
      * Runs {@code make -C projectRoot build-<logicalId> ARTIFACTS_DIR=artifactsDirectory} and waits for it.
@@ -35,15 +34,19 @@ public final class SamMakefileBuild {
         try {
             Path log = Files.createTempFile("sam-" + target + "-", ".log");
             try {
-                Process make = new ProcessBuilder("make", "-C", projectRoot.toString(), target,
-                        "ARTIFACTS_DIR=" + artifactsDirectory.toAbsolutePath())
+                Process make = new ProcessBuilder(
+                                "make",
+                                "-C",
+                                projectRoot.toString(),
+                                target,
+                                "ARTIFACTS_DIR=" + artifactsDirectory.toAbsolutePath())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
                 if (!make.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     make.destroyForcibly();
-                    throw new IllegalStateException("make " + target + " did not finish within " + timeout
-                            + ":\n" + Files.readString(log));
+                    throw new IllegalStateException(
+                            "make " + target + " did not finish within " + timeout + ":\n" + Files.readString(log));
                 }
                 if (make.exitValue() != 0) {
                     throw new IllegalStateException("make " + target + " failed with exit code " + make.exitValue()

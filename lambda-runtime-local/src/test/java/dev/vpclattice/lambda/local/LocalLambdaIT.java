@@ -93,9 +93,13 @@ class LocalLambdaIT {
         assertEquals("hello lambda", r.payloadAsString());
         String expected = "probe got 12 bytes, request " + r.requestId();
         // The output comes through a pipe, independently of the answer: wait for the line.
-        assertTrue(fn.awaitLogLine(l -> l.contains(expected), Duration.ofSeconds(30)).isPresent(),
+        assertTrue(
+                fn.awaitLogLine(l -> l.contains(expected), Duration.ofSeconds(30))
+                        .isPresent(),
                 () -> "log: " + fn.logLines());
-        assertTrue(log.contains(fn.awaitLogLine(l -> l.contains(expected), Duration.ZERO).orElseThrow()),
+        assertTrue(
+                log.contains(fn.awaitLogLine(l -> l.contains(expected), Duration.ZERO)
+                        .orElseThrow()),
                 "the sink gets every line too");
     }
 
@@ -103,8 +107,13 @@ class LocalLambdaIT {
     @Order(2)
     void invoke_cold_reportsLambdasInitDurationDurationAndMaxMemoryUsed() {
         // The runtime started in the test above; a fresh instance shows the cold figures.
-        try (LocalLambda cold = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER)
-                .functionName("probe-cold").memorySize(256).logSink(l -> { }).build()) {
+        try (LocalLambda cold = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler(HANDLER)
+                .functionName("probe-cold")
+                .memorySize(256)
+                .logSink(l -> {})
+                .build()) {
             LambdaInvocation first = cold.invoke("sleep:300".getBytes(StandardCharsets.UTF_8));
             LambdaInvocation second = cold.invoke("warm".getBytes(StandardCharsets.UTF_8));
 
@@ -112,25 +121,37 @@ class LocalLambdaIT {
             Duration init = first.initDuration().orElseThrow();
             Duration ran = first.invocationDuration().orElseThrow();
             assertTrue(ran.toMillis() >= 300, "Duration covers the handler's 300 ms sleep: " + ran);
-            assertTrue(init.plus(ran).compareTo(first.duration()) <= 0,
+            assertTrue(
+                    init.plus(ran).compareTo(first.duration()) <= 0,
                     "init and invocation lie within launch to response: " + first);
             assertTrue(first.maxMemoryUsedBytes().orElseThrow() > 1024 * 1024, first::toString);
             assertTrue(second.initDuration().isEmpty(), "a warm invocation has no init");
             assertTrue(second.invocationDuration().isPresent());
-            String report = cold.awaitLogLine(l -> l.startsWith("REPORT RequestId: " + first.requestId()),
-                    Duration.ofSeconds(5)).orElseThrow();
-            assertTrue(report.contains("\tInit Duration: ") && report.contains("\tMemory Size: 256 MB")
-                    && report.contains("\tMax Memory Used: "), report);
-            assertFalse(cold.awaitLogLine(l -> l.startsWith("REPORT RequestId: " + second.requestId()),
-                    Duration.ofSeconds(5)).orElseThrow().contains("Init Duration"));
+            String report = cold.awaitLogLine(
+                            l -> l.startsWith("REPORT RequestId: " + first.requestId()), Duration.ofSeconds(5))
+                    .orElseThrow();
+            assertTrue(
+                    report.contains("\tInit Duration: ")
+                            && report.contains("\tMemory Size: 256 MB")
+                            && report.contains("\tMax Memory Used: "),
+                    report);
+            assertFalse(cold.awaitLogLine(
+                            l -> l.startsWith("REPORT RequestId: " + second.requestId()), Duration.ofSeconds(5))
+                    .orElseThrow()
+                    .contains("Init Duration"));
         }
     }
 
     @Test
     @Order(2)
     void invoke_reportsTheRuntimesCpuTimeForInitTheInvocationAndTheProcess() {
-        try (LocalLambda cold = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER)
-                .functionName("probe-cpu").memorySize(256).logSink(l -> { }).build()) {
+        try (LocalLambda cold = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler(HANDLER)
+                .functionName("probe-cpu")
+                .memorySize(256)
+                .logSink(l -> {})
+                .build()) {
             // GIVEN a handler that busies its thread until that thread has used 300 ms of CPU
             LambdaInvocation first = cold.invoke("spin:300".getBytes(StandardCharsets.UTF_8));
             LambdaInvocation second = cold.invoke("warm".getBytes(StandardCharsets.UTF_8));
@@ -143,7 +164,8 @@ class LocalLambdaIT {
             assertTrue(cpu.toMillis() >= 300, "the invocation's CPU time covers the spin: " + cpu);
             assertTrue(initCpu.toMillis() > 0, "starting a JVM takes CPU: " + initCpu);
             // The process counter moves in 10 ms steps, the per-thread one in nanoseconds.
-            assertTrue(processCpu.plusMillis(20).compareTo(initCpu.plus(cpu)) >= 0,
+            assertTrue(
+                    processCpu.plusMillis(20).compareTo(initCpu.plus(cpu)) >= 0,
                     "init and invocation lie within the process's CPU time: " + initCpu + " + " + cpu + " vs "
                             + processCpu);
             assertTrue(second.initCpuTime().isEmpty(), "a warm invocation has no init");
@@ -158,8 +180,14 @@ class LocalLambdaIT {
     void invoke_withAClassLoadLog_countsTheClassesLoadedByInitAndByEachInvocation(@TempDir Path logDir)
             throws IOException {
         Path classLog = logDir.resolve("classes.log");
-        try (LocalLambda cold = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER)
-                .functionName("probe-classes").memorySize(256).classLoadLog(classLog).logSink(l -> { }).build()) {
+        try (LocalLambda cold = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler(HANDLER)
+                .functionName("probe-classes")
+                .memorySize(256)
+                .classLoadLog(classLog)
+                .logSink(l -> {})
+                .build()) {
             LambdaInvocation first = cold.invoke("lazy".getBytes(StandardCharsets.UTF_8));
             LambdaInvocation second = cold.invoke("lazy".getBytes(StandardCharsets.UTF_8));
 
@@ -169,15 +197,22 @@ class LocalLambdaIT {
             int answer = first.classesLoadedAtAnswer().orElseThrow();
             assertTrue(init > 100 && init <= delivery && delivery < answer, init + " " + delivery + " " + answer);
             List<String> lines = Files.readAllLines(classLog);
-            assertTrue(lines.subList(delivery, answer).stream()
+            assertTrue(
+                    lines.subList(delivery, answer).stream()
                             .anyMatch(l -> l.startsWith("dev.vpclattice.lambda.local.fixtures.ProbeHandler$Lazy ")),
                     "the class the invocation needed is among the lines it loaded: " + lines.subList(delivery, answer));
-            assertTrue(lines.subList(0, init).stream()
-                    .anyMatch(l -> l.startsWith("dev.vpclattice.lambda.local.fixtures.ProbeHandler ")),
+            assertTrue(
+                    lines.subList(0, init).stream()
+                            .anyMatch(l -> l.startsWith("dev.vpclattice.lambda.local.fixtures.ProbeHandler ")),
                     "the handler class is loaded in init");
             assertTrue(second.classesLoadedAtInitEnd().isEmpty(), "a warm invocation has no init");
-            assertTrue(lines.subList(second.classesLoadedAtDelivery().orElseThrow(),
-                    second.classesLoadedAtAnswer().orElseThrow()).stream().noneMatch(l -> l.contains("$Lazy ")),
+            assertTrue(
+                    lines
+                            .subList(
+                                    second.classesLoadedAtDelivery().orElseThrow(),
+                                    second.classesLoadedAtAnswer().orElseThrow())
+                            .stream()
+                            .noneMatch(l -> l.contains("$Lazy ")),
                     "a class is loaded once");
         }
     }
@@ -187,7 +222,10 @@ class LocalLambdaIT {
     void command_loadsTheRuntimeClientsJniLibraryFromAPrivateCopy() {
         // The runtime client's own default is one shared file that concurrent starts overwrite (SIGBUS).
         String prefix = "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=";
-        String property = fn.command().stream().filter(a -> a.startsWith(prefix)).findFirst().orElseThrow();
+        String property = fn.command().stream()
+                .filter(a -> a.startsWith(prefix))
+                .findFirst()
+                .orElseThrow();
         Path library = Path.of(property.substring(prefix.length()));
         assertTrue(Files.isRegularFile(library), property);
         assertNotEquals(Path.of("/tmp/.libaws-lambda-jni.so"), library);
@@ -196,7 +234,8 @@ class LocalLambdaIT {
     @Test
     @Order(3)
     void invoke_runsInALambdaLikeEnvironmentWithoutTheParentsVariables() {
-        Map<String, String> env = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString());
+        Map<String, String> env =
+                parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString());
 
         assertEquals(functionDir.toAbsolutePath().normalize().toString(), env.get("user.dir"));
         assertEquals(env.get("user.dir"), env.get("LAMBDA_TASK_ROOT"));
@@ -206,7 +245,8 @@ class LocalLambdaIT {
         assertEquals("null", env.get("HOME"), "the parent's environment must not leak into the function");
         assertEquals("null", env.get("AWS_SECRET_ACCESS_KEY"));
         assertEquals("arn:aws:lambda:eu-west-1:123456789012:function:probe", env.get("arn"));
-        assertTrue(env.get("java.library.path").startsWith(env.get("user.dir") + ":" + env.get("user.dir") + "/lib"),
+        assertTrue(
+                env.get("java.library.path").startsWith(env.get("user.dir") + ":" + env.get("user.dir") + "/lib"),
                 "as in Lambda, LD_LIBRARY_PATH puts the task root and its lib/ on the library path: "
                         + env.get("java.library.path"));
         assertEquals("probe", env.get("name"));
@@ -218,8 +258,10 @@ class LocalLambdaIT {
     @Test
     @Order(4)
     void invoke_twice_reusesTheWarmRuntime() {
-        String first = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString()).get("pid");
-        String second = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString()).get("pid");
+        String first = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString())
+                .get("pid");
+        String second = parse(fn.invoke("env".getBytes(StandardCharsets.UTF_8)).payloadAsString())
+                .get("pid");
 
         assertEquals(first, second);
         assertEquals(Long.toString(fn.pid()), first);
@@ -232,11 +274,12 @@ class LocalLambdaIT {
         LambdaInvocation r = fn.invoke("throw".getBytes(StandardCharsets.UTF_8));
 
         assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status());
-        assertTrue(r.payloadAsString().contains("\"errorType\":\"java.lang.IllegalStateException\""),
-                r.payloadAsString());
+        assertTrue(
+                r.payloadAsString().contains("\"errorType\":\"java.lang.IllegalStateException\""), r.payloadAsString());
         assertTrue(r.payloadAsString().contains("probe was told to throw"), r.payloadAsString());
         assertEquals(pid, fn.pid());
-        assertEquals("after", fn.invoke("after".getBytes(StandardCharsets.UTF_8)).payloadAsString());
+        assertEquals(
+                "after", fn.invoke("after".getBytes(StandardCharsets.UTF_8)).payloadAsString());
     }
 
     @Test
@@ -246,15 +289,17 @@ class LocalLambdaIT {
         Queue<String> answers = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < 4; i++) {
             String msg = "caller-" + i;
-            Thread caller = new Thread(
-                    () -> answers.add(fn.invoke(msg.getBytes(StandardCharsets.UTF_8)).payloadAsString()));
+            Thread caller = new Thread(() ->
+                    answers.add(fn.invoke(msg.getBytes(StandardCharsets.UTF_8)).payloadAsString()));
             caller.start();
             threads.add(caller);
         }
         for (Thread t : threads) {
             t.join(60_000);
         }
-        assertEquals(List.of("caller-0", "caller-1", "caller-2", "caller-3"), answers.stream().sorted().toList());
+        assertEquals(
+                List.of("caller-0", "caller-1", "caller-2", "caller-3"),
+                answers.stream().sorted().toList());
     }
 
     @Test
@@ -291,7 +336,7 @@ class LocalLambdaIT {
         try (LocalLambda missing = LocalLambda.builder()
                 .functionDirectory(functionDir)
                 .handler("dev.vpclattice.lambda.local.fixtures.NoSuchHandler::handleRequest")
-                .logSink(l -> { })
+                .logSink(l -> {})
                 .build()) {
             LambdaInvocation r = missing.invoke("x".getBytes(StandardCharsets.UTF_8));
 
@@ -303,9 +348,13 @@ class LocalLambdaIT {
     @Test
     @Order(14)
     void invoke_snapStart_servesRestoreNextRunsTheHooksAndReportsInitAndInvocationApart() {
-        try (LocalLambda snap = LocalLambda.builder().functionDirectory(functionDir)
+        try (LocalLambda snap = LocalLambda.builder()
+                .functionDirectory(functionDir)
                 .handler("dev.vpclattice.lambda.local.fixtures.SnapStartProbe")
-                .environment(Map.of("INIT_SLEEP_MS", "400")).snapStart(true).logSink(l -> { }).build()) {
+                .environment(Map.of("INIT_SLEEP_MS", "400"))
+                .snapStart(true)
+                .logSink(l -> {})
+                .build()) {
             LambdaInvocation first = snap.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
             assertEquals(LambdaInvocation.Status.SUCCESS, first.status(), first.payloadAsString());
@@ -313,20 +362,30 @@ class LocalLambdaIT {
             assertEquals("initType=snap-start beforeCheckpoint=1 afterRestore=1", first.payloadAsString());
             assertTrue(first.initDuration().orElseThrow().toMillis() >= 400, "init includes the constructor");
             assertTrue(first.restoreDuration().isPresent());
-            assertTrue(first.invocationDuration().orElseThrow().compareTo(Duration.ofMillis(400)) < 0
-                    || first.invocationDuration().orElseThrow().compareTo(first.initDuration().orElseThrow()) < 0,
+            assertTrue(
+                    first.invocationDuration().orElseThrow().compareTo(Duration.ofMillis(400)) < 0
+                            || first.invocationDuration()
+                                            .orElseThrow()
+                                            .compareTo(first.initDuration().orElseThrow())
+                                    < 0,
                     "the init sleep is not in the invocation: " + first);
-            assertEquals("initType=snap-start beforeCheckpoint=1 afterRestore=1",
-                    snap.invoke("{}".getBytes(StandardCharsets.UTF_8)).payloadAsString(), "hooks run once");
+            assertEquals(
+                    "initType=snap-start beforeCheckpoint=1 afterRestore=1",
+                    snap.invoke("{}".getBytes(StandardCharsets.UTF_8)).payloadAsString(),
+                    "hooks run once");
         }
     }
 
     @Test
     @Order(15)
     void invoke_onDemand_neverCallsTheSnapStartHooks() {
-        try (LocalLambda onDemand = LocalLambda.builder().functionDirectory(functionDir)
-                .handler("dev.vpclattice.lambda.local.fixtures.SnapStartProbe").logSink(l -> { }).build()) {
-            assertEquals("initType=on-demand beforeCheckpoint=0 afterRestore=0",
+        try (LocalLambda onDemand = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler("dev.vpclattice.lambda.local.fixtures.SnapStartProbe")
+                .logSink(l -> {})
+                .build()) {
+            assertEquals(
+                    "initType=on-demand beforeCheckpoint=0 afterRestore=0",
                     onDemand.invoke("{}".getBytes(StandardCharsets.UTF_8)).payloadAsString());
         }
     }
@@ -334,8 +393,11 @@ class LocalLambdaIT {
     @Test
     @Order(16)
     void invoke_initFails_eachInvokeInitialisesAFreshRuntime() {
-        try (LocalLambda failing = LocalLambda.builder().functionDirectory(functionDir)
-                .handler("dev.vpclattice.lambda.local.fixtures.FailingInitHandler").logSink(l -> { }).build()) {
+        try (LocalLambda failing = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler("dev.vpclattice.lambda.local.fixtures.FailingInitHandler")
+                .logSink(l -> {})
+                .build()) {
             LambdaInvocation first = failing.invoke("{}".getBytes(StandardCharsets.UTF_8));
             LambdaInvocation second = failing.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
@@ -347,8 +409,11 @@ class LocalLambdaIT {
                     .isPresent());
             long attempts = 0;
             for (int i = 0; i < 100 && attempts < 2; i++) {
-                attempts = failing.logLines().stream().filter(l -> l.startsWith("failing init attempt"))
-                        .map(l -> l.substring(l.lastIndexOf(' '))).distinct().count();
+                attempts = failing.logLines().stream()
+                        .filter(l -> l.startsWith("failing init attempt"))
+                        .map(l -> l.substring(l.lastIndexOf(' ')))
+                        .distinct()
+                        .count();
                 if (attempts < 2) {
                     failing.awaitLogLine(l -> false, Duration.ofMillis(100));
                 }
@@ -363,11 +428,14 @@ class LocalLambdaIT {
         copyFixtureClasses(newer);
         Path probe = newer.resolve("dev/vpclattice/lambda/local/fixtures/ProbeHandler.class");
         byte[] bytes = Files.readAllBytes(probe);
-        int major = Runtime.version().feature() + 45;  // one above what this JVM runs
+        int major = Runtime.version().feature() + 45; // one above what this JVM runs
         bytes[6] = (byte) (major >> 8);
         bytes[7] = (byte) major;
         Files.write(probe, bytes);
-        try (LocalLambda fn = LocalLambda.builder().functionDirectory(newer).handler(HANDLER).logSink(l -> { })
+        try (LocalLambda fn = LocalLambda.builder()
+                .functionDirectory(newer)
+                .handler(HANDLER)
+                .logSink(l -> {})
                 .build()) {
             LambdaInvocation r = fn.invoke("x".getBytes(StandardCharsets.UTF_8));
 
@@ -383,7 +451,10 @@ class LocalLambdaIT {
     @Test
     @Order(18)
     void invoke_afterClose_isRefused() {
-        LocalLambda closed = LocalLambda.builder().functionDirectory(functionDir).handler(HANDLER).build();
+        LocalLambda closed = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler(HANDLER)
+                .build();
         closed.close();
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> closed.invoke(new byte[0]));

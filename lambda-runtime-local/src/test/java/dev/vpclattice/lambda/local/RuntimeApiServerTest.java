@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 class RuntimeApiServerTest {
     private static final String ARN = "arn:aws:lambda:us-east-1:123456789012:function:f";
     private final RuntimeApiServer server = RuntimeApiServer.start(ARN);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void close() {
@@ -31,13 +32,20 @@ class RuntimeApiServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(String path) {
@@ -47,22 +55,24 @@ class RuntimeApiServerTest {
     @Test
     void next_carriesEveryHeaderTheJavaRuntimeReads() throws Exception {
         long before = System.currentTimeMillis();
-        RuntimeApiServer.Submission s = server.submit("{\"a\":1}".getBytes(StandardCharsets.UTF_8),
-                Duration.ofSeconds(7));
+        RuntimeApiServer.Submission s =
+                server.submit("{\"a\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(7));
 
         HttpResponse<String> next = get("invocation/next");
 
         assertEquals(200, next.statusCode());
         assertEquals("{\"a\":1}", next.body());
         var h = next.headers();
-        assertEquals(s.requestId(), h.firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow());
+        assertEquals(
+                s.requestId(), h.firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow());
         assertEquals(ARN, h.firstValue("Lambda-Runtime-Invoked-Function-Arn").orElseThrow());
         assertEquals("application/json", h.firstValue("Content-Type").orElseThrow());
         assertTrue(h.firstValue("Lambda-Runtime-Trace-Id").orElseThrow().startsWith("Root=1-"));
         for (String name : List.of("Lambda-Runtime-Client-Context", "Lambda-Runtime-Cognito-Identity")) {
             assertTrue(h.firstValue(name).isPresent(), name + " must be present or the native client crashes");
         }
-        long deadline = Long.parseLong(h.firstValue("Lambda-Runtime-Deadline-Ms").orElseThrow());
+        long deadline =
+                Long.parseLong(h.firstValue("Lambda-Runtime-Deadline-Ms").orElseThrow());
         assertTrue(deadline >= before + 7000 && deadline <= System.currentTimeMillis() + 7000, "deadline " + deadline);
         // Delivery is recorded just after the body is written, so the client may see the body first.
         assertTrue(s.delivered().get(5, java.util.concurrent.TimeUnit.SECONDS).toEpochMilli() >= before);
@@ -73,7 +83,9 @@ class RuntimeApiServerTest {
         RuntimeApiServer.Submission s = server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
         get("invocation/next");
 
-        assertEquals(202, post("invocation/" + s.requestId() + "/response", "\"done\"").statusCode());
+        assertEquals(
+                202,
+                post("invocation/" + s.requestId() + "/response", "\"done\"").statusCode());
 
         LambdaInvocation r = s.result().get(5, TimeUnit.SECONDS);
         assertEquals(LambdaInvocation.Status.SUCCESS, r.status());
@@ -115,7 +127,9 @@ class RuntimeApiServerTest {
 
         assertEquals(error, queued.result().get(5, TimeUnit.SECONDS).payloadAsString());
         RuntimeApiServer.Submission later = server.submit(new byte[] {'y'}, Duration.ofSeconds(5));
-        assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, later.result().get(5, TimeUnit.SECONDS).status());
+        assertEquals(
+                LambdaInvocation.Status.FUNCTION_ERROR,
+                later.result().get(5, TimeUnit.SECONDS).status());
         assertEquals(error, new String(server.initError().orElseThrow(), StandardCharsets.UTF_8));
     }
 
@@ -130,8 +144,11 @@ class RuntimeApiServerTest {
         assertTrue(refused.body().contains("InvalidStateTransition"), refused.body());
         assertTrue(server.initError().isEmpty());
         assertFalse(s.result().isDone(), "the running invocation is untouched");
-        assertEquals(202, post("invocation/" + s.requestId() + "/response", "ok").statusCode());
-        assertEquals(LambdaInvocation.Status.SUCCESS, s.result().get(5, TimeUnit.SECONDS).status());
+        assertEquals(
+                202, post("invocation/" + s.requestId() + "/response", "ok").statusCode());
+        assertEquals(
+                LambdaInvocation.Status.SUCCESS,
+                s.result().get(5, TimeUnit.SECONDS).status());
         RuntimeApiServer.Submission later = server.submit(new byte[] {'y'}, Duration.ofSeconds(5));
         assertEquals("y", get("invocation/next").body());
         assertFalse(later.result().isDone());
@@ -147,7 +164,8 @@ class RuntimeApiServerTest {
         assertEquals("x", get("invocation/next").body());
         assertTrue(server.restoreDuration().isPresent());
         assertEquals(403, post("restore/error", "{}").statusCode(), "the restore is over");
-        assertEquals(202, post("invocation/" + s.requestId() + "/response", "ok").statusCode());
+        assertEquals(
+                202, post("invocation/" + s.requestId() + "/response", "ok").statusCode());
         LambdaInvocation r = s.result().get(5, TimeUnit.SECONDS);
         assertTrue(r.invocationDuration().isPresent());
         assertTrue(r.invocationDuration().get().compareTo(r.duration()) <= 0);
@@ -158,8 +176,10 @@ class RuntimeApiServerTest {
         RuntimeApiServer.Submission s = server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
         get("restore/next");
 
-        assertEquals(202, post("restore/error", "{\"errorMessage\":\"hook failed\",\"errorType\":\"R\"}")
-                .statusCode());
+        assertEquals(
+                202,
+                post("restore/error", "{\"errorMessage\":\"hook failed\",\"errorType\":\"R\"}")
+                        .statusCode());
 
         LambdaInvocation r = s.result().get(5, TimeUnit.SECONDS);
         assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status());
@@ -170,11 +190,17 @@ class RuntimeApiServerTest {
     @Test
     void traceHeader_saysSampledAsConfigured() throws Exception {
         server.submit(new byte[] {'x'}, Duration.ofSeconds(5));
-        assertTrue(get("invocation/next").headers().firstValue("Lambda-Runtime-Trace-Id").orElseThrow()
+        assertTrue(get("invocation/next")
+                .headers()
+                .firstValue("Lambda-Runtime-Trace-Id")
+                .orElseThrow()
                 .endsWith(";Sampled=0"));
         server.traceSampled(true);
         server.submit(new byte[] {'y'}, Duration.ofSeconds(5));
-        assertTrue(get("invocation/next").headers().firstValue("Lambda-Runtime-Trace-Id").orElseThrow()
+        assertTrue(get("invocation/next")
+                .headers()
+                .firstValue("Lambda-Runtime-Trace-Id")
+                .orElseThrow()
                 .endsWith(";Sampled=1"));
     }
 
@@ -204,7 +230,8 @@ class RuntimeApiServerTest {
 
     @Test
     void errorJson_escapesTheMessage() {
-        assertEquals("{\"errorMessage\":\"say \\\"hi\\\"\\n\",\"errorType\":\"T\"}",
+        assertEquals(
+                "{\"errorMessage\":\"say \\\"hi\\\"\\n\",\"errorType\":\"T\"}",
                 new String(RuntimeApiServer.errorJson("T", "say \"hi\"\n"), StandardCharsets.UTF_8));
     }
 }

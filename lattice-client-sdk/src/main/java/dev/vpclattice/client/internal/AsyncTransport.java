@@ -141,7 +141,9 @@ public final class AsyncTransport {
             if ("HEAD".equals(call.request().method()) || headers.statusCode() == 204 || headers.statusCode() == 304) {
                 return -1;
             }
-            return headers.firstMatchingHeader("Content-Length").map(AsyncTransport::parseLength).orElse(-1L);
+            return headers.firstMatchingHeader("Content-Length")
+                    .map(AsyncTransport::parseLength)
+                    .orElse(-1L);
         }
 
         @Override
@@ -225,7 +227,8 @@ public final class AsyncTransport {
         BodySubscriber(Exchange exchange, long declaredLength, int limit) {
             this.exchange = exchange;
             this.limit = limit;
-            this.bytes = declaredLength >= 0 && declaredLength <= limit ? new byte[(int) declaredLength]
+            this.bytes = declaredLength >= 0 && declaredLength <= limit
+                    ? new byte[(int) declaredLength]
                     : new byte[Math.min(limit, 8192)];
         }
 

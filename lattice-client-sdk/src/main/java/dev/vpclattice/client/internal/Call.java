@@ -94,8 +94,11 @@ public final class Call {
      * @return the exception
      */
     public LatticeCallTimeoutException timedOut(String activity, Throwable cause) {
-        return new LatticeCallTimeoutException("Call timeout of " + timeout.toMillis() + " ms expired for " + request
-                + (activity.isEmpty() ? "" : " " + activity) + " after " + attempts + " attempt(s)", cause, attempts,
+        return new LatticeCallTimeoutException(
+                "Call timeout of " + timeout.toMillis() + " ms expired for " + request
+                        + (activity.isEmpty() ? "" : " " + activity) + " after " + attempts + " attempt(s)",
+                cause,
+                attempts,
                 timeout);
     }
 

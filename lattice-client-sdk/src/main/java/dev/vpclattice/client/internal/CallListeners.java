@@ -50,8 +50,8 @@ public final class CallListeners implements CallObserver, CallObserver.Observati
 
     @Override
     public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
-        Answered event = new Answered(call.request(), call.attempts(), sinceStart(call), response,
-                Duration.ofNanos(durationNanos));
+        Answered event = new Answered(
+                call.request(), call.attempts(), sinceStart(call), response, Duration.ofNanos(durationNanos));
         for (LatticeCallListener listener : listeners) {
             try {
                 listener.attemptResponse(event);
@@ -63,8 +63,8 @@ public final class CallListeners implements CallObserver, CallObserver.Observati
 
     @Override
     public void attemptFailed(Call call, Throwable failure, long durationNanos) {
-        Failed event = new Failed(call.request(), call.attempts(), sinceStart(call), failure,
-                Duration.ofNanos(durationNanos));
+        Failed event =
+                new Failed(call.request(), call.attempts(), sinceStart(call), failure, Duration.ofNanos(durationNanos));
         for (LatticeCallListener listener : listeners) {
             try {
                 listener.attemptFailure(event);
@@ -75,8 +75,7 @@ public final class CallListeners implements CallObserver, CallObserver.Observati
     }
 
     @Override
-    public void ended(Call call, LatticeResponse response, Throwable failure) {
-    }
+    public void ended(Call call, LatticeResponse response, Throwable failure) {}
 
     private static Duration sinceStart(Call call) {
         return Duration.ofNanos(System.nanoTime() - call.startNanos());
@@ -85,11 +84,18 @@ public final class CallListeners implements CallObserver, CallObserver.Observati
     private void threw(LatticeCallListener listener, String method, Throwable e) {
         // Once at WARN so that a broken listener is noticed, then at DEBUG so that it cannot flood the log.
         if (warned.compareAndSet(false, true)) {
-            LOG.warn("A LatticeCallListener ({}) threw from {}; the call goes on, and later failures of this client's"
-                    + " listeners are logged at DEBUG", listener.getClass().getName(), method, e);
+            LOG.warn(
+                    "A LatticeCallListener ({}) threw from {}; the call goes on, and later failures of this client's"
+                            + " listeners are logged at DEBUG",
+                    listener.getClass().getName(),
+                    method,
+                    e);
         } else {
-            LOG.debug("A LatticeCallListener ({}) threw from {}; the call goes on", listener.getClass().getName(),
-                    method, e);
+            LOG.debug(
+                    "A LatticeCallListener ({}) threw from {}; the call goes on",
+                    listener.getClass().getName(),
+                    method,
+                    e);
         }
     }
 
@@ -136,7 +142,11 @@ public final class CallListeners implements CallObserver, CallObserver.Observati
         private final LatticeResponse response;
         private final Duration duration;
 
-        Answered(LatticeRequest request, int attempt, Duration sinceCallStart, LatticeResponse response,
+        Answered(
+                LatticeRequest request,
+                int attempt,
+                Duration sinceCallStart,
+                LatticeResponse response,
                 Duration duration) {
             super(request, attempt, sinceCallStart);
             this.response = response;
@@ -187,8 +197,8 @@ public final class CallListeners implements CallObserver, CallObserver.Observati
 
         @Override
         public String toString() {
-            return "AttemptFailure[" + request() + ", attempt " + attempt() + ", " + failure.getClass().getName()
-                    + ", " + duration.toNanos() / 1000 + " µs]";
+            return "AttemptFailure[" + request() + ", attempt " + attempt() + ", "
+                    + failure.getClass().getName() + ", " + duration.toNanos() / 1000 + " µs]";
         }
     }
 }

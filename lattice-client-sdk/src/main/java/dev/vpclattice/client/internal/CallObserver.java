@@ -85,8 +85,7 @@ public interface CallObserver {
          * the caller's thread): give that thread back the trace context it had before the call started. Does nothing
          * by default.
          */
-        default void detach() {
-        }
+        default void detach() {}
 
         /** Observes nothing. */
         Observation NONE = new Observation() {
@@ -96,16 +95,13 @@ public interface CallObserver {
             }
 
             @Override
-            public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
-            }
+            public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {}
 
             @Override
-            public void attemptFailed(Call call, Throwable failure, long durationNanos) {
-            }
+            public void attemptFailed(Call call, Throwable failure, long durationNanos) {}
 
             @Override
-            public void ended(Call call, LatticeResponse response, Throwable failure) {
-            }
+            public void ended(Call call, LatticeResponse response, Throwable failure) {}
 
             @Override
             public String toString() {

@@ -26,8 +26,8 @@ public final class CallObservers {
     /** The logger of the redacted wire log. */
     public static final String WIRE_LOGGER = "dev.vpclattice.client.wire";
     /** Headers whose values the wire log always replaces. */
-    public static final Set<String> ALWAYS_REDACTED = Set.of("authorization", "proxy-authorization", "cookie",
-            "set-cookie", "x-amz-security-token");
+    public static final Set<String> ALWAYS_REDACTED =
+            Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-amz-security-token");
 
     private static final Logger LOG = LoggerFactory.getLogger(CallObservers.class);
     private static final Logger WIRE = LoggerFactory.getLogger(WIRE_LOGGER);
@@ -52,8 +52,12 @@ public final class CallObservers {
      * @param classPresent answers whether a class is loadable (tests pass their own)
      * @return the observers
      */
-    public static CallObservers create(boolean xRay, boolean openTelemetry, List<LatticeCallListener> listeners,
-            Collection<String> redactedHeaders, Predicate<String> classPresent) {
+    public static CallObservers create(
+            boolean xRay,
+            boolean openTelemetry,
+            List<LatticeCallListener> listeners,
+            Collection<String> redactedHeaders,
+            Predicate<String> classPresent) {
         List<CallObserver> tracers = new ArrayList<>(2);
         if (xRay && classPresent.test(OptionalDependencies.XRAY_RECORDER)) {
             tracers.add(new XRayTracer());
@@ -65,8 +69,10 @@ public final class CallObservers {
         for (String name : redactedHeaders) {
             redacted.add(name.toLowerCase(Locale.ROOT));
         }
-        return new CallObservers(tracers.toArray(new CallObserver[0]),
-                listeners.isEmpty() ? null : new CallListeners(listeners), Set.copyOf(redacted));
+        return new CallObservers(
+                tracers.toArray(new CallObserver[0]),
+                listeners.isEmpty() ? null : new CallListeners(listeners),
+                Set.copyOf(redacted));
     }
 
     /**
@@ -108,7 +114,10 @@ public final class CallObservers {
             try {
                 observation = tracer.start(call);
             } catch (RuntimeException | LinkageError e) {
-                LOG.debug("{} could not start observing {}: {}", tracer.getClass().getSimpleName(), call.request(),
+                LOG.debug(
+                        "{} could not start observing {}: {}",
+                        tracer.getClass().getSimpleName(),
+                        call.request(),
                         e.toString());
                 continue;
             }

@@ -53,8 +53,14 @@ public final class CallSteps {
      * @param callTimeout the client's call timeout
      * @param clientName the public interface, named in messages, e.g. {@code VpcLatticeClient}
      */
-    public CallSteps(LatticeSigner signer, CredentialsCache credentials, RetryPolicy retries, CallObservers observers,
-            ObjectMapper mapper, Duration callTimeout, String clientName) {
+    public CallSteps(
+            LatticeSigner signer,
+            CredentialsCache credentials,
+            RetryPolicy retries,
+            CallObservers observers,
+            ObjectMapper mapper,
+            Duration callTimeout,
+            String clientName) {
         this.signer = signer;
         this.requests = new HttpRequestFactory(signer.mode());
         this.credentials = credentials;
@@ -80,8 +86,9 @@ public final class CallSteps {
             throw call.failed("was not sent: this " + clientName + " is closed", null);
         }
         if (!LatticeSigV4.schemeAllowed(request.scheme(), signer.mode() != SigningMode.NONE)) {
-            throw call.failed("was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode()
-                    + "-signed request"), null);
+            throw call.failed(
+                    "was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode() + "-signed request"),
+                    null);
         }
         call.body(serializedBody(call));
         return call;
@@ -95,14 +102,18 @@ public final class CallSteps {
             try {
                 body = (mapper != null ? mapper : DefaultObjectMapper.get()).writeValueAsBytes(json.get());
             } catch (JsonProcessingException e) {
-                throw call.failed("was not sent: its JSON body (a " + json.get().getClass().getName()
-                        + ") cannot be serialized: " + e.getOriginalMessage(), e);
+                throw call.failed(
+                        "was not sent: its JSON body (a "
+                                + json.get().getClass().getName() + ") cannot be serialized: " + e.getOriginalMessage(),
+                        e);
             }
         } else {
             body = request.bodyAsByteArrayUnsafe().orElse(null);
         }
-        if (body == null && (request.method().equals("POST") || request.method().equals("PUT")
-                || request.method().equals("PATCH"))) {
+        if (body == null
+                && (request.method().equals("POST")
+                        || request.method().equals("PUT")
+                        || request.method().equals("PATCH"))) {
             body = new byte[0];
         }
         return body;
@@ -160,8 +171,10 @@ public final class CallSteps {
         if (!signs()) {
             return unsigned;
         }
-        return signer.sign(unsigned, call.body() == null ? null
-                : ContentStreamProvider.fromByteArrayUnsafe(call.body()), identity);
+        return signer.sign(
+                unsigned,
+                call.body() == null ? null : ContentStreamProvider.fromByteArrayUnsafe(call.body()),
+                identity);
     }
 
     /**
@@ -207,8 +220,9 @@ public final class CallSteps {
         IOException failure = Failures.ioFailure(e);
         if (failure == null) {
             // A closed pool, a bad configuration or a bug is not a connection failure: retrying would hide it.
-            throw call.failed(closed ? "failed: this " + clientName + " was closed during the call"
-                    : "failed in the HTTP client", e);
+            throw call.failed(
+                    closed ? "failed: this " + clientName + " was closed during the call" : "failed in the HTTP client",
+                    e);
         }
         Failures.Kind kind = Failures.classify(failure);
         long delay = retries.afterFailure(call, kind);
@@ -217,9 +231,12 @@ public final class CallSteps {
         }
         if (!fitsBeforeDeadline(call, delay, failure.getClass().getSimpleName())) {
             // The timeout has not fired: report the real failure, not a timeout that did not happen.
-            throw call.failed("got no response after " + call.attempts() + " attempt(s), giving up: the"
-                    + " next retry would exceed the call timeout of " + call.timeout().toMillis()
-                    + " ms; last failure", failure);
+            throw call.failed(
+                    "got no response after " + call.attempts() + " attempt(s), giving up: the"
+                            + " next retry would exceed the call timeout of "
+                            + call.timeout().toMillis()
+                            + " ms; last failure",
+                    failure);
         }
         return delay;
     }
@@ -255,12 +272,20 @@ public final class CallSteps {
     /** Returns {@code false} when a wait of {@code delayNanos} would end after the deadline; logs the decision. */
     private boolean fitsBeforeDeadline(Call call, long delayNanos, String reason) {
         if (delayNanos >= call.remainingNanos(System.nanoTime())) {
-            LOG.debug("Not retrying {} after {}: a {} ms wait would pass the call timeout", call.request(), reason,
+            LOG.debug(
+                    "Not retrying {} after {}: a {} ms wait would pass the call timeout",
+                    call.request(),
+                    reason,
                     TimeUnit.NANOSECONDS.toMillis(delayNanos));
             return false;
         }
-        LOG.debug("Retrying {} after {} (attempt {} of {}) in {} ms", call.request(), reason, call.attempts() + 1,
-                retries.maxAttempts(), TimeUnit.NANOSECONDS.toMillis(delayNanos));
+        LOG.debug(
+                "Retrying {} after {} (attempt {} of {}) in {} ms",
+                call.request(),
+                reason,
+                call.attempts() + 1,
+                retries.maxAttempts(),
+                TimeUnit.NANOSECONDS.toMillis(delayNanos));
         return true;
     }
 
@@ -276,14 +301,23 @@ public final class CallSteps {
             throw new LatticeClientException("Cannot prime: this " + clientName + " is closed", null, 0);
         }
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        LatticeRequest synthetic = LatticeRequest.builder().method("POST").url(PRIMING_URL)
-                .header("content-type", "application/json").bodyFromByteArrayUnsafe(body).build();
+        LatticeRequest synthetic = LatticeRequest.builder()
+                .method("POST")
+                .url(PRIMING_URL)
+                .header("content-type", "application/json")
+                .bodyFromByteArrayUnsafe(body)
+                .build();
         SdkHttpRequest unsigned = requests.create(synthetic, body);
         if (signs()) {
             // Throwaway credentials: real ones must not be resolved into a snapshot, and nothing signed here is sent.
             signer.sign(unsigned, ContentStreamProvider.fromByteArrayUnsafe(body), PRIMING_CREDENTIALS);
         }
-        LatticeResponse.builder().statusCode(200).header("Content-Type", "application/json").request(synthetic)
-                .bodyFromByteArrayUnsafe(body).build().bodyAsString();
+        LatticeResponse.builder()
+                .statusCode(200)
+                .header("Content-Type", "application/json")
+                .request(synthetic)
+                .bodyFromByteArrayUnsafe(body)
+                .build()
+                .bodyAsString();
     }
 }

@@ -36,6 +36,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> implements LatticeClientBuilder<B, C> {
     /** Lattice caps a response at 6 MB; 10 MiB leaves room without letting a misbehaving target exhaust the heap. */
     static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 10 * 1024 * 1024;
+
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -61,8 +62,7 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
     private final List<String> wireLogRedactedHeaders = new ArrayList<>();
     private boolean doubleUrlEncode = true;
 
-    ClientSettings() {
-    }
+    ClientSettings() {}
 
     /**
      * Returns this builder as its public interface.
@@ -119,8 +119,8 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
     @Override
     public B maxResponseBodySize(int bytes) {
         if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxResponseBodySize must be between 1 and " + (Integer.MAX_VALUE - 8)
-                    + " bytes, got " + bytes);
+            throw new IllegalArgumentException(
+                    "maxResponseBodySize must be between 1 and " + (Integer.MAX_VALUE - 8) + " bytes, got " + bytes);
         }
         maxResponseBodySize = bytes;
         return self();
@@ -236,8 +236,8 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
     /** Refuses settings that contradict each other whatever the HTTP client. */
     final void checkSettings() {
         if (backoffMax.compareTo(backoffBase) < 0) {
-            throw new IllegalArgumentException("backoffMax (" + backoffMax + ") must not be shorter than backoffBase ("
-                    + backoffBase + ")");
+            throw new IllegalArgumentException(
+                    "backoffMax (" + backoffMax + ") must not be shorter than backoffBase (" + backoffBase + ")");
         }
     }
 
@@ -260,8 +260,8 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
         conflicts.addAll(trustSettings());
         if (!conflicts.isEmpty()) {
             throw new IllegalArgumentException("The httpClient and " + String.join(", ", conflicts) + " can't both"
-                    + " be configured: a client you pass is used as it is, so configure " + String.join(", ",
-                    conflicts) + " on it, or pass its builder with httpClientBuilder(...) instead");
+                    + " be configured: a client you pass is used as it is, so configure " + String.join(", ", conflicts)
+                    + " on it, or pass its builder with httpClientBuilder(...) instead");
         }
     }
 
@@ -314,8 +314,10 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
         try {
             return new DefaultAwsRegionProviderChain().getRegion().id();
         } catch (SdkClientException e) {
-            throw new IllegalStateException("No region for " + purpose + ": set " + clientName + ".builder().region(...)"
-                    + " or the AWS_REGION environment variable (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "No region for " + purpose + ": set " + clientName + ".builder().region(...)"
+                            + " or the AWS_REGION environment variable (" + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -336,7 +338,8 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
 
     /** @return the trust for an HTTP client the library builds: the JVM's plus what was added, or null for the JVM's */
     final TrustManager trust() {
-        return trustedCertificates.isEmpty() && trustManagers.isEmpty() ? null
+        return trustedCertificates.isEmpty() && trustManagers.isEmpty()
+                ? null
                 : TrustMaterial.combine(TrustMaterial.jvmDefault(), trustedCertificates, trustManagers);
     }
 
@@ -362,13 +365,20 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
 
     /** @return the observers of calls these settings ask for: tracers, listeners, the wire log */
     final CallObservers callObservers() {
-        return CallObservers.create(tracing && xRayTracing, tracing && openTelemetryTracing,
-                List.copyOf(callListeners), wireLogRedactedHeaders, OptionalDependencies.CLASSPATH);
+        return CallObservers.create(
+                tracing && xRayTracing,
+                tracing && openTelemetryTracing,
+                List.copyOf(callListeners),
+                wireLogRedactedHeaders,
+                OptionalDependencies.CLASSPATH);
     }
 
     /** @return the retry policy for these settings */
     final RetryPolicy retryPolicy() {
-        Backoff backoff = new Backoff(backoffBase, backoffMax, retryAfterCap,
+        Backoff backoff = new Backoff(
+                backoffBase,
+                backoffMax,
+                retryAfterCap,
                 bound -> ThreadLocalRandom.current().nextLong(bound + 1));
         return new RetryPolicy(maxAttempts, backoff, Clock.systemUTC());
     }
@@ -400,14 +410,14 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
             owned = true;
         }
         // No thread exists until credentials are first needed, and it ends after a minute without work.
-        ThreadPoolExecutor refresher = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
+        ThreadPoolExecutor refresher =
+                new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "lattice-client-credentials");
                     thread.setDaemon(true);
                     return thread;
                 });
-        return new Credentials(provider, owned, refresher,
-                new CredentialsCache(provider, refresher, System::currentTimeMillis));
+        return new Credentials(
+                provider, owned, refresher, new CredentialsCache(provider, refresher, System::currentTimeMillis));
     }
 
     /** Where a client's credentials come from, and what it must release on close. */
@@ -417,8 +427,8 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
         final ThreadPoolExecutor refresher;
         final CredentialsCache cache;
 
-        Credentials(AwsCredentialsProvider provider, boolean owned, ThreadPoolExecutor refresher,
-                CredentialsCache cache) {
+        Credentials(
+                AwsCredentialsProvider provider, boolean owned, ThreadPoolExecutor refresher, CredentialsCache cache) {
             this.provider = provider;
             this.owned = owned;
             this.refresher = refresher;

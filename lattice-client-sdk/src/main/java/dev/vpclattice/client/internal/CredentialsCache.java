@@ -58,7 +58,9 @@ public final class CredentialsCache {
      * @param executor runs resolutions, so that a caller can stop waiting at its deadline
      * @param wallClockMillis the wall clock, {@code System::currentTimeMillis} outside tests
      */
-    public CredentialsCache(IdentityProvider<? extends AwsCredentialsIdentity> provider, Executor executor,
+    public CredentialsCache(
+            IdentityProvider<? extends AwsCredentialsIdentity> provider,
+            Executor executor,
             LongSupplier wallClockMillis) {
         this.provider = provider;
         this.executor = executor;
@@ -118,12 +120,14 @@ public final class CredentialsCache {
             inFlight.compareAndSet(result, null);
             result.complete(identity);
         } catch (Throwable e) {
-            Throwable failure = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
+            Throwable failure =
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
             nextBackgroundRefreshMillis = wallClockMillis.getAsLong() + RETRY_AFTER_FAILURE.toMillis();
             inFlight.compareAndSet(result, null);
             if (current != null && wallClockMillis.getAsLong() < current.staleAtMillis) {
-                LOG.warn("Refreshing AWS credentials failed; the cached credentials stay in use: {}", failure.toString());
+                LOG.warn(
+                        "Refreshing AWS credentials failed; the cached credentials stay in use: {}",
+                        failure.toString());
             }
             result.completeExceptionally(failure);
             if (failure instanceof VirtualMachineError) {

@@ -28,6 +28,7 @@ public final class DeadlineTimer {
     private final Timeout head = new Timeout(this, Long.MIN_VALUE, null);
     /** What the thread sleeps until; {@code Long.MAX_VALUE} while it waits for work or is not started. */
     private long wakeAt = Long.MAX_VALUE;
+
     private boolean started;
 
     DeadlineTimer(LongSupplier nanoClock, String threadName) {

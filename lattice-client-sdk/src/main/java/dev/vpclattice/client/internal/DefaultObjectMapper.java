@@ -13,8 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 @LatticeInternalApi
 public final class DefaultObjectMapper {
-    private DefaultObjectMapper() {
-    }
+    private DefaultObjectMapper() {}
 
     /**
      * Returns the shared default mapper, creating it on the first call: unknown properties are ignored (a class may

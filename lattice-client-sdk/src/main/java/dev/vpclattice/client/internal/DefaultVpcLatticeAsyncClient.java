@@ -39,11 +39,20 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
     private final DefaultVpcLatticeClient.Resources resources;
     private volatile boolean closed;
 
-    DefaultVpcLatticeAsyncClient(LatticeSigner signer, CredentialsCache credentials, AsyncTransport transport,
-            RetryPolicy retries, CallObservers observers, ObjectMapper mapper, Duration callTimeout, DeadlineTimer timer,
-            Executor completions, ExecutorService ownedCompletions, DefaultVpcLatticeClient.Resources resources) {
-        this.steps = new CallSteps(signer, credentials, retries, observers, mapper, callTimeout,
-                "VpcLatticeAsyncClient");
+    DefaultVpcLatticeAsyncClient(
+            LatticeSigner signer,
+            CredentialsCache credentials,
+            AsyncTransport transport,
+            RetryPolicy retries,
+            CallObservers observers,
+            ObjectMapper mapper,
+            Duration callTimeout,
+            DeadlineTimer timer,
+            Executor completions,
+            ExecutorService ownedCompletions,
+            DefaultVpcLatticeClient.Resources resources) {
+        this.steps =
+                new CallSteps(signer, credentials, retries, observers, mapper, callTimeout, "VpcLatticeAsyncClient");
         this.transport = transport;
         this.timer = timer;
         this.completions = completions;
@@ -212,8 +221,8 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
                 }
                 sent = observation.attemptStarted(call, signed);
             }
-            AsyncTransport.Exchange started = transport.exchange(call, sent,
-                    (response, failure) -> onAttemptDone(attempt, response, failure));
+            AsyncTransport.Exchange started =
+                    transport.exchange(call, sent, (response, failure) -> onAttemptDone(attempt, response, failure));
             boolean abort = false;
             synchronized (this) {
                 if (finished) {
@@ -275,8 +284,8 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
 
         /** Schedules the next attempt; the timer hands it to the completion executor when it is due. */
         private void retryAfter(long delayNanos) {
-            DeadlineTimer.Timeout scheduled = timer.schedule(System.nanoTime() + delayNanos,
-                    () -> execute(this::attempt));
+            DeadlineTimer.Timeout scheduled =
+                    timer.schedule(System.nanoTime() + delayNanos, () -> execute(this::attempt));
             boolean cancel = false;
             synchronized (this) {
                 if (finished) {
@@ -324,8 +333,11 @@ public final class DefaultVpcLatticeAsyncClient implements VpcLatticeAsyncClient
             if (!end()) {
                 return;
             }
-            ended(null, failure != null ? unwrap(failure)
-                    : new CancellationException("The caller completed the future itself"));
+            ended(
+                    null,
+                    failure != null
+                            ? unwrap(failure)
+                            : new CancellationException("The caller completed the future itself"));
         }
 
         /** Tells the observers that the call is over, and first that its attempt in flight, if any, failed. */

@@ -16,7 +16,8 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
  * {@link ClientSettings} with the sync builder; adds the async HTTP client and the completion executor.
  */
 @LatticeInternalApi
-public final class DefaultVpcLatticeAsyncClientBuilder extends ClientSettings<VpcLatticeAsyncClient.Builder, VpcLatticeAsyncClient>
+public final class DefaultVpcLatticeAsyncClientBuilder
+        extends ClientSettings<VpcLatticeAsyncClient.Builder, VpcLatticeAsyncClient>
         implements VpcLatticeAsyncClient.Builder {
     static final String NEEDS_NETTY = "VpcLatticeAsyncClient needs an async HTTP client: add"
             + " software.amazon.awssdk:netty-nio-client (its default, version managed by lattice-bom or the AWS SDK BOM)"
@@ -65,9 +66,12 @@ public final class DefaultVpcLatticeAsyncClientBuilder extends ClientSettings<Vp
             refuseWithCallersHttpClient(httpClientBuilder != null);
         } else if (httpClientBuilder == null && !classPresent.test(OptionalDependencies.NETTY_ASYNC_CLIENT)) {
             throw new IllegalStateException(NEEDS_NETTY);
-        } else if (httpClientBuilder != null && HttpClients.isCrt(httpClientBuilder) && !trustSettings().isEmpty()) {
+        } else if (httpClientBuilder != null
+                && HttpClients.isCrt(httpClientBuilder)
+                && !trustSettings().isEmpty()) {
             List<String> trust = trustSettings();
-            throw new IllegalArgumentException("The AWS CRT HTTP client (" + httpClientBuilder.getClass().getName()
+            throw new IllegalArgumentException("The AWS CRT HTTP client ("
+                    + httpClientBuilder.getClass().getName()
                     + ") and " + String.join(", ", trust) + " can't both be configured: the CRT checks certificates"
                     + " natively and cannot use Java trust managers, so " + String.join(", ", trust) + " would be"
                     + " ignored. Use the default NettyNioAsyncHttpClient for per-client trust");
@@ -77,25 +81,33 @@ public final class DefaultVpcLatticeAsyncClientBuilder extends ClientSettings<Vp
         boolean ownsHttpClient = httpClient == null;
         SdkAsyncHttpClient http = httpClient;
         if (http == null) {
-            http = HttpClients.buildAsync(httpClientBuilder, connectTimeoutOrDefault(), readTimeoutOrDefault(), trust());
+            http = HttpClients.buildAsync(
+                    httpClientBuilder, connectTimeoutOrDefault(), readTimeoutOrDefault(), trust());
         }
         ThreadPoolExecutor ownedCompletions = futureCompletionExecutor == null ? completionPool() : null;
 
         Credentials credentials = credentials();
-        return new DefaultVpcLatticeAsyncClient(signer, credentials.cache,
-                new AsyncTransport(http, responses("VpcLatticeAsyncClient.Builder")), retryPolicy(), callObservers(),
-                objectMapper(), callTimeout(), DeadlineTimer.shared(),
-                ownedCompletions != null ? ownedCompletions : futureCompletionExecutor, ownedCompletions,
-                new DefaultVpcLatticeClient.Resources(http, ownsHttpClient, credentials.provider, credentials.owned,
-                        credentials.refresher));
+        return new DefaultVpcLatticeAsyncClient(
+                signer,
+                credentials.cache,
+                new AsyncTransport(http, responses("VpcLatticeAsyncClient.Builder")),
+                retryPolicy(),
+                callObservers(),
+                objectMapper(),
+                callTimeout(),
+                DeadlineTimer.shared(),
+                ownedCompletions != null ? ownedCompletions : futureCompletionExecutor,
+                ownedCompletions,
+                new DefaultVpcLatticeClient.Resources(
+                        http, ownsHttpClient, credentials.provider, credentials.owned, credentials.refresher));
     }
 
     /** Threads exist only while there are futures to complete; they end after a minute idle. */
     private static ThreadPoolExecutor completionPool() {
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "lattice-async-completion-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;

@@ -37,9 +37,16 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
     private final ServiceEndpoint serviceEndpoint;
     private volatile boolean closed;
 
-    DefaultVpcLatticeClient(LatticeSigner signer, CredentialsCache credentials, SyncTransport transport,
-            RetryPolicy retries, CallObservers observers, ObjectMapper mapper, Duration callTimeout,
-            Resources resources, ServiceEndpoint serviceEndpoint) {
+    DefaultVpcLatticeClient(
+            LatticeSigner signer,
+            CredentialsCache credentials,
+            SyncTransport transport,
+            RetryPolicy retries,
+            CallObservers observers,
+            ObjectMapper mapper,
+            Duration callTimeout,
+            Resources resources,
+            ServiceEndpoint serviceEndpoint) {
         this.steps = new CallSteps(signer, credentials, retries, observers, mapper, callTimeout, "VpcLatticeClient");
         this.transport = transport;
         this.resources = resources;
@@ -80,9 +87,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
             return request;
         }
         if (serviceEndpoint == null) {
-            throw new Call(request, callTimeout, System.nanoTime()).failed("was not sent: it has no url, and this"
-                    + " VpcLatticeClient was built without service(...): set LatticeRequest.Builder.url(...), or build"
-                    + " the client with VpcLatticeClient.Builder.service(...)", null);
+            throw new Call(request, callTimeout, System.nanoTime())
+                    .failed(
+                            "was not sent: it has no url, and this"
+                                    + " VpcLatticeClient was built without service(...): set LatticeRequest.Builder.url(...), or build"
+                                    + " the client with VpcLatticeClient.Builder.service(...)",
+                            null);
         }
         return serviceEndpoint.resolve(request);
     }
@@ -188,8 +198,12 @@ public final class DefaultVpcLatticeClient implements VpcLatticeClient {
         private final boolean ownsCredentialsProvider;
         private final ExecutorService refresher;
 
-        Resources(SdkAutoCloseable httpClient, boolean ownsHttpClient, Object credentialsProvider,
-                boolean ownsCredentialsProvider, ExecutorService refresher) {
+        Resources(
+                SdkAutoCloseable httpClient,
+                boolean ownsHttpClient,
+                Object credentialsProvider,
+                boolean ownsCredentialsProvider,
+                ExecutorService refresher) {
             this.httpClient = httpClient;
             this.ownsHttpClient = ownsHttpClient;
             this.credentialsProvider = credentialsProvider;

@@ -22,8 +22,7 @@ public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatt
     private int servicePort = 443;
     private URI serviceDiscoveryEndpoint;
 
-    DefaultVpcLatticeClientBuilder() {
-    }
+    DefaultVpcLatticeClientBuilder() {}
 
     @Override
     VpcLatticeClient.Builder self() {
@@ -62,8 +61,8 @@ public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatt
         Objects.requireNonNull(endpoint, "serviceDiscoveryEndpoint");
         String scheme = endpoint.getScheme();
         if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme) || endpoint.getHost() == null) {
-            throw new IllegalArgumentException("serviceDiscoveryEndpoint must be an http or https URI with a host, got '"
-                    + endpoint + "'");
+            throw new IllegalArgumentException(
+                    "serviceDiscoveryEndpoint must be an http or https URI with a host, got '" + endpoint + "'");
         }
         serviceDiscoveryEndpoint = endpoint;
         return this;
@@ -86,8 +85,9 @@ public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatt
             regionName = service.arnRegion();
         }
         if (regionName == null && (signingMode() == SigningMode.SIGV4 || service != null)) {
-            regionName = regionFromEnvironment("VpcLatticeClient", signingMode() == SigningMode.SIGV4
-                    ? "SigV4 signing" : "looking up the " + service);
+            regionName = regionFromEnvironment(
+                    "VpcLatticeClient",
+                    signingMode() == SigningMode.SIGV4 ? "SigV4 signing" : "looking up the " + service);
         }
         LatticeSigner signer = signerFor(regionName);
 
@@ -98,27 +98,47 @@ public final class DefaultVpcLatticeClientBuilder extends ClientSettings<VpcLatt
         }
 
         Credentials credentials = credentials();
-        DefaultVpcLatticeClient.Resources resources = new DefaultVpcLatticeClient.Resources(http, ownsHttpClient,
-                credentials.provider, credentials.owned, credentials.refresher);
+        DefaultVpcLatticeClient.Resources resources = new DefaultVpcLatticeClient.Resources(
+                http, ownsHttpClient, credentials.provider, credentials.owned, credentials.refresher);
         ServiceEndpoint serviceEndpoint = null;
         if (service != null) {
             serviceEndpoint = discover(regionName, credentials.provider, http, resources);
         }
-        return new DefaultVpcLatticeClient(signer, credentials.cache,
+        return new DefaultVpcLatticeClient(
+                signer,
+                credentials.cache,
                 new SyncTransport(http, DeadlineTimer.shared(), responses("VpcLatticeClient.Builder")),
-                retryPolicy(), callObservers(), objectMapper(), callTimeout(), resources, serviceEndpoint);
+                retryPolicy(),
+                callObservers(),
+                objectMapper(),
+                callTimeout(),
+                resources,
+                serviceEndpoint);
     }
 
     /** Looks the service up once; a failure releases what build() created so far, and names the service. */
-    private ServiceEndpoint discover(String regionName, AwsCredentialsProvider signingProvider, SdkHttpClient http,
+    private ServiceEndpoint discover(
+            String regionName,
+            AwsCredentialsProvider signingProvider,
+            SdkHttpClient http,
             DefaultVpcLatticeClient.Resources resources) {
         // Without signing (SigningMode.NONE) the client has no provider of its own; the lookup still needs one.
         AwsCredentialsProvider callers = credentialsProviderOrNull();
-        AwsCredentialsProvider provider = signingProvider != null ? signingProvider
-                : callers != null ? callers : DefaultCredentialsProvider.builder().build();
+        AwsCredentialsProvider provider = signingProvider != null
+                ? signingProvider
+                : callers != null
+                        ? callers
+                        : DefaultCredentialsProvider.builder().build();
         try {
-            return ServiceDiscovery.resolve(service, servicePort, regionName, provider, http,
-                    serviceDiscoveryEndpoint, callTimeout(), OptionalDependencies.CLASSPATH);
+            return ServiceDiscovery.resolve(
+                    service,
+                    servicePort,
+                    regionName,
+                    provider,
+                    http,
+                    serviceDiscoveryEndpoint,
+                    callTimeout(),
+                    OptionalDependencies.CLASSPATH);
         } catch (RuntimeException | Error e) {
             resources.close();
             throw e;

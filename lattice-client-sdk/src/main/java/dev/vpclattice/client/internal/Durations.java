@@ -6,8 +6,7 @@ import java.util.Objects;
 /** The one check for durations the client is configured with. */
 @LatticeInternalApi
 public final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Returns the duration when it is positive.

@@ -30,8 +30,7 @@ public final class Failures {
         INVALID_RESPONSE
     }
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /**
      * Returns the I/O failure behind a transport error: an {@link IOException}, the cause of an
@@ -67,13 +66,17 @@ public final class Failures {
                 || isA(e, "org.apache.hc.core5.http.MessageConstraintException")) {
             return Kind.INVALID_RESPONSE;
         }
-        if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
+        if (e instanceof ConnectException
+                || e instanceof NoRouteToHostException
+                || e instanceof UnknownHostException
                 || e instanceof SSLHandshakeException
                 || isA(e, "org.apache.hc.client5.http.ConnectTimeoutException")
                 || isA(e, "org.apache.http.conn.ConnectTimeoutException")
                 // The JDK's own wording for Socket.connect timing out (UrlConnectionHttpClient).
                 || e instanceof SocketTimeoutException
-                        && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).startsWith("connect timed out")) {
+                        && String.valueOf(e.getMessage())
+                                .toLowerCase(Locale.ROOT)
+                                .startsWith("connect timed out")) {
             return Kind.NOTHING_SENT;
         }
         return Kind.MAYBE_SENT;

@@ -5,8 +5,8 @@ import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
@@ -23,8 +23,7 @@ public final class HttpClients {
     /** Idle connections are closed before Lattice's and load balancers' usual 60-second idle timeouts. */
     static final Duration MAX_IDLE = Duration.ofSeconds(50);
 
-    private HttpClients() {
-    }
+    private HttpClients() {}
 
     /**
      * Builds the HTTP client.
@@ -35,8 +34,8 @@ public final class HttpClients {
      * @param trust the trust manager to use, or {@code null} for the JVM's default trust
      * @return the client, owned by the caller
      */
-    public static SdkHttpClient build(SdkHttpClient.Builder<?> builder, Duration connectTimeout, Duration readTimeout,
-            TrustManager trust) {
+    public static SdkHttpClient build(
+            SdkHttpClient.Builder<?> builder, Duration connectTimeout, Duration readTimeout, TrustManager trust) {
         SdkHttpClient.Builder<?> chosen = builder != null ? builder : Apache5HttpClient.builder();
         return chosen.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
     }
@@ -52,8 +51,8 @@ public final class HttpClients {
      * @param trust the trust manager to use, or {@code null} for the JVM's default trust
      * @return the client, owned by the caller
      */
-    public static SdkAsyncHttpClient buildAsync(SdkAsyncHttpClient.Builder<?> builder, Duration connectTimeout,
-            Duration readTimeout, TrustManager trust) {
+    public static SdkAsyncHttpClient buildAsync(
+            SdkAsyncHttpClient.Builder<?> builder, Duration connectTimeout, Duration readTimeout, TrustManager trust) {
         SdkAsyncHttpClient.Builder<?> chosen = builder != null ? builder : Netty.builder();
         return chosen.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
     }
@@ -95,8 +94,7 @@ public final class HttpClients {
 
     /** Its own class so that nothing links Netty before {@link OptionalDependencies} found it on the class path. */
     private static final class Netty {
-        private Netty() {
-        }
+        private Netty() {}
 
         static SdkAsyncHttpClient.Builder<?> builder() {
             return software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder();

@@ -40,7 +40,8 @@ public final class HttpRequestFactory {
                 .host(request.host())
                 .port(request.port() > 0 ? request.port() : null)
                 .encodedPath(request.encodedPath());
-        for (Map.Entry<String, List<String>> parameter : request.queryParameters().entrySet()) {
+        for (Map.Entry<String, List<String>> parameter :
+                request.queryParameters().entrySet()) {
             http.putRawQueryParameter(parameter.getKey(), parameter.getValue());
         }
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {

@@ -32,7 +32,11 @@ public final class LatticeSigner {
     private final boolean doubleUrlEncode;
     private final HttpSigner<AwsCredentialsIdentity> signer;
 
-    private LatticeSigner(SigningMode mode, String region, Clock clock, boolean doubleUrlEncode,
+    private LatticeSigner(
+            SigningMode mode,
+            String region,
+            Clock clock,
+            boolean doubleUrlEncode,
             HttpSigner<AwsCredentialsIdentity> signer) {
         this.mode = mode;
         this.region = region;
@@ -73,14 +77,15 @@ public final class LatticeSigner {
         return create(mode, region, clock, true, classPresent);
     }
 
-    static LatticeSigner create(SigningMode mode, String region, Clock clock, boolean doubleUrlEncode,
-            Predicate<String> classPresent) {
+    static LatticeSigner create(
+            SigningMode mode, String region, Clock clock, boolean doubleUrlEncode, Predicate<String> classPresent) {
         Objects.requireNonNull(mode, "signingMode");
         switch (mode) {
             case SIGV4:
                 if (region == null || region.isBlank()) {
-                    throw new IllegalStateException("SigV4 signing needs a region: set VpcLatticeClient.builder().region(...)"
-                            + " or AWS_REGION");
+                    throw new IllegalStateException(
+                            "SigV4 signing needs a region: set VpcLatticeClient.builder().region(...)"
+                                    + " or AWS_REGION");
                 }
                 return new LatticeSigner(mode, region, clock, doubleUrlEncode, AwsV4HttpSigner.create());
             case SIGV4A:
@@ -120,7 +125,8 @@ public final class LatticeSigner {
      * @throws IllegalArgumentException if signing is on and the request is not https (the SDK would silently sign
      *     the payload over http, which Lattice rejects)
      */
-    public SdkHttpRequest sign(SdkHttpRequest request, ContentStreamProvider payload, AwsCredentialsIdentity credentials) {
+    public SdkHttpRequest sign(
+            SdkHttpRequest request, ContentStreamProvider payload, AwsCredentialsIdentity credentials) {
         if (signer == null) {
             return request;
         }
@@ -129,10 +135,12 @@ public final class LatticeSigner {
                     + request.protocol() + "://" + request.host() + request.encodedPath()));
         }
         Objects.requireNonNull(credentials, "credentials");
-        SdkHttpRequest withHash = request.firstMatchingHeader(LatticeSigV4.CONTENT_SHA256_HEADER).isPresent()
-                ? request
-                : request.toBuilder().putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD)
-                        .build();
+        SdkHttpRequest withHash =
+                request.firstMatchingHeader(LatticeSigV4.CONTENT_SHA256_HEADER).isPresent()
+                        ? request
+                        : request.toBuilder()
+                                .putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD)
+                                .build();
         SignRequest.Builder<AwsCredentialsIdentity> sign = SignRequest.builder(credentials)
                 .request(withHash)
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, LatticeSigV4.SIGNING_NAME)

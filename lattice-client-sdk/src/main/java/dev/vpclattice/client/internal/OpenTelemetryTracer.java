@@ -85,8 +85,11 @@ final class OpenTelemetryTracer implements CallObserver {
             return null;
         }
         OpenTelemetry global = GlobalOpenTelemetry.get();
-        otel = new Installed(global.tracerBuilder(INSTRUMENTATION_SCOPE).setInstrumentationVersion(UserAgent.VERSION)
-                .build(), global.getPropagators().getTextMapPropagator());
+        otel = new Installed(
+                global.tracerBuilder(INSTRUMENTATION_SCOPE)
+                        .setInstrumentationVersion(UserAgent.VERSION)
+                        .build(),
+                global.getPropagators().getTextMapPropagator());
         installed = otel;
         return otel;
     }
@@ -126,7 +129,8 @@ final class OpenTelemetryTracer implements CallObserver {
             try {
                 endCurrent();
                 // The library sends only methods that the conventions know, so the span is named after the method.
-                SpanBuilder span = otel.tracer.spanBuilder(method)
+                SpanBuilder span = otel.tracer
+                        .spanBuilder(method)
                         .setSpanKind(SpanKind.CLIENT)
                         .setParent(parent)
                         .setAttribute(HTTP_REQUEST_METHOD, method)

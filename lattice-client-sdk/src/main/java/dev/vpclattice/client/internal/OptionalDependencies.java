@@ -28,8 +28,7 @@ public final class OptionalDependencies {
     /** Answers by loading the class (without initialising it) with this library's class loader. */
     public static final Predicate<String> CLASSPATH = OptionalDependencies::isPresent;
 
-    private OptionalDependencies() {
-    }
+    private OptionalDependencies() {}
 
     private static boolean isPresent(String className) {
         try {

@@ -81,7 +81,9 @@ public final class ResponseFactory {
      * @return the exception
      */
     public RuntimeException tooLarge(Call call) {
-        return call.failed("was answered with a body larger than the maximum response body size of " + maxBodySize
-                + " bytes (" + builderName + ".maxResponseBodySize)", null);
+        return call.failed(
+                "was answered with a body larger than the maximum response body size of " + maxBodySize + " bytes ("
+                        + builderName + ".maxResponseBodySize)",
+                null);
     }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 public final class RetryPolicy {
     /** Do not retry. */
     public static final long NO_RETRY = -1;
+
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
 
     private final int maxAttempts;
@@ -47,11 +48,13 @@ public final class RetryPolicy {
      * @return the delay in nanoseconds before the next attempt, or {@link #NO_RETRY} to return the answer
      */
     public long afterResponse(Call call, LatticeResponse response) {
-        if (!RETRYABLE_STATUS.contains(response.statusCode()) || !call.request().retryable()
+        if (!RETRYABLE_STATUS.contains(response.statusCode())
+                || !call.request().retryable()
                 || call.attempts() >= maxAttempts) {
             return NO_RETRY;
         }
-        Optional<Duration> retryAfter = Backoff.parseRetryAfter(response.firstHeader("Retry-After").orElse(null), clock);
+        Optional<Duration> retryAfter =
+                Backoff.parseRetryAfter(response.firstHeader("Retry-After").orElse(null), clock);
         return backoff.delay(call.attempts(), retryAfter).toNanos();
     }
 

@@ -13,8 +13,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
  */
 @LatticeInternalApi
 public final class ServiceDiscovery {
-    private ServiceDiscovery() {
-    }
+    private ServiceDiscovery() {}
 
     /**
      * Looks the service up.
@@ -31,8 +30,14 @@ public final class ServiceDiscovery {
      * @throws IllegalStateException naming the service if the jar is missing, the service is not found, has no DNS
      *     name, or the lookup fails
      */
-    public static ServiceEndpoint resolve(ServiceIdentifier service, int port, String region,
-            AwsCredentialsProvider credentials, SdkHttpClient httpClient, URI endpoint, Duration timeout,
+    public static ServiceEndpoint resolve(
+            ServiceIdentifier service,
+            int port,
+            String region,
+            AwsCredentialsProvider credentials,
+            SdkHttpClient httpClient,
+            URI endpoint,
+            Duration timeout,
             Predicate<String> classPresent) {
         if (!classPresent.test(OptionalDependencies.VPC_LATTICE_CLIENT)) {
             throw new IllegalStateException("VpcLatticeClient.builder().service(\"" + service.value() + "\") needs"

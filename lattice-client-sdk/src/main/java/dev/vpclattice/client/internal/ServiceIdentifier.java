@@ -49,13 +49,15 @@ public final class ServiceIdentifier {
         Objects.requireNonNull(identifier, "service");
         String value = identifier.strip();
         if (value.isEmpty()) {
-            throw new IllegalArgumentException("service must be a VPC Lattice service ARN, ID (svc-...) or name, not"
-                    + " blank");
+            throw new IllegalArgumentException(
+                    "service must be a VPC Lattice service ARN, ID (svc-...) or name, not" + " blank");
         }
         if (value.regionMatches(true, 0, "arn:", 0, 4)) {
             // arn:<partition>:vpc-lattice:<region>:<account>:service/<id>
             String[] parts = value.split(":", 6);
-            if (parts.length != 6 || !parts[2].equals("vpc-lattice") || parts[3].isEmpty()
+            if (parts.length != 6
+                    || !parts[2].equals("vpc-lattice")
+                    || parts[3].isEmpty()
                     || !parts[5].startsWith("service/svc-")) {
                 throw new IllegalArgumentException("service '" + value + "' is not the ARN of a VPC Lattice service:"
                         + " expected arn:aws:vpc-lattice:<region>:<account>:service/svc-<id>");

@@ -20,8 +20,7 @@ public final class TraceHeaders {
     private static final Logger LOG = LoggerFactory.getLogger(TraceHeaders.class);
     private static final String SIGNED_HEADERS = "SignedHeaders=";
 
-    private TraceHeaders() {
-    }
+    private TraceHeaders() {}
 
     /**
      * Returns the request with the headers added.
@@ -38,8 +37,11 @@ public final class TraceHeaders {
         SdkHttpRequest.Builder result = null;
         for (Map.Entry<String, String> header : headers.entrySet()) {
             if (covered.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                LOG.debug("Not adding the trace header {} to {} {}: the signature covers a header of that name",
-                        header.getKey(), signed.method(), signed.host());
+                LOG.debug(
+                        "Not adding the trace header {} to {} {}: the signature covers a header of that name",
+                        header.getKey(),
+                        signed.method(),
+                        signed.host());
                 continue;
             }
             if (result == null) {
@@ -64,7 +66,8 @@ public final class TraceHeaders {
         }
         start += SIGNED_HEADERS.length();
         int end = value.indexOf(',', start);
-        for (String name : value.substring(start, end < 0 ? value.length() : end).split(";")) {
+        for (String name :
+                value.substring(start, end < 0 ? value.length() : end).split(";")) {
             names.add(name.strip().toLowerCase(Locale.ROOT));
         }
         return names;

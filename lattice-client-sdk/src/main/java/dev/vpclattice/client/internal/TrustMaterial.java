@@ -29,8 +29,7 @@ import javax.net.ssl.X509TrustManager;
  */
 @LatticeInternalApi
 public final class TrustMaterial {
-    private TrustMaterial() {
-    }
+    private TrustMaterial() {}
 
     /**
      * Reads every certificate in a PEM (or DER) file.
@@ -42,7 +41,8 @@ public final class TrustMaterial {
     public static List<X509Certificate> readCertificates(Path pemFile) {
         try (InputStream in = Files.newInputStream(pemFile)) {
             List<X509Certificate> certificates = new ArrayList<>();
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certificates.add((X509Certificate) certificate);
             }
             if (certificates.isEmpty()) {
@@ -72,8 +72,8 @@ public final class TrustMaterial {
      * @param extra trust managers to consult in addition; each must be an {@link X509TrustManager}
      * @return one trust manager for the HTTP client
      */
-    public static X509ExtendedTrustManager combine(X509TrustManager base, List<X509Certificate> certificates,
-            List<TrustManager> extra) {
+    public static X509ExtendedTrustManager combine(
+            X509TrustManager base, List<X509Certificate> certificates, List<TrustManager> extra) {
         List<X509TrustManager> all = new ArrayList<>();
         all.add(base);
         if (!certificates.isEmpty()) {

@@ -10,10 +10,10 @@ public final class UserAgent {
     /** The library's version, from the resource Maven filters at build time; {@code unknown} if it is missing. */
     public static final String VERSION = readVersion();
     /** The header value, e.g. {@code lattice-client-sdk/0.1.0 java/17}. */
-    public static final String VALUE = "lattice-client-sdk/" + VERSION + " java/" + Runtime.version().feature();
+    public static final String VALUE =
+            "lattice-client-sdk/" + VERSION + " java/" + Runtime.version().feature();
 
-    private UserAgent() {
-    }
+    private UserAgent() {}
 
     private static String readVersion() {
         try (InputStream in = UserAgent.class.getResourceAsStream("lattice-client-sdk.properties")) {

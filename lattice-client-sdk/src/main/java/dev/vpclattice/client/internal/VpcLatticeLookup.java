@@ -26,11 +26,15 @@ import software.amazon.awssdk.services.vpclattice.model.ServiceSummary;
 final class VpcLatticeLookup {
     private static final Logger LOG = LoggerFactory.getLogger(VpcLatticeLookup.class);
 
-    private VpcLatticeLookup() {
-    }
+    private VpcLatticeLookup() {}
 
-    static String dnsName(ServiceIdentifier service, String region, AwsCredentialsProvider credentials,
-            SdkHttpClient httpClient, URI endpoint, Duration timeout) {
+    static String dnsName(
+            ServiceIdentifier service,
+            String region,
+            AwsCredentialsProvider credentials,
+            SdkHttpClient httpClient,
+            URI endpoint,
+            Duration timeout) {
         // A lambda, so the SDK client cannot close the caller's provider; the HTTP client it never closes.
         AwsCredentialsProvider borrowed = credentials::resolveCredentials;
         VpcLatticeClientBuilder builder = VpcLatticeClient.builder()
@@ -69,20 +73,25 @@ final class VpcLatticeLookup {
             LOG.debug("Resolved the {} ({}) to {} through {} in {}", service, arn, name, operation, region);
             return name;
         } catch (ResourceNotFoundException e) {
-            throw new IllegalStateException("The " + service + " was not found in region " + region + " (" + operation
-                    + ": " + e.getMessage() + "): check the " + service.kind() + " and the region", e);
+            throw new IllegalStateException(
+                    "The " + service + " was not found in region " + region + " (" + operation + ": " + e.getMessage()
+                            + "): check the " + service.kind() + " and the region",
+                    e);
         } catch (SdkException e) {
             String hint = e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() == 403
-                    ? "; the caller needs vpc-lattice:" + operation + " on it" : "";
-            throw new IllegalStateException("Could not look up the " + service + " through the VPC Lattice API in "
-                    + region + " (" + operation + "): " + e.getMessage() + hint, e);
+                    ? "; the caller needs vpc-lattice:" + operation + " on it"
+                    : "";
+            throw new IllegalStateException(
+                    "Could not look up the " + service + " through the VPC Lattice API in " + region + " (" + operation
+                            + "): " + e.getMessage() + hint,
+                    e);
         }
     }
 
     /** ListServices lists the services the account owns and those shared with it: a name may match more than one. */
     private static ServiceSummary byName(VpcLatticeClient client, ServiceIdentifier service, String region) {
         List<ServiceSummary> matches = new ArrayList<>();
-        for (ServiceSummary summary : client.listServicesPaginator(r -> { }).items()) {
+        for (ServiceSummary summary : client.listServicesPaginator(r -> {}).items()) {
             if (service.value().equals(summary.name())) {
                 matches.add(summary);
             }

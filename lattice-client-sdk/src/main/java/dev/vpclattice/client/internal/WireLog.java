@@ -37,35 +37,54 @@ final class WireLog implements CallObserver.Observation {
 
     @Override
     public SdkHttpRequest attemptStarted(Call call, SdkHttpRequest signed) {
-        log.debug("--> {} attempt {}: headers {}", requestLine(call.request()), call.attempts(),
+        log.debug(
+                "--> {} attempt {}: headers {}",
+                requestLine(call.request()),
+                call.attempts(),
                 headers(signed.headers()));
         return signed;
     }
 
     @Override
     public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
-        log.debug("<-- {} {} attempt {}: {} (call {}), {}-byte body, headers {}", response.statusCode(),
-                requestLine(call.request()), call.attempts(), millis(durationNanos),
-                millis(System.nanoTime() - call.startNanos()), response.bodyLength(), headers(response.headers()));
+        log.debug(
+                "<-- {} {} attempt {}: {} (call {}), {}-byte body, headers {}",
+                response.statusCode(),
+                requestLine(call.request()),
+                call.attempts(),
+                millis(durationNanos),
+                millis(System.nanoTime() - call.startNanos()),
+                response.bodyLength(),
+                headers(response.headers()));
     }
 
     @Override
     public void attemptFailed(Call call, Throwable failure, long durationNanos) {
-        log.debug("<-- FAILED {} attempt {}: after {} (call {}): {}", requestLine(call.request()), call.attempts(),
-                millis(durationNanos), millis(System.nanoTime() - call.startNanos()), failure.toString());
+        log.debug(
+                "<-- FAILED {} attempt {}: after {} (call {}): {}",
+                requestLine(call.request()),
+                call.attempts(),
+                millis(durationNanos),
+                millis(System.nanoTime() - call.startNanos()),
+                failure.toString());
     }
 
     @Override
     public void ended(Call call, LatticeResponse response, Throwable failure) {
-        log.debug("=== {} ended after {} attempt(s) in {}: {}", requestLine(call.request()), call.attempts(),
+        log.debug(
+                "=== {} ended after {} attempt(s) in {}: {}",
+                requestLine(call.request()),
+                call.attempts(),
                 millis(System.nanoTime() - call.startNanos()),
-                response != null ? "returned " + response.statusCode()
+                response != null
+                        ? "returned " + response.statusCode()
                         : failure != null ? "threw " + failure.getClass().getName() : "no result");
     }
 
     private static String requestLine(LatticeRequest request) {
         int parameters = request.queryParameters().size();
-        return parameters == 0 ? request.toString()
+        return parameters == 0
+                ? request.toString()
                 : request + " (query not logged: " + parameters + (parameters == 1 ? " parameter)" : " parameters)");
     }
 

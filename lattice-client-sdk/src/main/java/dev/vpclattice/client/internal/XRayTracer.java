@@ -7,10 +7,10 @@ import com.amazonaws.xray.entities.Namespace;
 import com.amazonaws.xray.entities.Segment;
 import com.amazonaws.xray.entities.Subsegment;
 import com.amazonaws.xray.entities.TraceHeader;
+import dev.vpclattice.client.LatticeResponse;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import dev.vpclattice.client.LatticeResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -36,6 +36,7 @@ final class XRayTracer implements CallObserver {
     private static final Logger LOG = LoggerFactory.getLogger(XRayTracer.class);
     /** Where the Java runtime client puts each invocation's trace header (it cannot change the environment). */
     static final String LAMBDA_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
+
     static final String TRACE_HEADER = "X-Amzn-Trace-Id";
 
     private final boolean inLambda;
@@ -64,8 +65,8 @@ final class XRayTracer implements CallObserver {
             }
         }
         // The query is left out of traces for the same reason as from messages: callers may put tokens there.
-        return Recording.start(call.request().method(), call.request().host(), call.request().redactedUrl(),
-                inLambda);
+        return Recording.start(
+                call.request().method(), call.request().host(), call.request().redactedUrl(), inLambda);
     }
 
     /**
@@ -105,10 +106,12 @@ final class XRayTracer implements CallObserver {
 
         private static MethodHandle find() {
             try {
-                Class<?> type = Class.forName("software.amazon.awssdk.utilslite.SdkInternalThreadLocal", false,
+                Class<?> type = Class.forName(
+                        "software.amazon.awssdk.utilslite.SdkInternalThreadLocal",
+                        false,
                         XRayTracer.class.getClassLoader());
-                return MethodHandles.publicLookup().findStatic(type, "get",
-                        MethodType.methodType(String.class, String.class));
+                return MethodHandles.publicLookup()
+                        .findStatic(type, "get", MethodType.methodType(String.class, String.class));
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null;
             }
@@ -140,27 +143,24 @@ final class XRayTracer implements CallObserver {
         }
 
         @Override
-        public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
-        }
+        public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {}
 
         @Override
-        public void attemptFailed(Call call, Throwable failure, long durationNanos) {
-        }
+        public void attemptFailed(Call call, Throwable failure, long durationNanos) {}
 
         @Override
-        public void ended(Call call, LatticeResponse response, Throwable failure) {
-        }
+        public void ended(Call call, LatticeResponse response, Throwable failure) {}
     }
 
     /** The recorder's path; its own class, so that the unsampled path never links X-Ray classes. */
     private static final class Recording {
-        private Recording() {
-        }
+        private Recording() {}
 
         static Observation start(String method, String host, String url, boolean inLambda) {
             try {
                 AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
-                // Outside Lambda, beginSubsegment without a segment would trigger the context-missing strategy (an error
+                // Outside Lambda, beginSubsegment without a segment would trigger the context-missing strategy (an
+                // error
                 // log or an exception): only trace when the caller has a segment.
                 if (!inLambda && recorder.getCurrentSegmentOptional().isEmpty()) {
                     return Observation.NONE;
@@ -196,7 +196,8 @@ final class XRayTracer implements CallObserver {
         @Override
         public void detach() {
             try {
-                // As the X-Ray SDK's own AWS SDK v2 interceptor does for async calls: the subsegment stays open, but the
+                // As the X-Ray SDK's own AWS SDK v2 interceptor does for async calls: the subsegment stays open, but
+                // the
                 // caller's thread must not keep it as its current entity (its next subsegments would nest under ours).
                 recorder.setTraceEntity(origin);
                 detached = true;
@@ -213,7 +214,9 @@ final class XRayTracer implements CallObserver {
                 }
                 Segment parent = subsegment.getParentSegment();
                 boolean sampled = parent.isSampled();
-                TraceHeader header = new TraceHeader(parent.getTraceId(), sampled ? subsegment.getId() : null,
+                TraceHeader header = new TraceHeader(
+                        parent.getTraceId(),
+                        sampled ? subsegment.getId() : null,
                         sampled ? TraceHeader.SampleDecision.SAMPLED : TraceHeader.SampleDecision.NOT_SAMPLED);
                 return TraceHeaders.addUnsigned(signed, Map.of(TRACE_HEADER, header.toString()));
             } catch (RuntimeException | LinkageError e) {
@@ -223,12 +226,10 @@ final class XRayTracer implements CallObserver {
         }
 
         @Override
-        public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {
-        }
+        public void attemptAnswered(Call call, LatticeResponse response, long durationNanos) {}
 
         @Override
-        public void attemptFailed(Call call, Throwable failure, long durationNanos) {
-        }
+        public void attemptFailed(Call call, Throwable failure, long durationNanos) {}
 
         @Override
         public void ended(Call call, LatticeResponse response, Throwable failure) {

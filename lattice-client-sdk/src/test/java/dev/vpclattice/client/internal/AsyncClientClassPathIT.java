@@ -31,29 +31,37 @@ class AsyncClientClassPathIT {
     private static List<String> runProbe(String... leaveOut) throws IOException, InterruptedException {
         List<String> kept = testClassPath();
         for (String part : leaveOut) {
-            assertTrue(kept.stream().anyMatch(e -> e.replace('\\', '/').contains(part)),
+            assertTrue(
+                    kept.stream().anyMatch(e -> e.replace('\\', '/').contains(part)),
                     "the test class path should contain " + part + " so that leaving it out means something");
-            kept = kept.stream().filter(e -> !e.replace('\\', '/').contains(part)).toList();
+            kept = kept.stream()
+                    .filter(e -> !e.replace('\\', '/').contains(part))
+                    .toList();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, kept),
-                AsyncClientProbeMain.class.getName()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java, "-cp", String.join(File.pathSeparator, kept), AsyncClientProbeMain.class.getName())
+                .redirectErrorStream(true)
+                .start();
         String output;
         try (var in = process.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
         assertEquals(0, process.exitValue(), output);
-        return output.lines().filter(l -> l.startsWith("SYNC ") || l.startsWith("ASYNC ")).toList();
+        return output.lines()
+                .filter(l -> l.startsWith("SYNC ") || l.startsWith("ASYNC "))
+                .toList();
     }
 
     @Test
     void withoutNetty_theSyncClientBuilds_andTheAsyncBuilderNamesTheArtifactToAdd() throws Exception {
         List<String> result = runProbe(NETTY_NIO_CLIENT, NETTY);
         assertEquals("SYNC BUILT", result.get(0));
-        assertEquals("ASYNC REFUSED java.lang.IllegalStateException: VpcLatticeAsyncClient needs an async HTTP client:"
-                + " add software.amazon.awssdk:netty-nio-client (its default, version managed by lattice-bom or the"
-                + " AWS SDK BOM) to your dependencies, or pass one with httpClient(...) or httpClientBuilder(...)",
+        assertEquals(
+                "ASYNC REFUSED java.lang.IllegalStateException: VpcLatticeAsyncClient needs an async HTTP client:"
+                        + " add software.amazon.awssdk:netty-nio-client (its default, version managed by lattice-bom or the"
+                        + " AWS SDK BOM) to your dependencies, or pass one with httpClient(...) or httpClientBuilder(...)",
                 result.get(1));
     }
 

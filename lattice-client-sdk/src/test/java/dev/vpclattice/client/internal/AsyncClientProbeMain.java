@@ -10,8 +10,7 @@ import software.amazon.awssdk.regions.Region;
  * printing {@code SYNC BUILT} and then {@code ASYNC BUILT <http client>} or {@code ASYNC REFUSED <type>: <message>}.
  */
 public final class AsyncClientProbeMain {
-    private AsyncClientProbeMain() {
-    }
+    private AsyncClientProbeMain() {}
 
     /**
      * Entry point.
@@ -19,12 +18,16 @@ public final class AsyncClientProbeMain {
      * @param args ignored
      */
     public static void main(String[] args) {
-        try (VpcLatticeClient sync = VpcLatticeClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
+        try (VpcLatticeClient sync = VpcLatticeClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .build()) {
             System.out.println("SYNC BUILT");
         }
-        try (VpcLatticeAsyncClient async = VpcLatticeAsyncClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
+        try (VpcLatticeAsyncClient async = VpcLatticeAsyncClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .build()) {
             System.out.println("ASYNC BUILT");
         } catch (RuntimeException e) {
             System.out.println("ASYNC REFUSED " + e.getClass().getName() + ": " + e.getMessage());

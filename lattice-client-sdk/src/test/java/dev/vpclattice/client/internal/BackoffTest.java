@@ -29,7 +29,8 @@ class BackoffTest {
 
     @Test
     void delay_isFullJitter_withinZeroAndTheBound() {
-        Backoff random = new Backoff(BASE, MAX, CAP, n -> ThreadLocalRandom.current().nextLong(n + 1));
+        Backoff random =
+                new Backoff(BASE, MAX, CAP, n -> ThreadLocalRandom.current().nextLong(n + 1));
         for (int attempt = 1; attempt <= 8; attempt++) {
             for (int i = 0; i < 200; i++) {
                 Duration d = random.delay(attempt, Optional.empty());
@@ -52,8 +53,8 @@ class BackoffTest {
     void parseRetryAfter_readsSecondsAndHttpDates() {
         Clock clock = Clock.fixed(Instant.parse("2026-11-27T21:00:00Z"), ZoneOffset.UTC);
         assertEquals(Optional.of(Duration.ofSeconds(3)), Backoff.parseRetryAfter("3", clock));
-        assertEquals(Optional.of(Duration.ofSeconds(30)),
-                Backoff.parseRetryAfter("Fri, 27 Nov 2026 21:00:30 GMT", clock));
+        assertEquals(
+                Optional.of(Duration.ofSeconds(30)), Backoff.parseRetryAfter("Fri, 27 Nov 2026 21:00:30 GMT", clock));
         assertEquals(Optional.of(Duration.ZERO), Backoff.parseRetryAfter("Fri, 27 Nov 2026 20:00:00 GMT", clock));
         assertEquals(Optional.empty(), Backoff.parseRetryAfter("soon", clock));
         assertEquals(Optional.empty(), Backoff.parseRetryAfter("-1", clock));

@@ -15,24 +15,41 @@ class CallObserversTest {
 
     @Test
     void tracers_areThoseEnabledAndOnTheClassPath_xRayFirst() {
-        assertEquals(List.of("XRayTracer", "OpenTelemetryTracer"),
-                CallObservers.create(true, true, NO_LISTENERS, List.of(), name -> true).tracerNames());
-        assertEquals(List.of("XRayTracer"),
-                CallObservers.create(true, false, NO_LISTENERS, List.of(), name -> true).tracerNames());
-        assertEquals(List.of("OpenTelemetryTracer"),
-                CallObservers.create(false, true, NO_LISTENERS, List.of(), name -> true).tracerNames());
-        assertEquals(List.of(),
-                CallObservers.create(true, true, NO_LISTENERS, List.of(), name -> false).tracerNames());
-        assertEquals(List.of("OpenTelemetryTracer"), CallObservers.create(true, true, NO_LISTENERS, List.of(),
-                name -> name.equals(OptionalDependencies.OPENTELEMETRY_API)).tracerNames());
+        assertEquals(
+                List.of("XRayTracer", "OpenTelemetryTracer"),
+                CallObservers.create(true, true, NO_LISTENERS, List.of(), name -> true)
+                        .tracerNames());
+        assertEquals(
+                List.of("XRayTracer"),
+                CallObservers.create(true, false, NO_LISTENERS, List.of(), name -> true)
+                        .tracerNames());
+        assertEquals(
+                List.of("OpenTelemetryTracer"),
+                CallObservers.create(false, true, NO_LISTENERS, List.of(), name -> true)
+                        .tracerNames());
+        assertEquals(
+                List.of(),
+                CallObservers.create(true, true, NO_LISTENERS, List.of(), name -> false)
+                        .tracerNames());
+        assertEquals(
+                List.of("OpenTelemetryTracer"),
+                CallObservers.create(
+                                true,
+                                true,
+                                NO_LISTENERS,
+                                List.of(),
+                                name -> name.equals(OptionalDependencies.OPENTELEMETRY_API))
+                        .tracerNames());
     }
 
     @Test
     void start_withNothingToObserve_returnsNone() {
-        Call call = new Call(LatticeRequest.builder().url("https://svc.example").build(), Duration.ofSeconds(1),
-                System.nanoTime());
-        assertSame(CallObserver.Observation.NONE,
-                CallObservers.create(true, true, NO_LISTENERS, List.of(), name -> false).start(call));
+        Call call = new Call(
+                LatticeRequest.builder().url("https://svc.example").build(), Duration.ofSeconds(1), System.nanoTime());
+        assertSame(
+                CallObserver.Observation.NONE,
+                CallObservers.create(true, true, NO_LISTENERS, List.of(), name -> false)
+                        .start(call));
         assertSame(CallObserver.Observation.NONE, CallObservers.none().start(call));
     }
 }

@@ -19,7 +19,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** The cache's timing rules, on a clock the test moves and an executor the test runs by hand. */
 class CredentialsCacheTest {
-    private final AtomicLong clock = new AtomicLong(Instant.parse("2026-11-30T12:00:00Z").toEpochMilli());
+    private final AtomicLong clock =
+            new AtomicLong(Instant.parse("2026-11-30T12:00:00Z").toEpochMilli());
     private final List<Runnable> tasks = new ArrayList<>();
     private final AtomicInteger resolutions = new AtomicInteger();
     private Duration lifetime = Duration.ofHours(1);
@@ -31,8 +32,10 @@ class CredentialsCacheTest {
         if (failing) {
             throw new IllegalStateException("credentials endpoint down");
         }
-        AwsSessionCredentials.Builder b = AwsSessionCredentials.builder().accessKeyId("AKID" + n)
-                .secretAccessKey("secret").sessionToken("token");
+        AwsSessionCredentials.Builder b = AwsSessionCredentials.builder()
+                .accessKeyId("AKID" + n)
+                .secretAccessKey("secret")
+                .sessionToken("token");
         if (lifetime != null) {
             b.expirationTime(Instant.ofEpochMilli(clock.get()).plus(lifetime));
         }

@@ -11,14 +11,16 @@ class LatticeSignerAvailabilityTest {
 
     @Test
     void create_sigV4aWithoutCrt_failsClearly() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> LatticeSigner.create(SigningMode.SIGV4A, "us-east-1", null, className -> false));
         assertTrue(e.getMessage().contains("software.amazon.awssdk.crt:aws-crt"), e.getMessage());
     }
 
     @Test
     void create_sigV4WithoutRegion_failsClearly() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> LatticeSigner.create(SigningMode.SIGV4, null, null, className -> true));
         assertTrue(e.getMessage().contains("region"), e.getMessage());
     }

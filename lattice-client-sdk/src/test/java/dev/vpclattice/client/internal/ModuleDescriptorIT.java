@@ -22,17 +22,19 @@ class ModuleDescriptorIT {
         Path jar;
         try (var files = Files.list(target)) {
             jar = files.filter(p -> p.getFileName().toString().matches("lattice-client-sdk-.*\\.jar")
-                    && !p.getFileName().toString().endsWith("-sources.jar")
-                    && !p.getFileName().toString().endsWith("-javadoc.jar")).findFirst().orElseThrow(
-                            () -> new AssertionError("no lattice-client-sdk jar in " + target.toAbsolutePath()
-                                    + File.separator + " (failsafe runs after package)"));
+                            && !p.getFileName().toString().endsWith("-sources.jar")
+                            && !p.getFileName().toString().endsWith("-javadoc.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no lattice-client-sdk jar in " + target.toAbsolutePath()
+                            + File.separator + " (failsafe runs after package)"));
         }
         ModuleReference module = ModuleFinder.of(jar).findAll().iterator().next();
         ModuleDescriptor descriptor = module.descriptor();
 
         assertEquals("dev.vpclattice.client", descriptor.name());
         assertTrue(!descriptor.isAutomatic(), "a module-info, not an automatic module");
-        Set<String> exported = descriptor.exports().stream().map(ModuleDescriptor.Exports::source)
+        Set<String> exported = descriptor.exports().stream()
+                .map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toSet());
         assertEquals(Set.of("dev.vpclattice.client"), exported);
         assertTrue(descriptor.packages().contains("dev.vpclattice.client.internal"));

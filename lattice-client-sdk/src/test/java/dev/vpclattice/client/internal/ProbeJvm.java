@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
  * optional dependency is proven missing for real rather than by a faked class-presence check.
  */
 final class ProbeJvm {
-    private ProbeJvm() {
-    }
+    private ProbeJvm() {}
 
     /**
      * Runs the probe and returns the first line of its output that starts with one of {@code resultPrefixes}.
@@ -35,13 +34,19 @@ final class ProbeJvm {
         List<String> full = Arrays.asList(classPath.split(File.pathSeparator));
         List<String> kept = full;
         if (leaveOut != null) {
-            assertTrue(full.stream().anyMatch(e -> e.replace('\\', '/').contains(leaveOut)),
+            assertTrue(
+                    full.stream().anyMatch(e -> e.replace('\\', '/').contains(leaveOut)),
                     "the test class path should contain " + leaveOut + " so that leaving it out means something: "
                             + full);
-            kept = full.stream().filter(e -> !e.replace('\\', '/').contains(leaveOut)).toList();
+            kept = full.stream()
+                    .filter(e -> !e.replace('\\', '/').contains(leaveOut))
+                    .toList();
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", String.join(File.pathSeparator, kept), main.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                String.join(File.pathSeparator, kept),
+                main.getName()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
@@ -50,7 +55,9 @@ final class ProbeJvm {
         }
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
         assertEquals(0, process.exitValue(), output);
-        return output.lines().filter(l -> Arrays.stream(resultPrefixes).anyMatch(l::startsWith)).findFirst()
+        return output.lines()
+                .filter(l -> Arrays.stream(resultPrefixes).anyMatch(l::startsWith))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no probe result in: " + output));
     }
 }

@@ -21,25 +21,36 @@ class ServiceDiscoveryClassPathIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        return ProbeJvm.run(ServiceDiscoveryProbeMain.class, withVpcLattice ? null : VPCLATTICE,
-                List.of("http://127.0.0.1:" + closedPort), "REFUSED ", "LOOKED UP ", "BUILT ");
+        return ProbeJvm.run(
+                ServiceDiscoveryProbeMain.class,
+                withVpcLattice ? null : VPCLATTICE,
+                List.of("http://127.0.0.1:" + closedPort),
+                "REFUSED ",
+                "LOOKED UP ",
+                "BUILT ");
     }
 
     @Test
     void service_withoutTheVpcLatticeJar_failsAtBuild_namingTheServiceAndTheArtifact() throws Exception {
         String result = runProbe(false);
-        assertTrue(result.startsWith("REFUSED VpcLatticeClient.builder().service(\"orders\") needs"
-                + " software.amazon.awssdk:vpclattice on the class path to look up the VPC Lattice service name"
-                + " 'orders': add it"), result);
-        assertTrue(result.endsWith("On the module path, also resolve the module"
-                + " software.amazon.awssdk.services.vpclattice"), result);
+        assertTrue(
+                result.startsWith("REFUSED VpcLatticeClient.builder().service(\"orders\") needs"
+                        + " software.amazon.awssdk:vpclattice on the class path to look up the VPC Lattice service name"
+                        + " 'orders': add it"),
+                result);
+        assertTrue(
+                result.endsWith(
+                        "On the module path, also resolve the module" + " software.amazon.awssdk.services.vpclattice"),
+                result);
     }
 
     @Test
     void service_withTheJar_getsAsFarAsTheLookup() throws Exception {
         // The control: with the jar the same build reaches the (closed) endpoint.
         String result = runProbe(true);
-        assertTrue(result.startsWith("LOOKED UP Could not look up the VPC Lattice service name 'orders' through the"
-                + " VPC Lattice API in us-east-1 (ListServices): "), result);
+        assertTrue(
+                result.startsWith("LOOKED UP Could not look up the VPC Lattice service name 'orders' through the"
+                        + " VPC Lattice API in us-east-1 (ListServices): "),
+                result);
     }
 }

@@ -11,8 +11,7 @@ import software.amazon.awssdk.regions.Region;
  * at the endpoint).
  */
 public final class ServiceDiscoveryProbeMain {
-    private ServiceDiscoveryProbeMain() {
-    }
+    private ServiceDiscoveryProbeMain() {}
 
     /**
      * Entry point.
@@ -29,8 +28,8 @@ public final class ServiceDiscoveryProbeMain {
                 .build()) {
             System.out.println("BUILT " + client.serviceEndpoint());
         } catch (IllegalStateException e) {
-            System.out.println((e.getMessage().startsWith("Could not look up") ? "LOOKED UP " : "REFUSED ")
-                    + e.getMessage());
+            System.out.println(
+                    (e.getMessage().startsWith("Could not look up") ? "LOOKED UP " : "REFUSED ") + e.getMessage());
         }
     }
 }

@@ -11,8 +11,8 @@ class ServiceIdentifierTest {
 
     @Test
     void parse_tellsArnIdAndNameApart_asAwssModelDoes() {
-        ServiceIdentifier arn = ServiceIdentifier.parse(
-                " arn:aws:vpc-lattice:eu-west-1:111122223333:service/svc-0123456789abcdef0 ");
+        ServiceIdentifier arn =
+                ServiceIdentifier.parse(" arn:aws:vpc-lattice:eu-west-1:111122223333:service/svc-0123456789abcdef0 ");
         assertEquals(ServiceIdentifier.Kind.ARN, arn.kind());
         assertEquals("eu-west-1", arn.arnRegion());
         assertEquals("arn:aws:vpc-lattice:eu-west-1:111122223333:service/svc-0123456789abcdef0", arn.value());
@@ -31,10 +31,13 @@ class ServiceIdentifierTest {
     @Test
     void parse_refusesBlanksAndArnsOfOtherThings() {
         assertThrows(IllegalArgumentException.class, () -> ServiceIdentifier.parse("  "));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceIdentifier.parse(
-                "arn:aws:vpc-lattice:us-east-1:111122223333:servicenetwork/sn-0123456789abcdef0"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ServiceIdentifier.parse(
+                        "arn:aws:vpc-lattice:us-east-1:111122223333:servicenetwork/sn-0123456789abcdef0"));
         assertTrue(e.getMessage().contains("is not the ARN of a VPC Lattice service"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ServiceIdentifier.parse("arn:aws:lambda:us-east-1:111122223333:function:f"));
         assertThrows(NullPointerException.class, () -> ServiceIdentifier.parse(null));
     }

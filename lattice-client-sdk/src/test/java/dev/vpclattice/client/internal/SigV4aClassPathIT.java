@@ -40,8 +40,8 @@ class SigV4aClassPathIT {
     }
 
     private static void assertRefused(String result) {
-        assertTrue(result.startsWith("REFUSED SigningMode.SIGV4A needs software.amazon.awssdk:http-auth-aws-crt"),
-                result);
+        assertTrue(
+                result.startsWith("REFUSED SigningMode.SIGV4A needs software.amazon.awssdk:http-auth-aws-crt"), result);
         assertTrue(result.contains("software.amazon.awssdk.crt:aws-crt"), result);
     }
 }

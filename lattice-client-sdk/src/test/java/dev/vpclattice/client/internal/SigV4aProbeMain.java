@@ -11,8 +11,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * {@code SIGNED <algorithm>} or {@code REFUSED <message>}.
  */
 public final class SigV4aProbeMain {
-    private SigV4aProbeMain() {
-    }
+    private SigV4aProbeMain() {}
 
     /**
      * Entry point.
@@ -22,8 +21,14 @@ public final class SigV4aProbeMain {
     public static void main(String[] args) {
         try {
             LatticeSigner signer = LatticeSigner.create(SigningMode.SIGV4A, null, Clock.systemUTC());
-            SdkHttpRequest signed = signer.sign(SdkHttpRequest.builder().method(SdkHttpMethod.GET).protocol("https")
-                    .host("svc.example").encodedPath("/").build(), null,
+            SdkHttpRequest signed = signer.sign(
+                    SdkHttpRequest.builder()
+                            .method(SdkHttpMethod.GET)
+                            .protocol("https")
+                            .host("svc.example")
+                            .encodedPath("/")
+                            .build(),
+                    null,
                     AwsBasicCredentials.create("AKIDPROBE00000000001", "probe-secret-key-00000000000000000000000"));
             String authorization = signed.firstMatchingHeader("Authorization").orElse("");
             System.out.println("SIGNED " + authorization.substring(0, authorization.indexOf(' ')));

@@ -28,9 +28,12 @@ class TracingClassPathIT {
     private static final String OPENTELEMETRY_JARS = "/io/opentelemetry/";
     private static final String XRAY_CLASSES = " com.amazonaws.xray.";
     private static final String OPENTELEMETRY_CLASSES = " io.opentelemetry.";
-    private static final List<String> OBSERVER_CLASSES = List.of(" dev.vpclattice.client.internal.XRayTracer",
-            " dev.vpclattice.client.internal.OpenTelemetryTracer", " dev.vpclattice.client.internal.WireLog",
-            " dev.vpclattice.client.internal.CallListeners", " dev.vpclattice.client.internal.TraceHeaders");
+    private static final List<String> OBSERVER_CLASSES = List.of(
+            " dev.vpclattice.client.internal.XRayTracer",
+            " dev.vpclattice.client.internal.OpenTelemetryTracer",
+            " dev.vpclattice.client.internal.WireLog",
+            " dev.vpclattice.client.internal.CallListeners",
+            " dev.vpclattice.client.internal.TraceHeaders");
 
     @TempDir
     Path dir;
@@ -46,15 +49,22 @@ class TracingClassPathIT {
             throws IOException, InterruptedException {
         List<String> full = testClassPath();
         for (String jar : leaveOut) {
-            assertTrue(full.stream().anyMatch(e -> e.replace('\\', '/').contains(jar)),
+            assertTrue(
+                    full.stream().anyMatch(e -> e.replace('\\', '/').contains(jar)),
                     "the test class path should contain " + jar + " so that leaving it out means something");
         }
         List<String> kept = full.stream()
-                .filter(e -> leaveOut.stream().noneMatch(jar -> e.replace('\\', '/').contains(jar))).toList();
+                .filter(e ->
+                        leaveOut.stream().noneMatch(jar -> e.replace('\\', '/').contains(jar)))
+                .toList();
         Path classLog = dir.resolve("classes-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xlog:class+load=info:file=" + classLog, "-Dslf4j.provider=org.slf4j.jul.JULServiceProvider",
-                "-cp", String.join(File.pathSeparator, kept), TracingProbeMain.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + classLog,
+                "-Dslf4j.provider=org.slf4j.jul.JULServiceProvider",
+                "-cp",
+                String.join(File.pathSeparator, kept),
+                TracingProbeMain.class.getName()));
         command.addAll(Arrays.asList(switches));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
@@ -65,7 +75,8 @@ class TracingClassPathIT {
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("ANSWERED 200"), output);
         List<String> loaded = Files.readAllLines(classLog);
-        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.vpclattice.client.internal.CallObservers ")),
+        assertTrue(
+                loaded.stream().anyMatch(l -> l.contains(" dev.vpclattice.client.internal.CallObservers ")),
                 "the class-loading log should show the library's classes: " + loaded.size() + " lines");
         return loaded;
     }
@@ -95,12 +106,14 @@ class TracingClassPathIT {
     void eachTracer_canBeSwitchedOffAlone() throws Exception {
         List<String> withoutXRay = loadedClasses(List.of(), "xRayTracing=false");
         assertNoneLoaded(withoutXRay, XRAY_CLASSES);
-        assertTrue(withoutXRay.stream().anyMatch(l -> l.contains(" io.opentelemetry.api.GlobalOpenTelemetry ")),
+        assertTrue(
+                withoutXRay.stream().anyMatch(l -> l.contains(" io.opentelemetry.api.GlobalOpenTelemetry ")),
                 "the control: OpenTelemetry is looked for when it is on");
 
         List<String> withoutOpenTelemetry = loadedClasses(List.of(), "openTelemetryTracing=false");
         assertNoneLoaded(withoutOpenTelemetry, OPENTELEMETRY_CLASSES);
-        assertTrue(withoutOpenTelemetry.stream().anyMatch(l -> l.contains(" com.amazonaws.xray.AWSXRay ")),
+        assertTrue(
+                withoutOpenTelemetry.stream().anyMatch(l -> l.contains(" com.amazonaws.xray.AWSXRay ")),
                 "the control: X-Ray is looked for when it is on");
     }
 }

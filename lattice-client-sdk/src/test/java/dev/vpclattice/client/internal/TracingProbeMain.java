@@ -13,8 +13,7 @@ import java.net.InetSocketAddress;
  * HTTP server and prints {@code ANSWERED <status>}. The parent reads which classes the JVM loaded.
  */
 public final class TracingProbeMain {
-    private TracingProbeMain() {
-    }
+    private TracingProbeMain() {}
 
     /**
      * Entry point.
@@ -42,7 +41,9 @@ public final class TracingProbeMain {
             }
             try (VpcLatticeClient client = builder.build()) {
                 int status = client.send(LatticeRequest.builder()
-                        .url("http://127.0.0.1:" + server.getAddress().getPort() + "/probe").build()).statusCode();
+                                .url("http://127.0.0.1:" + server.getAddress().getPort() + "/probe")
+                                .build())
+                        .statusCode();
                 System.out.println("ANSWERED " + status);
             }
         } finally {

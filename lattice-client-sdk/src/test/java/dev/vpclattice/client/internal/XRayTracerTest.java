@@ -21,28 +21,39 @@ class XRayTracerTest {
     private static final String URL = "https://svc.example.on.aws/";
 
     private static Call call() {
-        return new Call(LatticeRequest.builder().method("POST").url(URL).build(), Duration.ofSeconds(5),
-                System.nanoTime());
+        return new Call(
+                LatticeRequest.builder().method("POST").url(URL).build(), Duration.ofSeconds(5), System.nanoTime());
     }
 
     private static SdkHttpRequest signed() {
-        return SdkHttpRequest.builder().method(SdkHttpMethod.POST).protocol("https").host("svc.example.on.aws")
-                .encodedPath("/").build();
+        return SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .protocol("https")
+                .host("svc.example.on.aws")
+                .encodedPath("/")
+                .build();
     }
 
     @Test
     void unsampledInvocation_propagatesTheRootAndTheDecisionAndRecordsNothing() {
-        XRayTracer tracer = new XRayTracer(true,
-                () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0");
+        XRayTracer tracer = new XRayTracer(
+                true, () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0");
         Call call = call();
 
         CallObserver.Observation observation = tracer.start(call);
         call.startAttempt();
         SdkHttpRequest sent = observation.attemptStarted(call, signed());
 
-        assertEquals(Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0"),
+        assertEquals(
+                Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0"),
                 sent.firstMatchingHeader("X-Amzn-Trace-Id"));
-        observation.ended(call, LatticeResponse.builder().statusCode(200).body(new byte[] {1, 2}).build(), null);
+        observation.ended(
+                call,
+                LatticeResponse.builder()
+                        .statusCode(200)
+                        .body(new byte[] {1, 2})
+                        .build(),
+                null);
     }
 
     @Test
@@ -54,8 +65,9 @@ class XRayTracerTest {
     @Test
     void sampledInvocation_goesThroughTheRecorder() {
         Call call = call();
-        CallObserver.Observation observation = new XRayTracer(true,
-                () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1").start(call);
+        CallObserver.Observation observation = new XRayTracer(
+                        true, () -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
+                .start(call);
 
         assertNotSame(CallObserver.Observation.NONE, observation);
         observation.ended(call, null, null);

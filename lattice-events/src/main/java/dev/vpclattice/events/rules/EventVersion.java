@@ -30,10 +30,10 @@ public final class EventVersion {
             + "2.0: set the target group's LambdaEventStructureVersion to V2.";
 
     /** Why an event whose {@code version} is not a string starting with 2 is refused; quotes nothing of the input. */
-    public static final String UNSUPPORTED_MESSAGE = "Unsupported VPC Lattice event version; expected the string \"2.0\"";
+    public static final String UNSUPPORTED_MESSAGE =
+            "Unsupported VPC Lattice event version; expected the string \"2.0\"";
 
-    private EventVersion() {
-    }
+    private EventVersion() {}
 
     /**
      * Tells whether a top-level field name belongs to a version 1 event only.

@@ -25,8 +25,7 @@ public final class LatticeSigV4 {
     public static final String HTTPS_REQUIRED_REASON = "VPC Lattice does not support payload signing, and over plain "
             + "http the AWS SDK signer signs the payload anyway";
 
-    private LatticeSigV4() {
-    }
+    private LatticeSigV4() {}
 
     /**
      * Tells whether a request may be sent with this scheme.

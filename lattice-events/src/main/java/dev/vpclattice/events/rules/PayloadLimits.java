@@ -16,8 +16,7 @@ public final class PayloadLimits {
     /** 6 MB, 6,291,456 bytes: the most Lambda takes as one synchronous invocation's event, and returns as its response. */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-    private PayloadLimits() {
-    }
+    private PayloadLimits() {}
 
     /**
      * Tells whether a payload fits.

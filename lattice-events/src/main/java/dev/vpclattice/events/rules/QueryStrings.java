@@ -37,8 +37,7 @@ import java.util.Map;
  * <p>Dependency-free and thread-safe.
  */
 public final class QueryStrings {
-    private QueryStrings() {
-    }
+    private QueryStrings() {}
 
     /**
      * Parses a raw query leniently: a name or value whose percent escape is malformed ({@code %zz}, a trailing

@@ -15,8 +15,10 @@ class PayloadLimitsAndSigV4Test {
         assertEquals(6_291_456, PayloadLimits.MAX_PAYLOAD_BYTES);
         assertTrue(PayloadLimits.fits(6_291_456));
         assertFalse(PayloadLimits.fits(6_291_457));
-        assertEquals("The event would be 6291457 bytes; Lambda and VPC Lattice limit a request and a response to "
-                + "6291456 bytes (6 MB) each", PayloadLimits.overLimitMessage("The event", 6_291_457));
+        assertEquals(
+                "The event would be 6291457 bytes; Lambda and VPC Lattice limit a request and a response to "
+                        + "6291456 bytes (6 MB) each",
+                PayloadLimits.overLimitMessage("The event", 6_291_457));
     }
 
     @Test
@@ -41,13 +43,21 @@ class PayloadLimitsAndSigV4Test {
     @Test
     void rules_runWithoutJacksonOnTheClassPath() throws Exception {
         // Only this module's classes and the JDK: the echo ships the rules without jackson-databind.
-        URL classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes").toUri().toURL();
+        URL classes = Path.of(System.getProperty("basedir", "."))
+                .resolve("target/classes")
+                .toUri()
+                .toURL();
         try (URLClassLoader isolated = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
             Class<?> query = Class.forName(QueryStrings.class.getName(), true, isolated);
-            assertEquals("{q=[a+b]}", query.getMethod("parse", String.class).invoke(null, "q=a+b").toString());
+            assertEquals(
+                    "{q=[a+b]}",
+                    query.getMethod("parse", String.class).invoke(null, "q=a+b").toString());
             Class<?> version = Class.forName(EventVersion.class.getName(), true, isolated);
-            assertEquals("Optional.empty", version.getMethod("refusal", boolean.class, String.class, boolean.class)
-                    .invoke(null, false, "2.0", false).toString());
+            assertEquals(
+                    "Optional.empty",
+                    version.getMethod("refusal", boolean.class, String.class, boolean.class)
+                            .invoke(null, false, "2.0", false)
+                            .toString());
             Class.forName(PayloadLimits.class.getName(), true, isolated);
             Class.forName(LatticeSigV4.class.getName(), true, isolated);
             assertThrowsClassNotFound(isolated, "com.fasterxml.jackson.core.JsonFactory");

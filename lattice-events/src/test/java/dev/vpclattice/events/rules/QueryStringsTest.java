@@ -49,8 +49,8 @@ class QueryStringsTest {
 
     @Test
     void parseStrict_malformedEscape_namesThePositionButNotTheText() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> QueryStrings.parseStrict("ok=1&token=SECRET%zz"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> QueryStrings.parseStrict("ok=1&token=SECRET%zz"));
 
         assertTrue(e.getMessage().contains("value of query parameter 2"), e.getMessage());
         assertFalse(e.getMessage().contains("SECRET"), e.getMessage());

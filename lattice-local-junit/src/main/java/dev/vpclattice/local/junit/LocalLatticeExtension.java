@@ -107,6 +107,7 @@ public final class LocalLatticeExtension
 
     /** Class-level contexts (the class, its nested classes) and method-level contexts that hold the server. */
     private final Set<String> classOwners = new HashSet<>();
+
     private final Set<String> methodOwners = new HashSet<>();
     private volatile Running running;
 
@@ -129,9 +130,7 @@ public final class LocalLatticeExtension
     }
 
     /** What one start created; closed in reverse order. */
-    private record Running(LocalLattice lattice, LambdaTarget target, LocalLambda function, Path directory,
-            Path pem) {
-    }
+    private record Running(LocalLattice lattice, LambdaTarget target, LocalLambda function, Path directory, Path pem) {}
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -185,9 +184,15 @@ public final class LocalLatticeExtension
             LocalLattice.Builder builder = LocalLattice.builder()
                     .region(config.region)
                     .authType(config.authType)
-                    .sessionCredential(allowed.accessKeyId(), allowed.secretAccessKey(), allowed.sessionToken(),
+                    .sessionCredential(
+                            allowed.accessKeyId(),
+                            allowed.secretAccessKey(),
+                            allowed.sessionToken(),
                             config.allowedPrincipal)
-                    .sessionCredential(denied.accessKeyId(), denied.secretAccessKey(), denied.sessionToken(),
+                    .sessionCredential(
+                            denied.accessKeyId(),
+                            denied.secretAccessKey(),
+                            denied.sessionToken(),
                             config.deniedPrincipal)
                     .allow(config.allowedPrincipal)
                     .target(target);
@@ -211,8 +216,8 @@ public final class LocalLatticeExtension
             lattice.certificate().writePem(pem);
             return new Running(lattice, lambdaTarget, function, directory, pem);
         } catch (IOException e) {
-            UncheckedIOException failure = new UncheckedIOException("Could not write the local Lattice's"
-                    + " certificate to a temporary directory", e);
+            UncheckedIOException failure = new UncheckedIOException(
+                    "Could not write the local Lattice's" + " certificate to a temporary directory", e);
             stop(new Running(lattice, lambdaTarget, function, directory, null), failure);
             throw failure;
         } catch (RuntimeException | Error e) {
@@ -237,8 +242,8 @@ public final class LocalLatticeExtension
         if (failure != null) {
             problems.forEach(failure::addSuppressed);
         } else if (!problems.isEmpty()) {
-            IllegalStateException stopFailed = new IllegalStateException("Could not stop the local Lattice cleanly",
-                    problems.get(0));
+            IllegalStateException stopFailed =
+                    new IllegalStateException("Could not stop the local Lattice cleanly", problems.get(0));
             problems.stream().skip(1).forEach(stopFailed::addSuppressed);
             throw stopFailed;
         }
@@ -265,8 +270,11 @@ public final class LocalLatticeExtension
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == URI.class || type == LocalCertificate.class || type == X509Certificate.class
-                || type == AwsCredentialsProvider.class || type == LocalLattice.class;
+        return type == URI.class
+                || type == LocalCertificate.class
+                || type == X509Certificate.class
+                || type == AwsCredentialsProvider.class
+                || type == LocalLattice.class;
     }
 
     @Override
@@ -274,8 +282,9 @@ public final class LocalLatticeExtension
         Running current = running;
         if (current == null) {
             throw new ParameterResolutionException("The local Lattice is not running when "
-                    + parameterContext.getDeclaringExecutable() + " needs its " + parameterContext.getParameter()
-                    .getType().getSimpleName() + ": register the LocalLatticeExtension in a static field to inject"
+                    + parameterContext.getDeclaringExecutable() + " needs its "
+                    + parameterContext.getParameter().getType().getSimpleName()
+                    + ": register the LocalLatticeExtension in a static field to inject"
                     + " into constructors and @BeforeAll methods");
         }
         Class<?> type = parameterContext.getParameter().getType();
@@ -367,7 +376,9 @@ public final class LocalLatticeExtension
      */
     public List<String> trustStoreJvmArguments() {
         Running current = running();
-        return current.lattice().certificate().trustStoreJvmArguments(current.directory().resolve("truststore.p12"));
+        return current.lattice()
+                .certificate()
+                .trustStoreJvmArguments(current.directory().resolve("truststore.p12"));
     }
 
     /**
@@ -438,12 +449,15 @@ public final class LocalLatticeExtension
     @Override
     public String toString() {
         Running current = running;
-        return "LocalLatticeExtension[" + (current == null ? "not running" : current.lattice().endpoint())
-                + ", authType=" + config.authType + ", allowed=" + config.allowedPrincipal + "]";
+        return "LocalLatticeExtension["
+                + (current == null ? "not running" : current.lattice().endpoint()) + ", authType=" + config.authType
+                + ", allowed=" + config.allowedPrincipal + "]";
     }
 
     private static AwsSessionCredentials generateCredentials() {
-        return AwsSessionCredentials.create("ASIA" + random(KEY_ID_CHARACTERS, 16), random(SECRET_CHARACTERS, 40),
+        return AwsSessionCredentials.create(
+                "ASIA" + random(KEY_ID_CHARACTERS, 16),
+                random(SECRET_CHARACTERS, 40),
                 "local-lattice-" + random(SECRET_CHARACTERS, 100));
     }
 
@@ -678,8 +692,8 @@ public final class LocalLatticeExtension
                         + (target == null ? " and has neither" : " not both"));
             }
             if (allowedPrincipal.equals(deniedPrincipal)) {
-                throw new IllegalStateException("allowedPrincipal and deniedPrincipal must differ, both are '"
-                        + allowedPrincipal + "'");
+                throw new IllegalStateException(
+                        "allowedPrincipal and deniedPrincipal must differ, both are '" + allowedPrincipal + "'");
             }
             return new LocalLatticeExtension(this);
         }

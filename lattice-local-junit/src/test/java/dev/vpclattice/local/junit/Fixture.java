@@ -26,8 +26,10 @@ import org.junit.platform.testkit.engine.EngineTestKit;
         private static final String PARAMETER = "lattice-local-junit.fixture";
 
         static EngineExecutionResults run(Class<?> fixture) {
-            return EngineTestKit.engine("junit-jupiter").configurationParameter(PARAMETER, "true")
-                    .selectors(DiscoverySelectors.selectClass(fixture)).execute();
+            return EngineTestKit.engine("junit-jupiter")
+                    .configurationParameter(PARAMETER, "true")
+                    .selectors(DiscoverySelectors.selectClass(fixture))
+                    .execute();
         }
 
         @Override

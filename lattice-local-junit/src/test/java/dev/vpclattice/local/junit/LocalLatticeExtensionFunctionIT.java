@@ -46,11 +46,16 @@ class LocalLatticeExtensionFunctionIT {
         assertEquals(200, response.status(), response.body());
         VpcLatticeV2Request event = CODEC.readRequest(response.body().getBytes(StandardCharsets.UTF_8));
         assertEquals("{\"item\":\"book\"}", new String(event.decodeBody(), StandardCharsets.UTF_8));
-        assertEquals(lattice.allowedPrincipal(), event.getRequestContext().getIdentity().getPrincipal());
+        assertEquals(
+                lattice.allowedPrincipal(),
+                event.getRequestContext().getIdentity().getPrincipal());
         assertEquals("eu-central-1", event.getRequestContext().getRegion());
         assertEquals(1, lattice.receivedEvents().size());
-        assertTrue(lattice.function().awaitLogLine(line -> line.contains("EchoFunction got"), Duration.ofSeconds(10))
-                .isPresent(), FUNCTION_LOG::toString);
+        assertTrue(
+                lattice.function()
+                        .awaitLogLine(line -> line.contains("EchoFunction got"), Duration.ofSeconds(10))
+                        .isPresent(),
+                FUNCTION_LOG::toString);
     }
 
     /** Records the runtime's process id, for the test below to check it is gone once the class is over. */
@@ -61,13 +66,16 @@ class LocalLatticeExtensionFunctionIT {
         @RegisterExtension
         static LocalLatticeExtension lattice = LocalLatticeExtension.builder()
                 .function(ARTIFACT, HANDLER)
-                .functionOptions(function -> function.logSink(line -> { }))
+                .functionOptions(function -> function.logSink(line -> {}))
                 .build();
 
         @Test
         void call() {
             try (SignedCaller caller = new SignedCaller(lattice.certificate(), lattice.region())) {
-                assertEquals(200, caller.post(lattice.endpoint(), "/", "{}", lattice.credentials()).status());
+                assertEquals(
+                        200,
+                        caller.post(lattice.endpoint(), "/", "{}", lattice.credentials())
+                                .status());
             }
             PID.set(lattice.function().pid());
         }
@@ -75,11 +83,14 @@ class LocalLatticeExtensionFunctionIT {
 
     @Test
     void afterTheClass_theFunctionsRuntimeIsStopped() {
-        Fixture.Runner.run(FunctionFixture.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        Fixture.Runner.run(FunctionFixture.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.started(1).succeeded(1));
 
         long pid = FunctionFixture.PID.get();
         assertTrue(pid > 0);
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        assertFalse(
+                ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                 "the function's runtime (pid " + pid + ") outlived the class");
     }
 }

@@ -40,19 +40,29 @@ class LocalLatticeExtensionLifecycleTest {
     /** What each fixture test saw, by fixture test name. */
     static final Map<String, Seen> SEEN = new ConcurrentHashMap<>();
 
-    record Seen(URI endpoint, Path pem, int eventsAtStart) {
-    }
+    record Seen(URI endpoint, Path pem, int eventsAtStart) {}
 
     static LocalLatticeExtension.Builder echo() {
         return LocalLatticeExtension.builder()
-                .target(event -> VpcLatticeV2Response.builder().statusCode(200).body("ok").build());
+                .target(event -> VpcLatticeV2Response.builder()
+                        .statusCode(200)
+                        .body("ok")
+                        .build());
     }
 
     /** Records what a fixture test sees, then sends one signed request so the next test has something to clear. */
     static void see(String test, LocalLatticeExtension lattice) {
-        SEEN.put(test, new Seen(lattice.endpoint(), lattice.certificatePem(), lattice.receivedEvents().size()));
+        SEEN.put(
+                test,
+                new Seen(
+                        lattice.endpoint(),
+                        lattice.certificatePem(),
+                        lattice.receivedEvents().size()));
         try (SignedCaller caller = new SignedCaller(lattice.certificate(), lattice.region())) {
-            assertEquals(200, caller.post(lattice.endpoint(), "/" + test, "{}", lattice.credentials()).status());
+            assertEquals(
+                    200,
+                    caller.post(lattice.endpoint(), "/" + test, "{}", lattice.credentials())
+                            .status());
         }
         assertEquals(1, lattice.receivedEvents().size());
     }
@@ -63,8 +73,13 @@ class LocalLatticeExtensionLifecycleTest {
     }
 
     private static void assertStopped(Seen seen) {
-        assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(),
-                seen.endpoint().getPort()).close(), "nothing listens on " + seen.endpoint() + " any more");
+        assertThrows(
+                ConnectException.class,
+                () -> new Socket(
+                                InetAddress.getLoopbackAddress(),
+                                seen.endpoint().getPort())
+                        .close(),
+                "nothing listens on " + seen.endpoint() + " any more");
         assertFalse(Files.exists(seen.pem()), "the PEM file is deleted with its directory: " + seen.pem());
     }
 
@@ -72,6 +87,7 @@ class LocalLatticeExtensionLifecycleTest {
     static class StaticField {
         @RegisterExtension
         static LocalLatticeExtension lattice = echo().build();
+
         static URI constructed;
 
         StaticField(URI endpoint) {
@@ -99,7 +115,9 @@ class LocalLatticeExtensionLifecycleTest {
 
     @Test
     void staticField_oneLatticeForTheClassAndItsNestedClasses_stoppedAfterIt_eventsClearedPerTest() {
-        run(StaticField.class).testEvents().assertStatistics(stats -> stats.started(3).succeeded(3));
+        run(StaticField.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.started(3).succeeded(3));
 
         assertEquals(3, SEEN.size(), SEEN::toString);
         assertEquals(1, SEEN.values().stream().map(Seen::endpoint).distinct().count(), SEEN::toString);
@@ -128,7 +146,9 @@ class LocalLatticeExtensionLifecycleTest {
 
     @Test
     void instanceField_oneLatticePerTestMethod_eachStoppedAfterItsTest() {
-        run(InstanceField.class).testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        run(InstanceField.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.started(2).succeeded(2));
 
         assertNotEquals(SEEN.get("first").endpoint(), SEEN.get("second").endpoint());
         assertStopped(SEEN.get("first"));
@@ -154,7 +174,9 @@ class LocalLatticeExtensionLifecycleTest {
 
     @Test
     void instanceField_withPerClassLifecycle_oneLatticeForTheClass() {
-        run(InstanceFieldPerClass.class).testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        run(InstanceFieldPerClass.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.started(2).succeeded(2));
 
         assertEquals(SEEN.get("first").endpoint(), SEEN.get("second").endpoint());
         assertStopped(SEEN.get("first"));
@@ -196,7 +218,9 @@ class LocalLatticeExtensionLifecycleTest {
                 .forEach(throwable -> throwable.ifPresent(failures::add));
         assertEquals(1, failures.size(), failures::toString);
         assertTrue(failures.get(0) instanceof IllegalArgumentException, failures.get(0)::toString);
-        assertTrue(failures.get(0).getMessage().contains("no-such-function"), failures.get(0).getMessage());
+        assertTrue(
+                failures.get(0).getMessage().contains("no-such-function"),
+                failures.get(0).getMessage());
         assertEquals(Map.of(), SEEN, "neither @BeforeAll nor a test ran");
         // The local Lattice had bound the port before the function failed: it must be free again.
         try (ServerSocket again = new ServerSocket()) {
@@ -208,6 +232,7 @@ class LocalLatticeExtensionLifecycleTest {
     static class TwoExtensions {
         @RegisterExtension
         static LocalLatticeExtension one = echo().build();
+
         @RegisterExtension
         static LocalLatticeExtension two = echo().build();
 
@@ -217,17 +242,21 @@ class LocalLatticeExtensionLifecycleTest {
         }
 
         @Test
-        void parametersAreAmbiguous(AwsCredentialsProvider credentials) {
-        }
+        void parametersAreAmbiguous(AwsCredentialsProvider credentials) {}
     }
 
     @Test
     void twoExtensions_runSideBySide_butTheirParametersAreAmbiguous() {
         EngineExecutionResults results = run(TwoExtensions.class);
 
-        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
-        String failure = results.testEvents().failed().stream().findFirst().orElseThrow()
-                .getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).orElseThrow()
+        results.testEvents()
+                .assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        String failure = results.testEvents().failed().stream()
+                .findFirst()
+                .orElseThrow()
+                .getPayload(TestExecutionResult.class)
+                .flatMap(TestExecutionResult::getThrowable)
+                .orElseThrow()
                 .getMessage();
         assertTrue(failure.contains("competing ParameterResolvers"), failure);
     }

@@ -43,8 +43,11 @@ class LocalLatticeExtensionTest {
                 // A target that edits its event must not change what receivedEvents() reports.
                 String seen = new String(CODEC.writeRequest(event), StandardCharsets.UTF_8);
                 event.setPath("/edited-by-the-target");
-                return VpcLatticeV2Response.builder().statusCode(200).header("content-type", "application/json")
-                        .body(seen).build();
+                return VpcLatticeV2Response.builder()
+                        .statusCode(200)
+                        .header("content-type", "application/json")
+                        .body(seen)
+                        .build();
             })
             .build();
 
@@ -63,7 +66,8 @@ class LocalLatticeExtensionTest {
     }
 
     @Test
-    void signedByTheAllowedPrincipal_reachesTheTarget_withItsIdentity(URI endpoint, AwsCredentialsProvider credentials) {
+    void signedByTheAllowedPrincipal_reachesTheTarget_withItsIdentity(
+            URI endpoint, AwsCredentialsProvider credentials) {
         SignedCaller.Response response = caller.post(endpoint, "/orders", "{\"item\":\"book\"}", credentials);
 
         assertEquals(200, response.status(), response.body());
@@ -71,7 +75,8 @@ class LocalLatticeExtensionTest {
         assertEquals(ORDERS_CLIENT, event.getRequestContext().getIdentity().getPrincipal());
         assertEquals("AWS_IAM", event.getRequestContext().getIdentity().getType());
         assertEquals("eu-west-1", event.getRequestContext().getRegion());
-        assertTrue(event.getRequestContext().getServiceArn().startsWith("arn:aws:vpc-lattice:eu-west-1:111122223333:"),
+        assertTrue(
+                event.getRequestContext().getServiceArn().startsWith("arn:aws:vpc-lattice:eu-west-1:111122223333:"),
                 event.getRequestContext().getServiceArn());
         List<VpcLatticeV2Request> received = lattice.receivedEvents();
         assertEquals(1, received.size(), "only this test's request: the list is cleared before each test");
@@ -80,13 +85,16 @@ class LocalLatticeExtensionTest {
     }
 
     @Test
-    void signedByTheDeniedPrincipal_isRefusedByTheAuthPolicy(URI endpoint,
-            @DeniedPrincipal AwsCredentialsProvider denied) {
+    void signedByTheDeniedPrincipal_isRefusedByTheAuthPolicy(
+            URI endpoint, @DeniedPrincipal AwsCredentialsProvider denied) {
         SignedCaller.Response response = caller.post(endpoint, "/orders", "{}", denied);
 
         assertEquals(403, response.status());
-        assertTrue(response.body().startsWith("AccessDeniedException: User: " + lattice.deniedPrincipal()
-                + " is not authorized to perform: vpc-lattice-svcs:Invoke"), response.body());
+        assertTrue(
+                response.body()
+                        .startsWith("AccessDeniedException: User: " + lattice.deniedPrincipal()
+                                + " is not authorized to perform: vpc-lattice-svcs:Invoke"),
+                response.body());
         assertEquals(List.of(), lattice.receivedEvents());
     }
 
@@ -100,9 +108,14 @@ class LocalLatticeExtensionTest {
     }
 
     @Test
-    void everyInjectedValue_isTheRunningLattices(URI endpoint, LocalCertificate certificate,
-            X509Certificate x509, AwsCredentialsProvider allowed, @DeniedPrincipal AwsCredentialsProvider denied,
-            LocalLattice running) throws Exception {
+    void everyInjectedValue_isTheRunningLattices(
+            URI endpoint,
+            LocalCertificate certificate,
+            X509Certificate x509,
+            AwsCredentialsProvider allowed,
+            @DeniedPrincipal AwsCredentialsProvider denied,
+            LocalLattice running)
+            throws Exception {
         assertEquals(lattice.endpoint(), endpoint);
         assertEquals(endpoint, endpointSeenByBeforeAll, "one local Lattice for the whole class");
         assertSame(lattice.lattice(), running);
@@ -116,16 +129,21 @@ class LocalLatticeExtensionTest {
 
     @Test
     void credentials_areTemporaryAndDistinct_andNeverInToString() {
-        AwsSessionCredentials allowed = (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        AwsSessionCredentials denied = (AwsSessionCredentials) lattice.deniedCredentials().resolveCredentials();
+        AwsSessionCredentials allowed =
+                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
+        AwsSessionCredentials denied =
+                (AwsSessionCredentials) lattice.deniedCredentials().resolveCredentials();
 
         assertTrue(allowed.accessKeyId().matches("ASIA[A-Z2-7]{16}"), allowed.accessKeyId());
         assertNotEquals(allowed.accessKeyId(), denied.accessKeyId());
         assertNotEquals(allowed.secretAccessKey(), denied.secretAccessKey());
         String text = lattice.toString();
         assertTrue(text.contains(lattice.endpoint().toString()) && text.contains(ORDERS_CLIENT), text);
-        assertFalse(text.contains(allowed.secretAccessKey()) || text.contains(allowed.sessionToken())
-                || text.contains(allowed.accessKeyId()), text);
+        assertFalse(
+                text.contains(allowed.secretAccessKey())
+                        || text.contains(allowed.sessionToken())
+                        || text.contains(allowed.accessKeyId()),
+                text);
     }
 
     @Test
@@ -135,7 +153,8 @@ class LocalLatticeExtensionTest {
         Path store = Path.of(flags.get(0).substring("-Djavax.net.ssl.trustStore=".length()));
         assertTrue(Files.isRegularFile(store), flags::toString);
         assertEquals(lattice.certificatePem().getParent(), store.getParent());
-        assertEquals(List.of("-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"),
+        assertEquals(
+                List.of("-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"),
                 flags.subList(1, 3));
     }
 
@@ -148,18 +167,42 @@ class LocalLatticeExtensionTest {
 
     @Test
     void builder_refusesAmbiguousOrMissingConfiguration() {
-        assertEquals("A LocalLatticeExtension needs either target(...) or function(...), and has neither",
-                assertThrows(IllegalStateException.class, () -> LocalLatticeExtension.builder().build()).getMessage());
-        assertEquals("A LocalLatticeExtension needs either target(...) or function(...), not both",
-                assertThrows(IllegalStateException.class, () -> LocalLatticeExtension.builder()
-                        .target(event -> null).function(Path.of("."), "a.B").build()).getMessage());
-        assertTrue(assertThrows(IllegalStateException.class, () -> LocalLatticeExtension.builder()
-                .target(event -> null).allowedPrincipal(ORDERS_CLIENT).deniedPrincipal(ORDERS_CLIENT).build())
-                .getMessage().startsWith("allowedPrincipal and deniedPrincipal must differ"));
-        assertEquals("region must look like us-east-1, not 'Europe'", assertThrows(IllegalArgumentException.class,
-                () -> LocalLatticeExtension.builder().region("Europe")).getMessage());
-        assertEquals("allowedPrincipal must be a principal ARN, not '*'", assertThrows(IllegalArgumentException.class,
-                () -> LocalLatticeExtension.builder().allowedPrincipal("*")).getMessage());
+        assertEquals(
+                "A LocalLatticeExtension needs either target(...) or function(...), and has neither",
+                assertThrows(
+                                IllegalStateException.class,
+                                () -> LocalLatticeExtension.builder().build())
+                        .getMessage());
+        assertEquals(
+                "A LocalLatticeExtension needs either target(...) or function(...), not both",
+                assertThrows(
+                                IllegalStateException.class,
+                                () -> LocalLatticeExtension.builder()
+                                        .target(event -> null)
+                                        .function(Path.of("."), "a.B")
+                                        .build())
+                        .getMessage());
+        assertTrue(assertThrows(
+                        IllegalStateException.class,
+                        () -> LocalLatticeExtension.builder()
+                                .target(event -> null)
+                                .allowedPrincipal(ORDERS_CLIENT)
+                                .deniedPrincipal(ORDERS_CLIENT)
+                                .build())
+                .getMessage()
+                .startsWith("allowedPrincipal and deniedPrincipal must differ"));
+        assertEquals(
+                "region must look like us-east-1, not 'Europe'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> LocalLatticeExtension.builder().region("Europe"))
+                        .getMessage());
+        assertEquals(
+                "allowedPrincipal must be a principal ARN, not '*'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> LocalLatticeExtension.builder().allowedPrincipal("*"))
+                        .getMessage());
         assertEquals(AuthType.AWS_IAM, lattice.lattice().authType());
     }
 }

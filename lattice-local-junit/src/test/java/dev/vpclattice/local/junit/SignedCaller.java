@@ -1,11 +1,11 @@
 package dev.vpclattice.local.junit;
 
+import dev.vpclattice.local.LocalCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import dev.vpclattice.local.LocalCertificate;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -24,35 +24,45 @@ final class SignedCaller implements AutoCloseable {
     private final SdkHttpClient http;
     private final String region;
 
-    record Response(int status, String body) {
-    }
+    record Response(int status, String body) {}
 
     SignedCaller(LocalCertificate certificate, String region) {
-        this.http = Apache5HttpClient.builder().tlsTrustManagersProvider(certificate::trustManagers).build();
+        this.http = Apache5HttpClient.builder()
+                .tlsTrustManagersProvider(certificate::trustManagers)
+                .build();
         this.region = region;
     }
 
     /** POSTs {@code body} to {@code endpoint + path}, signed by {@code credentials}, or unsigned when null. */
     Response post(URI endpoint, String path, String body, AwsCredentialsProvider credentials) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest request = SdkHttpRequest.builder().uri(endpoint).method(SdkHttpMethod.POST).encodedPath(path)
-                .putHeader("Content-Type", "application/json").build();
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .uri(endpoint)
+                .method(SdkHttpMethod.POST)
+                .encodedPath(path)
+                .putHeader("Content-Type", "application/json")
+                .build();
         if (credentials != null) {
             SdkHttpRequest unsigned = request;
-            request = AwsV4HttpSigner.create().sign(r -> r.identity(credentials.resolveCredentials())
-                    .request(unsigned)
-                    .payload(ContentStreamProvider.fromByteArray(bytes))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                    .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
+            request = AwsV4HttpSigner.create()
+                    .sign(r -> r.identity(credentials.resolveCredentials())
+                            .request(unsigned)
+                            .payload(ContentStreamProvider.fromByteArray(bytes))
+                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
+                            .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                            .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+                    .request();
         }
         return send(request, bytes);
     }
 
     private Response send(SdkHttpRequest request, byte[] body) {
         try {
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(request)
-                    .contentStreamProvider(ContentStreamProvider.fromByteArray(body)).build()).call();
+            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                            .request(request)
+                            .contentStreamProvider(ContentStreamProvider.fromByteArray(body))
+                            .build())
+                    .call();
             String text = "";
             if (response.responseBody().isPresent()) {
                 try (InputStream in = response.responseBody().get()) {

@@ -1,16 +1,16 @@
 package dev.vpclattice.local.cli;
 
-import dev.vpclattice.lambda.local.LambdaInvocation;
-import dev.vpclattice.lambda.local.LocalLambda;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.lambda.local.LambdaInvocation;
+import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
-import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LambdaTarget;
+import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LocalLattice;
 import dev.vpclattice.local.internal.SigV4Verifier;
 import java.io.IOException;
@@ -135,8 +135,9 @@ public final class LatticeLocalCommand {
             return switch (options.command) {
                 case "serve" -> serve(options);
                 case "invoke" -> invoke(options);
-                default -> throw new IllegalArgumentException("unknown command '" + options.command
-                        + "': use serve or invoke");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown command '" + options.command + "': use serve or invoke");
             };
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             err.println("lattice-local: " + e.getMessage());
@@ -188,17 +189,21 @@ public final class LatticeLocalCommand {
         try {
             event = "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--event " + file + ": no such file (working directory "
-                    + Path.of("").toAbsolutePath() + ")", e);
+            throw new IllegalArgumentException(
+                    "--event " + file + ": no such file (working directory "
+                            + Path.of("").toAbsolutePath() + ")",
+                    e);
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("--event " + file + ": permission denied", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--event " + file + ": cannot be read: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "--event " + file + ": cannot be read: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         }
         if (new String(event, StandardCharsets.UTF_8).isBlank()) {
-            throw new IllegalArgumentException("the event in " + source + " is empty, which is not JSON. Lambda"
-                    + " refuses such a payload.");
+            throw new IllegalArgumentException(
+                    "the event in " + source + " is empty, which is not JSON. Lambda" + " refuses such a payload.");
         }
         try (JsonParser parser = JSON.createParser(event)) {
             JSON.readTree(parser);
@@ -207,9 +212,12 @@ public final class LatticeLocalCommand {
             }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new IllegalArgumentException("the event in " + source + " is not JSON" + (at == null ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": "
-                    + e.getOriginalMessage() + ". Lambda refuses such a payload.", e);
+            throw new IllegalArgumentException(
+                    "the event in " + source + " is not JSON"
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                            + ": "
+                            + e.getOriginalMessage() + ". Lambda refuses such a payload.",
+                    e);
         } catch (IOException e) {
             throw new IllegalArgumentException("the event in " + source + " could not be parsed: " + e, e);
         }
@@ -218,7 +226,8 @@ public final class LatticeLocalCommand {
 
     /** The version this build was made from, from the resource Maven filters at build time. */
     static String version() {
-        try (InputStream in = LatticeLocalCommand.class.getResourceAsStream("/dev/vpclattice/local/version.properties")) {
+        try (InputStream in =
+                LatticeLocalCommand.class.getResourceAsStream("/dev/vpclattice/local/version.properties")) {
             if (in != null) {
                 Properties properties = new Properties();
                 properties.load(in);
@@ -288,15 +297,18 @@ public final class LatticeLocalCommand {
         }
         String trustStoreOut = options.single("--truststore-out", null);
         if (trustStoreOut != null) {
-            lattice.certificate().writeTrustStore(Path.of(trustStoreOut),
-                    LocalCertificate.TRUST_STORE_PASSWORD.toCharArray());
+            lattice.certificate()
+                    .writeTrustStore(Path.of(trustStoreOut), LocalCertificate.TRUST_STORE_PASSWORD.toCharArray());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            lattice.close();
-            target.close();
-            stopped.countDown();
-        }, "lattice-local-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            lattice.close();
+                            target.close();
+                            stopped.countDown();
+                        },
+                        "lattice-local-shutdown"));
 
         out.println("Local VPC Lattice listening on " + lattice.endpoint());
         out.println("  service " + lattice.serviceArn() + ", auth " + lattice.authType() + ", region "
@@ -324,8 +336,8 @@ public final class LatticeLocalCommand {
                 return form;
             }
         }
-        throw new IllegalArgumentException("--canonical-path must be double-encoded or single-encoded, not '" + value
-                + "'");
+        throw new IllegalArgumentException(
+                "--canonical-path must be double-encoded or single-encoded, not '" + value + "'");
     }
 
     private static AuthType authType(String value) {
@@ -338,12 +350,27 @@ public final class LatticeLocalCommand {
 
     /** The parsed command line: a command and repeatable {@code --name value} options. */
     static final class Options {
-        private static final List<String> KNOWN = List.of("--port", "--auth-type", "--credential",
-                "--session-credential", "--allow", "--cert-out", "--region", "--account-id", "--principal-org-id",
-                "--truststore-out", "--event", "--function-dir", "--handler", "--env", "--timeout", "--jvm-arg",
-                "--host-name", "--canonical-path");
-        private static final List<String> REPEATABLE = List.of("--credential", "--session-credential", "--allow",
-                "--env", "--jvm-arg", "--host-name");
+        private static final List<String> KNOWN = List.of(
+                "--port",
+                "--auth-type",
+                "--credential",
+                "--session-credential",
+                "--allow",
+                "--cert-out",
+                "--region",
+                "--account-id",
+                "--principal-org-id",
+                "--truststore-out",
+                "--event",
+                "--function-dir",
+                "--handler",
+                "--env",
+                "--timeout",
+                "--jvm-arg",
+                "--host-name",
+                "--canonical-path");
+        private static final List<String> REPEATABLE =
+                List.of("--credential", "--session-credential", "--allow", "--env", "--jvm-arg", "--host-name");
 
         final String command;
         final boolean help;
@@ -431,8 +458,8 @@ public final class LatticeLocalCommand {
                     // NAME alone passes this process's own value on, so secrets need not appear on a command line.
                     String value = processEnvironment.get(pair);
                     if (value == null) {
-                        throw new IllegalArgumentException("--env " + pair + " passes on " + pair
-                                + " from this environment, but it is not set");
+                        throw new IllegalArgumentException(
+                                "--env " + pair + " passes on " + pair + " from this environment, but it is not set");
                     }
                     environment.put(pair, value);
                 } else {

@@ -32,12 +32,13 @@ import java.util.Set;
  * </ul>
  */
 public final class EventFactory {
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "te", "trailer", "upgrade");
+    private static final Set<String> HOP_BY_HOP =
+            Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade");
     /** Lattice removes headers with this prefix from every incoming request (User Guide, HTTP targets). */
     static final String LATTICE_HEADER_PREFIX = "x-amzn-lattice-";
-    private static final Set<String> TEXT_TYPES = Set.of("application/json", "application/xml",
-            "application/javascript");
+
+    private static final Set<String> TEXT_TYPES =
+            Set.of("application/json", "application/xml", "application/javascript");
 
     private final LatticeResources resources;
     private final String principalOrgId;
@@ -66,8 +67,15 @@ public final class EventFactory {
      * @param receivedAt when the request arrived
      * @return the event
      */
-    public VpcLatticeV2Request build(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-            byte[] body, String clientAddress, LocalCredential caller, Instant receivedAt) {
+    public VpcLatticeV2Request build(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String clientAddress,
+            LocalCredential caller,
+            Instant receivedAt) {
         VpcLatticeV2Request event = new VpcLatticeV2Request();
         event.setVersion("2.0");
         event.setMethod(method.toUpperCase(Locale.ROOT));
@@ -139,10 +147,12 @@ public final class EventFactory {
 
     private static String utf8OrNull(byte[] body) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -122,8 +122,10 @@ public final class HeaderDeadlines implements Connection.Listener {
                     }
                 } else if (now - since > boundNanos) {
                     connections.remove(connection);
-                    connection.getEndPoint().close(new java.util.concurrent.TimeoutException(
-                            "the request headers were not complete within " + Duration.ofNanos(boundNanos)));
+                    connection
+                            .getEndPoint()
+                            .close(new java.util.concurrent.TimeoutException(
+                                    "the request headers were not complete within " + Duration.ofNanos(boundNanos)));
                 }
             });
         } finally {

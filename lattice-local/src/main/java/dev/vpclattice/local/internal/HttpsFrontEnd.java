@@ -63,7 +63,10 @@ public final class HttpsFrontEnd implements AutoCloseable {
      * @return the running server
      * @throws UncheckedIOException if the port cannot be bound
      */
-    public static HttpsFrontEnd start(int port, Supplier<SSLContext> sslContext, Duration headerTimeout,
+    public static HttpsFrontEnd start(
+            int port,
+            Supplier<SSLContext> sslContext,
+            Duration headerTimeout,
             Duration idleTimeout,
             IntFunction<LatticeExchangeHandler> handlerForPort) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
@@ -77,8 +80,8 @@ public final class HttpsFrontEnd implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setUriCompliance(UriCompliance.UNSAFE);
-        http.setHttpCompliance(HttpCompliance.RFC9110.with("lattice-local",
-                HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+        http.setHttpCompliance(
+                HttpCompliance.RFC9110.with("lattice-local", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         // Lattice routes by the Host header, not by the TLS server name: a host it does not serve is 404, whatever
         // SNI said (Jetty's default check would answer 400 "Invalid SNI" first).
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -86,8 +89,8 @@ public final class HttpsFrontEnd implements AutoCloseable {
         http.addCustomizer(secure);
         SslContextFactory.Server tls = new SslContextFactory.Server();
         HeaderDeadlines deadlines = new HeaderDeadlines(headerTimeout);
-        ServerConnector connector = new ServerConnector(server, 1, 1,
-                new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(
+                server, 1, 1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setIdleTimeout(idleTimeout.toMillis());
@@ -139,8 +142,8 @@ public final class HttpsFrontEnd implements AutoCloseable {
     /** Answers the errors Jetty detects itself as {@code text/plain}, {@code Code: message}, like Lattice's. */
     private static final class PlainTextErrors extends ErrorHandler {
         @Override
-        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                Callback callback) {
+        protected void generateResponse(
+                Request request, Response response, int code, String message, Throwable cause, Callback callback) {
             String reason = HttpStatus.getMessage(code);
             String text = (code == 400 ? "BadRequestException" : reason.replace(" ", "") + "Exception") + ": "
                     + (message == null || message.isBlank() ? reason : message);

@@ -50,8 +50,17 @@ import org.eclipse.jetty.util.Callback;
 public final class LatticeExchangeHandler extends Handler.Abstract {
     /** The longest method or path the access log writes; longer ones are cut and marked. */
     static final int MAX_LOGGED_CHARS = 256;
-    private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "transfer-encoding", "te", "trailer", "upgrade", "content-length");
+
+    private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authenticate",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "content-length");
 
     /**
      * Everything the handler needs, fixed when the server starts.
@@ -71,9 +80,19 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * @param port the port the server listens on, which the host must name (or omit for 443)
      * @param bodyTimeout the longest time a client may take to send a body once its headers arrived
      */
-    public record Config(AuthType authType, SigV4Verifier verifier, CanonicalPathForm pathForm,
-            Set<String> allowedPrincipals, EventFactory events, VpcLatticeEventCodec codec, LatticeTarget target,
-            String serviceArn, Clock clock, Consumer<String> accessLog, Set<String> hostNames, int port,
+    public record Config(
+            AuthType authType,
+            SigV4Verifier verifier,
+            CanonicalPathForm pathForm,
+            Set<String> allowedPrincipals,
+            EventFactory events,
+            VpcLatticeEventCodec codec,
+            LatticeTarget target,
+            String serviceArn,
+            Clock clock,
+            Consumer<String> accessLog,
+            Set<String> hostNames,
+            int port,
             Duration bodyTimeout) {
         /** Copies the sets and checks that nothing is missing. */
         public Config {
@@ -129,17 +148,16 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             config.accessLog().accept("local lattice failed: " + e.getClass().getName());
             if (!exchange.answered()) {
-                exchange.text(500, "InternalServerException: This local VPC Lattice failed to handle the request.",
-                        true);
+                exchange.text(
+                        500, "InternalServerException: This local VPC Lattice failed to handle the request.", true);
             }
         }
         return true;
     }
 
     /** What the request names once it is routed: the path as sent, the path the target receives, the headers. */
-    private record Route(String method, String rawPath, String forwardedPath, String rawQuery,
-            Map<String, List<String>> headers) {
-    }
+    private record Route(
+            String method, String rawPath, String forwardedPath, String rawQuery, Map<String, List<String>> headers) {}
 
     /**
      * Lattice routes by host before it authenticates: a name it does not serve never reaches the service. The host is
@@ -152,14 +170,23 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         exchange.loggedPath = rawPath;
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
-            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
+            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>())
+                    .add(field.getValue());
         }
         String host = uri.getHost();
         if (!servesHost(host, uri.getPort())) {
             String named = host == null ? "" : uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
-            exchange.text(404, "NotFoundException: This local VPC Lattice serves no service for host '"
-                    + printable(named) + "'. It answers to " + String.join(", ", config.hostNames().stream().sorted()
-                            .map(name -> name + ":" + config.port()).toList()) + " (add names with --host-name).",
+            exchange.text(
+                    404,
+                    "NotFoundException: This local VPC Lattice serves no service for host '"
+                            + printable(named) + "'. It answers to "
+                            + String.join(
+                                    ", ",
+                                    config.hostNames().stream()
+                                            .sorted()
+                                            .map(name -> name + ":" + config.port())
+                                            .toList())
+                            + " (add names with --host-name).",
                     true);
             return null;
         }
@@ -188,8 +215,8 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (config.authType() == AuthType.NONE && !SigV4Verifier.claimsSigV4(route.headers())) {
             return null;
         }
-        SigV4Verifier.Result result = config.verifier().verify(route.method(), route.rawPath(), route.rawQuery(),
-                route.headers());
+        SigV4Verifier.Result result =
+                config.verifier().verify(route.method(), route.rawPath(), route.rawQuery(), route.headers());
         if (result instanceof SigV4Verifier.Rejected rejected) {
             exchange.principal = "-";
             exchange.text(403, rejected.errorCode() + ": " + rejected.message(), true);
@@ -207,9 +234,12 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (config.authType() == AuthType.NONE || allowed(caller)) {
             return true;
         }
-        exchange.text(403, "AccessDeniedException: User: " + exchange.principal + " is not authorized to perform:"
-                + " vpc-lattice-svcs:Invoke on resource: " + config.serviceArn() + route.forwardedPath()
-                + " because no service-based policy allows the vpc-lattice-svcs:Invoke action", true);
+        exchange.text(
+                403,
+                "AccessDeniedException: User: " + exchange.principal + " is not authorized to perform:"
+                        + " vpc-lattice-svcs:Invoke on resource: " + config.serviceArn() + route.forwardedPath()
+                        + " because no service-based policy allows the vpc-lattice-svcs:Invoke action",
+                true);
         return false;
     }
 
@@ -244,8 +274,11 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             return bytes;
         } catch (TimeoutException e) {
             request.fail(new TimeoutException("the request body was not complete within " + config.bodyTimeout()));
-            exchange.text(408, "RequestTimeoutException: The request body was not complete within "
-                    + config.bodyTimeout().toSeconds() + " s.", true);
+            exchange.text(
+                    408,
+                    "RequestTimeoutException: The request body was not complete within "
+                            + config.bodyTimeout().toSeconds() + " s.",
+                    true);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -254,11 +287,17 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof HttpException http && http.getCode() == 400) {
-                exchange.text(400, "BadRequestException: The request body is malformed: " + printable(
-                        String.valueOf(cause.getMessage())), true);
+                exchange.text(
+                        400,
+                        "BadRequestException: The request body is malformed: "
+                                + printable(String.valueOf(cause.getMessage())),
+                        true);
             } else {
-                exchange.text(400, "BadRequestException: The request body could not be read: "
-                        + cause.getClass().getSimpleName(), true);
+                exchange.text(
+                        400,
+                        "BadRequestException: The request body could not be read: "
+                                + cause.getClass().getSimpleName(),
+                        true);
             }
             return null;
         }
@@ -269,8 +308,16 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * or with {@code 502} when the response is not one Lattice could return.
      */
     private void invoke(Exchange exchange, Route route, LocalCredential caller, byte[] body) {
-        VpcLatticeV2Request event = config.events().build(route.method(), route.forwardedPath(), route.rawQuery(),
-                route.headers(), body, Request.getRemoteAddr(exchange.request), caller, exchange.receivedAt);
+        VpcLatticeV2Request event = config.events()
+                .build(
+                        route.method(),
+                        route.forwardedPath(),
+                        route.rawQuery(),
+                        route.headers(),
+                        body,
+                        Request.getRemoteAddr(exchange.request),
+                        caller,
+                        exchange.receivedAt);
         int eventBytes = config.codec().writeRequest(event).length;
         if (!PayloadLimits.fits(eventBytes)) {
             exchange.payloadTooLarge("The Lambda event for this request would be " + eventBytes + " bytes"
@@ -310,7 +357,8 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (name.indexOf(':') >= 0 && !name.startsWith("[")) {
             name = "[" + name + "]";
         }
-        return (requestedPort <= 0 ? 443 : requestedPort) == config.port() && config.hostNames().contains(name);
+        return (requestedPort <= 0 ? 443 : requestedPort) == config.port()
+                && config.hostNames().contains(name);
     }
 
     /** Printable ASCII only, at most 255 characters: for echoing a client's value in an answer. */
@@ -318,8 +366,10 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (value == null) {
             return "";
         }
-        String kept = value.codePoints().filter(c -> c >= 0x20 && c < 0x7f)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String kept = value.codePoints()
+                .filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return kept.length() > 255 ? kept.substring(0, 255) + "..." : kept;
     }
 
@@ -422,8 +472,11 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         }
 
         void payloadTooLarge(String what) {
-            text(413, "PayloadTooLargeException: " + what + ", over Lambda's invocation payload limit of "
-                    + MAX_PAYLOAD_BYTES + " bytes (6 MB) for the event.", true);
+            text(
+                    413,
+                    "PayloadTooLargeException: " + what + ", over Lambda's invocation payload limit of "
+                            + MAX_PAYLOAD_BYTES + " bytes (6 MB) for the event.",
+                    true);
         }
 
         /**
@@ -460,15 +513,15 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                 return;
             }
             if (!PayloadLimits.fits(json)) {
-                config.accessLog().accept("target answered " + json + " bytes of response JSON, over Lambda's "
-                        + MAX_PAYLOAD_BYTES + "-byte limit");
+                config.accessLog()
+                        .accept("target answered " + json + " bytes of response JSON, over Lambda's "
+                                + MAX_PAYLOAD_BYTES + "-byte limit");
                 text(502, "Bad Gateway", false);
                 return;
             }
             if (answer.getHeaders() != null) {
                 answer.getHeaders().forEach((name, value) -> {
-                    if (name != null && value != null
-                            && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
+                    if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
                         response.getHeaders().add(name, value);
                     }
                 });
@@ -480,13 +533,15 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         private void send(int status, byte[] body) {
             answered = true;
             response.setStatus(status);
-            Callback done = Callback.from(() -> {
-                finish();
-                callback.succeeded();
-            }, failure -> {
-                finish();
-                callback.failed(failure);
-            });
+            Callback done = Callback.from(
+                    () -> {
+                        finish();
+                        callback.succeeded();
+                    },
+                    failure -> {
+                        finish();
+                        callback.failed(failure);
+                    });
             boolean head = "HEAD".equalsIgnoreCase(request.getMethod());
             if (body.length == 0 || head) {
                 if (!head && status != 204 && status != 304) {
@@ -504,9 +559,10 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             if (current != null) {
                 current.requestFinished(connection);
             }
-            config.accessLog().accept(loggable(request.getMethod()) + " " + loggable(loggedPath) + " "
-                    + response.getStatus() + " " + principal + " "
-                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+            config.accessLog()
+                    .accept(loggable(request.getMethod()) + " " + loggable(loggedPath) + " "
+                            + response.getStatus() + " " + principal + " "
+                            + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
         }
     }
 }

@@ -10,8 +10,13 @@ package dev.vpclattice.local.internal;
  * @param targetGroupArn {@code arn:aws:vpc-lattice:REGION:ACCOUNT:targetgroup/tg-...}
  * @param sourceVpcArn {@code arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-...}
  */
-public record LatticeResources(String region, String accountId, String serviceArn, String serviceNetworkArn,
-        String targetGroupArn, String sourceVpcArn) {
+public record LatticeResources(
+        String region,
+        String accountId,
+        String serviceArn,
+        String serviceNetworkArn,
+        String targetGroupArn,
+        String sourceVpcArn) {
     /** The resource ids used when none are configured: 17 hex digits, as AWS generates them. */
     public static final String DEFAULT_ID = "0123456789abcdef0";
 
@@ -24,7 +29,9 @@ public record LatticeResources(String region, String accountId, String serviceAr
      */
     public static LatticeResources of(String region, String accountId) {
         String lattice = "arn:aws:vpc-lattice:" + region + ":" + accountId + ":";
-        return new LatticeResources(region, accountId,
+        return new LatticeResources(
+                region,
+                accountId,
                 lattice + "service/svc-" + DEFAULT_ID,
                 lattice + "servicenetwork/sn-" + DEFAULT_ID,
                 lattice + "targetgroup/tg-" + DEFAULT_ID,

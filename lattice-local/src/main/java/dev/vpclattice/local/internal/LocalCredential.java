@@ -18,8 +18,9 @@ public record LocalCredential(String accessKeyId, String secretAccessKey, String
         Objects.requireNonNull(secretAccessKey, "secretAccessKey");
         Objects.requireNonNull(principalArn, "principalArn");
         if (accessKeyId.isBlank() || secretAccessKey.isEmpty()) {
-            throw new IllegalArgumentException("A credential needs a non-blank access key id and secret key (access key id: '"
-                    + accessKeyId + "')");
+            throw new IllegalArgumentException(
+                    "A credential needs a non-blank access key id and secret key (access key id: '" + accessKeyId
+                            + "')");
         }
     }
 
@@ -41,7 +42,7 @@ public record LocalCredential(String accessKeyId, String secretAccessKey, String
     /** Keeps the secret and the token out of logs and exception messages. */
     @Override
     public String toString() {
-        return "LocalCredential[accessKeyId=" + accessKeyId + ", principalArn=" + principalArn
-                + ", session=" + (sessionToken != null) + "]";
+        return "LocalCredential[accessKeyId=" + accessKeyId + ", principalArn=" + principalArn + ", session="
+                + (sessionToken != null) + "]";
     }
 }

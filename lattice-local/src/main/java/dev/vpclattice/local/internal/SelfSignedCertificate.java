@@ -77,10 +77,13 @@ public final class SelfSignedCertificate {
             X500Name subject = new X500Name("CN=localhost, O=Local VPC Lattice");
             Instant now = Instant.now();
             // Clients compare validity with their own clock: start a day early so skewed clocks still accept it.
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    subject,
                     new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))),
-                    subject, keyPair.getPublic());
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    subject,
+                    keyPair.getPublic());
             List<GeneralName> names = new ArrayList<>(List.of(
                     new GeneralName(GeneralName.dNSName, "localhost"),
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
@@ -88,21 +91,22 @@ public final class SelfSignedCertificate {
             for (String name : extraDnsNames) {
                 names.add(new GeneralName(GeneralName.dNSName, name));
             }
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(names.toArray(GeneralName[]::new)));
+            builder.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             // A self-signed certificate is its own issuer: OpenSSL only accepts it as a trust anchor when it is a CA.
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign));
-            builder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
+            builder.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
 
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
-            keyStore.setKeyEntry("local-lattice", keyPair.getPrivate(), KEY_PASSWORD,
-                    new X509Certificate[] {certificate});
+            keyStore.setKeyEntry(
+                    "local-lattice", keyPair.getPrivate(), KEY_PASSWORD, new X509Certificate[] {certificate});
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keyStore, KEY_PASSWORD);
             SSLContext sslContext = SSLContext.getInstance("TLS");

@@ -55,8 +55,8 @@ public final class SigV4Verifier {
     private static final String INCOMPLETE_SIGNATURE = "IncompleteSignatureException";
     private static final String UNRECOGNIZED_CLIENT = "UnrecognizedClientException";
     // AwsV4HttpSigner never signs these headers, so a signature over one cannot be recomputed with it.
-    private static final List<String> UNSIGNABLE_BY_SDK = List.of("user-agent", "x-amzn-trace-id", "expect",
-            "connection");
+    private static final List<String> UNSIGNABLE_BY_SDK =
+            List.of("user-agent", "x-amzn-trace-id", "expect", "connection");
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -85,8 +85,8 @@ public final class SigV4Verifier {
      * @param clock the server's clock, for the skew check
      * @param pathForm the one path form signatures are verified in
      */
-    public SigV4Verifier(String region, Map<String, LocalCredential> credentials, Clock clock,
-            CanonicalPathForm pathForm) {
+    public SigV4Verifier(
+            String region, Map<String, LocalCredential> credentials, Clock clock, CanonicalPathForm pathForm) {
         this.region = Objects.requireNonNull(region, "region");
         this.credentials = Map.copyOf(credentials);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -94,22 +94,19 @@ public final class SigV4Verifier {
     }
 
     /** The outcome of a verification. */
-    public sealed interface Result permits Authenticated, Rejected, Unsigned {
-    }
+    public sealed interface Result permits Authenticated, Rejected, Unsigned {}
 
     /**
      * The signature is valid.
      *
      * @param credential the credential that signed
      */
-    public record Authenticated(LocalCredential credential) implements Result {
-    }
+    public record Authenticated(LocalCredential credential) implements Result {}
 
     /**
      * The request carries no {@code Authorization} header at all: the caller is anonymous.
      */
-    public record Unsigned() implements Result {
-    }
+    public record Unsigned() implements Result {}
 
     /**
      * The request is signed but the signature is not acceptable.
@@ -117,8 +114,7 @@ public final class SigV4Verifier {
      * @param errorCode the AWS error code, e.g. {@code InvalidSignatureException}
      * @param message the message, in AWS's words where AWS has them
      */
-    public record Rejected(String errorCode, String message) implements Result {
-    }
+    public record Rejected(String errorCode, String message) implements Result {}
 
     /**
      * Whether a request claims a SigV4 or SigV4A signature, which Lattice authenticates even under auth type
@@ -160,18 +156,26 @@ public final class SigV4Verifier {
     }
 
     /** The parts of an {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...} header. */
-    private record ParsedAuthorization(String accessKeyId, String scopeDate, String scopeRegion, String scopeService,
-            List<String> signedHeaders, String signature) {
-    }
+    private record ParsedAuthorization(
+            String accessKeyId,
+            String scopeDate,
+            String scopeRegion,
+            String scopeService,
+            List<String> signedHeaders,
+            String signature) {}
 
     private ParsedAuthorization parseHeader(String authorization) throws Rejection {
         if (authorization.startsWith(SIGV4A)) {
-            throw new Rejection(INVALID_SIGNATURE, "SigV4A (" + SIGV4A + ") signatures are not supported by this"
-                    + " local VPC Lattice; sign with SigV4 (" + SIGV4 + ") for region " + region + ".");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "SigV4A (" + SIGV4A + ") signatures are not supported by this"
+                            + " local VPC Lattice; sign with SigV4 (" + SIGV4 + ") for region " + region + ".");
         }
         if (!authorization.startsWith(SIGV4 + " ")) {
-            throw new Rejection(INCOMPLETE_SIGNATURE, "Authorization header requires the " + SIGV4
-                    + " algorithm (found '" + algorithmOf(authorization) + "').");
+            throw new Rejection(
+                    INCOMPLETE_SIGNATURE,
+                    "Authorization header requires the " + SIGV4 + " algorithm (found '" + algorithmOf(authorization)
+                            + "').");
         }
         Map<String, String> parts = new LinkedHashMap<>();
         for (String part : authorization.substring(SIGV4.length() + 1).split(",")) {
@@ -184,27 +188,38 @@ public final class SigV4Verifier {
         String signedHeaders = parts.get("SignedHeaders");
         String signature = parts.get("Signature");
         if (credential == null || signedHeaders == null || signature == null) {
-            throw new Rejection(INCOMPLETE_SIGNATURE, "Authorization header requires 'Credential', "
-                    + "'SignedHeaders' and 'Signature' parameters.");
+            throw new Rejection(
+                    INCOMPLETE_SIGNATURE,
+                    "Authorization header requires 'Credential', " + "'SignedHeaders' and 'Signature' parameters.");
         }
         String[] scope = credential.split("/", -1);
         if (scope.length != 5 || !"aws4_request".equals(scope[4])) {
-            throw new Rejection(INCOMPLETE_SIGNATURE, "Credential must have the form "
-                    + "ACCESS_KEY_ID/yyyyMMdd/REGION/SERVICE/aws4_request.");
+            throw new Rejection(
+                    INCOMPLETE_SIGNATURE,
+                    "Credential must have the form " + "ACCESS_KEY_ID/yyyyMMdd/REGION/SERVICE/aws4_request.");
         }
-        return new ParsedAuthorization(scope[0], scope[1], scope[2], scope[3],
-                List.of(signedHeaders.toLowerCase(Locale.ROOT).split(";")), signature);
+        return new ParsedAuthorization(
+                scope[0],
+                scope[1],
+                scope[2],
+                scope[3],
+                List.of(signedHeaders.toLowerCase(Locale.ROOT).split(";")),
+                signature);
     }
 
     private void checkScope(ParsedAuthorization parsed) throws Rejection {
         if (!LatticeSigV4.SIGNING_NAME.equals(parsed.scopeService())) {
-            throw new Rejection(INVALID_SIGNATURE, "Credential should be scoped to correct service: '"
-                    + LatticeSigV4.SIGNING_NAME
-                    + "', not '" + parsed.scopeService() + "'.");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "Credential should be scoped to correct service: '"
+                            + LatticeSigV4.SIGNING_NAME
+                            + "', not '" + parsed.scopeService() + "'.");
         }
         if (!region.equals(parsed.scopeRegion())) {
-            throw new Rejection(INVALID_SIGNATURE, "Credential should be scoped to a valid region: '" + region
-                    + "', not '" + parsed.scopeRegion() + "'.");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "Credential should be scoped to a valid region: '" + region + "', not '" + parsed.scopeRegion()
+                            + "'.");
         }
     }
 
@@ -215,25 +230,32 @@ public final class SigV4Verifier {
             throw new Rejection(INCOMPLETE_SIGNATURE, "'Host' must be a signed header.");
         }
         if (!signed.contains(LatticeSigV4.CONTENT_SHA256_HEADER)) {
-            throw new Rejection(INCOMPLETE_SIGNATURE, "Missing the '" + LatticeSigV4.CONTENT_SHA256_HEADER
-                    + "' in canonical headers.");
+            throw new Rejection(
+                    INCOMPLETE_SIGNATURE,
+                    "Missing the '" + LatticeSigV4.CONTENT_SHA256_HEADER + "' in canonical headers.");
         }
         for (String name : signed) {
             if (!headers.containsKey(name)) {
-                throw new Rejection(INCOMPLETE_SIGNATURE,
+                throw new Rejection(
+                        INCOMPLETE_SIGNATURE,
                         "'" + name + "' is named as a SignedHeader, but it does not exist in the HTTP request.");
             }
         }
         if (!LatticeSigV4.UNSIGNED_PAYLOAD.equals(first(headers, LatticeSigV4.CONTENT_SHA256_HEADER))) {
-            throw new Rejection(INVALID_SIGNATURE, "VPC Lattice does not support payload signing: "
-                    + LatticeSigV4.CONTENT_SHA256_HEADER + " must be " + LatticeSigV4.UNSIGNED_PAYLOAD + ".");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "VPC Lattice does not support payload signing: " + LatticeSigV4.CONTENT_SHA256_HEADER + " must be "
+                            + LatticeSigV4.UNSIGNED_PAYLOAD + ".");
         }
         for (String name : signed) {
             if (UNSIGNABLE_BY_SDK.contains(name)) {
-                throw new Rejection(INVALID_SIGNATURE, "This local VPC Lattice cannot verify a signature that covers"
-                        + " the '" + name + "' header (real VPC Lattice would): it recomputes signatures with the AWS"
-                        + " SDK's signer, which never signs " + String.join(", ", UNSIGNABLE_BY_SDK) + ". Sign"
-                        + " without '" + name + "' in SignedHeaders.");
+                throw new Rejection(
+                        INVALID_SIGNATURE,
+                        "This local VPC Lattice cannot verify a signature that covers"
+                                + " the '" + name
+                                + "' header (real VPC Lattice would): it recomputes signatures with the AWS"
+                                + " SDK's signer, which never signs " + String.join(", ", UNSIGNABLE_BY_SDK) + ". Sign"
+                                + " without '" + name + "' in SignedHeaders.");
             }
         }
     }
@@ -248,24 +270,33 @@ public final class SigV4Verifier {
         try {
             signedAt = Instant.from(AMZ_DATE.parse(amzDate));
         } catch (DateTimeParseException e) {
-            throw new Rejection(INCOMPLETE_SIGNATURE,
+            throw new Rejection(
+                    INCOMPLETE_SIGNATURE,
                     "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z', not '" + amzDate + "'.");
         }
         if (!parsed.scopeDate().equals(amzDate.substring(0, 8))) {
-            throw new Rejection(INVALID_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from ISO-8601"
-                    + " version of date from HTTP: '" + parsed.scopeDate() + "' != '" + amzDate.substring(0, 8)
-                    + "'.");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "Date in Credential scope does not match YYYYMMDD from ISO-8601"
+                            + " version of date from HTTP: '" + parsed.scopeDate() + "' != '" + amzDate.substring(0, 8)
+                            + "'.");
         }
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
-            throw new Rejection(INVALID_SIGNATURE, "Signature expired: " + AMZ_DATE.format(signedAt)
-                    + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now)
-                    + " - 5 min.)");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "Signature expired: " + AMZ_DATE.format(signedAt)
+                            + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " ("
+                            + AMZ_DATE.format(now)
+                            + " - 5 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
-            throw new Rejection(INVALID_SIGNATURE, "Signature not yet current: " + AMZ_DATE.format(signedAt)
-                    + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now)
-                    + " + 5 min.)");
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "Signature not yet current: " + AMZ_DATE.format(signedAt)
+                            + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW)) + " ("
+                            + AMZ_DATE.format(now)
+                            + " + 5 min.)");
         }
         return signedAt;
     }
@@ -278,8 +309,10 @@ public final class SigV4Verifier {
         }
         String token = first(headers, "x-amz-security-token");
         if (known.sessionToken() != null || token != null) {
-            boolean tokenMatches = known.sessionToken() != null && token != null
-                    && MessageDigest.isEqual(known.sessionToken().getBytes(StandardCharsets.UTF_8),
+            boolean tokenMatches = known.sessionToken() != null
+                    && token != null
+                    && MessageDigest.isEqual(
+                            known.sessionToken().getBytes(StandardCharsets.UTF_8),
                             token.trim().getBytes(StandardCharsets.UTF_8));
             if (!tokenMatches || !parsed.signedHeaders().contains("x-amz-security-token")) {
                 throw new Rejection(UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
@@ -288,8 +321,15 @@ public final class SigV4Verifier {
         return known;
     }
 
-    private void checkSignature(ParsedAuthorization parsed, LocalCredential credential, Instant signedAt,
-            String method, String rawPath, String rawQuery, Map<String, List<String>> headers) throws Rejection {
+    private void checkSignature(
+            ParsedAuthorization parsed,
+            LocalCredential credential,
+            Instant signedAt,
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers)
+            throws Rejection {
         SdkHttpRequest request;
         try {
             request = rebuild(method, rawPath, rawQuery, headers, parsed.signedHeaders());
@@ -303,13 +343,18 @@ public final class SigV4Verifier {
         String mismatch = "The request signature we calculated does not match the signature you provided. Check your"
                 + " AWS Secret Access Key and signing method.";
         CanonicalPathForm other = pathForm == CanonicalPathForm.DOUBLE_ENCODED
-                ? CanonicalPathForm.SINGLE_ENCODED : CanonicalPathForm.DOUBLE_ENCODED;
+                ? CanonicalPathForm.SINGLE_ENCODED
+                : CanonicalPathForm.DOUBLE_ENCODED;
         if (MessageDigest.isEqual(provided, recompute(request, credential, signedAt, other))) {
-            throw new Rejection(INVALID_SIGNATURE, mismatch + " This local VPC Lattice verifies the path in the "
-                    + describe(pathForm) + "; this signature was computed over the path in the " + describe(other)
-                    + ". Sign in the expected form, or start the server with the other form (serve --canonical-path "
-                    + cliName(other) + ", LocalLattice.builder().canonicalPathForm(CanonicalPathForm." + other.name()
-                    + "))." );
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    mismatch + " This local VPC Lattice verifies the path in the "
+                            + describe(pathForm) + "; this signature was computed over the path in the "
+                            + describe(other)
+                            + ". Sign in the expected form, or start the server with the other form (serve --canonical-path "
+                            + cliName(other) + ", LocalLattice.builder().canonicalPathForm(CanonicalPathForm."
+                            + other.name()
+                            + ")).");
         }
         throw new Rejection(INVALID_SIGNATURE, mismatch);
     }
@@ -332,7 +377,11 @@ public final class SigV4Verifier {
         return form.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private SdkHttpRequest rebuild(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
+    private SdkHttpRequest rebuild(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
             List<String> signedNames) {
         String hostHeader = first(headers, "host").trim();
         URI authority = URI.create("https://" + hostHeader);
@@ -348,7 +397,8 @@ public final class SigV4Verifier {
             builder.port(authority.getPort());
         }
         // Strict: a malformed escape cannot be canonicalized, so the request is refused rather than guessed at.
-        for (Map.Entry<String, List<String>> parameter : QueryStrings.parseStrict(rawQuery).entrySet()) {
+        for (Map.Entry<String, List<String>> parameter :
+                QueryStrings.parseStrict(rawQuery).entrySet()) {
             for (String value : parameter.getValue()) {
                 builder.appendRawQueryParameter(parameter.getKey(), value);
             }
@@ -359,12 +409,12 @@ public final class SigV4Verifier {
         return builder.build();
     }
 
-    private byte[] recompute(SdkHttpRequest request, LocalCredential credential, Instant signedAt,
-            CanonicalPathForm form) {
+    private byte[] recompute(
+            SdkHttpRequest request, LocalCredential credential, Instant signedAt, CanonicalPathForm form) {
         AwsCredentialsIdentity identity = credential.sessionToken() == null
                 ? AwsCredentialsIdentity.create(credential.accessKeyId(), credential.secretAccessKey())
-                : AwsSessionCredentialsIdentity.create(credential.accessKeyId(), credential.secretAccessKey(),
-                        credential.sessionToken());
+                : AwsSessionCredentialsIdentity.create(
+                        credential.accessKeyId(), credential.secretAccessKey(), credential.sessionToken());
         boolean sdkForm = form == CanonicalPathForm.DOUBLE_ENCODED;
         SignedRequest signed = signer.sign(r -> r.identity(identity)
                 .request(request)
@@ -374,7 +424,8 @@ public final class SigV4Verifier {
                 .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, sdkForm)
                 .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, sdkForm)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        String recomputed = signed.request().firstMatchingHeader("Authorization").orElse("");
+        String recomputed =
+                signed.request().firstMatchingHeader("Authorization").orElse("");
         int at = recomputed.indexOf("Signature=");
         return (at < 0 ? "" : recomputed.substring(at + "Signature=".length()).trim())
                 .getBytes(StandardCharsets.US_ASCII);

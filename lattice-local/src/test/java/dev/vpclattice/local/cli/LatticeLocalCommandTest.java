@@ -13,8 +13,8 @@ class LatticeLocalCommandTest {
     void envNameAlone_readsTheInjectedEnvironment_notTheRealOne() {
         // A name the real environment of the test JVM does not have: only the injected map can supply it.
         String name = "LATTICE_LOCAL_TEST_ONLY_" + System.nanoTime();
-        LatticeLocalCommand.Options options = LatticeLocalCommand.Options.parse(
-                new String[] {"invoke", "--env", name, "--env", "PLAIN=value"});
+        LatticeLocalCommand.Options options =
+                LatticeLocalCommand.Options.parse(new String[] {"invoke", "--env", name, "--env", "PLAIN=value"});
 
         Map<String, String> environment = options.environment(Map.of(name, "injected-value"));
 
@@ -23,11 +23,10 @@ class LatticeLocalCommandTest {
 
     @Test
     void envNameAlone_missingFromTheInjectedEnvironment_isRefusedByName() {
-        LatticeLocalCommand.Options options = LatticeLocalCommand.Options.parse(
-                new String[] {"invoke", "--env", "PATH"});
+        LatticeLocalCommand.Options options =
+                LatticeLocalCommand.Options.parse(new String[] {"invoke", "--env", "PATH"});
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> options.environment(Map.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options.environment(Map.of()));
 
         assertTrue(e.getMessage().contains("PATH") && e.getMessage().contains("not set"), e.getMessage());
     }

@@ -11,14 +11,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The event as Lattice builds it, field by field. */
 class EventFactoryTest {
-    private final EventFactory factory = new EventFactory(LatticeResources.of("eu-central-1", "111122223333"),
-            "o-exampleorg");
+    private final EventFactory factory =
+            new EventFactory(LatticeResources.of("eu-central-1", "111122223333"), "o-exampleorg");
 
     private static Map<String, List<String>> headers(String... pairs) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -40,11 +40,12 @@ class EventFactoryTest {
         "application/octet-stream, '', false",
     })
     void utf8Body_isBase64_onlyWithContentEncodingAndNonTextType(String type, String encoding, boolean base64) {
-        Map<String, List<String>> headers = encoding.isEmpty() ? headers("content-type", type)
+        Map<String, List<String>> headers = encoding.isEmpty()
+                ? headers("content-type", type)
                 : headers("content-type", type, "content-encoding", encoding);
 
-        VpcLatticeV2Request event = factory.build("POST", "/", null, headers,
-                "hello".getBytes(StandardCharsets.UTF_8), "10.0.0.12", null, Instant.now());
+        VpcLatticeV2Request event = factory.build(
+                "POST", "/", null, headers, "hello".getBytes(StandardCharsets.UTF_8), "10.0.0.12", null, Instant.now());
 
         assertEquals(base64, event.getIsBase64Encoded());
         assertEquals("hello", new String(event.decodeBody(), StandardCharsets.UTF_8));
@@ -54,30 +55,39 @@ class EventFactoryTest {
     void bodyThatIsNotUtf8_isBase64_soBinarySurvives() {
         byte[] binary = {(byte) 0xc3, (byte) 0x28, 0, (byte) 0xff};
 
-        VpcLatticeV2Request event = factory.build("PUT", "/", null, headers("content-type", "text/plain"), binary,
-                "10.0.0.12", null, Instant.now());
+        VpcLatticeV2Request event = factory.build(
+                "PUT", "/", null, headers("content-type", "text/plain"), binary, "10.0.0.12", null, Instant.now());
 
         assertTrue(event.getIsBase64Encoded());
-        assertEquals(List.of((byte) 0xc3, (byte) 0x28, (byte) 0, (byte) 0xff),
+        assertEquals(
+                List.of((byte) 0xc3, (byte) 0x28, (byte) 0, (byte) 0xff),
                 List.of(event.decodeBody()[0], event.decodeBody()[1], event.decodeBody()[2], event.decodeBody()[3]));
     }
 
     @Test
     void pathQueryHeadersAndForwardedFor() {
-        VpcLatticeV2Request event = factory.build("get", "/a%20b", "x=1&x=2&flag&y=%2B+",
+        VpcLatticeV2Request event = factory.build(
+                "get",
+                "/a%20b",
+                "x=1&x=2&flag&y=%2B+",
                 headers("x-forwarded-for", "192.0.2.1", "connection", "keep-alive", "accept", "*/*"),
-                new byte[0], "10.0.0.12", null, Instant.ofEpochSecond(1690497599L, 177_430_123L));
+                new byte[0],
+                "10.0.0.12",
+                null,
+                Instant.ofEpochSecond(1690497599L, 177_430_123L));
 
         assertEquals("GET", event.getMethod());
         assertEquals("/a%20b?x=1&x=2&flag&y=%2B+", event.getPath());
-        assertEquals(Map.of("x", List.of("1", "2"), "flag", List.of(""), "y", List.of("++")),
+        assertEquals(
+                Map.of("x", List.of("1", "2"), "flag", List.of(""), "y", List.of("++")),
                 event.getQueryStringParameters());
         assertEquals(List.of("192.0.2.1, 10.0.0.12"), event.getHeaders().get("x-forwarded-for"));
         assertFalse(event.getHeaders().containsKey("connection"), "hop-by-hop headers are not forwarded");
         assertEquals("", event.getBody());
         assertEquals("1690497599177430", event.getRequestContext().getTimeEpoch());
         assertEquals("eu-central-1", event.getRequestContext().getRegion());
-        assertEquals("arn:aws:vpc-lattice:eu-central-1:111122223333:service/svc-0123456789abcdef0",
+        assertEquals(
+                "arn:aws:vpc-lattice:eu-central-1:111122223333:service/svc-0123456789abcdef0",
                 event.getRequestContext().getServiceArn());
     }
 
@@ -87,11 +97,12 @@ class EventFactoryTest {
         String rawQuery = "q=a+b&bad=%zz&ok=x%20y";
 
         // WHEN lattice-local builds the event
-        VpcLatticeV2Request event = factory.build("GET", "/search", rawQuery, headers(), new byte[0], "10.0.0.12",
-                null, Instant.now());
+        VpcLatticeV2Request event =
+                factory.build("GET", "/search", rawQuery, headers(), new byte[0], "10.0.0.12", null, Instant.now());
 
         // THEN it reads the query exactly as the event model reads the same path, and a target may still edit it
-        assertEquals(Map.of("q", List.of("a+b"), "bad", List.of("%zz"), "ok", List.of("x y")),
+        assertEquals(
+                Map.of("q", List.of("a+b"), "bad", List.of("%zz"), "ok", List.of("x y")),
                 event.getQueryStringParameters());
         assertEquals(event.queryParameters(), dev.vpclattice.events.rules.QueryStrings.parse(rawQuery));
         event.getQueryStringParameters().get("ok").add("added by a target");
@@ -100,13 +111,17 @@ class EventFactoryTest {
 
     @Test
     void identity_signedCaller_vs_anonymous() {
-        LocalCredential caller = new LocalCredential("AKID", "secret", null,
-                "arn:aws:sts::111122223333:assumed-role/app-role/session-7");
+        LocalCredential caller = new LocalCredential(
+                "AKID", "secret", null, "arn:aws:sts::111122223333:assumed-role/app-role/session-7");
 
-        VpcLatticeV2Request.Identity signed = factory.build("GET", "/", null, headers(), new byte[0], "10.0.0.12",
-                caller, Instant.now()).getRequestContext().getIdentity();
-        VpcLatticeV2Request.Identity anonymous = factory.build("GET", "/", null, headers(), new byte[0],
-                "10.0.0.12", null, Instant.now()).getRequestContext().getIdentity();
+        VpcLatticeV2Request.Identity signed = factory.build(
+                        "GET", "/", null, headers(), new byte[0], "10.0.0.12", caller, Instant.now())
+                .getRequestContext()
+                .getIdentity();
+        VpcLatticeV2Request.Identity anonymous = factory.build(
+                        "GET", "/", null, headers(), new byte[0], "10.0.0.12", null, Instant.now())
+                .getRequestContext()
+                .getIdentity();
 
         assertEquals("AWS_IAM", signed.getType());
         assertEquals("arn:aws:sts::111122223333:assumed-role/app-role/session-7", signed.getPrincipal());
@@ -120,8 +135,8 @@ class EventFactoryTest {
 
     @Test
     void credential_toString_hidesSecretAndToken() {
-        LocalCredential credential = new LocalCredential("AKID", "very-secret", "very-token",
-                "arn:aws:iam::111122223333:user/u");
+        LocalCredential credential =
+                new LocalCredential("AKID", "very-secret", "very-token", "arn:aws:iam::111122223333:user/u");
 
         assertFalse(credential.toString().contains("very-secret"));
         assertFalse(credential.toString().contains("very-token"));

@@ -57,10 +57,11 @@ public final class EchoHandler implements RequestStreamHandler {
      * parameters, identity, numbers), with no credential in it.
      */
     private static final byte[] PRIMING_EVENT = ("{\"version\":\"2.0\",\"path\":\"/priming?p=1\",\"method\":\"POST\","
-            + "\"headers\":{\"content-type\":[\"application/json\"],\"authorization\":[\"none\"],\"accept\":\"*/*\"},"
-            + "\"queryStringParameters\":{\"p\":[\"1\"]},\"body\":\"{\\\"n\\\":[1,2.5,true,null]}\",\"isBase64Encoded\":false,"
-            + "\"requestContext\":{\"identity\":{\"type\":\"NONE\"},\"region\":\"us-east-1\","
-            + "\"timeEpoch\":\"1700000000000000\"}}").getBytes(StandardCharsets.UTF_8);
+                    + "\"headers\":{\"content-type\":[\"application/json\"],\"authorization\":[\"none\"],\"accept\":\"*/*\"},"
+                    + "\"queryStringParameters\":{\"p\":[\"1\"]},\"body\":\"{\\\"n\\\":[1,2.5,true,null]}\",\"isBase64Encoded\":false,"
+                    + "\"requestContext\":{\"identity\":{\"type\":\"NONE\"},\"region\":\"us-east-1\","
+                    + "\"timeEpoch\":\"1700000000000000\"}}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final JsonFactory json = new JsonFactory();
     private final EventEcho echo;

@@ -23,15 +23,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class EchoHandlerTest {
-    static final Path EVENTS = Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    static final Path EVENTS =
+            Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
     static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final String MARKER = "[REDACTED]";
 
@@ -40,8 +41,12 @@ class EchoHandlerTest {
 
     static Stream<String> v2Events() throws IOException {
         try (Stream<Path> files = Files.list(EVENTS)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".json") && !n.startsWith("version1")).sorted().toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json") && !n.startsWith("version1"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -60,16 +65,22 @@ class EchoHandlerTest {
                 Arguments.of("\"authorization: " + s + "\"", 400, null),
                 Arguments.of("42", 400, null),
                 Arguments.of("true", 400, null),
-                Arguments.of("{\"authorization\":{\"token\":\"" + s + "\"}}", 200,
-                        "{\"authorization\":\"[REDACTED]\"}"),
-                Arguments.of("{\"authorization\":[{\"token\":\"" + s + "\"},[\"" + s + "\"]]}", 200,
+                Arguments.of(
+                        "{\"authorization\":{\"token\":\"" + s + "\"}}", 200, "{\"authorization\":\"[REDACTED]\"}"),
+                Arguments.of(
+                        "{\"authorization\":[{\"token\":\"" + s + "\"},[\"" + s + "\"]]}",
+                        200,
                         "{\"authorization\":[\"[REDACTED]\",\"[REDACTED]\"]}"),
-                Arguments.of("{\"cookie\":\"" + s + "\",\"accept\":\"*/*\"}", 200,
+                Arguments.of(
+                        "{\"cookie\":\"" + s + "\",\"accept\":\"*/*\"}",
+                        200,
                         "{\"cookie\":\"[REDACTED]\",\"accept\":\"*/*\"}"),
                 Arguments.of("{\"authorization \":[\"" + s + "\"]}", 200, "{\"authorization \":[\"[REDACTED]\"]}"),
-                Arguments.of("{\" Authorization\\t\":[\"" + s + "\"]}", 200,
-                        "{\" Authorization\\t\":[\"[REDACTED]\"]}"),
-                Arguments.of("{\"X-AMZ-Security-Token\":[\"" + s + "\",\"" + s + "\"]}", 200,
+                Arguments.of(
+                        "{\" Authorization\\t\":[\"" + s + "\"]}", 200, "{\" Authorization\\t\":[\"[REDACTED]\"]}"),
+                Arguments.of(
+                        "{\"X-AMZ-Security-Token\":[\"" + s + "\",\"" + s + "\"]}",
+                        200,
                         "{\"X-AMZ-Security-Token\":[\"[REDACTED]\",\"[REDACTED]\"]}"),
                 Arguments.of("null", 200, "null"));
     }
@@ -87,7 +98,9 @@ class EchoHandlerTest {
         assertEquals(status, r.getStatusCode(), r.getBody());
         JsonNode body = MAPPER.readTree(r.getBody());
         if (status == 400) {
-            assertEquals("headers must be an object of arrays or strings", body.get("message").asText());
+            assertEquals(
+                    "headers must be an object of arrays or strings",
+                    body.get("message").asText());
         } else {
             assertEquals(MAPPER.readTree(expectedHeaders), body.get("headers"));
         }
@@ -95,8 +108,8 @@ class EchoHandlerTest {
 
     @ParameterizedTest
     @MethodSource("headerProbes")
-    void handleRequest_headersOfAnyShapeOrNameSpelling_neverEchoASecret(String headers, int status,
-            String expectedHeaders) throws IOException {
+    void handleRequest_headersOfAnyShapeOrNameSpelling_neverEchoASecret(
+            String headers, int status, String expectedHeaders) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(probeEvent(headers)), out, null);
 
@@ -109,7 +122,8 @@ class EchoHandlerTest {
 
     static byte[] paddedEvent(int bodyChars, String unit) {
         return ("{\"version\":\"2.0\",\"method\":\"POST\",\"path\":\"/big\",\"body\":\"" + unit.repeat(bodyChars)
-                + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     byte[] callRaw(byte[] event) throws IOException {
@@ -242,9 +256,8 @@ class EchoHandlerTest {
     @Test
     void handleRequest_headerEdgeCasesEvent_matchesTheHandWrittenEcho() throws IOException {
         // Written out by hand: mixed-case names, a two-value cookie, plain-string values redacted or kept.
-        JsonNode expected = MAPPER.readTree(Files.readAllBytes(
-                Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/expected-echo/"
-                        + "iam-identity-all-fields.json")));
+        JsonNode expected = MAPPER.readTree(Files.readAllBytes(Path.of(System.getProperty("basedir", "."))
+                .resolve("src/test/resources/expected-echo/" + "iam-identity-all-fields.json")));
 
         VpcLatticeV2Response r = call(Files.readAllBytes(EVENTS.resolve("iam-identity-all-fields.json")));
 
@@ -266,7 +279,9 @@ class EchoHandlerTest {
         VpcLatticeV2Response r = call(Files.readAllBytes(EVENTS.resolve("iam-identity-all-fields.json")));
 
         JsonNode future = MAPPER.readTree(r.getBody()).at("/requestContext/identity/futureIdentityField");
-        assertEquals("fields AWS adds later must survive the echo", future.get("note").asText());
+        assertEquals(
+                "fields AWS adds later must survive the echo",
+                future.get("note").asText());
         assertTrue(r.getBody().contains("1.000000000000000000001"), "numbers are copied exactly");
     }
 
@@ -315,8 +330,13 @@ class EchoHandlerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"version\":\"2.0\",\"path\":\"/\"}", "{\"version\":\"2.0\",\"method\":\"GET\"}",
-        "{\"version\":\"2.0\",\"method\":1,\"path\":\"/\"}", "{\"version\":\"2.0\",\"method\":\"GET\",\"path\":null}"})
+    @ValueSource(
+            strings = {
+                "{\"version\":\"2.0\",\"path\":\"/\"}",
+                "{\"version\":\"2.0\",\"method\":\"GET\"}",
+                "{\"version\":\"2.0\",\"method\":1,\"path\":\"/\"}",
+                "{\"version\":\"2.0\",\"method\":\"GET\",\"path\":null}"
+            })
     void handleRequest_missingMethodOrPath_is400(String input) throws IOException {
         VpcLatticeV2Response r = call(input.getBytes(StandardCharsets.UTF_8));
 
@@ -327,8 +347,8 @@ class EchoHandlerTest {
     @Test
     void handleRequest_invalidJsonWithASecret_doesNotQuoteIt() throws IOException {
         String secret = "FAKE-TOKEN-IN-BROKEN-JSON";
-        VpcLatticeV2Response r = call(("{\"headers\":{\"authorization\":[\"" + secret + "\"]} garbage")
-                .getBytes(StandardCharsets.UTF_8));
+        VpcLatticeV2Response r = call(
+                ("{\"headers\":{\"authorization\":[\"" + secret + "\"]} garbage").getBytes(StandardCharsets.UTF_8));
 
         assertEquals(400, r.getStatusCode());
         assertFalse(r.getBody().contains(secret));
@@ -343,10 +363,14 @@ class EchoHandlerTest {
 
         EchoHandler custom = new EchoHandler(names, log::add);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        custom.handleRequest(new ByteArrayInputStream(("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\","
-                + "\"headers\":{\"X-Custom-Secret\":\"s3cr3t\",\"accept\":[\"a\"]}}").getBytes(StandardCharsets.UTF_8)),
-                out, null);
-        JsonNode body = MAPPER.readTree(MAPPER.readTree(out.toByteArray()).get("body").asText());
+        custom.handleRequest(
+                new ByteArrayInputStream(("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\","
+                                + "\"headers\":{\"X-Custom-Secret\":\"s3cr3t\",\"accept\":[\"a\"]}}")
+                        .getBytes(StandardCharsets.UTF_8)),
+                out,
+                null);
+        JsonNode body =
+                MAPPER.readTree(MAPPER.readTree(out.toByteArray()).get("body").asText());
         assertEquals(MARKER, body.at("/headers/X-Custom-Secret").asText());
         assertEquals("a", body.at("/headers/accept/0").asText());
     }
@@ -356,21 +380,24 @@ class EchoHandlerTest {
      * out here (not taken from the rule under test): V2 = echoed, V1 = refused naming the setting, UNSUPPORTED = refused.
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "\"version\":\"2.0\"                                    | V2",
-        "\"version\":null                                       | V2",
-        "\"other\":1                                            | V2",
-        "\"version\":\"2.1\"                                    | V2",
-        "\"version\":\"1.0\"                                    | V1",
-        "\"version\":\"2.0\",\"raw_path\":\"/\"                   | V1",
-        "\"version\":\"2.0\",\"is_base64_encoded\":false         | V1",
-        "\"query_string_parameters\":{\"id\":\"1\"}               | V1",
-        "\"version\":1.0                                        | UNSUPPORTED",
-        "\"version\":2.0                                        | UNSUPPORTED",
-        "\"version\":2                                          | UNSUPPORTED",
-        "\"version\":true                                       | UNSUPPORTED",
-        "\"version\":{\"v\":\"2.0\"}                              | UNSUPPORTED",
-        "\"version\":\"3.0\"                                    | UNSUPPORTED"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"version\":\"2.0\"                                    | V2",
+                "\"version\":null                                       | V2",
+                "\"other\":1                                            | V2",
+                "\"version\":\"2.1\"                                    | V2",
+                "\"version\":\"1.0\"                                    | V1",
+                "\"version\":\"2.0\",\"raw_path\":\"/\"                   | V1",
+                "\"version\":\"2.0\",\"is_base64_encoded\":false         | V1",
+                "\"query_string_parameters\":{\"id\":\"1\"}               | V1",
+                "\"version\":1.0                                        | UNSUPPORTED",
+                "\"version\":2.0                                        | UNSUPPORTED",
+                "\"version\":2                                          | UNSUPPORTED",
+                "\"version\":true                                       | UNSUPPORTED",
+                "\"version\":{\"v\":\"2.0\"}                              | UNSUPPORTED",
+                "\"version\":\"3.0\"                                    | UNSUPPORTED"
+            })
     void handleRequest_versionRule_echoesV2AndRefusesTheRest(String fields, String verdict) throws IOException {
         byte[] event = ("{" + fields.strip() + ",\"method\":\"GET\",\"path\":\"/\"}").getBytes(StandardCharsets.UTF_8);
 
@@ -380,13 +407,16 @@ class EchoHandlerTest {
             case "V2" -> assertEquals(200, r.getStatusCode(), r.getBody());
             case "V1" -> {
                 assertEquals(400, r.getStatusCode(), r.getBody());
-                assertEquals(EventVersion.VERSION_1_MESSAGE, MAPPER.readTree(r.getBody()).get("message").asText());
+                assertEquals(
+                        EventVersion.VERSION_1_MESSAGE,
+                        MAPPER.readTree(r.getBody()).get("message").asText());
                 assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
             }
             default -> {
                 // A number is not a version 1 string, even 1.0: Lattice sends the version as a string.
                 assertEquals(400, r.getStatusCode(), r.getBody());
-                assertEquals("Unsupported VPC Lattice event version; expected the string \"2.0\"",
+                assertEquals(
+                        "Unsupported VPC Lattice event version; expected the string \"2.0\"",
                         MAPPER.readTree(r.getBody()).get("message").asText());
             }
         }
@@ -396,7 +426,9 @@ class EchoHandlerTest {
     static Stream<Arguments> overStreamLimits() {
         return Stream.of(
                 Arguments.of("a 1,001-digit number", ("{\"n\":" + "9".repeat(1_001) + "}"), "getMaxNumberLength"),
-                Arguments.of("nesting 1,001 deep", ("{\"a\":" + "[".repeat(1_000) + "]".repeat(1_000) + "}"),
+                Arguments.of(
+                        "nesting 1,001 deep",
+                        ("{\"a\":" + "[".repeat(1_000) + "]".repeat(1_000) + "}"),
                         "getMaxNestingDepth"),
                 Arguments.of("a 3 MB name", ("{\"" + "k".repeat(3_000_000) + "\":1}"), "getMaxNameLength"));
     }
@@ -443,7 +475,9 @@ class EchoHandlerTest {
 
         assertEquals(200, outcome.status(), "priming must take the path a successful request takes");
         VpcLatticeV2Response r = new VpcLatticeEventCodec().readResponse(outcome.response());
-        assertEquals(MARKER, MAPPER.readTree(r.getBody()).at("/headers/authorization/0").asText());
+        assertEquals(
+                MARKER,
+                MAPPER.readTree(r.getBody()).at("/headers/authorization/0").asText());
         assertTrue(log.isEmpty(), "priming prints nothing: " + log);
 
         call(Files.readAllBytes(EVENTS.resolve("post-json.json")));

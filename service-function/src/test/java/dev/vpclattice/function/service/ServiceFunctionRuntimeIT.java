@@ -43,7 +43,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceFunctionRuntimeIT {
-    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).resolve("..").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("basedir", "."))
+            .resolve("..")
+            .toAbsolutePath()
+            .normalize();
     static final String CUSTOM_SECRET = "FAKE-CUSTOM-SECRET-IT-0006";
 
     @TempDir
@@ -56,7 +59,8 @@ class ServiceFunctionRuntimeIT {
     @BeforeAll
     static void buildAndStart() throws Exception {
         SamMakefileBuild.build(ROOT, "ServiceFunction", artifacts, Duration.ofMinutes(8));
-        assertTrue(Files.isRegularFile(artifacts.resolve("lib/service-function.jar")),
+        assertTrue(
+                Files.isRegularFile(artifacts.resolve("lib/service-function.jar")),
                 "the Makefile must put the shaded jar under $ARTIFACTS_DIR/lib");
 
         function = LocalLambda.builder()
@@ -78,7 +82,11 @@ class ServiceFunctionRuntimeIT {
 
     static Stream<String> allEvents() throws IOException {
         try (Stream<Path> files = Files.list(EchoHandlerTest.EVENTS)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList()
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .toList()
                     .stream();
         }
     }
@@ -118,8 +126,8 @@ class ServiceFunctionRuntimeIT {
             assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
         } else {
             assertEquals(200, r.getStatusCode(), r.getBody());
-            EchoHandlerTest.assertEchoOf(EchoHandlerTest.MAPPER.readTree(event),
-                    EchoHandlerTest.MAPPER.readTree(r.getBody()), "");
+            EchoHandlerTest.assertEchoOf(
+                    EchoHandlerTest.MAPPER.readTree(event), EchoHandlerTest.MAPPER.readTree(r.getBody()), "");
         }
     }
 
@@ -127,19 +135,21 @@ class ServiceFunctionRuntimeIT {
     @Order(3)
     void headerNamedInRedactedHeaders_isRedactedInTheRuntime() throws IOException {
         byte[] event = ("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"x-custom-secret\":[\""
-                + CUSTOM_SECRET + "\"]}}").getBytes(StandardCharsets.UTF_8);
+                        + CUSTOM_SECRET + "\"]}}")
+                .getBytes(StandardCharsets.UTF_8);
 
         VpcLatticeV2Response r = invoke(event);
 
         JsonNode echoed = EchoHandlerTest.MAPPER.readTree(r.getBody());
-        assertEquals(EchoHandlerTest.MARKER, echoed.at("/headers/x-custom-secret/0").asText());
+        assertEquals(
+                EchoHandlerTest.MARKER, echoed.at("/headers/x-custom-secret/0").asText());
     }
 
     @ParameterizedTest
     @MethodSource("dev.vpclattice.function.service.EchoHandlerTest#headerProbes")
     @Order(3)
-    void headersOfAnyShapeOrNameSpelling_neverEchoASecretInTheRuntime(String headers, int status,
-            String expectedHeaders) throws IOException {
+    void headersOfAnyShapeOrNameSpelling_neverEchoASecretInTheRuntime(
+            String headers, int status, String expectedHeaders) throws IOException {
         LambdaInvocation r = function.invoke(EchoHandlerTest.probeEvent(headers));
 
         assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
@@ -157,7 +167,10 @@ class ServiceFunctionRuntimeIT {
         assertTrue(r.payload().length < 1024, "the runtime returns the small refusal, not the oversized echo");
         VpcLatticeV2Response response = codec.readResponse(r.payload());
         assertEquals(413, response.getStatusCode());
-        assertTrue(EchoHandlerTest.MAPPER.readTree(response.getBody()).get("responseBytes").asInt()
+        assertTrue(EchoHandlerTest.MAPPER
+                        .readTree(response.getBody())
+                        .get("responseBytes")
+                        .asInt()
                 > EchoHandlerTest.SIX_MB);
     }
 
@@ -185,11 +198,14 @@ class ServiceFunctionRuntimeIT {
 
         assertTrue(entries.contains("com/fasterxml/jackson/core/JsonFactory.class"), "jackson-core is shipped");
         assertTrue(entries.contains("dev/vpclattice/events/rules/EventVersion.class"), "the shared rules are shipped");
-        assertFalse(entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/databind/")),
+        assertFalse(
+                entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/databind/")),
                 "jackson-databind must not be shipped");
-        assertFalse(entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/annotation/")),
+        assertFalse(
+                entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/annotation/")),
                 "jackson-annotations must not be shipped");
-        assertFalse(entries.contains("dev/vpclattice/events/VpcLatticeEventCodec.class"),
+        assertFalse(
+                entries.contains("dev/vpclattice/events/VpcLatticeEventCodec.class"),
                 "the model's codec needs databind and is not shipped");
         assertTrue(bytes < 1_000_000, "the artifact stays well under 1 MB (0.6 MB when written): " + bytes);
     }
@@ -213,9 +229,10 @@ class ServiceFunctionRuntimeIT {
         assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
         VpcLatticeV2Response response = codec.readResponse(r.payload());
         assertEquals(200, response.getStatusCode(), response.getBody());
-        EchoHandlerTest.assertEchoOf(EchoHandlerTest.MAPPER.readTree(event),
-                EchoHandlerTest.MAPPER.readTree(response.getBody()), "");
-        List<String> requestLines = snapOutput.stream().filter(l -> l.contains("\"requestBytes\"")).toList();
+        EchoHandlerTest.assertEchoOf(
+                EchoHandlerTest.MAPPER.readTree(event), EchoHandlerTest.MAPPER.readTree(response.getBody()), "");
+        List<String> requestLines =
+                snapOutput.stream().filter(l -> l.contains("\"requestBytes\"")).toList();
         assertEquals(1, requestLines.size(), "priming logs nothing, the event one line: " + snapOutput);
         // Reported, not asserted: Lambda's split for a SnapStart-style init.
         System.out.println("[measure] snap-start init " + r.initDuration().orElse(null) + ", first invocation "
@@ -223,8 +240,14 @@ class ServiceFunctionRuntimeIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[1,2]", "\"just a string\"", "not json", "{\"version\":\"2.0\",\"path\":\"/\"}",
-        "{\"version\":\"2.0\",\"method\":\"GET\"}"})
+    @ValueSource(
+            strings = {
+                "[1,2]",
+                "\"just a string\"",
+                "not json",
+                "{\"version\":\"2.0\",\"path\":\"/\"}",
+                "{\"version\":\"2.0\",\"method\":\"GET\"}"
+            })
     @Order(4)
     void badInput_is400NotAFunctionError(String input) {
         VpcLatticeV2Response r = invoke(input.getBytes(StandardCharsets.UTF_8));
@@ -247,9 +270,15 @@ class ServiceFunctionRuntimeIT {
         for (String secret : secrets) {
             assertFalse(all.contains(secret), "the runtime's output holds a secret header value");
         }
-        long requestLines = lines.stream().filter(l -> l.contains("\"requestBytes\"")).count();
-        long expected = 1 + allEvents().count() + 1 + EchoHandlerTest.headerProbes().count() + 1
-                + EchoHandlerTest.overStreamLimits().count() + 5;
+        long requestLines =
+                lines.stream().filter(l -> l.contains("\"requestBytes\"")).count();
+        long expected = 1
+                + allEvents().count()
+                + 1
+                + EchoHandlerTest.headerProbes().count()
+                + 1
+                + EchoHandlerTest.overStreamLimits().count()
+                + 5;
         assertEquals(expected, requestLines, () -> "one log line per request:\n" + all);
         assertTrue(all.contains("\"path\":\"/orders\""), all);
         assertFalse(all.contains("sort=desc"), "query strings stay out of the log");

@@ -22,8 +22,7 @@ public final class ProcessMeter {
     /** USER_HZ, the unit of {@code /proc/PID/stat}'s times: 100 on every Linux architecture the JDK runs on. */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
-    private ProcessMeter() {
-    }
+    private ProcessMeter() {}
 
     /**
      * What was read at one moment.
@@ -85,7 +84,8 @@ public final class ProcessMeter {
             for (Path task : tasks) {
                 try {
                     String schedstat = Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII);
-                    threads.put(Long.parseLong(task.getFileName().toString()),
+                    threads.put(
+                            Long.parseLong(task.getFileName().toString()),
                             Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
                 } catch (IOException | RuntimeException e) {
                     // The thread ended while the directory was read.

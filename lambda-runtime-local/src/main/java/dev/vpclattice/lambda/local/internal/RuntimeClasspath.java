@@ -18,16 +18,18 @@ public final class RuntimeClasspath {
     private static final Map<String, String> MARKERS = new LinkedHashMap<>();
 
     static {
-        MARKERS.put("com.amazonaws:aws-lambda-java-runtime-interface-client",
+        MARKERS.put(
+                "com.amazonaws:aws-lambda-java-runtime-interface-client",
                 "com/amazonaws/services/lambda/runtime/api/client/AWSLambda.class");
         MARKERS.put("com.amazonaws:aws-lambda-java-core", "com/amazonaws/services/lambda/runtime/Context.class");
-        MARKERS.put("com.amazonaws:aws-lambda-java-serialization",
+        MARKERS.put(
+                "com.amazonaws:aws-lambda-java-serialization",
                 "com/amazonaws/services/lambda/runtime/serialization/PojoSerializer.class");
-        MARKERS.put("software.amazon.awssdk:utils-lite", "software/amazon/awssdk/utilslite/SdkInternalThreadLocal.class");
+        MARKERS.put(
+                "software.amazon.awssdk:utils-lite", "software/amazon/awssdk/utilslite/SdkInternalThreadLocal.class");
     }
 
-    private RuntimeClasspath() {
-    }
+    private RuntimeClasspath() {}
 
     /**
      * Locates each artifact's jar (or classes directory) through the class loader's resources, without loading
@@ -60,7 +62,9 @@ public final class RuntimeClasspath {
     private static Path rootOf(URL url, String resource) {
         try {
             if ("jar".equals(url.getProtocol())) {
-                return Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+                return Path.of(((JarURLConnection) url.openConnection())
+                        .getJarFileURL()
+                        .toURI());
             }
             if ("file".equals(url.getProtocol())) {
                 Path p = Path.of(url.toURI());

@@ -64,11 +64,14 @@ public final class EventEcho {
     public Outcome echo(byte[] event) {
         Scan scan = new Scan();
         ByteArrayOutputStream copy = new ByteArrayOutputStream(event.length + 64);
-        try (JsonParser p = json.createParser(event); JsonGenerator g = json.createGenerator(copy)) {
+        try (JsonParser p = json.createParser(event);
+                JsonGenerator g = json.createGenerator(copy)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                return badRequest(scan, "A VPC Lattice event must be a JSON object, got "
-                        + (first == null ? "nothing" : describe(first)));
+                return badRequest(
+                        scan,
+                        "A VPC Lattice event must be a JSON object, got "
+                                + (first == null ? "nothing" : describe(first)));
             }
             g.writeStartObject();
             JsonToken t;
@@ -98,8 +101,10 @@ public final class EventEcho {
         } catch (JsonProcessingException e) {
             // The location only: the parser's own message may quote the input, which can hold secrets.
             JsonLocation at = e.getLocation();
-            return badRequest(scan, "The event is not valid JSON" + (at == null ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            return badRequest(
+                    scan,
+                    "The event is not valid JSON"
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new UncheckedIOException("Copying the event in memory failed", e);
         }
@@ -123,9 +128,11 @@ public final class EventEcho {
      */
     public static Outcome internalError(RuntimeException e) {
         byte[] response = ("{\"statusCode\":500,\"statusDescription\":\"500 Internal Server Error\","
-                + "\"headers\":{\"content-type\":\"application/json\"},\"isBase64Encoded\":false,"
-                + "\"body\":\"{\\\"error\\\":\\\"InternalError\\\"}\"}").getBytes(StandardCharsets.UTF_8);
-        return new Outcome(response, 500, null, null, "Internal error: " + e.getClass().getName());
+                        + "\"headers\":{\"content-type\":\"application/json\"},\"isBase64Encoded\":false,"
+                        + "\"body\":\"{\\\"error\\\":\\\"InternalError\\\"}\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return new Outcome(
+                response, 500, null, null, "Internal error: " + e.getClass().getName());
     }
 
     private void copyHeaders(JsonParser p, JsonGenerator g) throws IOException {
@@ -167,8 +174,7 @@ public final class EventEcho {
         return error(scan, 413, "413 Payload Too Large", "ResponseTooLarge", message, responseBytes);
     }
 
-    private Outcome error(Scan scan, int status, String description, String error, String message,
-            int responseBytes) {
+    private Outcome error(Scan scan, int status, String description, String error, String message, int responseBytes) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(message.length() + 96);
         try (JsonGenerator g = json.createGenerator(body)) {
             g.writeStartObject();
@@ -225,8 +231,7 @@ public final class EventEcho {
      * @param path the event's path without its query string (query values may carry tokens), else null
      * @param problem why the event was refused (400) or not echoed (413), null for a 200; never contains input values
      */
-    public record Outcome(byte[] response, int status, String method, String path, String problem) {
-    }
+    public record Outcome(byte[] response, int status, String method, String path, String problem) {}
 
     /** What the top level of the event said, gathered while copying. */
     private static final class Scan {
@@ -250,7 +255,8 @@ public final class EventEcho {
         }
 
         String problem() {
-            String refusal = EventVersion.refusal(versionOneFields, version, versionOtherJson).orElse(null);
+            String refusal = EventVersion.refusal(versionOneFields, version, versionOtherJson)
+                    .orElse(null);
             if (refusal != null) {
                 return refusal;
             }
