@@ -16,8 +16,8 @@ module dev.vpclattice.client {
     requires software.amazon.awssdk.http.auth.spi;
     requires software.amazon.awssdk.http.apache5;
     requires com.fasterxml.jackson.datatype.jsr310;
-    // lattice-events' dependency-free rules (dev.vpclattice.events.rules); none of its types is in this API.
-    requires dev.vpclattice.events;
+    // What VPC Lattice defines; none of its types is in this API.
+    requires dev.vpclattice.contract;
     requires org.slf4j;
     // Apache HttpClient 5 (an automatic module, the default HTTP client) uses jdk.net.Sockets for TCP keep-alive
     // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
@@ -32,7 +32,7 @@ module dev.vpclattice.client {
     requires static io.opentelemetry.context;
     // Optional: the async client's default HTTP client, loaded only when no other was given.
     requires static software.amazon.awssdk.http.nio.netty;
-    // Optional: service discovery (VpcLatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
+    // Optional: service discovery (LatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
     requires static software.amazon.awssdk.services.vpclattice;
 
     exports dev.vpclattice.client;

@@ -2,9 +2,9 @@ package dev.vpclattice.benchmarks;
 
 import dev.vpclattice.benchmarks.internal.Options;
 import dev.vpclattice.benchmarks.internal.Stats;
+import dev.vpclattice.client.LatticeAsyncClient;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
-import dev.vpclattice.client.VpcLatticeAsyncClient;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.LocalLattice;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Chooses {@link VpcLatticeAsyncClient}'s default HTTP client by measurement: NettyNioAsyncHttpClient against
+ * Chooses {@link LatticeAsyncClient}'s default HTTP client by measurement: NettyNioAsyncHttpClient against
  * AwsCrtAsyncHttpClient, each under the library. Each launch is a fresh JVM that builds the client, sends one signed
  * POST to a {@link LocalLattice} in this JVM (which verifies the signature), then sends {@code --warm} more over the
  * kept-alive connection and measures {@code --measured} after them. Launches alternate between the two HTTP clients,
@@ -95,7 +95,7 @@ public final class AsyncHttpClientComparison {
                     }
                 }
             }
-            System.out.println("VpcLatticeAsyncClient over each async HTTP client, " + runs + " launches each, "
+            System.out.println("LatticeAsyncClient over each async HTTP client, " + runs + " launches each, "
                     + warm + " warm-up and " + measured + " measured calls per launch"
                     + (jvmArgs.isEmpty() ? "" : ", JVM flags " + String.join(" ", jvmArgs))
                     + "; median (p25-p75)");
@@ -176,8 +176,7 @@ public final class AsyncHttpClientComparison {
          */
         public static void main(String[] args) throws Exception {
             long t0 = System.nanoTime();
-            VpcLatticeAsyncClient.Builder builder =
-                    VpcLatticeAsyncClient.builder().region(Region.US_EAST_1);
+            LatticeAsyncClient.Builder builder = LatticeAsyncClient.builder().region(Region.US_EAST_1);
             if (args[0].equals("netty")) {
                 builder.httpClientBuilder(NettyNioAsyncHttpClient.builder()).trustedCertificates(Path.of(args[2]));
             } else {
@@ -190,7 +189,7 @@ public final class AsyncHttpClientComparison {
                     .header("content-type", "application/json")
                     .body("{\"hello\":\"lattice\"}".getBytes(StandardCharsets.UTF_8))
                     .build();
-            try (VpcLatticeAsyncClient client = builder.build()) {
+            try (LatticeAsyncClient client = builder.build()) {
                 long t1 = System.nanoTime();
                 call(client, request);
                 long t2 = System.nanoTime();
@@ -218,7 +217,7 @@ public final class AsyncHttpClientComparison {
             }
         }
 
-        private static void call(VpcLatticeAsyncClient client, LatticeRequest request) {
+        private static void call(LatticeAsyncClient client, LatticeRequest request) {
             LatticeResponse response = client.send(request).join();
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(

@@ -2,10 +2,10 @@ package dev.vpclattice.benchmarks;
 
 import dev.vpclattice.benchmarks.internal.LoopbackHttpsServer;
 import dev.vpclattice.benchmarks.internal.SampleEvents;
+import dev.vpclattice.client.LatticeAsyncClient;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
-import dev.vpclattice.client.VpcLatticeAsyncClient;
-import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -49,7 +49,7 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * One POST (a 1 KB JSON body) over a kept-alive HTTPS connection to a loopback server that answers a constant 200:
- * the library ({@link VpcLatticeClient}: request building, the cached credentials, SigV4, registering the call's
+ * the library ({@link LatticeClient}: request building, the cached credentials, SigV4, registering the call's
  * deadline with the shared timer, response copy) against the raw SDK HTTP client sending the same request unsigned. Each runs over its own HTTP
  * client instance of the same kind and configuration, so each keeps its own single connection alive.
  *
@@ -57,7 +57,7 @@ import software.amazon.awssdk.regions.Region;
  * library resolves them from the environment once and then serves them from its cache. Both Apache5HttpClient (the library's default) and the
  * lighter UrlConnectionHttpClient are measured.
  *
- * <p>The async rows do the same through {@link VpcLatticeAsyncClient} ({@code send(...).join()} on the benchmark thread,
+ * <p>The async rows do the same through {@link LatticeAsyncClient} ({@code send(...).join()} on the benchmark thread,
  * the future completed on the client's default completion executor) over NettyNioAsyncHttpClient, its default, against
  * the raw Netty client. AwsCrtAsyncHttpClient is not measured here: against this JDK {@code HttpsServer} it leaves about
  * one exchange in a few hundred unanswered, which turns an iteration into a timeout; {@link AsyncHttpClientComparison}
@@ -76,15 +76,15 @@ public class HttpClientBenchmark {
     private SdkHttpClient rawUrlConnection;
     private SdkHttpClient libraryApacheHttp;
     private SdkHttpClient libraryUrlConnectionHttp;
-    private VpcLatticeClient libraryApache;
-    private VpcLatticeClient libraryUrlConnection;
+    private LatticeClient libraryApache;
+    private LatticeClient libraryUrlConnection;
     private SdkHttpRequest rawRequest;
     private SdkHttpClient sdkSignedApache;
     private AwsV4HttpSigner signer;
     private AwsBasicCredentials credentials;
     private SdkAsyncHttpClient rawNetty;
     private SdkAsyncHttpClient libraryNettyHttp;
-    private VpcLatticeAsyncClient libraryNetty;
+    private LatticeAsyncClient libraryNetty;
 
     /**
      * Starts the server and the clients and checks each answers 200, the library's signed.
@@ -114,11 +114,11 @@ public class HttpClientBenchmark {
         libraryUrlConnectionHttp = UrlConnectionHttpClient.builder()
                 .tlsTrustManagersProvider(server::trustManagers)
                 .build();
-        libraryApache = VpcLatticeClient.builder()
+        libraryApache = LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .httpClient(libraryApacheHttp)
                 .build();
-        libraryUrlConnection = VpcLatticeClient.builder()
+        libraryUrlConnection = LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .httpClient(libraryUrlConnectionHttp)
                 .build();
@@ -128,7 +128,7 @@ public class HttpClientBenchmark {
         libraryNettyHttp = NettyNioAsyncHttpClient.builder()
                 .tlsTrustManagersProvider(server::trustManagers)
                 .build();
-        libraryNetty = VpcLatticeAsyncClient.builder()
+        libraryNetty = LatticeAsyncClient.builder()
                 .region(Region.US_EAST_1)
                 .httpClient(libraryNettyHttp)
                 .build();
@@ -161,7 +161,7 @@ public class HttpClientBenchmark {
             keptAliveAsync(raw.clientName() + " (raw)", server.connections() - before);
         }
         long signedBefore = server.signedRequests();
-        for (VpcLatticeAsyncClient library : new VpcLatticeAsyncClient[] {libraryNetty}) {
+        for (LatticeAsyncClient library : new LatticeAsyncClient[] {libraryNetty}) {
             int before = server.connections();
             for (int i = 0; i < 3; i++) {
                 LatticeResponse response = libraryAsync(library);
@@ -172,7 +172,7 @@ public class HttpClientBenchmark {
             }
             keptAliveAsync("NettyNio (async library)", server.connections() - before);
         }
-        for (VpcLatticeClient library : new VpcLatticeClient[] {libraryApache, libraryUrlConnection}) {
+        for (LatticeClient library : new LatticeClient[] {libraryApache, libraryUrlConnection}) {
             int before = server.connections();
             for (int i = 0; i < 3; i++) {
                 LatticeResponse response = library(library);
@@ -310,7 +310,7 @@ public class HttpClientBenchmark {
         }
     }
 
-    private LatticeResponse libraryAsync(VpcLatticeAsyncClient client) {
+    private LatticeResponse libraryAsync(LatticeAsyncClient client) {
         return client.send(LatticeRequest.builder()
                         .method("POST")
                         .url(server.endpoint())
@@ -320,7 +320,7 @@ public class HttpClientBenchmark {
                 .join();
     }
 
-    private LatticeResponse library(VpcLatticeClient client) {
+    private LatticeResponse library(LatticeClient client) {
         return client.send(LatticeRequest.builder()
                 .method("POST")
                 .url(server.endpoint())

@@ -392,12 +392,12 @@ public final class Report {
         line("### One request over a kept-alive HTTPS connection (loopback)");
         line();
         line("POST of a 1 KB JSON body to an HTTPS server on 127.0.0.1 (JDK `HttpsServer`, constant 200 answer). "
-                + "*raw*: the SDK HTTP client alone, unsigned. *library*: `VpcLatticeClient.send` over the same kind "
+                + "*raw*: the SDK HTTP client alone, unsigned. *library*: `LatticeClient.send` over the same kind "
                 + "of HTTP client: builds the `LatticeRequest`, resolves credentials (default chain), signs, arms the "
                 + "call timeout, copies the response. The issue's baseline, `ApacheHttpClient` (Apache 4), is "
                 + "deprecated in SDK 2.57.8; the library's default and this baseline are `Apache5HttpClient`. The "
                 + "`NettyNioAsyncHttpClient` rows: the async SDK client alone, and "
-                + "`VpcLatticeAsyncClient.send(...).join()` over it, its default (the client's completion executor "
+                + "`LatticeAsyncClient.send(...).join()` over it, its default (the client's completion executor "
                 + "hands the answer to the waiting thread).");
         line();
         line("| client | µs/op | allocated/op | × raw, same HTTP client | × raw Apache5HttpClient |");

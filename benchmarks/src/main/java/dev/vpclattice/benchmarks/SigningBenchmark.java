@@ -1,8 +1,8 @@
 package dev.vpclattice.benchmarks;
 
 import dev.vpclattice.client.SigningMode;
-import dev.vpclattice.client.internal.LatticeSigner;
-import dev.vpclattice.events.rules.LatticeSigV4;
+import dev.vpclattice.client.internal.auth.LatticeSigner;
+import dev.vpclattice.contract.LatticeSigV4;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

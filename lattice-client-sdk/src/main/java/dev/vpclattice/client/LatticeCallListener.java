@@ -3,8 +3,8 @@ package dev.vpclattice.client;
 import java.time.Duration;
 
 /**
- * Hears about every attempt of a {@link VpcLatticeClient}'s calls: when it starts, the response it got, or how it
- * failed, with its number and durations. Register one with {@link VpcLatticeClient.Builder#addCallListener}; a
+ * Hears about every attempt of a {@link LatticeClient}'s calls: when it starts, the response it got, or how it
+ * failed, with its number and durations. Register one with {@link LatticeClient.Builder#addCallListener}; a
  * metrics library (Micrometer, CloudWatch EMF) or a log line can hang off it without this library depending on them.
  *
  * <p>Methods run synchronously on the thread that runs the attempt, in the order the listeners were added; keep them
@@ -58,7 +58,7 @@ public interface LatticeCallListener {
          * Returns the time since the call started, including waiting for credentials, signing and earlier attempts
          * and backoff.
          *
-         * @return the time since {@link VpcLatticeClient#send} was called
+         * @return the time since {@link LatticeClient#send} was called
          */
         Duration sinceCallStart();
     }

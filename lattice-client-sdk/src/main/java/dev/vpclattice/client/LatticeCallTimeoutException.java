@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The call timeout ({@link VpcLatticeClient.Builder#callTimeout(Duration)}, or the request's own
+ * The call timeout ({@link LatticeClient.Builder#callTimeout(Duration)}, or the request's own
  * {@link LatticeRequest.Builder#callTimeout(Duration)}) expired: it aborted an attempt in flight, or expired while the
  * call waited for credentials or before the next attempt. Like the SDK's {@code ApiCallTimeoutException}.
  *

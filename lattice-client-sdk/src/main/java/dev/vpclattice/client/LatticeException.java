@@ -2,7 +2,7 @@ package dev.vpclattice.client;
 
 /**
  * The root of every exception this library throws from a call: catch it to handle any failure of
- * {@link VpcLatticeClient#send(LatticeRequest)}, {@link LatticeResponse#ensureSuccess()} or
+ * {@link LatticeClient#send(LatticeRequest)}, {@link LatticeResponse#ensureSuccess()} or
  * {@link LatticeResponse#bodyAs(Class)}. Unchecked, like the AWS SDK's {@code SdkException}.
  *
  * <ul>

@@ -3,7 +3,7 @@ package dev.vpclattice.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.Durations;
-import dev.vpclattice.events.rules.QueryStrings;
+import dev.vpclattice.contract.QueryStrings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * An immutable, thread-safe HTTP request to a service behind VPC Lattice, sent with
- * {@link VpcLatticeClient#send(LatticeRequest)}.
+ * {@link LatticeClient#send(LatticeRequest)}.
  *
  * <pre>{@code
  * LatticeRequest request = LatticeRequest.builder()
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>A request without a url is relative: it names a path, query, headers and body, and goes to the service a client
- * was built for with {@link VpcLatticeClient.Builder#service(String)}. A request with a url goes to that url,
+ * was built for with {@link LatticeClient.Builder#service(String)}. A request with a url goes to that url,
  * whatever service the client knows.
  */
 public final class LatticeRequest {
@@ -111,7 +111,7 @@ public final class LatticeRequest {
      * Tells whether the request names its target, or is relative to the service of the client that sends it.
      *
      * @return {@code true} when a url was set; {@code false} for a request that only a client built with
-     *     {@link VpcLatticeClient.Builder#service(String)} can send
+     *     {@link LatticeClient.Builder#service(String)} can send
      */
     public boolean hasUrl() {
         return scheme != null;
@@ -227,7 +227,7 @@ public final class LatticeRequest {
 
     /**
      * Returns the value set with {@link Builder#jsonBody(Object)}, which the client serializes with its own
-     * {@link ObjectMapper} ({@link VpcLatticeClient.Builder#objectMapper(ObjectMapper)}) when it sends the request.
+     * {@link ObjectMapper} ({@link LatticeClient.Builder#objectMapper(ObjectMapper)}) when it sends the request.
      *
      * @return the value, or empty when the body is bytes or absent
      */
@@ -306,7 +306,7 @@ public final class LatticeRequest {
          * Sets the target: either a DNS name such as {@code svc-1.abc.vpc-lattice-svcs.us-east-1.on.aws}, which
          * means {@code https://<name>/}, or a full {@code https://} (or {@code http://}) URL with optional port, path
          * and query. Replaces path and query set earlier. Required, unless the client that sends the request was built
-         * with {@link VpcLatticeClient.Builder#service(String)}: a request without a url goes to that service.
+         * with {@link LatticeClient.Builder#service(String)}: a request without a url goes to that service.
          *
          * @param dnsNameOrUrl the DNS name or URL
          * @return this builder
@@ -377,7 +377,7 @@ public final class LatticeRequest {
 
         /**
          * Sets a JSON body: the client serializes {@code value} with its {@link ObjectMapper} (the one that also maps
-         * responses, see {@link VpcLatticeClient.Builder#objectMapper(ObjectMapper)}) once per call, when it sends.
+         * responses, see {@link LatticeClient.Builder#objectMapper(ObjectMapper)}) once per call, when it sends.
          * Sets {@code Content-Type: application/json} unless already set. A value the mapper cannot serialize fails
          * the call with a {@link LatticeClientException} before anything is sent.
          *
@@ -409,7 +409,7 @@ public final class LatticeRequest {
 
         /**
          * Bounds this call, with its retries and backoff, by its own timeout instead of the client's
-         * ({@link dev.vpclattice.client.VpcLatticeClient.Builder#callTimeout(Duration)}). Useful to stay within what
+         * ({@link dev.vpclattice.client.LatticeClient.Builder#callTimeout(Duration)}). Useful to stay within what
          * is left of a Lambda invocation. Default: none, the client's applies.
          *
          * @param callTimeout a positive duration
@@ -422,7 +422,7 @@ public final class LatticeRequest {
          * Builds the immutable request.
          *
          * @return the request; without a url, a request that only a client built with
-         *     {@link VpcLatticeClient.Builder#service(String)} sends
+         *     {@link LatticeClient.Builder#service(String)} sends
          */
         LatticeRequest build();
     }

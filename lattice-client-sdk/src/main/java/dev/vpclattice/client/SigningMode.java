@@ -1,7 +1,7 @@
 package dev.vpclattice.client;
 
 /**
- * How {@link VpcLatticeClient} authenticates its requests to a VPC Lattice service.
+ * How {@link LatticeClient} authenticates its requests to a VPC Lattice service.
  */
 public enum SigningMode {
     /**
@@ -12,7 +12,7 @@ public enum SigningMode {
     /**
      * AWS Signature Version 4A with region set {@code *}. Requires {@code https} and
      * {@code software.amazon.awssdk:http-auth-aws-crt} on the classpath; without it
-     * {@link VpcLatticeClient.Builder#build()} fails with an {@link IllegalStateException}.
+     * {@link LatticeClient.Builder#build()} fails with an {@link IllegalStateException}.
      */
     SIGV4A,
     /** No signing: for services whose auth type is {@code NONE}. Plain {@code http} is allowed. */

@@ -22,8 +22,8 @@ class ServiceDiscoveryControlPlaneTest {
     private static final String ID = "svc-0123456789abcdef0";
     private static final String ARN = "arn:aws:vpc-lattice:eu-west-1:111122223333:service/" + ID;
 
-    private static VpcLatticeClient.Builder client(TestHttpsServer controlPlane) {
-        return VpcLatticeClient.builder()
+    private static LatticeClient.Builder client(TestHttpsServer controlPlane) {
+        return LatticeClient.builder()
                 .region(Region.EU_WEST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDDISCOVERY0000002", "discovery-secret-key")))
@@ -42,7 +42,7 @@ class ServiceDiscoveryControlPlaneTest {
                             + "\",\"name\":\"orders\",\"status\":\"ACTIVE\",\"dnsEntry\":{\"domainName\":"
                             + "\"orders-0123456789abcdef0.7d67968.vpc-lattice-svcs.eu-west-1.on.aws\","
                             + "\"hostedZoneId\":\"Z0000000000000\"}}");
-            try (VpcLatticeClient client = client(controlPlane).service(ID).build()) {
+            try (LatticeClient client = client(controlPlane).service(ID).build()) {
                 assertEquals(
                         URI.create("https://orders-0123456789abcdef0.7d67968.vpc-lattice-svcs.eu-west-1.on.aws"),
                         client.serviceEndpoint().orElseThrow());

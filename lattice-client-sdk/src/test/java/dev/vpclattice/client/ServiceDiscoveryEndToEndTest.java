@@ -76,7 +76,7 @@ class ServiceDiscoveryEndToEndTest {
                                         .build();
                             })
                             .build();
-                    VpcLatticeClient client = VpcLatticeClient.builder()
+                    LatticeClient client = LatticeClient.builder()
                             .region(Region.US_EAST_1)
                             .credentialsProvider(
                                     StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
@@ -125,7 +125,7 @@ class ServiceDiscoveryEndToEndTest {
 
     @Test
     void aRequestWithoutAUrl_isRefusedByAClientWithoutAService_beforeAnythingIsSent() {
-        try (VpcLatticeClient client = VpcLatticeClient.builder()
+        try (LatticeClient client = LatticeClient.builder()
                 .signingMode(SigningMode.NONE)
                 .tracing(false)
                 .build()) {
@@ -136,9 +136,9 @@ class ServiceDiscoveryEndToEndTest {
                             .queryParameter("token", "t0")
                             .build()));
             assertEquals(
-                    "GET /orders was not sent: it has no url, and this VpcLatticeClient was built without"
+                    "GET /orders was not sent: it has no url, and this LatticeClient was built without"
                             + " service(...): set LatticeRequest.Builder.url(...), or build the client with"
-                            + " VpcLatticeClient.Builder.service(...)",
+                            + " LatticeClient.Builder.service(...)",
                     e.getMessage());
             assertEquals(0, e.attempts());
             assertTrue(client.serviceEndpoint().isEmpty());

@@ -18,7 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.vpclattice.model.CreateServiceResponse;
 
 /**
- * {@code VpcLatticeClient.Builder.service(...)} against moto's VPC Lattice mock as a real server: services created
+ * {@code LatticeClient.Builder.service(...)} against moto's VPC Lattice mock as a real server: services created
  * through the SDK's own VPC Lattice client are resolved by ID, ARN and name, once, at {@code build()}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -50,8 +50,8 @@ class ServiceDiscoveryMotoTest {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static VpcLatticeClient.Builder client() {
-        return VpcLatticeClient.builder()
+    private static LatticeClient.Builder client() {
+        return LatticeClient.builder()
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDDISCOVERY0000001", "discovery-secret-key")))
                 .serviceDiscoveryEndpoint(moto.endpoint())
@@ -61,7 +61,7 @@ class ServiceDiscoveryMotoTest {
     @Test
     void service_byId_resolvesTheDnsNameOnceAtBuild() {
         CreateServiceResponse created = createService(uniqueName("by-id"));
-        try (VpcLatticeClient client =
+        try (LatticeClient client =
                 client().region(Region.US_EAST_1).service(created.id()).build()) {
             assertEquals(
                     Optional.of(URI.create("https://" + created.dnsEntry().domainName())), client.serviceEndpoint());
@@ -74,7 +74,7 @@ class ServiceDiscoveryMotoTest {
         // documents the ARN as a serviceIdentifier. No region() is set: the ARN's region is used.
         CreateServiceResponse created = createService(uniqueName("by-arn"));
         assertTrue(created.arn().startsWith("arn:aws:vpc-lattice:us-east-1:"), created.arn());
-        try (VpcLatticeClient client = client().service(created.arn()).build()) {
+        try (LatticeClient client = client().service(created.arn()).build()) {
             assertEquals(
                     Optional.of(URI.create("https://" + created.dnsEntry().domainName())), client.serviceEndpoint());
         }
@@ -85,7 +85,7 @@ class ServiceDiscoveryMotoTest {
         String name = uniqueName("by-name");
         CreateServiceResponse created = createService(name);
         createService(uniqueName("other"));
-        try (VpcLatticeClient client = client().region(Region.US_EAST_1)
+        try (LatticeClient client = client().region(Region.US_EAST_1)
                 .service(name)
                 .servicePort(8443)
                 .build()) {
@@ -98,7 +98,7 @@ class ServiceDiscoveryMotoTest {
     @Test
     void service_withSigningModeNone_stillLooksItUpWithTheGivenCredentials() {
         CreateServiceResponse created = createService(uniqueName("unsigned"));
-        try (VpcLatticeClient client = client().region(Region.US_EAST_1)
+        try (LatticeClient client = client().region(Region.US_EAST_1)
                 .signingMode(SigningMode.NONE)
                 .service(created.id())
                 .build()) {

@@ -1,6 +1,6 @@
 package dev.vpclattice.events;
 
-import dev.vpclattice.events.rules.QueryStrings;
+import dev.vpclattice.contract.QueryStrings;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

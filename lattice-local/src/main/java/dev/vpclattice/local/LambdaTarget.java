@@ -1,11 +1,11 @@
 package dev.vpclattice.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.contract.PayloadLimits;
 import dev.vpclattice.events.InvalidLatticeEventException;
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
-import dev.vpclattice.events.rules.PayloadLimits;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
 import java.util.Objects;

@@ -22,7 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Prefer per-client trust: an SDK HTTP client's {@code tlsTrustManagersProvider(certificate::trustManagers)}, the
  * JDK {@code HttpClient.newBuilder().sslContext(certificate.sslContext())}, or the library's
- * {@code VpcLatticeClient.builder().trustedCertificates(...)} with {@link #x509()}. JVM-wide
+ * {@code LatticeClient.builder().trustedCertificates(...)} with {@link #x509()}. JVM-wide
  * {@code -Djavax.net.ssl.trustStore} replaces the trust of everything in that JVM, so it is only for a child JVM
  * that should trust this server and nothing else (a function's runtime under test).
  *

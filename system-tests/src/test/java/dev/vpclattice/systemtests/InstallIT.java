@@ -102,10 +102,10 @@ class InstallIT {
                         .toFile());
                 ZipFile javadoc = new ZipFile(sdk.resolve("lattice-client-sdk-" + version + "-javadoc.jar")
                         .toFile())) {
-            assertTrue(sources.getEntry("dev/vpclattice/client/VpcLatticeClient.java") != null);
+            assertTrue(sources.getEntry("dev/vpclattice/client/LatticeClient.java") != null);
             assertTrue(javadoc.getEntry("index.html") != null);
             // The library is a named module (module-info), so javadoc files its pages under the module's name.
-            assertTrue(javadoc.getEntry("dev.vpclattice.client/dev/vpclattice/client/VpcLatticeClient.html") != null);
+            assertTrue(javadoc.getEntry("dev.vpclattice.client/dev/vpclattice/client/LatticeClient.html") != null);
             assertTrue(
                     javadoc.stream().noneMatch(entry -> entry.getName().contains("/internal/")),
                     "internal packages are not API and stay out of the Javadoc");
@@ -164,12 +164,12 @@ class InstallIT {
         Files.writeString(consumer.resolve("src/main/java/com/example/Orders.java"), """
                 package com.example;
 
-                import dev.vpclattice.client.VpcLatticeClient;
+                import dev.vpclattice.client.LatticeClient;
                 import software.amazon.awssdk.regions.Region;
 
                 public final class Orders {
-                    public static VpcLatticeClient client() {
-                        return VpcLatticeClient.builder().region(Region.US_EAST_1).build();
+                    public static LatticeClient client() {
+                        return LatticeClient.builder().region(Region.US_EAST_1).build();
                     }
                 }
                 """);

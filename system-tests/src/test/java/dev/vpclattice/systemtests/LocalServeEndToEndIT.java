@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.LatticeServiceException;
-import dev.vpclattice.client.VpcLatticeClient;
 import dev.vpclattice.lambda.local.SamMakefileBuild;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -132,7 +132,7 @@ class LocalServeEndToEndIT {
 
     @Test
     void get_withRepeatedQuery_isEchoedWithTheSignersIdentity() throws Exception {
-        try (VpcLatticeClient client = client(ACCESS_KEY, SECRET)) {
+        try (LatticeClient client = client(ACCESS_KEY, SECRET)) {
             LatticeResponse response = client.send(LatticeRequest.builder()
                     .url(endpoint)
                     .path("/orders")
@@ -176,7 +176,7 @@ class LocalServeEndToEndIT {
     void post_jsonAndBinaryBodies_arriveIntact() throws Exception {
         byte[] binary = new byte[4096];
         new Random(7).nextBytes(binary);
-        try (VpcLatticeClient client = client(ACCESS_KEY, SECRET)) {
+        try (LatticeClient client = client(ACCESS_KEY, SECRET)) {
             JsonNode json = JSON.readTree(client.send(LatticeRequest.builder()
                             .method("POST")
                             .url(endpoint)
@@ -206,8 +206,8 @@ class LocalServeEndToEndIT {
 
     @Test
     void principalOutsideTheAuthPolicy_andWrongSecret_areRefusedWith403() {
-        try (VpcLatticeClient denied = client(OTHER_KEY, OTHER_SECRET);
-                VpcLatticeClient forged = client(ACCESS_KEY, "not-the-secret")) {
+        try (LatticeClient denied = client(OTHER_KEY, OTHER_SECRET);
+                LatticeClient forged = client(ACCESS_KEY, "not-the-secret")) {
             LatticeServiceException notAllowed =
                     denied.send(LatticeRequest.builder().url(endpoint).build()).toException();
             LatticeServiceException badSignature =
@@ -223,8 +223,8 @@ class LocalServeEndToEndIT {
         assertFalse(serveErr.toString().contains("Signature="), "a signature reached serve's log");
     }
 
-    private static VpcLatticeClient client(String accessKey, String secret) {
-        return VpcLatticeClient.builder()
+    private static LatticeClient client(String accessKey, String secret) {
+        return LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
                 .httpClient(http)

@@ -2,7 +2,7 @@ package dev.vpclattice.function.client;
 
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.SigningMode;
-import dev.vpclattice.events.rules.LatticeSigV4;
+import dev.vpclattice.contract.LatticeSigV4;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -5,10 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.SigningMode;
-import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +39,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
     private static final Duration MINIMUM_CALL = Duration.ofMillis(100);
 
     private final ClientConfiguration configuration;
-    private final VpcLatticeClient client;
+    private final LatticeClient client;
     private final LatticeRequest post;
     private boolean primed;
 
@@ -63,8 +63,8 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
         this(configuration, newClient(configuration));
     }
 
-    private static VpcLatticeClient newClient(ClientConfiguration configuration) {
-        VpcLatticeClient.Builder builder = VpcLatticeClient.builder()
+    private static LatticeClient newClient(ClientConfiguration configuration) {
+        LatticeClient.Builder builder = LatticeClient.builder()
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
                 .callTimeout(configuration.callTimeout());
@@ -78,7 +78,7 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
         return builder.build();
     }
 
-    ClientHandler(ClientConfiguration configuration, VpcLatticeClient client) {
+    ClientHandler(ClientConfiguration configuration, LatticeClient client) {
         this.configuration = configuration;
         this.client = client;
         // Parsed once: only the body and the time bound change per invocation.

@@ -10,9 +10,9 @@ import com.amazonaws.xray.entities.SubsegmentImpl;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeResponse;
-import dev.vpclattice.client.VpcLatticeClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,7 +77,7 @@ final class Priming {
      * @param client the function's own client, whose signing path is primed without sending or resolving anything
      * @param post the function's request template, rebuilt for each call as the handler does
      */
-    static void prime(ClientConfiguration configuration, VpcLatticeClient client, LatticeRequest post) {
+    static void prime(ClientConfiguration configuration, LatticeClient client, LatticeRequest post) {
         long start = System.nanoTime();
         try {
             client.prime();
@@ -128,7 +128,7 @@ final class Priming {
             case URL_CONNECTION -> HttpClients.UrlConnection.create(trustManagers);
         };
         boolean traceHeaderSet = false;
-        try (VpcLatticeClient primer = VpcLatticeClient.builder()
+        try (LatticeClient primer = LatticeClient.builder()
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
                 // Lambda's credentials are session credentials: the token is signed too.

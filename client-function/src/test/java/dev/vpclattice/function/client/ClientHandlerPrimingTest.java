@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeClientException;
-import dev.vpclattice.client.VpcLatticeClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
@@ -34,7 +34,7 @@ class ClientHandlerPrimingTest {
                 "us-east-1",
                 "LATTICE_CALL_TIMEOUT_SECONDS",
                 "2"));
-        try (VpcLatticeClient client = VpcLatticeClient.builder()
+        try (LatticeClient client = LatticeClient.builder()
                 .region(config.region())
                 .credentialsProvider(counting)
                 .callTimeout(config.callTimeout())

@@ -1,7 +1,7 @@
 package com.example.orders;
 
 import dev.vpclattice.client.LatticeRequest;
-import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.client.LatticeClient;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -13,7 +13,7 @@ public final class OrdersGateway {
     /** The part of the answer this service needs; the answer's other fields are ignored. */
     public record Placed(String method, String path) {}
 
-    private final VpcLatticeClient client;
+    private final LatticeClient client;
     private final String endpoint;
 
     /**
@@ -22,7 +22,7 @@ public final class OrdersGateway {
      * @param client the shared client
      * @param endpoint the service's association DNS name or https URL
      */
-    public OrdersGateway(VpcLatticeClient client, String endpoint) {
+    public OrdersGateway(LatticeClient client, String endpoint) {
         this.client = client;
         this.endpoint = endpoint;
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpclattice.client.LatticeCallTimeoutException;
 import dev.vpclattice.client.LatticeException;
 import dev.vpclattice.client.LatticeServiceException;
-import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +53,8 @@ class OrdersGatewayTest {
         RELEASE.countDown();
     }
 
-    private static VpcLatticeClient client(AwsCredentialsProvider credentials) {
-        return VpcLatticeClient.builder()
+    private static LatticeClient client(AwsCredentialsProvider credentials) {
+        return LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials)
                 .trustedCertificates(lattice.certificatePem()) // a PEM file, as from lattice-local serve
@@ -63,7 +63,7 @@ class OrdersGatewayTest {
 
     @Test
     void aSignedCall_isVerifiedByLattice_andTheAnswerMapsToAPartialRecord() {
-        try (VpcLatticeClient client = client(lattice.credentials())) {
+        try (LatticeClient client = client(lattice.credentials())) {
             OrdersGateway.Placed placed = new OrdersGateway(
                             client, lattice.endpoint().toString())
                     .place(
@@ -75,7 +75,7 @@ class OrdersGatewayTest {
 
     @Test
     void aPrincipalTheAuthPolicyDoesNotAllow_getsA403_asLatticeServiceException() {
-        try (VpcLatticeClient client = client(lattice.deniedCredentials())) {
+        try (LatticeClient client = client(lattice.deniedCredentials())) {
             LatticeServiceException e = assertThrows(
                     LatticeServiceException.class,
                     () -> new OrdersGateway(client, lattice.endpoint().toString())
@@ -88,7 +88,7 @@ class OrdersGatewayTest {
 
     @Test
     void aServiceSlowerThanTheCallTimeout_isALatticeCallTimeoutException() {
-        try (VpcLatticeClient client = client(lattice.credentials())) {
+        try (LatticeClient client = client(lattice.credentials())) {
             LatticeException e = assertThrows(
                     LatticeException.class,
                     () -> new OrdersGateway(client, lattice.endpoint().toString())

@@ -1,9 +1,16 @@
 package dev.vpclattice.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeBaseClientBuilder;
 import dev.vpclattice.client.LatticeCallListener;
-import dev.vpclattice.client.LatticeClientBuilder;
 import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.client.internal.auth.CredentialsCache;
+import dev.vpclattice.client.internal.auth.LatticeSigner;
+import dev.vpclattice.client.internal.call.Backoff;
+import dev.vpclattice.client.internal.call.RetryPolicy;
+import dev.vpclattice.client.internal.http.ResponseFactory;
+import dev.vpclattice.client.internal.http.TrustMaterial;
+import dev.vpclattice.client.internal.observe.CompositeObserver;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -26,14 +33,15 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 /**
  * The settings that the sync and the async client builders share, their checks, and the parts both clients are wired
  * from (signer, credentials cache, retry policy, call observers, response factory). Each builder adds only its HTTP client
- * settings and its {@code build()}. It implements the public {@link LatticeClientBuilder}, which documents each setting,
- * once for both {@code VpcLatticeClient.Builder} and {@code VpcLatticeAsyncClient.Builder}.
+ * settings and its {@code build()}. It implements the public {@link LatticeBaseClientBuilder}, which documents each setting,
+ * once for both {@code LatticeClient.Builder} and {@code LatticeAsyncClient.Builder}.
  *
  * @param <B> the public builder interface the subclass implements
  * @param <C> the client it builds
  */
 @LatticeInternalApi
-public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> implements LatticeClientBuilder<B, C> {
+public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C>
+        implements LatticeBaseClientBuilder<B, C> {
     /** Lattice caps a response at 6 MB; 10 MiB leaves room without letting a misbehaving target exhaust the heap. */
     static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 10 * 1024 * 1024;
 
@@ -280,7 +288,7 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
     /**
      * Creates the signer, finding the region in the environment when none was set.
      *
-     * @param clientName the public interface, for the message, e.g. {@code VpcLatticeClient}
+     * @param clientName the public interface, for the message, e.g. {@code LatticeClient}
      * @return the signer
      * @throws IllegalStateException if SigV4 has no region, or SigV4A lacks its dependency
      */
@@ -364,8 +372,8 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
     }
 
     /** @return the observers of calls these settings ask for: tracers, listeners, the wire log */
-    final CallObservers callObservers() {
-        return CallObservers.create(
+    final CompositeObserver callObservers() {
+        return CompositeObserver.create(
                 tracing && xRayTracing,
                 tracing && openTelemetryTracing,
                 List.copyOf(callListeners),
@@ -386,7 +394,7 @@ public abstract class ClientSettings<B extends LatticeClientBuilder<B, C>, C> im
     /**
      * Returns the response factory.
      *
-     * @param builderName the public builder, named in the body-size message, e.g. {@code VpcLatticeClient.Builder}
+     * @param builderName the public builder, named in the body-size message, e.g. {@code LatticeClient.Builder}
      * @return the factory
      */
     final ResponseFactory responses(String builderName) {

@@ -59,7 +59,7 @@ class AsyncClientClassPathIT {
         List<String> result = runProbe(NETTY_NIO_CLIENT, NETTY);
         assertEquals("SYNC BUILT", result.get(0));
         assertEquals(
-                "ASYNC REFUSED java.lang.IllegalStateException: VpcLatticeAsyncClient needs an async HTTP client:"
+                "ASYNC REFUSED java.lang.IllegalStateException: LatticeAsyncClient needs an async HTTP client:"
                         + " add software.amazon.awssdk:netty-nio-client (its default, version managed by lattice-bom or the"
                         + " AWS SDK BOM) to your dependencies, or pass one with httpClient(...) or httpClientBuilder(...)",
                 result.get(1));

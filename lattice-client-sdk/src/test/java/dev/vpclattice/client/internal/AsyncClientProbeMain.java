@@ -1,7 +1,7 @@
 package dev.vpclattice.client.internal;
 
-import dev.vpclattice.client.VpcLatticeAsyncClient;
-import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.client.LatticeAsyncClient;
+import dev.vpclattice.client.LatticeClient;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -18,13 +18,13 @@ public final class AsyncClientProbeMain {
      * @param args ignored
      */
     public static void main(String[] args) {
-        try (VpcLatticeClient sync = VpcLatticeClient.builder()
+        try (LatticeClient sync = LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
                 .build()) {
             System.out.println("SYNC BUILT");
         }
-        try (VpcLatticeAsyncClient async = VpcLatticeAsyncClient.builder()
+        try (LatticeAsyncClient async = LatticeAsyncClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
                 .build()) {

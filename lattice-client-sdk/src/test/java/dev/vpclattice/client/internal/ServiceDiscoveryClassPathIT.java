@@ -34,7 +34,7 @@ class ServiceDiscoveryClassPathIT {
     void service_withoutTheVpcLatticeJar_failsAtBuild_namingTheServiceAndTheArtifact() throws Exception {
         String result = runProbe(false);
         assertTrue(
-                result.startsWith("REFUSED VpcLatticeClient.builder().service(\"orders\") needs"
+                result.startsWith("REFUSED LatticeClient.builder().service(\"orders\") needs"
                         + " software.amazon.awssdk:vpclattice on the class path to look up the VPC Lattice service name"
                         + " 'orders': add it"),
                 result);

@@ -1,6 +1,6 @@
 package dev.vpclattice.client.internal;
 
-import dev.vpclattice.client.VpcLatticeClient;
+import dev.vpclattice.client.LatticeClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -19,7 +19,7 @@ public final class ServiceDiscoveryProbeMain {
      * @param args the control-plane endpoint to use
      */
     public static void main(String[] args) {
-        try (VpcLatticeClient client = VpcLatticeClient.builder()
+        try (LatticeClient client = LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDPROBE00000000002", "probe-secret")))

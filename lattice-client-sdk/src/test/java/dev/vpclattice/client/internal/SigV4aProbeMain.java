@@ -1,6 +1,7 @@
 package dev.vpclattice.client.internal;
 
 import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.client.internal.auth.LatticeSigner;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.SdkHttpMethod;

@@ -1,9 +1,9 @@
 package dev.vpclattice.client.internal;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.SigningMode;
-import dev.vpclattice.client.VpcLatticeClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -30,7 +30,7 @@ public final class TracingProbeMain {
         });
         server.start();
         try {
-            VpcLatticeClient.Builder builder = VpcLatticeClient.builder().signingMode(SigningMode.NONE);
+            LatticeClient.Builder builder = LatticeClient.builder().signingMode(SigningMode.NONE);
             for (String arg : args) {
                 switch (arg) {
                     case "tracing=false" -> builder.tracing(false);
@@ -39,7 +39,7 @@ public final class TracingProbeMain {
                     default -> throw new IllegalArgumentException(arg);
                 }
             }
-            try (VpcLatticeClient client = builder.build()) {
+            try (LatticeClient client = builder.build()) {
                 int status = client.send(LatticeRequest.builder()
                                 .url("http://127.0.0.1:" + server.getAddress().getPort() + "/probe")
                                 .build())

@@ -71,7 +71,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *
  * <p><b>Injection.</b> A test's constructor, {@code @BeforeAll}, {@code @BeforeEach} and test methods may take these
  * parameters: {@link URI} (the endpoint), {@link LocalCertificate}, {@link X509Certificate} (the certificate, as the
- * library's {@code VpcLatticeClient.builder().trustedCertificates(...)} takes it), {@link AwsCredentialsProvider} (the
+ * library's {@code LatticeClient.builder().trustedCertificates(...)} takes it), {@link AwsCredentialsProvider} (the
  * allowed principal's; annotated with {@link DeniedPrincipal}, the denied one's) and {@link LocalLattice}. With two
  * extensions in one class, those parameters would be ambiguous (JUnit refuses them): use the fields' getters.
  *

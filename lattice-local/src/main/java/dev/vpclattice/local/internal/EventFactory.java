@@ -1,7 +1,8 @@
 package dev.vpclattice.local.internal;
 
+import dev.vpclattice.contract.LatticeHeaders;
+import dev.vpclattice.contract.QueryStrings;
 import dev.vpclattice.events.VpcLatticeV2Request;
-import dev.vpclattice.events.rules.QueryStrings;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -34,8 +35,6 @@ import java.util.Set;
 public final class EventFactory {
     private static final Set<String> HOP_BY_HOP =
             Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade");
-    /** Lattice removes headers with this prefix from every incoming request (User Guide, HTTP targets). */
-    static final String LATTICE_HEADER_PREFIX = "x-amzn-lattice-";
 
     private static final Set<String> TEXT_TYPES =
             Set.of("application/json", "application/xml", "application/javascript");
@@ -83,7 +82,7 @@ public final class EventFactory {
 
         Map<String, List<String>> eventHeaders = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name) && !name.startsWith(LATTICE_HEADER_PREFIX)) {
+            if (!HOP_BY_HOP.contains(name) && !LatticeHeaders.isLatticeHeader(name)) {
                 eventHeaders.put(name, new ArrayList<>(values));
             }
         });

@@ -1,11 +1,11 @@
 package dev.vpclattice.local.internal;
 
-import static dev.vpclattice.events.rules.PayloadLimits.MAX_PAYLOAD_BYTES;
+import static dev.vpclattice.contract.PayloadLimits.MAX_PAYLOAD_BYTES;
 
+import dev.vpclattice.contract.PayloadLimits;
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
-import dev.vpclattice.events.rules.PayloadLimits;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LatticeTarget;

@@ -1,13 +1,12 @@
 package dev.vpclattice.local.internal;
 
-import dev.vpclattice.events.rules.LatticeSigV4;
-import dev.vpclattice.events.rules.QueryStrings;
+import dev.vpclattice.contract.LatticeSigV4;
+import dev.vpclattice.contract.QueryStrings;
 import dev.vpclattice.local.CanonicalPathForm;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -46,8 +45,6 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * <p>Thread-safe. Messages never contain the secret, the session token or a signature.
  */
 public final class SigV4Verifier {
-    /** How far a request's date may be from the server's clock. */
-    public static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
     private static final String SIGV4 = "AWS4-HMAC-SHA256";
     private static final String SIGV4A = "AWS4-ECDSA-P256-SHA256";
@@ -282,19 +279,19 @@ public final class SigV4Verifier {
                             + "'.");
         }
         Instant now = clock.instant();
-        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+        if (signedAt.isBefore(now.minus(LatticeSigV4.CLOCK_SKEW))) {
             throw new Rejection(
                     INVALID_SIGNATURE,
                     "Signature expired: " + AMZ_DATE.format(signedAt)
-                            + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " ("
+                            + " is now earlier than " + AMZ_DATE.format(now.minus(LatticeSigV4.CLOCK_SKEW)) + " ("
                             + AMZ_DATE.format(now)
                             + " - 5 min.)");
         }
-        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+        if (signedAt.isAfter(now.plus(LatticeSigV4.CLOCK_SKEW))) {
             throw new Rejection(
                     INVALID_SIGNATURE,
                     "Signature not yet current: " + AMZ_DATE.format(signedAt)
-                            + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW)) + " ("
+                            + " is still later than " + AMZ_DATE.format(now.plus(LatticeSigV4.CLOCK_SKEW)) + " ("
                             + AMZ_DATE.format(now)
                             + " + 5 min.)");
         }

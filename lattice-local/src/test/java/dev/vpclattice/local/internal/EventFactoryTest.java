@@ -104,7 +104,7 @@ class EventFactoryTest {
         assertEquals(
                 Map.of("q", List.of("a+b"), "bad", List.of("%zz"), "ok", List.of("x y")),
                 event.getQueryStringParameters());
-        assertEquals(event.queryParameters(), dev.vpclattice.events.rules.QueryStrings.parse(rawQuery));
+        assertEquals(event.queryParameters(), dev.vpclattice.contract.QueryStrings.parse(rawQuery));
         event.getQueryStringParameters().get("ok").add("added by a target");
         event.getQueryStringParameters().remove("bad");
     }

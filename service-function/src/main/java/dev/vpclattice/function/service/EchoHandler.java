@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vpclattice.events.rules.PayloadLimits;
+import dev.vpclattice.contract.PayloadLimits;
 import dev.vpclattice.function.service.internal.EventEcho;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
