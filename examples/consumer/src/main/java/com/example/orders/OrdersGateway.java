@@ -1,7 +1,7 @@
 package com.example.orders;
 
-import dev.vpclattice.client.LatticeRequest;
 import dev.vpclattice.client.LatticeClient;
+import dev.vpclattice.client.LatticeRequest;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.LatticeCallTimeoutException;
+import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.LatticeException;
 import dev.vpclattice.client.LatticeServiceException;
-import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.nio.charset.StandardCharsets;
