@@ -197,7 +197,7 @@ class ServiceFunctionRuntimeIT {
         System.out.println("[measure] service-function.jar: " + bytes + " bytes, " + entries.size() + " entries");
 
         assertTrue(entries.contains("com/fasterxml/jackson/core/JsonFactory.class"), "jackson-core is shipped");
-        assertTrue(entries.contains("dev/vpclattice/events/rules/EventVersion.class"), "the shared rules are shipped");
+        assertTrue(entries.contains("dev/vpclattice/contract/EventVersion.class"), "the shared rules are shipped");
         assertFalse(
                 entries.stream().anyMatch(n -> n.startsWith("com/fasterxml/jackson/databind/")),
                 "jackson-databind must not be shipped");
