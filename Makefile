@@ -8,7 +8,7 @@ MVN := $(MAVEN) -q
 MVN_ARGS ?=
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>$$|\1|p' $(ROOT)/pom.xml | head -n 1)
 # What `make install` publishes; lattice-bom lists the same artifacts.
-PUBLISHED := lattice-bom,lattice-client-sdk,lattice-events,lattice-local,lattice-local-junit,lambda-runtime-local
+PUBLISHED := lattice-bom,lattice-contract,lattice-client-sdk,lattice-events,lattice-local,lattice-local-junit,lambda-runtime-local
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
