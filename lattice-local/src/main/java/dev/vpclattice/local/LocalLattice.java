@@ -57,6 +57,10 @@ public final class LocalLattice implements AutoCloseable {
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    /** An IAM user, role or root, or an STS assumed-role session or federated user, in any partition. */
+    private static final Pattern PRINCIPAL_ARN =
+            Pattern.compile("arn:aws(-[a-z]+)*:(iam::\\d{12}:(root|(user|role)/[\\w+=,.@/-]+)"
+                    + "|sts::\\d{12}:(assumed-role/[\\w+=,.@/-]+/[\\w+=,.@-]+|federated-user/[\\w+=,.@-]+))");
     /** How long a connection may carry no bytes at all (between requests, or while a client stalls). */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -292,15 +296,16 @@ public final class LocalLattice implements AutoCloseable {
         Builder authType(AuthType authType);
 
         /**
-         * Trusts a long-term credential. Repeatable; a later credential with the same access key id replaces the
-         * earlier one.
+         * Trusts a long-term credential. Repeatable, each with its own access key id.
          *
          * @param accessKeyId the access key id; required
          * @param secretAccessKey the secret key; required; never logged
-         * @param principalArn the principal the caller authenticates as, e.g.
-         *     {@code arn:aws:sts::123456789012:assumed-role/role/session}; null means
+         * @param principalArn the principal the caller authenticates as, an IAM user, role or root or an STS
+         *     assumed-role session, e.g. {@code arn:aws:sts::123456789012:assumed-role/role/session}; null means
          *     {@code arn:aws:iam::ACCOUNT:user/local-user}
          * @return this builder
+         * @throws IllegalArgumentException if the access key id is already trusted or the principal is not an IAM
+         *     principal ARN
          */
         Builder credential(String accessKeyId, String secretAccessKey, String principalArn);
 
@@ -313,6 +318,7 @@ public final class LocalLattice implements AutoCloseable {
          * @param sessionToken the session token; null makes this a long-term credential; never logged
          * @param principalArn as for {@link #credential(String, String, String)}
          * @return this builder
+         * @throws IllegalArgumentException as {@link #credential(String, String, String)} does
          */
         Builder sessionCredential(String accessKeyId, String secretAccessKey, String sessionToken, String principalArn);
 
@@ -323,6 +329,7 @@ public final class LocalLattice implements AutoCloseable {
          *
          * @param principalArn the principal ARN, exactly as configured with the credential, or {@code *}
          * @return this builder
+         * @throws IllegalArgumentException if it is neither {@code *} nor an IAM principal ARN
          */
         Builder allow(String principalArn);
 
@@ -507,7 +514,13 @@ public final class LocalLattice implements AutoCloseable {
                     secretAccessKey,
                     sessionToken == null || sessionToken.isEmpty() ? null : sessionToken,
                     principalArn == null ? "" : principalArn);
-            credentials.removeIf(c -> c.accessKeyId().equals(accessKeyId));
+            if (principalArn != null) {
+                principalArn(principalArn, "the principal of access key '" + accessKeyId + "'");
+            }
+            if (credentials.stream().anyMatch(c -> c.accessKeyId().equals(accessKeyId))) {
+                throw new IllegalArgumentException("access key '" + accessKeyId + "' is already trusted: each"
+                        + " credential needs an access key id of its own");
+            }
             credentials.add(credential);
             return this;
         }
@@ -518,8 +531,22 @@ public final class LocalLattice implements AutoCloseable {
             if (principalArn.isBlank()) {
                 throw new IllegalArgumentException("allow needs a principal ARN or '*', not a blank string");
             }
-            allowed.add(principalArn.trim());
+            String principal = principalArn.trim();
+            if (!principal.equals("*")) {
+                principalArn(principal, "allow");
+            }
+            allowed.add(principal);
             return this;
+        }
+
+        private static void principalArn(String value, String what) {
+            if (!PRINCIPAL_ARN.matcher(value).matches()) {
+                throw new IllegalArgumentException(what + " must be an IAM principal ARN, such as"
+                        + " arn:aws:iam::123456789012:user/name or"
+                        + " arn:aws:sts::123456789012:assumed-role/role-name/session-name, not "
+                        // A value that is no ARN at all may be a misplaced secret: it is not repeated.
+                        + (value.startsWith("arn:") ? "'" + value + "'" : "a value that does not start with 'arn:'"));
+            }
         }
 
         @Override

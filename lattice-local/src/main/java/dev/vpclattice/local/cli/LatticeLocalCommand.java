@@ -270,29 +270,14 @@ public final class LatticeLocalCommand {
         if (orgId != null) {
             builder.principalOrgId(orgId);
         }
-        String envKey = processEnvironment.get("AWS_ACCESS_KEY_ID");
-        String envSecret = processEnvironment.get("AWS_SECRET_ACCESS_KEY");
-        if (envKey != null && !envKey.isBlank() && envSecret != null && !envSecret.isEmpty()) {
-            builder.sessionCredential(envKey, envSecret, processEnvironment.get("AWS_SESSION_TOKEN"), null);
-        }
-        for (String credential : options.all("--credential")) {
-            String[] parts = credential.split(":", 3);
-            if (parts.length < 2 || parts[0].isBlank() || parts[1].isEmpty()) {
-                throw new IllegalArgumentException("--credential must be ACCESS_KEY_ID:SECRET_KEY[:PRINCIPAL_ARN]"
-                        + " (got one for access key '" + parts[0] + "')");
+        trustCredentials(builder, options);
+        for (String principal : options.all("--allow")) {
+            try {
+                builder.allow(principal);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + e.getMessage(), e);
             }
-            builder.credential(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
         }
-        for (String credential : options.all("--session-credential")) {
-            String[] parts = credential.split(":", 4);
-            if (parts.length < 3 || parts[0].isBlank() || parts[1].isEmpty() || parts[2].isEmpty()) {
-                throw new IllegalArgumentException("--session-credential must be "
-                        + "ACCESS_KEY_ID:SECRET_KEY:SESSION_TOKEN[:PRINCIPAL_ARN] (got one for access key '"
-                        + parts[0] + "')");
-            }
-            builder.sessionCredential(parts[0], parts[1], parts[2], parts.length == 4 ? parts[3] : null);
-        }
-        options.all("--allow").forEach(builder::allow);
         options.all("--host-name").forEach(builder::hostName);
         builder.canonicalPathForm(pathForm(options.single("--canonical-path", "double-encoded")));
 
@@ -341,6 +326,60 @@ public final class LatticeLocalCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Adds the environment's credential and every {@code --credential} and {@code --session-credential}, refusing a
+     * second use of an access key or a principal that is not an IAM ARN by naming the entry (never its secret).
+     */
+    private void trustCredentials(LocalLattice.Builder builder, Options options) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        String envKey = processEnvironment.get("AWS_ACCESS_KEY_ID");
+        String envSecret = processEnvironment.get("AWS_SECRET_ACCESS_KEY");
+        if (envKey != null && !envKey.isBlank() && envSecret != null && !envSecret.isEmpty()) {
+            builder.sessionCredential(envKey, envSecret, processEnvironment.get("AWS_SESSION_TOKEN"), null);
+            entries.put(envKey, "AWS_ACCESS_KEY_ID in the environment");
+        }
+        List<String> credentials = options.all("--credential");
+        for (int i = 0; i < credentials.size(); i++) {
+            String[] parts = credentials.get(i).split(":", 3);
+            String entry = "--credential #" + (i + 1) + " (access key '" + parts[0] + "')";
+            if (parts.length < 2 || parts[0].isBlank() || parts[1].isEmpty()) {
+                throw new IllegalArgumentException(entry + " must be ACCESS_KEY_ID:SECRET_KEY[:PRINCIPAL_ARN]");
+            }
+            trust(
+                    entries,
+                    entry,
+                    parts[0],
+                    () -> builder.credential(parts[0], parts[1], parts.length == 3 ? parts[2] : null));
+        }
+        List<String> sessions = options.all("--session-credential");
+        for (int i = 0; i < sessions.size(); i++) {
+            String[] parts = sessions.get(i).split(":", 4);
+            String entry = "--session-credential #" + (i + 1) + " (access key '" + parts[0] + "')";
+            if (parts.length < 3 || parts[0].isBlank() || parts[1].isEmpty() || parts[2].isEmpty()) {
+                throw new IllegalArgumentException(
+                        entry + " must be ACCESS_KEY_ID:SECRET_KEY:SESSION_TOKEN[:PRINCIPAL_ARN]");
+            }
+            trust(
+                    entries,
+                    entry,
+                    parts[0],
+                    () -> builder.sessionCredential(parts[0], parts[1], parts[2], parts.length == 4 ? parts[3] : null));
+        }
+    }
+
+    private static void trust(Map<String, String> entries, String entry, String accessKey, Runnable add) {
+        String earlier = entries.putIfAbsent(accessKey, entry);
+        if (earlier != null) {
+            throw new IllegalArgumentException(entry + " repeats the access key of " + earlier
+                    + ": each credential needs an access key id of its own");
+        }
+        try {
+            add.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(entry + ": " + e.getMessage(), e);
+        }
     }
 
     private static CanonicalPathForm pathForm(String value) {

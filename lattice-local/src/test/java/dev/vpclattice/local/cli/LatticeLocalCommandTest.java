@@ -30,4 +30,59 @@ class LatticeLocalCommandTest {
 
         assertTrue(e.getMessage().contains("PATH") && e.getMessage().contains("not set"), e.getMessage());
     }
+
+    private static String serveError(Map<String, String> environment, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.List<String> command = new java.util.ArrayList<>(
+                java.util.List.of("serve", "--function-dir", "/nonexistent-function-dir", "--handler", "x.Y"));
+        command.addAll(java.util.List.of(args));
+        int exit = new LatticeLocalCommand(
+                        new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), environment)
+                .run(command.toArray(String[]::new));
+        assertEquals(2, exit, err.toString());
+        return err.toString();
+    }
+
+    @Test
+    void serve_twoCredentialsWithOneAccessKey_isRefusedAtStart_namingBothEntries_withoutTheSecrets() {
+        String err = serveError(
+                Map.of(),
+                "--credential",
+                "AKIDTWICE:first-secret:arn:aws:iam::123456789012:user/a",
+                "--session-credential",
+                "AKIDTWICE:second-secret:token:arn:aws:iam::123456789012:user/b");
+        String fromEnvironment = serveError(
+                Map.of("AWS_ACCESS_KEY_ID", "AKIDENV", "AWS_SECRET_ACCESS_KEY", "env-secret"),
+                "--credential",
+                "AKIDENV:other-secret");
+
+        assertTrue(
+                err.contains("--session-credential #1 (access key 'AKIDTWICE') repeats the access key of"
+                        + " --credential #1"),
+                err);
+        assertTrue(
+                fromEnvironment.contains("repeats the access key of AWS_ACCESS_KEY_ID in the environment"),
+                fromEnvironment);
+        for (String secret :
+                java.util.List.of("first-secret", "second-secret", "token", "env-secret", "other-secret")) {
+            assertTrue(!err.contains(secret) && !fromEnvironment.contains(secret), secret);
+        }
+        assertTrue(!err.contains("/nonexistent-function-dir"), "refused before the function: " + err);
+    }
+
+    @Test
+    void serve_principalThatIsNotAnIamArn_isRefusedAtStart_namingTheEntry() {
+        String notArn = serveError(Map.of(), "--credential", "AKIDONE:secret-one:alice");
+        String otherService = serveError(Map.of(), "--credential", "AKIDTWO:secret-two:arn:aws:s3:::bucket/alice");
+        String allow = serveError(Map.of(), "--allow", "alice");
+
+        assertTrue(
+                notArn.contains("--credential #1 (access key 'AKIDONE'): the principal of access key 'AKIDONE'"
+                        + " must be an IAM principal ARN"),
+                notArn);
+        assertTrue(!notArn.contains("alice"), "a value that is no ARN is not repeated: " + notArn);
+        assertTrue(otherService.contains("not 'arn:aws:s3:::bucket/alice'"), otherService);
+        assertTrue(allow.contains("--allow must be an IAM principal ARN"), allow);
+    }
 }
