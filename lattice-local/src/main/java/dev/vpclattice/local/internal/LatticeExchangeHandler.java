@@ -211,12 +211,14 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
 
     /**
      * Lattice authenticates every request signed with SigV4, under auth type {@code NONE} too, and fails it if the
-     * signature is bad (User Guide, SIGv4 authenticated requests). An unsigned request has no caller.
+     * signature is bad (User Guide, SIGv4 authenticated requests). A request that carries SigV4 material anywhere (an
+     * {@code Authorization} value naming an {@code AWS4-} algorithm in any case, presigned query parameters) is
+     * verified; an unsigned request has no caller.
      *
      * @return the verified credential, or null for an unsigned caller (or when the request was refused)
      */
     private LocalCredential authenticate(Exchange exchange, Route route) {
-        if (config.authType() == AuthType.NONE && !SigV4Verifier.claimsSigV4(route.headers())) {
+        if (!SigV4Verifier.carriesSigV4(route.headers(), route.rawQuery())) {
             return null;
         }
         SigV4Verifier.Result result =
