@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,10 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
- * Attacks on authentication, sent byte for byte over raw TLS sockets with signatures made by the SDK's own signer:
- * extra values of signed headers, a malformed Authorization header and SigV4 in disguise under auth type NONE. Every
- * refused request is checked never to reach the target.
+ * Attacks on authentication and framing, sent byte for byte over raw TLS sockets with signatures made by the SDK's
+ * own signer: a signature for another host replayed in absolute form, extra values of signed headers, a malformed
+ * Authorization header, SigV4 in disguise under auth type NONE, and transfer codings and response headers that HTTP
+ * does not allow. Every refused request is checked never to reach the target.
  */
 @Timeout(120)
 class LocalLatticeAttackTest {
@@ -121,6 +123,41 @@ class LocalLatticeAttackTest {
     private static void assertRefused(List<String> response, String status, String bodyPrefix) {
         assertEquals(status, response.get(0), response.toString());
         assertTrue(response.get(response.size() - 1).startsWith(bodyPrefix), response.toString());
+    }
+
+    @Test
+    void signatureForAnotherHost_replayedInAbsoluteFormAtThisOne_is400_andNeverReachesTheTarget() throws Exception {
+        // The attacker holds a request signed for other-svc.example and sends it with this service's authority in the
+        // request target: routing by the target and verifying by the Host header would accept it.
+        SdkHttpRequest forOther = signed(iam, "/absolute-replay", KEYS, b -> b.host("other-svc.example"));
+        String target = "https://127.0.0.1:" + iam.port() + "/absolute-replay";
+
+        List<String> replayed = exchange(iam, head(target, forOther));
+        List<String> foreignAuthority = exchange(
+                iam,
+                head(
+                        "https://elsewhere.example:" + iam.port() + "/absolute-foreign",
+                        signed(iam, "/absolute-foreign", KEYS, b -> b)));
+
+        assertRefused(replayed, "HTTP/1.1 400 Bad Request", "BadRequestException: The request target's authority");
+        assertRefused(foreignAuthority, "HTTP/1.1 400 Bad Request", "BadRequestException: ");
+        assertFalse(INVOKED.contains("/absolute-replay") || INVOKED.contains("/absolute-foreign"), INVOKED.toString());
+    }
+
+    @Test
+    void absoluteFormWhoseAuthorityIsTheSignedHost_isServed() throws Exception {
+        SdkHttpRequest request = signed(iam, "/absolute-same", KEYS, b -> b);
+        String authority = "127.0.0.1:" + iam.port();
+
+        List<String> response = exchange(iam, head("https://" + authority + "/absolute-same", request));
+
+        assertEquals("HTTP/1.1 200 OK", response.get(0), response.toString());
+        assertEquals(
+                ERIN,
+                CODEC.readRequest(response.get(response.size() - 1).getBytes(StandardCharsets.UTF_8))
+                        .getRequestContext()
+                        .getIdentity()
+                        .getPrincipal());
     }
 
     @Test
@@ -225,5 +262,33 @@ class LocalLatticeAttackTest {
                 INVOKED.stream()
                         .noneMatch(path -> path.startsWith("/disguise-") && !path.startsWith("/disguise-plain-bearer")),
                 INVOKED.toString());
+    }
+
+    @Test
+    void transferCodingOtherThanChunked_is501_andChunkedOnHttp10_is400_andNeitherReachesTheTarget() throws Exception {
+        String host = "127.0.0.1:" + none.port();
+        List<String> gzipChunked = exchange(
+                none,
+                "POST /te-gzip HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: text/plain\r\n"
+                        + "Transfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        List<String> http10 = exchange(
+                none,
+                "POST /te-http10 HTTP/1.0\r\nHost: " + host + "\r\nContent-Type: text/plain\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        assertRefused(gzipChunked, "HTTP/1.1 501 Not Implemented", "NotImplementedException: ");
+        assertTrue(http10.get(0).matches("HTTP/1\\.[01] 400 Bad Request"), http10.toString());
+        assertTrue(INVOKED.stream().noneMatch(path -> path.startsWith("/te-")), INVOKED.toString());
+    }
+
+    @Test
+    void responseHeaderThatIsNotValidHttp_is502() throws Exception {
+        String host = "127.0.0.1:" + none.port();
+        List<String> badName = exchange(none, "GET /bad-header-name HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        List<String> splitting = exchange(none, "GET /split-response HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+
+        assertEquals("HTTP/1.1 502 Bad Gateway", badName.get(0), badName.toString());
+        assertEquals("HTTP/1.1 502 Bad Gateway", splitting.get(0), splitting.toString());
+        assertTrue(splitting.stream().noneMatch(line -> line.startsWith("Set-Cookie")), splitting.toString());
     }
 }

@@ -33,8 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <ul>
  *   <li>URI compliance is Jetty's {@code UNSAFE}: targets with {@code //}, {@code %2F}, {@code %25} or dot segments
  *       reach the handler as sent (it normalizes and verifies them itself and never maps a path to a file).</li>
- *   <li>An absolute-form target whose authority differs from the Host header is allowed through, so the handler can
- *       route it by that authority (RFC 9112 3.2.2: the target's authority wins) and answer a foreign one 404.</li>
+ *   <li>An absolute-form target whose authority differs from the Host header is refused with {@code 400}: the
+ *       signature covers the Host header, so the authority that is routed must be the one that was signed.</li>
  *   <li>Headers must be complete within the header timeout ({@link HeaderDeadlines}); a connection with no bytes for
  *       the idle timeout is closed; the handler bounds the body itself.</li>
  *   <li>Errors Jetty answers itself (a malformed request line, a bad chunk size) are {@code text/plain}, as Lattice's
@@ -81,8 +81,7 @@ public final class FrontEnd implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setUriCompliance(UriCompliance.UNSAFE);
-        http.setHttpCompliance(
-                HttpCompliance.RFC9110.with("lattice-local", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+        http.setHttpCompliance(HttpCompliance.RFC9110);
         // Lattice routes by the Host header, not by the TLS server name: a host it does not serve is 404, whatever
         // SNI said (Jetty's default check would answer 400 "Invalid SNI" first).
         SslContextFactory.Server tls = null;
@@ -154,8 +153,10 @@ public final class FrontEnd implements AutoCloseable {
         protected void generateResponse(
                 Request request, Response response, int code, String message, Throwable cause, Callback callback) {
             String reason = HttpStatus.getMessage(code);
-            String text = (code == 400 ? "BadRequestException" : reason.replace(" ", "") + "Exception") + ": "
-                    + (message == null || message.isBlank() ? reason : message);
+            String detail = "Authority!=Host".equals(message)
+                    ? "The request target's authority differs from the Host header."
+                    : message == null || message.isBlank() ? reason : message;
+            String text = (code == 400 ? "BadRequestException" : reason.replace(" ", "") + "Exception") + ": " + detail;
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

@@ -33,6 +33,7 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -137,6 +138,9 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         Exchange exchange = new Exchange(request, response, callback);
         try {
+            if (!framed(exchange)) {
+                return true;
+            }
             Route route = route(exchange);
             if (route == null) {
                 return true;
@@ -164,8 +168,44 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             String method, String rawPath, String forwardedPath, String rawQuery, Map<String, List<String>> headers) {}
 
     /**
+     * Refuses framing Jetty lets through but RFC 9112 does not: a transfer coding other than {@code chunked} is
+     * {@code 501} (section 6.1: a coding the server does not understand), and any {@code Transfer-Encoding} on
+     * HTTP/1.0 is {@code 400} (section 6.1: the framing is faulty). The connection closes after either.
+     */
+    private boolean framed(Exchange exchange) {
+        List<String> codings = new ArrayList<>();
+        for (String value : exchange.request.getHeaders().getValuesList(HttpHeader.TRANSFER_ENCODING)) {
+            for (String coding : value.split(",")) {
+                if (!coding.isBlank()) {
+                    codings.add(coding.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        if (codings.isEmpty()) {
+            return true;
+        }
+        if (exchange.request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0) {
+            exchange.text(400, "BadRequestException: Transfer-Encoding is not defined for HTTP/1.0 requests.", true);
+            return false;
+        }
+        for (String coding : codings) {
+            if (!coding.equals("chunked")) {
+                exchange.text(
+                        501,
+                        "NotImplementedException: The transfer coding '" + printable(coding)
+                                + "' is not supported; only chunked is.",
+                        true);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Lattice routes by host before it authenticates: a name it does not serve never reaches the service. The host is
-     * the request target's authority when it has one (absolute form) and the Host header otherwise.
+     * the request target's authority when it has one (absolute form) and the Host header otherwise; Jetty refuses an
+     * absolute-form target whose authority differs from the Host header, so the Host header that the signature
+     * covers always names the host that was routed.
      */
     private Route route(Exchange exchange) {
         Request request = exchange.request;
@@ -526,6 +566,17 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                 return;
             }
             if (answer.getHeaders() != null) {
+                for (Map.Entry<String, String> header : answer.getHeaders().entrySet()) {
+                    if (header.getKey() != null
+                            && header.getValue() != null
+                            && (!validHeaderName(header.getKey()) || !validHeaderValue(header.getValue()))) {
+                        config.accessLog()
+                                .accept("target answered a header that is not valid HTTP: "
+                                        + loggable(header.getKey()));
+                        text(502, "Bad Gateway", false);
+                        return;
+                    }
+                }
                 answer.getHeaders().forEach((name, value) -> {
                     if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
                         response.getHeaders().add(name, value);
@@ -570,5 +621,34 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                             + response.getStatus() + " " + principal + " "
                             + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
         }
+    }
+
+    /** An RFC 9110 field name: one or more token characters. */
+    static boolean validHeaderName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean token = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!token) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An RFC 9110 field value: no control character but horizontal tab, so no CR or LF can split the response. */
+    static boolean validHeaderValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 }
