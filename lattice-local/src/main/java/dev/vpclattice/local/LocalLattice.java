@@ -8,6 +8,7 @@ import dev.vpclattice.local.internal.LatticeResources;
 import dev.vpclattice.local.internal.LocalCredential;
 import dev.vpclattice.local.internal.SelfSignedCertificate;
 import dev.vpclattice.local.internal.SigV4Verifier;
+import dev.vpclattice.local.internal.TargetDispatcher;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
@@ -65,6 +66,7 @@ public final class LocalLattice implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final FrontEnd server;
+    private final TargetDispatcher dispatcher;
     private final LocalCertificate certificate;
     private final LatticeResources resources;
     private final AuthType authType;
@@ -97,6 +99,8 @@ public final class LocalLattice implements AutoCloseable {
         Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         hostNames.addAll(builder.hostNames);
         EventFactory events = new EventFactory(resources, builder.principalOrgId);
+        this.dispatcher = new TargetDispatcher(
+                builder.target.maxConcurrency(), builder.maxQueuedRequests, "local-lattice-target");
         this.server = FrontEnd.start(
                 builder.port,
                 listener == ListenerProtocol.HTTPS ? () -> join(selfSigned).sslContext() : null,
@@ -110,6 +114,8 @@ public final class LocalLattice implements AutoCloseable {
                         events,
                         new VpcLatticeEventCodec(),
                         builder.target,
+                        !builder.target.checksResponseSize(),
+                        dispatcher,
                         resources.serviceArn(),
                         builder.clock,
                         builder.accessLog,
@@ -231,10 +237,19 @@ public final class LocalLattice implements AutoCloseable {
         return listener;
     }
 
-    /** Stops listening at once and ends in-flight exchanges. Does not close the target. Idempotent. */
+    /**
+     * Stops listening at once, drops the requests waiting for the target and ends in-flight exchanges. Does not close
+     * the target. Idempotent.
+     */
     @Override
     public void close() {
+        dispatcher.close();
         server.close();
+    }
+
+    /** How many authorized requests wait for the target, for tests that must know a request is queued. */
+    int queuedRequests() {
+        return dispatcher.queued();
     }
 
     static String defaultPrincipal(String accountId) {
@@ -243,6 +258,9 @@ public final class LocalLattice implements AutoCloseable {
 
     /** Configures and starts a {@link LocalLattice}. Not thread-safe. */
     public interface Builder {
+        /** The default bound of {@link #maxQueuedRequests(int)}. */
+        int DEFAULT_MAX_QUEUED_REQUESTS = 128;
+
         /**
          * The port to listen on, on {@code 127.0.0.1}.
          *
@@ -379,6 +397,16 @@ public final class LocalLattice implements AutoCloseable {
         Builder bodyTimeout(Duration bodyTimeout);
 
         /**
+         * How many authorized requests may wait while the target is busy with {@link LatticeTarget#maxConcurrency()}
+         * others. A waiting request holds no server thread, and one whose client has gone is dropped before it would
+         * run. Beyond the bound a caller gets {@code 429 TooManyRequestsException}.
+         *
+         * @param maxQueuedRequests at least 0; defaults to {@value #DEFAULT_MAX_QUEUED_REQUESTS}
+         * @return this builder
+         */
+        Builder maxQueuedRequests(int maxQueuedRequests);
+
+        /**
          * The clock for the signature date check and {@code timeEpoch}.
          *
          * @param clock defaults to {@link Clock#systemUTC()}
@@ -420,6 +448,16 @@ public final class LocalLattice implements AutoCloseable {
         private CanonicalPathForm pathForm = CanonicalPathForm.DOUBLE_ENCODED;
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration bodyTimeout = Duration.ofSeconds(30);
+        private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+
+        @Override
+        public Builder maxQueuedRequests(int maxQueuedRequests) {
+            if (maxQueuedRequests < 0) {
+                throw new IllegalArgumentException("maxQueuedRequests must be 0 or more, not " + maxQueuedRequests);
+            }
+            this.maxQueuedRequests = maxQueuedRequests;
+            return this;
+        }
 
         @Override
         public Builder canonicalPathForm(CanonicalPathForm pathForm) {

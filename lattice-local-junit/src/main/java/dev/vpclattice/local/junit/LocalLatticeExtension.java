@@ -181,7 +181,14 @@ public final class LocalLatticeExtension
         LocalLambda function = null;
         Path directory = null;
         try {
-            DelegatingTarget target = new DelegatingTarget(received, codec);
+            // A function handles one request at a time and its target measures what the function wrote; an in-JVM
+            // target says so itself.
+            boolean runsFunction = config.functionDirectory != null;
+            DelegatingTarget target = new DelegatingTarget(
+                    received,
+                    codec,
+                    runsFunction ? 1 : config.target.maxConcurrency(),
+                    runsFunction || config.target.checksResponseSize());
             LocalLattice.Builder builder = LocalLattice.builder()
                     .listener(config.listener)
                     .region(config.region)
@@ -482,11 +489,29 @@ public final class LocalLatticeExtension
     private static final class DelegatingTarget implements LatticeTarget {
         private final List<VpcLatticeV2Request> received;
         private final VpcLatticeEventCodec codec;
+        private final int maxConcurrency;
+        private final boolean checksResponseSize;
         volatile LatticeTarget delegate;
 
-        DelegatingTarget(List<VpcLatticeV2Request> received, VpcLatticeEventCodec codec) {
+        DelegatingTarget(
+                List<VpcLatticeV2Request> received,
+                VpcLatticeEventCodec codec,
+                int maxConcurrency,
+                boolean checksResponseSize) {
             this.received = received;
             this.codec = codec;
+            this.maxConcurrency = maxConcurrency;
+            this.checksResponseSize = checksResponseSize;
+        }
+
+        @Override
+        public int maxConcurrency() {
+            return maxConcurrency;
+        }
+
+        @Override
+        public boolean checksResponseSize() {
+            return checksResponseSize;
         }
 
         @Override
