@@ -13,20 +13,17 @@ class LatticeLocalCommandTest {
     void envNameAlone_readsTheInjectedEnvironment_notTheRealOne() {
         // A name the real environment of the test JVM does not have: only the injected map can supply it.
         String name = "LATTICE_LOCAL_TEST_ONLY_" + System.nanoTime();
-        LatticeLocalCommand.Options options =
-                LatticeLocalCommand.Options.parse(new String[] {"invoke", "--env", name, "--env", "PLAIN=value"});
 
-        Map<String, String> environment = options.environment(Map.of(name, "injected-value"));
+        Map<String, String> environment =
+                FunctionOptions.environment(java.util.List.of(name, "PLAIN=value"), Map.of(name, "injected-value"));
 
         assertEquals(Map.of(name, "injected-value", "PLAIN", "value"), environment);
     }
 
     @Test
     void envNameAlone_missingFromTheInjectedEnvironment_isRefusedByName() {
-        LatticeLocalCommand.Options options =
-                LatticeLocalCommand.Options.parse(new String[] {"invoke", "--env", "PATH"});
-
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options.environment(Map.of()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> FunctionOptions.environment(java.util.List.of("PATH"), Map.of()));
 
         assertTrue(e.getMessage().contains("PATH") && e.getMessage().contains("not set"), e.getMessage());
     }
@@ -84,5 +81,70 @@ class LatticeLocalCommandTest {
         assertTrue(!notArn.contains("alice"), "a value that is no ARN is not repeated: " + notArn);
         assertTrue(otherService.contains("not 'arn:aws:s3:::bucket/alice'"), otherService);
         assertTrue(allow.contains("--allow must be an IAM principal ARN"), allow);
+    }
+
+    /** Runs the command in-process: exit status, stdout, stderr. */
+    private record Outcome(int exit, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = new LatticeLocalCommand(
+                        new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), Map.of())
+                .run(args);
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void exitCodes_helpAndVersion_areThoseOfTheCommandLine() {
+        Outcome none = run();
+        Outcome help = run("--help");
+        Outcome helpWord = run("help");
+        Outcome serveHelp = run("serve", "--help");
+        Outcome version = run("version");
+        Outcome unknown = run("serve", "--colour", "red");
+        Outcome twice = run("serve", "--port", "1", "--port", "2", "--function-dir", ".", "--handler", "a.B");
+        Outcome badValue = run("serve", "--auth-type", "maybe", "--function-dir", ".", "--handler", "a.B");
+        Outcome unknownCommand = run("deploy");
+
+        assertEquals(2, none.exit());
+        assertTrue(none.out().startsWith("Usage: lattice-local"), none.out());
+        assertEquals(0, help.exit());
+        for (String flag : java.util.List.of(
+                "--port",
+                "--listener",
+                "--auth-type",
+                "--credential",
+                "--session-credential",
+                "--allow",
+                "--canonical-path",
+                "--host-name",
+                "--cert-out",
+                "--truststore-out",
+                "--region",
+                "--account-id",
+                "--principal-org-id",
+                "--event",
+                "--function-dir",
+                "--handler",
+                "--env",
+                "--timeout",
+                "--jvm-arg")) {
+            assertTrue(help.out().contains(flag), flag + " in " + help.out());
+        }
+        assertEquals(help.out(), helpWord.out());
+        assertEquals(0, serveHelp.exit());
+        assertTrue(serveHelp.out().startsWith("Usage: lattice-local serve"), serveHelp.out());
+        assertEquals(0, version.exit());
+        assertTrue(version.out().startsWith("lattice-local "), version.out());
+        for (Outcome bad : java.util.List.of(unknown, twice, badValue, unknownCommand)) {
+            assertEquals(2, bad.exit(), bad.err());
+            assertTrue(bad.err().startsWith("lattice-local: "), bad.err());
+            assertTrue(bad.err().contains("Run 'lattice-local --help' for the options."), bad.err());
+        }
+        assertTrue(unknown.err().contains("'--colour'"), unknown.err());
+        assertTrue(twice.err().contains("'--port'"), twice.err());
+        assertTrue(
+                badValue.err().contains("--auth-type") && badValue.err().contains("NONE or AWS_IAM"), badValue.err());
     }
 }
