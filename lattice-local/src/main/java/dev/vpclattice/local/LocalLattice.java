@@ -6,6 +6,7 @@ import dev.vpclattice.local.internal.FrontEnd;
 import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import dev.vpclattice.local.internal.LatticeResources;
 import dev.vpclattice.local.internal.LocalCredential;
+import dev.vpclattice.local.internal.PrincipalArns;
 import dev.vpclattice.local.internal.SelfSignedCertificate;
 import dev.vpclattice.local.internal.SigV4Verifier;
 import dev.vpclattice.local.internal.TargetDispatcher;
@@ -58,10 +59,6 @@ public final class LocalLattice implements AutoCloseable {
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
-    /** An IAM user, role or root, or an STS assumed-role session or federated user, in any partition. */
-    private static final Pattern PRINCIPAL_ARN =
-            Pattern.compile("arn:aws(-[a-z]+)*:(iam::\\d{12}:(root|(user|role)/[\\w+=,.@/-]+)"
-                    + "|sts::\\d{12}:(assumed-role/[\\w+=,.@/-]+/[\\w+=,.@-]+|federated-user/[\\w+=,.@-]+))");
     /** How long a connection may carry no bytes at all (between requests, or while a client stalls). */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -553,7 +550,7 @@ public final class LocalLattice implements AutoCloseable {
                     sessionToken == null || sessionToken.isEmpty() ? null : sessionToken,
                     principalArn == null ? "" : principalArn);
             if (principalArn != null) {
-                principalArn(principalArn, "the principal of access key '" + accessKeyId + "'");
+                PrincipalArns.require(principalArn, "the principal of access key '" + accessKeyId + "'");
             }
             if (credentials.stream().anyMatch(c -> c.accessKeyId().equals(accessKeyId))) {
                 throw new IllegalArgumentException("access key '" + accessKeyId + "' is already trusted: each"
@@ -571,20 +568,10 @@ public final class LocalLattice implements AutoCloseable {
             }
             String principal = principalArn.trim();
             if (!principal.equals("*")) {
-                principalArn(principal, "allow");
+                PrincipalArns.require(principal, "allow");
             }
             allowed.add(principal);
             return this;
-        }
-
-        private static void principalArn(String value, String what) {
-            if (!PRINCIPAL_ARN.matcher(value).matches()) {
-                throw new IllegalArgumentException(what + " must be an IAM principal ARN, such as"
-                        + " arn:aws:iam::123456789012:user/name or"
-                        + " arn:aws:sts::123456789012:assumed-role/role-name/session-name, not "
-                        // A value that is no ARN at all may be a misplaced secret: it is not repeated.
-                        + (value.startsWith("arn:") ? "'" + value + "'" : "a value that does not start with 'arn:'"));
-            }
         }
 
         @Override

@@ -10,6 +10,7 @@ import dev.vpclattice.local.LatticeTarget;
 import dev.vpclattice.local.ListenerProtocol;
 import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.internal.PrincipalArns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -609,6 +610,7 @@ public final class LocalLatticeExtension
          * @param principalArn e.g. {@code arn:aws:sts::123456789012:assumed-role/orders-client/session}; defaults
          *     to {@link LocalLatticeExtension#DEFAULT_ALLOWED_PRINCIPAL}
          * @return this builder
+         * @throws IllegalArgumentException if it is not an IAM principal ARN
          */
         Builder allowedPrincipal(String principalArn);
 
@@ -619,6 +621,7 @@ public final class LocalLatticeExtension
          * @param principalArn a principal ARN other than the allowed one; defaults to
          *     {@link LocalLatticeExtension#DEFAULT_DENIED_PRINCIPAL}
          * @return this builder
+         * @throws IllegalArgumentException if it is not an IAM principal ARN
          */
         Builder deniedPrincipal(String principalArn);
 
@@ -720,12 +723,13 @@ public final class LocalLatticeExtension
             return this;
         }
 
+        /** LocalLattice's rule for principals, checked now rather than when the class starts; '*' is not one. */
         private static String principal(String principalArn, String name) {
             Objects.requireNonNull(principalArn, name);
-            if (principalArn.isBlank() || principalArn.trim().equals("*")) {
-                throw new IllegalArgumentException(name + " must be a principal ARN, not '" + principalArn + "'");
+            if (principalArn.trim().equals("*")) {
+                throw new IllegalArgumentException(name + " must be a principal ARN, not '*'");
             }
-            return principalArn.trim();
+            return PrincipalArns.require(principalArn.trim(), name);
         }
 
         @Override
