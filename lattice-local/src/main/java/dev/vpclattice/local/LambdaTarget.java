@@ -91,6 +91,26 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
         }
     }
 
+    /**
+     * One: a Lambda execution environment handles one request at a time.
+     *
+     * @return 1
+     */
+    @Override
+    public int maxConcurrency() {
+        return 1;
+    }
+
+    /**
+     * True: the function's answer is measured as the function wrote it, before it is read.
+     *
+     * @return true
+     */
+    @Override
+    public boolean checksResponseSize() {
+        return true;
+    }
+
     /** Closes the function and its runtime process. */
     @Override
     public void close() {

@@ -24,6 +24,29 @@ public interface LatticeTarget {
     VpcLatticeV2Response invoke(VpcLatticeV2Request event) throws Exception;
 
     /**
+     * How many requests this target handles at once; the local Lattice queues the rest, holding no server thread.
+     *
+     * @return at least 1; by default {@value #DEFAULT_MAX_CONCURRENCY}
+     */
+    default int maxConcurrency() {
+        return DEFAULT_MAX_CONCURRENCY;
+    }
+
+    /** The default of {@link #maxConcurrency()} for a thread-safe in-process target. */
+    int DEFAULT_MAX_CONCURRENCY = 64;
+
+    /**
+     * Whether this target holds its responses to Lambda's 6 MB response limit itself, measuring the bytes its
+     * function wrote, as {@link LambdaTarget} does. Otherwise the local Lattice measures each response as the event
+     * model writes it.
+     *
+     * @return false by default
+     */
+    default boolean checksResponseSize() {
+        return false;
+    }
+
+    /**
      * A target backed by a Lambda function in the real Lambda Java runtime client; the same as
      * {@link LambdaTarget#of(LocalLambda)}.
      *

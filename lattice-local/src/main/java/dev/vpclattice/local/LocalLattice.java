@@ -2,12 +2,14 @@ package dev.vpclattice.local;
 
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.local.internal.EventFactory;
-import dev.vpclattice.local.internal.HttpsFrontEnd;
+import dev.vpclattice.local.internal.FrontEnd;
 import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import dev.vpclattice.local.internal.LatticeResources;
 import dev.vpclattice.local.internal.LocalCredential;
+import dev.vpclattice.local.internal.PrincipalArns;
 import dev.vpclattice.local.internal.SelfSignedCertificate;
 import dev.vpclattice.local.internal.SigV4Verifier;
+import dev.vpclattice.local.internal.TargetDispatcher;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
@@ -26,12 +28,12 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
- * each request to one {@link LatticeTarget} as a V2 event.
+ * A local VPC Lattice service: an HTTPS (or plain HTTP) server on loopback that authenticates callers as Lattice does
+ * and forwards each request to one {@link LatticeTarget} as a V2 event.
  *
  * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} only (not
- * {@code ::1}) with a fresh self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}; see
- * {@link #certificate()} to let clients trust it.
+ * {@code ::1}); an HTTPS listener (the default) serves a fresh self-signed certificate for {@code localhost},
+ * {@code 127.0.0.1} and {@code ::1}; see {@link #certificate()} to let clients trust it.
  *
  * <p>With {@link AuthType#AWS_IAM} (the default) every request must be signed with SigV4 for service
  * {@code vpc-lattice-svcs} in this service's region, with {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} signed, by one
@@ -60,13 +62,16 @@ public final class LocalLattice implements AutoCloseable {
     /** How long a connection may carry no bytes at all (between requests, or while a client stalls). */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpsFrontEnd server;
+    private final FrontEnd server;
+    private final TargetDispatcher dispatcher;
     private final LocalCertificate certificate;
     private final LatticeResources resources;
     private final AuthType authType;
+    private final ListenerProtocol listener;
 
     private LocalLattice(DefaultBuilder builder) {
         this.authType = builder.authType;
+        this.listener = builder.listener;
         this.resources = LatticeResources.of(builder.region, builder.accountId);
         Map<String, LocalCredential> credentials = new LinkedHashMap<>();
         for (LocalCredential credential : builder.credentials) {
@@ -84,24 +89,18 @@ public final class LocalLattice implements AutoCloseable {
         // Generating the key pair and certificate (BouncyCastle) and loading the HTTP server's classes take about the
         // same time and need nothing from each other: on two cores, doing them at once halves the wait for build().
         CompletableFuture<SelfSignedCertificate> selfSigned = new CompletableFuture<>();
-        Thread generator = new Thread(
-                () -> {
-                    try {
-                        selfSigned.complete(SelfSignedCertificate.generate(List.copyOf(builder.hostNames)));
-                    } catch (Throwable e) {
-                        selfSigned.completeExceptionally(e);
-                    }
-                },
-                "local-lattice-certificate");
-        generator.setDaemon(true);
-        generator.start();
+        if (listener == ListenerProtocol.HTTPS) {
+            startCertificate(selfSigned, List.copyOf(builder.hostNames));
+        }
         SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock, builder.pathForm);
         Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         hostNames.addAll(builder.hostNames);
         EventFactory events = new EventFactory(resources, builder.principalOrgId);
-        this.server = HttpsFrontEnd.start(
+        this.dispatcher = new TargetDispatcher(
+                builder.target.maxConcurrency(), builder.maxQueuedRequests, "local-lattice-target");
+        this.server = FrontEnd.start(
                 builder.port,
-                () -> join(selfSigned).sslContext(),
+                listener == ListenerProtocol.HTTPS ? () -> join(selfSigned).sslContext() : null,
                 builder.headerTimeout,
                 IDLE_TIMEOUT.compareTo(builder.bodyTimeout) > 0 ? IDLE_TIMEOUT : builder.bodyTimeout,
                 port -> new LatticeExchangeHandler(new LatticeExchangeHandler.Config(
@@ -112,14 +111,36 @@ public final class LocalLattice implements AutoCloseable {
                         events,
                         new VpcLatticeEventCodec(),
                         builder.target,
+                        !builder.target.checksResponseSize(),
+                        dispatcher,
                         resources.serviceArn(),
                         builder.clock,
                         builder.accessLog,
                         hostNames,
+                        listener,
                         port,
                         builder.bodyTimeout)));
-        SelfSignedCertificate generated = join(selfSigned);
-        this.certificate = new LocalCertificate(generated.certificate(), generated.pem());
+        if (listener == ListenerProtocol.HTTPS) {
+            SelfSignedCertificate generated = join(selfSigned);
+            this.certificate = new LocalCertificate(generated.certificate(), generated.pem());
+        } else {
+            this.certificate = null;
+        }
+    }
+
+    /** Generates the certificate on its own thread, to overlap with the server's start. */
+    private static void startCertificate(CompletableFuture<SelfSignedCertificate> selfSigned, List<String> names) {
+        Thread generator = new Thread(
+                () -> {
+                    try {
+                        selfSigned.complete(SelfSignedCertificate.generate(names));
+                    } catch (Throwable e) {
+                        selfSigned.completeExceptionally(e);
+                    }
+                },
+                "local-lattice-certificate");
+        generator.setDaemon(true);
+        generator.start();
     }
 
     private static SelfSignedCertificate join(CompletableFuture<SelfSignedCertificate> certificate) {
@@ -147,10 +168,10 @@ public final class LocalLattice implements AutoCloseable {
      * The base URL clients call. It names the IPv4 loopback address the server listens on rather than
      * {@code localhost}, which a resolver may map to {@code ::1} first, where nothing listens.
      *
-     * @return {@code https://127.0.0.1:PORT}
+     * @return {@code https://127.0.0.1:PORT}, or {@code http://127.0.0.1:PORT} for an HTTP listener
      */
     public URI endpoint() {
-        return URI.create("https://127.0.0.1:" + port());
+        return URI.create(listener.scheme() + "://127.0.0.1:" + port());
     }
 
     /**
@@ -168,8 +189,12 @@ public final class LocalLattice implements AutoCloseable {
      *
      * @return the certificate, valid for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and any
      *     {@link Builder#hostName(String) host names}
+     * @throws IllegalStateException if the listener is plain HTTP, which has no certificate
      */
     public LocalCertificate certificate() {
+        if (certificate == null) {
+            throw new IllegalStateException("This local Lattice has an HTTP listener, which has no certificate");
+        }
         return certificate;
     }
 
@@ -200,10 +225,28 @@ public final class LocalLattice implements AutoCloseable {
         return authType;
     }
 
-    /** Stops listening at once and ends in-flight exchanges. Does not close the target. Idempotent. */
+    /**
+     * The listener's protocol.
+     *
+     * @return {@link ListenerProtocol#HTTPS} unless the builder chose plain HTTP
+     */
+    public ListenerProtocol listener() {
+        return listener;
+    }
+
+    /**
+     * Stops listening at once, drops the requests waiting for the target and ends in-flight exchanges. Does not close
+     * the target. Idempotent.
+     */
     @Override
     public void close() {
+        dispatcher.close();
         server.close();
+    }
+
+    /** How many authorized requests wait for the target, for tests that must know a request is queued. */
+    int queuedRequests() {
+        return dispatcher.queued();
     }
 
     static String defaultPrincipal(String accountId) {
@@ -212,6 +255,9 @@ public final class LocalLattice implements AutoCloseable {
 
     /** Configures and starts a {@link LocalLattice}. Not thread-safe. */
     public interface Builder {
+        /** The default bound of {@link #maxQueuedRequests(int)}. */
+        int DEFAULT_MAX_QUEUED_REQUESTS = 128;
+
         /**
          * The port to listen on, on {@code 127.0.0.1}.
          *
@@ -219,6 +265,14 @@ public final class LocalLattice implements AutoCloseable {
          * @return this builder
          */
         Builder port(int port);
+
+        /**
+         * The listener's protocol. Both verify SigV4 the same way; a plain HTTP listener has no certificate.
+         *
+         * @param listener defaults to {@link ListenerProtocol#HTTPS}
+         * @return this builder
+         */
+        Builder listener(ListenerProtocol listener);
 
         /**
          * Adds a host name the service answers to, besides {@code localhost}, {@code 127.0.0.1} and {@code [::1]}
@@ -257,15 +311,16 @@ public final class LocalLattice implements AutoCloseable {
         Builder authType(AuthType authType);
 
         /**
-         * Trusts a long-term credential. Repeatable; a later credential with the same access key id replaces the
-         * earlier one.
+         * Trusts a long-term credential. Repeatable, each with its own access key id.
          *
          * @param accessKeyId the access key id; required
          * @param secretAccessKey the secret key; required; never logged
-         * @param principalArn the principal the caller authenticates as, e.g.
-         *     {@code arn:aws:sts::123456789012:assumed-role/role/session}; null means
+         * @param principalArn the principal the caller authenticates as, an IAM user, role or root or an STS
+         *     assumed-role session, e.g. {@code arn:aws:sts::123456789012:assumed-role/role/session}; null means
          *     {@code arn:aws:iam::ACCOUNT:user/local-user}
          * @return this builder
+         * @throws IllegalArgumentException if the access key id is already trusted or the principal is not an IAM
+         *     principal ARN
          */
         Builder credential(String accessKeyId, String secretAccessKey, String principalArn);
 
@@ -278,6 +333,7 @@ public final class LocalLattice implements AutoCloseable {
          * @param sessionToken the session token; null makes this a long-term credential; never logged
          * @param principalArn as for {@link #credential(String, String, String)}
          * @return this builder
+         * @throws IllegalArgumentException as {@link #credential(String, String, String)} does
          */
         Builder sessionCredential(String accessKeyId, String secretAccessKey, String sessionToken, String principalArn);
 
@@ -288,6 +344,7 @@ public final class LocalLattice implements AutoCloseable {
          *
          * @param principalArn the principal ARN, exactly as configured with the credential, or {@code *}
          * @return this builder
+         * @throws IllegalArgumentException if it is neither {@code *} nor an IAM principal ARN
          */
         Builder allow(String principalArn);
 
@@ -337,6 +394,16 @@ public final class LocalLattice implements AutoCloseable {
         Builder bodyTimeout(Duration bodyTimeout);
 
         /**
+         * How many authorized requests may wait while the target is busy with {@link LatticeTarget#maxConcurrency()}
+         * others. A waiting request holds no server thread, and one whose client has gone is dropped before it would
+         * run. Beyond the bound a caller gets {@code 429 TooManyRequestsException}.
+         *
+         * @param maxQueuedRequests at least 0; defaults to {@value #DEFAULT_MAX_QUEUED_REQUESTS}
+         * @return this builder
+         */
+        Builder maxQueuedRequests(int maxQueuedRequests);
+
+        /**
          * The clock for the signature date check and {@code timeEpoch}.
          *
          * @param clock defaults to {@link Clock#systemUTC()}
@@ -364,6 +431,7 @@ public final class LocalLattice implements AutoCloseable {
 
     private static final class DefaultBuilder implements Builder {
         private int port;
+        private ListenerProtocol listener = ListenerProtocol.HTTPS;
         private String region = "us-east-1";
         private String accountId = "123456789012";
         private AuthType authType = AuthType.AWS_IAM;
@@ -377,6 +445,16 @@ public final class LocalLattice implements AutoCloseable {
         private CanonicalPathForm pathForm = CanonicalPathForm.DOUBLE_ENCODED;
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration bodyTimeout = Duration.ofSeconds(30);
+        private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+
+        @Override
+        public Builder maxQueuedRequests(int maxQueuedRequests) {
+            if (maxQueuedRequests < 0) {
+                throw new IllegalArgumentException("maxQueuedRequests must be 0 or more, not " + maxQueuedRequests);
+            }
+            this.maxQueuedRequests = maxQueuedRequests;
+            return this;
+        }
 
         @Override
         public Builder canonicalPathForm(CanonicalPathForm pathForm) {
@@ -413,6 +491,12 @@ public final class LocalLattice implements AutoCloseable {
                         "hostName must be a DNS name like orders.lattice.test, not '" + hostName + "'");
             }
             hostNames.add(name);
+            return this;
+        }
+
+        @Override
+        public Builder listener(ListenerProtocol listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -465,7 +549,13 @@ public final class LocalLattice implements AutoCloseable {
                     secretAccessKey,
                     sessionToken == null || sessionToken.isEmpty() ? null : sessionToken,
                     principalArn == null ? "" : principalArn);
-            credentials.removeIf(c -> c.accessKeyId().equals(accessKeyId));
+            if (principalArn != null) {
+                PrincipalArns.require(principalArn, "the principal of access key '" + accessKeyId + "'");
+            }
+            if (credentials.stream().anyMatch(c -> c.accessKeyId().equals(accessKeyId))) {
+                throw new IllegalArgumentException("access key '" + accessKeyId + "' is already trusted: each"
+                        + " credential needs an access key id of its own");
+            }
             credentials.add(credential);
             return this;
         }
@@ -476,7 +566,11 @@ public final class LocalLattice implements AutoCloseable {
             if (principalArn.isBlank()) {
                 throw new IllegalArgumentException("allow needs a principal ARN or '*', not a blank string");
             }
-            allowed.add(principalArn.trim());
+            String principal = principalArn.trim();
+            if (!principal.equals("*")) {
+                PrincipalArns.require(principal, "allow");
+            }
+            allowed.add(principal);
             return this;
         }
 

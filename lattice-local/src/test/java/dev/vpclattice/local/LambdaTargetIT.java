@@ -35,13 +35,14 @@ class LambdaTargetIT {
     @TempDir
     static Path dir;
 
+    static LocalLambda function;
     static LambdaTarget target;
     static LocalLattice lattice;
     static Path pem;
 
     @BeforeAll
     static void start() {
-        LocalLambda function = LocalLambda.builder()
+        function = LocalLambda.builder()
                 .functionDirectory(FunctionDirectory.create(dir.resolve("function")))
                 .handler(FunctionDirectory.HANDLER)
                 .environment(Map.of("GREETING", "hello-from-env"))
@@ -149,6 +150,48 @@ class LambdaTargetIT {
         assertTrue(
                 DIAGNOSTICS.stream().anyMatch(line -> line.contains("over Lambda's 6291456-byte payload limit")),
                 DIAGNOSTICS.toString());
+    }
+
+    @Test
+    void responseJsonOfExactly6291456Bytes_isDelivered_andOneByteMoreGets502() throws Exception {
+        Curl.Result exact = call("/exact-limit");
+        Curl.Result over = call("/over-limit");
+
+        assertEquals(200, exact.status(), DIAGNOSTICS.toString());
+        String body = headersAndBody(exact)[1];
+        assertEquals(6_291_456 - "{\"statusCode\":200,\"body\":\"\"}".length(), body.length());
+        assertTrue(body.chars().allMatch(c -> c == 'b'));
+        assertEquals(502, over.status(), over.body());
+        assertTrue(
+                DIAGNOSTICS.stream().anyMatch(line -> line.contains("is 6291457 bytes of JSON")),
+                DIAGNOSTICS.toString());
+    }
+
+    @Test
+    void functionLogOfHugeLines_isKeptWithinItsBounds() throws Exception {
+        Curl.Result flooded = call("/log-flood");
+
+        assertEquals(200, flooded.status(), flooded.body());
+        // Five 20 MB lines: each is cut as it is read, and the kept log stays within its character bound.
+        for (int i = 0; i < 200; i++) {
+            if (function.logLines().stream()
+                            .filter(line -> line.startsWith("fff"))
+                            .count()
+                    >= 5) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        List<String> kept = function.logLines();
+        List<String> cut = kept.stream().filter(line -> line.startsWith("fff")).toList();
+        assertEquals(5, cut.size(), "lines kept: " + kept.size());
+        for (String line : cut) {
+            assertTrue(line.length() < LocalLambda.MAX_LOG_LINE_CHARS + 100, "a line of " + line.length());
+            assertTrue(line.endsWith(
+                    "...(" + (20 * 1024 * 1024 - LocalLambda.MAX_LOG_LINE_CHARS) + " more characters not kept)"));
+        }
+        assertTrue(kept.stream().mapToLong(String::length).sum() <= LocalLambda.LOG_CAPACITY_CHARS);
+        assertTrue(FUNCTION_LOG.stream().noneMatch(line -> line.length() > LocalLambda.MAX_LOG_LINE_CHARS + 100));
     }
 
     @Test

@@ -26,7 +26,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -36,6 +41,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** Runs the packaged {@code target/lattice-local.jar} as a user does: {@code --help}, {@code invoke}, {@code serve}. */
 @Timeout(180)
@@ -448,6 +457,160 @@ class LatticeLocalCliIT {
                 HttpResponse.BodyHandlers.ofString());
 
         assertEquals(403, response.statusCode(), "TLS was trusted; the unsigned request was then denied");
+    }
+
+    @Test
+    void serve_httpListener_verifiesSigV4OverPlainHttp_andRefusesACertificateFile() throws Exception {
+        Run certificate = run(
+                Map.of(),
+                "serve",
+                "--listener",
+                "http",
+                "--cert-out",
+                dir.resolve("none.pem").toString(),
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER);
+        assertEquals(2, certificate.exit(), certificate.err());
+        assertTrue(certificate.err().contains("--cert-out needs an HTTPS listener"), certificate.err());
+
+        ProcessBuilder builder = new ProcessBuilder(
+                JAVA,
+                "-jar",
+                JAR.toString(),
+                "serve",
+                "--listener",
+                "http",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--credential",
+                "AKIDALLOWED:allowed-secret:" + ALLOWED);
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process plain = builder.start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return out.readLine();
+                        } catch (IOException e) {
+                            return null;
+                        }
+                    })
+                    .get(60, TimeUnit.SECONDS);
+            assertNotNull(line, "serve --listener http printed nothing");
+            Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+            assertTrue(url.find(), line);
+
+            Curl.Result signed = Curl.run(
+                    null,
+                    url.group() + "/plain?id=1",
+                    Curl.sign(SCOPE, "AKIDALLOWED", "allowed-secret").toArray(String[]::new));
+            Curl.Result wrong = Curl.run(
+                    null,
+                    url.group() + "/plain",
+                    Curl.sign(SCOPE, "AKIDALLOWED", "wrong-secret").toArray(String[]::new));
+
+            assertEquals(200, signed.status(), signed.body());
+            assertEquals(
+                    ALLOWED,
+                    new VpcLatticeEventCodec()
+                            .readRequest(signed.body().getBytes(StandardCharsets.UTF_8))
+                            .getRequestContext()
+                            .getIdentity()
+                            .getPrincipal());
+            assertEquals(403, wrong.status(), wrong.body());
+        } finally {
+            plain.destroy();
+            if (!plain.waitFor(30, TimeUnit.SECONDS)) {
+                plain.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void serve_64ConcurrentSignedRequests_areAllAnswered_noneCrossed() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(trustStore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+        AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+        AwsCredentialsIdentity keys = AwsCredentialsIdentity.create("AKIDALLOWED", "allowed-secret");
+        int clients = 64;
+        int rounds = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger crossed = new AtomicInteger();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int client = 0; client < clients; client++) {
+                int id = client;
+                running.add(pool.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        String path = "/c64/" + id + "-" + round;
+                        try {
+                            SdkHttpRequest signed = signer.sign(r -> r.identity(keys)
+                                            .request(SdkHttpRequest.builder()
+                                                    .uri(URI.create(endpoint + path))
+                                                    .method(SdkHttpMethod.GET)
+                                                    .build())
+                                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "vpc-lattice-svcs")
+                                            .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                                            .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+                                    .request();
+                            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + path))
+                                    .timeout(Duration.ofSeconds(120));
+                            signed.forEachHeader((name, values) -> {
+                                if (!name.equalsIgnoreCase("Host")) {
+                                    values.forEach(value -> request.header(name, value));
+                                }
+                            });
+                            HttpResponse<String> response =
+                                    http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() != 200) {
+                                errors.incrementAndGet();
+                                problems.add(path + ": " + response.statusCode());
+                            } else if (!path.equals(new VpcLatticeEventCodec()
+                                    .readRequest(response.body().getBytes(StandardCharsets.UTF_8))
+                                    .getPath())) {
+                                crossed.incrementAndGet();
+                                problems.add(path + ": crossed");
+                            }
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                            problems.add(path + ": " + e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : running) {
+                future.get(300, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println(clients + " concurrent signed clients x " + rounds + " requests through serve: "
+                + errors.get() + " errors, " + crossed.get() + " crossed, "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+
+        assertEquals(0, errors.get(), problems.toString());
+        assertEquals(0, crossed.get(), problems.toString());
     }
 
     private static String waitForLog(String needle) throws InterruptedException {

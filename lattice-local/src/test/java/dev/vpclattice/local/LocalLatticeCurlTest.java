@@ -74,6 +74,43 @@ class LocalLatticeCurlTest {
         lattice.close();
     }
 
+    @Test
+    void plainHttpListener_verifiesCurlsSignature_andRefusesABadOne() throws Exception {
+        try (LocalLattice plain = LocalLattice.builder()
+                .listener(ListenerProtocol.HTTP)
+                .credential("AKIDALICE", "alice-secret-key", ALICE)
+                .target(event -> {
+                    INVOKED.add(event.getPath());
+                    return echo(event);
+                })
+                .build()) {
+            String url = plain.endpoint() + "/plain?b=2";
+            Curl.Result signed = Curl.run(
+                    null, url, signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
+            Curl.Result wrong = Curl.run(
+                    null,
+                    plain.endpoint() + "/plain-wrong",
+                    signedBy(SCOPE, "AKIDALICE", "not-the-secret").toArray(String[]::new));
+            Curl.Result unsigned = Curl.run(null, plain.endpoint() + "/plain-unsigned");
+
+            assertTrue(
+                    plain.endpoint().toString().startsWith("http://127.0.0.1:"),
+                    plain.endpoint().toString());
+            assertEquals(200, signed.status(), signed.body());
+            VpcLatticeV2Request event = CODEC.readRequest(signed.body().getBytes(StandardCharsets.UTF_8));
+            assertEquals("/plain?b=2", event.getPath());
+            assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
+            assertEquals(403, wrong.status(), wrong.body());
+            assertTrue(wrong.body().startsWith("InvalidSignatureException: "), wrong.body());
+            assertEquals(403, unsigned.status(), unsigned.body());
+            assertTrue(unsigned.body().startsWith("AccessDeniedException: User: anonymous"), unsigned.body());
+            assertFalse(INVOKED.contains("/plain-wrong") || INVOKED.contains("/plain-unsigned"), INVOKED.toString());
+            IllegalStateException noCertificate =
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, plain::certificate);
+            assertTrue(noCertificate.getMessage().contains("HTTP listener"), noCertificate.getMessage());
+        }
+    }
+
     private static Curl.Result curl(String path, List<String> args) throws Exception {
         return Curl.run(pem, lattice.endpoint() + path, args.toArray(String[]::new));
     }
@@ -292,7 +329,9 @@ class LocalLatticeCurlTest {
     }
 
     @Test
-    void staleDate_isRejectedAsExpired() throws Exception {
+    void ownDateHeader_whichCurlSendsTwice_isRefused() throws Exception {
+        // curl 7.88 signs a date given with -H, then sends it twice (its copy and the -H line). A signed header the
+        // signer sets must come once; the expiry of a stale date is proven with the SDK signer.
         String stale = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(ZoneOffset.UTC)
                 .format(Instant.now().minus(10, ChronoUnit.MINUTES));
@@ -300,7 +339,9 @@ class LocalLatticeCurlTest {
                 curl("/orders", signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "X-Amz-Date: " + stale));
 
         assertEquals(403, result.status());
-        assertTrue(result.body().startsWith("InvalidSignatureException: Signature expired: " + stale), result.body());
+        assertTrue(
+                result.body().startsWith("IncompleteSignatureException: The 'x-amz-date' header must appear once"),
+                result.body());
     }
 
     @Test

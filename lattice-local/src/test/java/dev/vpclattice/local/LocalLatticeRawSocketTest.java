@@ -234,8 +234,9 @@ class LocalLatticeRawSocketTest {
     }
 
     @Test
-    void absoluteFormTarget_isRoutedByItsAuthority_notByTheHostHeader() throws Exception {
+    void absoluteFormTarget_whoseAuthorityDiffersFromTheHostHeader_is400_andNeverReachesTheTarget() throws Exception {
         List<String> foreign;
+        List<String> foreignHost;
         List<String> served;
         try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
             foreign = socket.send("GET https://other.example:" + lattice.port() + "/foreign HTTP/1.1\r\nHost: " + host
@@ -243,17 +244,22 @@ class LocalLatticeRawSocketTest {
                     .readResponse();
         }
         try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
-            served = socket.send("GET https://" + host + "/absolute HTTP/1.1\r\nHost: elsewhere.example\r\n\r\n")
+            foreignHost = socket.send(
+                            "GET https://" + host + "/foreign-host HTTP/1.1\r\nHost: elsewhere.example\r\n\r\n")
+                    .readResponse();
+        }
+        try (RawSocket socket = RawSocket.connect(lattice, READ_TIMEOUT_MILLIS)) {
+            served = socket.send("GET https://" + host + "/absolute HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
                     .readResponse();
         }
 
-        assertEquals("HTTP/1.1 404 Not Found", foreign.get(0), foreign.toString());
-        assertTrue(
-                foreign.get(foreign.size() - 1)
-                        .startsWith("NotFoundException: This local VPC Lattice serves no"
-                                + " service for host 'other.example:" + lattice.port() + "'"),
-                foreign.toString());
-        assertFalse(INVOKED.contains("/foreign"), INVOKED.toString());
+        for (List<String> refused : List.of(foreign, foreignHost)) {
+            assertEquals("HTTP/1.1 400 Bad Request", refused.get(0), refused.toString());
+            assertEquals(
+                    "BadRequestException: The request target's authority differs from the Host header.",
+                    refused.get(refused.size() - 1));
+        }
+        assertFalse(INVOKED.contains("/foreign") || INVOKED.contains("/foreign-host"), INVOKED.toString());
         assertEquals("/absolute", event(served).getPath());
     }
 

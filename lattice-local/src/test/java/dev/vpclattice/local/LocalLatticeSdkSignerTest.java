@@ -305,9 +305,22 @@ class LocalLatticeSdkSignerTest {
                         .request(),
                 null);
 
+        SdkCaller.Response stale = caller.send(
+                caller.sign(
+                                get("/orders").build(),
+                                null,
+                                KEYS,
+                                r -> r.putProperty(
+                                        HttpSigner.SIGNING_CLOCK,
+                                        Clock.fixed(Instant.now().minus(10, ChronoUnit.MINUTES), ZoneOffset.UTC)))
+                        .request(),
+                null);
+
         assertEquals(200, recent.status(), recent.text());
         assertEquals(403, future.status());
         assertTrue(future.text().startsWith("InvalidSignatureException: Signature not yet current: "), future.text());
+        assertEquals(403, stale.status());
+        assertTrue(stale.text().startsWith("InvalidSignatureException: Signature expired: "), stale.text());
     }
 
     @Test

@@ -88,6 +88,7 @@ public final class LocalLambda implements AutoCloseable {
     private final boolean traceSampled;
     private final Path classLoadLog;
     private final Deque<String> log = new ArrayDeque<>();
+    private long logChars;
     private final ReentrantLock invokeLock = new ReentrantLock();
     private final Object environmentLock = new Object();
     private Environment current;
@@ -415,24 +416,48 @@ public final class LocalLambda implements AutoCloseable {
         return new Environment(server, process, pump, launched, meter);
     }
 
+    /** Reads the runtime's output line by line, never holding more than {@value #MAX_LOG_LINE_CHARS} of a line. */
     private void pump(Process process) {
         try (BufferedReader r =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                record(line);
+            StringBuilder line = new StringBuilder();
+            long cut = 0;
+            char[] buffer = new char[8192];
+            for (int read = r.read(buffer); read >= 0; read = r.read(buffer)) {
+                for (int i = 0; i < read; i++) {
+                    char c = buffer[i];
+                    if (c == '\n') {
+                        record(cutLine(line, cut));
+                        line.setLength(0);
+                        cut = 0;
+                    } else if (line.length() < MAX_LOG_LINE_CHARS) {
+                        line.append(c);
+                    } else {
+                        cut++;
+                    }
+                }
+            }
+            if (line.length() > 0 || cut > 0) {
+                record(cutLine(line, cut));
             }
         } catch (IOException e) {
             // The process is gone; nothing left to read.
         }
     }
 
+    private static String cutLine(StringBuilder line, long cut) {
+        int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
+        String kept = line.substring(0, end);
+        return cut == 0 ? kept : kept + "...(" + cut + " more characters not kept)";
+    }
+
     private void record(String line) {
         synchronized (log) {
-            if (log.size() == LOG_CAPACITY) {
-                log.removeFirst();
+            while (!log.isEmpty() && (log.size() >= LOG_CAPACITY || logChars + line.length() > LOG_CAPACITY_CHARS)) {
+                logChars -= log.removeFirst().length();
             }
             log.addLast(line);
+            logChars += line.length();
             log.notifyAll();
         }
         try {
@@ -445,9 +470,16 @@ public final class LocalLambda implements AutoCloseable {
     /** How many of the runtime's latest output lines an instance keeps. */
     public static final int LOG_CAPACITY = 10_000;
 
+    /** How many characters of the runtime's latest output an instance keeps, all lines together. */
+    public static final int LOG_CAPACITY_CHARS = 4 * 1024 * 1024;
+
+    /** The longest line kept: the rest of a longer one is dropped as it is read, and the line says how much. */
+    public static final int MAX_LOG_LINE_CHARS = 64 * 1024;
+
     /**
      * Returns the runtime's output so far: every line its processes wrote to stdout or stderr, and the
-     * {@code REPORT} line after each invocation, oldest first (the latest {@value #LOG_CAPACITY}). Each instance
+     * {@code REPORT} line after each invocation, oldest first: the latest {@value #LOG_CAPACITY} lines, at most
+     * {@value #LOG_CAPACITY_CHARS} characters in all, each line cut at {@value #MAX_LOG_LINE_CHARS}. Each instance
      * keeps its own.
      *
      * @return a snapshot of the lines

@@ -7,8 +7,10 @@ import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.LambdaTarget;
 import dev.vpclattice.local.LatticeTarget;
+import dev.vpclattice.local.ListenerProtocol;
 import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LocalLattice;
+import dev.vpclattice.local.internal.PrincipalArns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -180,8 +182,16 @@ public final class LocalLatticeExtension
         LocalLambda function = null;
         Path directory = null;
         try {
-            DelegatingTarget target = new DelegatingTarget(received, codec);
+            // A function handles one request at a time and its target measures what the function wrote; an in-JVM
+            // target says so itself.
+            boolean runsFunction = config.functionDirectory != null;
+            DelegatingTarget target = new DelegatingTarget(
+                    received,
+                    codec,
+                    runsFunction ? 1 : config.target.maxConcurrency(),
+                    runsFunction || config.target.checksResponseSize());
             LocalLattice.Builder builder = LocalLattice.builder()
+                    .listener(config.listener)
                     .region(config.region)
                     .authType(config.authType)
                     .sessionCredential(
@@ -212,8 +222,11 @@ public final class LocalLatticeExtension
                 target.delegate = config.target;
             }
             directory = Files.createTempDirectory("local-lattice-junit");
-            Path pem = directory.resolve("local-lattice.pem");
-            lattice.certificate().writePem(pem);
+            Path pem = null;
+            if (lattice.listener() == ListenerProtocol.HTTPS) {
+                pem = directory.resolve("local-lattice.pem");
+                lattice.certificate().writePem(pem);
+            }
             return new Running(lattice, lambdaTarget, function, directory, pem);
         } catch (IOException e) {
             UncheckedIOException failure = new UncheckedIOException(
@@ -327,7 +340,7 @@ public final class LocalLatticeExtension
     /**
      * The URL clients call.
      *
-     * @return {@code https://127.0.0.1:PORT}
+     * @return {@code https://127.0.0.1:PORT} ({@code http://} for a plain HTTP listener)
      * @throws IllegalStateException if it is not running
      */
     public URI endpoint() {
@@ -350,7 +363,7 @@ public final class LocalLatticeExtension
      * {@link LocalCertificate#sslContext()} for the JDK's {@code HttpClient}.
      *
      * @return the certificate, new at every start
-     * @throws IllegalStateException if it is not running
+     * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public LocalCertificate certificate() {
         return running().lattice().certificate();
@@ -361,10 +374,14 @@ public final class LocalLatticeExtension
      * temporary directory that is deleted when the local Lattice stops.
      *
      * @return the PEM file
-     * @throws IllegalStateException if it is not running
+     * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public Path certificatePem() {
-        return running().pem();
+        Path pem = running().pem();
+        if (pem == null) {
+            throw new IllegalStateException("This local Lattice has an HTTP listener, which has no certificate");
+        }
+        return pem;
     }
 
     /**
@@ -372,7 +389,7 @@ public final class LocalLatticeExtension
      * make another JVM (a function under test in {@link LocalLambda}, say) trust this server and nothing else.
      *
      * @return the {@code -Djavax.net.ssl.trustStore*} flags
-     * @throws IllegalStateException if it is not running
+     * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public List<String> trustStoreJvmArguments() {
         Running current = running();
@@ -473,11 +490,29 @@ public final class LocalLatticeExtension
     private static final class DelegatingTarget implements LatticeTarget {
         private final List<VpcLatticeV2Request> received;
         private final VpcLatticeEventCodec codec;
+        private final int maxConcurrency;
+        private final boolean checksResponseSize;
         volatile LatticeTarget delegate;
 
-        DelegatingTarget(List<VpcLatticeV2Request> received, VpcLatticeEventCodec codec) {
+        DelegatingTarget(
+                List<VpcLatticeV2Request> received,
+                VpcLatticeEventCodec codec,
+                int maxConcurrency,
+                boolean checksResponseSize) {
             this.received = received;
             this.codec = codec;
+            this.maxConcurrency = maxConcurrency;
+            this.checksResponseSize = checksResponseSize;
+        }
+
+        @Override
+        public int maxConcurrency() {
+            return maxConcurrency;
+        }
+
+        @Override
+        public boolean checksResponseSize() {
+            return checksResponseSize;
         }
 
         @Override
@@ -553,6 +588,14 @@ public final class LocalLatticeExtension
         Builder authType(AuthType authType);
 
         /**
+         * The listener's protocol; a plain HTTP listener has no certificate to inject.
+         *
+         * @param listener defaults to {@link ListenerProtocol#HTTPS}
+         * @return this builder
+         */
+        Builder listener(ListenerProtocol listener);
+
+        /**
          * The region of the service, which signatures must be scoped to; the function's {@code AWS_REGION} too.
          *
          * @param region e.g. {@code eu-west-1}; defaults to {@code us-east-1}
@@ -567,6 +610,7 @@ public final class LocalLatticeExtension
          * @param principalArn e.g. {@code arn:aws:sts::123456789012:assumed-role/orders-client/session}; defaults
          *     to {@link LocalLatticeExtension#DEFAULT_ALLOWED_PRINCIPAL}
          * @return this builder
+         * @throws IllegalArgumentException if it is not an IAM principal ARN
          */
         Builder allowedPrincipal(String principalArn);
 
@@ -577,6 +621,7 @@ public final class LocalLatticeExtension
          * @param principalArn a principal ARN other than the allowed one; defaults to
          *     {@link LocalLatticeExtension#DEFAULT_DENIED_PRINCIPAL}
          * @return this builder
+         * @throws IllegalArgumentException if it is not an IAM principal ARN
          */
         Builder deniedPrincipal(String principalArn);
 
@@ -609,6 +654,7 @@ public final class LocalLatticeExtension
         private final Map<String, String> functionEnvironment = new LinkedHashMap<>();
         private final List<Consumer<LocalLambda.Builder>> functionOptions = new ArrayList<>();
         private AuthType authType = AuthType.AWS_IAM;
+        private ListenerProtocol listener = ListenerProtocol.HTTPS;
         private String region = "us-east-1";
         private String allowedPrincipal = DEFAULT_ALLOWED_PRINCIPAL;
         private String deniedPrincipal = DEFAULT_DENIED_PRINCIPAL;
@@ -652,6 +698,12 @@ public final class LocalLatticeExtension
         }
 
         @Override
+        public Builder listener(ListenerProtocol listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        @Override
         public Builder region(String region) {
             // LocalLattice's builder owns the rule: checked now rather than when the class starts.
             LocalLattice.builder().region(region);
@@ -671,12 +723,13 @@ public final class LocalLatticeExtension
             return this;
         }
 
+        /** LocalLattice's rule for principals, checked now rather than when the class starts; '*' is not one. */
         private static String principal(String principalArn, String name) {
             Objects.requireNonNull(principalArn, name);
-            if (principalArn.isBlank() || principalArn.trim().equals("*")) {
-                throw new IllegalArgumentException(name + " must be a principal ARN, not '" + principalArn + "'");
+            if (principalArn.trim().equals("*")) {
+                throw new IllegalArgumentException(name + " must be a principal ARN, not '*'");
             }
-            return principalArn.trim();
+            return PrincipalArns.require(principalArn.trim(), name);
         }
 
         @Override
@@ -706,6 +759,7 @@ public final class LocalLatticeExtension
             copy.functionEnvironment.putAll(functionEnvironment);
             copy.functionOptions.addAll(functionOptions);
             copy.authType = authType;
+            copy.listener = listener;
             copy.region = region;
             copy.allowedPrincipal = allowedPrincipal;
             copy.deniedPrincipal = deniedPrincipal;

@@ -203,6 +203,17 @@ class LocalLatticeExtensionTest {
                                 IllegalArgumentException.class,
                                 () -> LocalLatticeExtension.builder().allowedPrincipal("*"))
                         .getMessage());
+        // The same rule as LocalLattice.Builder's, checked when the builder is called, not when the class starts.
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LocalLatticeExtension.builder().deniedPrincipal("arn:aws:s3:::bucket"))
+                .getMessage()
+                .startsWith("deniedPrincipal must be an IAM principal ARN"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LocalLattice.builder().allow("arn:aws:s3:::bucket"))
+                .getMessage()
+                .startsWith("allow must be an IAM principal ARN"));
         assertEquals(AuthType.AWS_IAM, lattice.lattice().authType());
     }
 }

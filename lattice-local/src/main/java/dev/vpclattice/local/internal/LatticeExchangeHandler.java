@@ -9,7 +9,8 @@ import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LatticeTarget;
-import java.io.ByteArrayOutputStream;
+import dev.vpclattice.local.ListenerProtocol;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,33 +24,43 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Plays VPC Lattice for one request, in the order Lattice works: route by host, authenticate the signature,
- * authorize the principal, read the body within Lambda's payload limit, invoke the target and map its answer back to
- * HTTP. A request refused before the read never has its body read: the answer carries {@code Connection: close}.
+ * Plays VPC Lattice for one request, in the order Lattice works: check the framing, route by host, authenticate the
+ * signature, authorize the principal, read the body within Lambda's payload limit, hand the request to the target
+ * through the {@link TargetDispatcher} and map its answer back to HTTP. No step holds a server thread while it waits:
+ * the body is read as it arrives, and the target runs on the dispatcher's threads.
+ *
+ * <p>A request refused before its body is read is answered at once, with {@code Connection: close}; then up to
+ * {@link #DRAIN_BYTES} of its body are read and discarded, within {@link #DRAIN_TIME}, so that a client that sends
+ * its whole body before reading can still read the answer, and the connection closes cleanly.
  *
  * <p>Lambda's payload limit applies to the whole event JSON (a binary body's base64 inflation included) and to the
- * function's response JSON: {@link PayloadLimits}, the event model's one home for it.
+ * function's response JSON: {@link PayloadLimits}, the contract's one home for it.
  */
 public final class LatticeExchangeHandler extends Handler.Abstract {
     /** The longest method or path the access log writes; longer ones are cut and marked. */
     static final int MAX_LOGGED_CHARS = 256;
+
+    /** The most body bytes read and discarded after an early refusal; a longer declared body is not read at all. */
+    public static final long DRAIN_BYTES = 16L * 1024 * 1024;
+
+    /** The longest time spent reading and discarding a refused request's body. */
+    public static final Duration DRAIN_TIME = Duration.ofSeconds(10);
 
     private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of(
             "connection",
@@ -73,11 +84,15 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * @param events builds the V2 event
      * @param codec writes events and responses as JSON, to measure them as Lambda does
      * @param target the target
+     * @param measureResponses whether to measure the target's response as JSON against Lambda's limit; false for a
+     *     target that measured the bytes its function wrote itself
+     * @param dispatcher runs requests against the target, a bounded number at once
      * @param serviceArn the service ARN, for denial messages
      * @param clock the clock for {@code timeEpoch}
      * @param accessLog receives one line per request (method, path without query, status, principal, duration)
      * @param hostNames the host names the service answers to, lower case; other hosts get {@code 404}
-     * @param port the port the server listens on, which the host must name (or omit for 443)
+     * @param listener the listener's protocol, whose default port a host may omit
+     * @param port the port the server listens on, which the host must name (or omit when it is the default)
      * @param bodyTimeout the longest time a client may take to send a body once its headers arrived
      */
     public record Config(
@@ -88,10 +103,13 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             EventFactory events,
             VpcLatticeEventCodec codec,
             LatticeTarget target,
+            boolean measureResponses,
+            TargetDispatcher dispatcher,
             String serviceArn,
             Clock clock,
             Consumer<String> accessLog,
             Set<String> hostNames,
+            ListenerProtocol listener,
             int port,
             Duration bodyTimeout) {
         /** Copies the sets and checks that nothing is missing. */
@@ -103,10 +121,12 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(codec, "codec");
             Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(dispatcher, "dispatcher");
             Objects.requireNonNull(serviceArn, "serviceArn");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(accessLog, "accessLog");
             hostNames = Set.copyOf(hostNames);
+            Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         }
     }
@@ -120,6 +140,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * @param config its configuration
      */
     public LatticeExchangeHandler(Config config) {
+        // Declared blocking so that Jetty runs it on a pool thread, not the selector: verification costs CPU time.
         super(InvocationType.BLOCKING);
         this.config = Objects.requireNonNull(config, "config");
     }
@@ -133,6 +154,9 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         Exchange exchange = new Exchange(request, response, callback);
         try {
+            if (!framed(exchange)) {
+                return true;
+            }
             Route route = route(exchange);
             if (route == null) {
                 return true;
@@ -141,16 +165,9 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             if (exchange.answered() || !authorize(exchange, route, caller)) {
                 return true;
             }
-            byte[] body = read(exchange);
-            if (body != null) {
-                invoke(exchange, route, caller, body);
-            }
+            readBody(exchange, body -> dispatch(exchange, route, caller, body));
         } catch (RuntimeException e) {
-            config.accessLog().accept("local lattice failed: " + e.getClass().getName());
-            if (!exchange.answered()) {
-                exchange.text(
-                        500, "InternalServerException: This local VPC Lattice failed to handle the request.", true);
-            }
+            exchange.internalFailure(e);
         }
         return true;
     }
@@ -160,8 +177,44 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             String method, String rawPath, String forwardedPath, String rawQuery, Map<String, List<String>> headers) {}
 
     /**
+     * Refuses framing Jetty lets through but RFC 9112 does not: a transfer coding other than {@code chunked} is
+     * {@code 501} (section 6.1: a coding the server does not understand), and any {@code Transfer-Encoding} on
+     * HTTP/1.0 is {@code 400} (section 6.1: the framing is faulty). The connection closes after either.
+     */
+    private boolean framed(Exchange exchange) {
+        List<String> codings = new ArrayList<>();
+        for (String value : exchange.request.getHeaders().getValuesList(HttpHeader.TRANSFER_ENCODING)) {
+            for (String coding : value.split(",")) {
+                if (!coding.isBlank()) {
+                    codings.add(coding.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        if (codings.isEmpty()) {
+            return true;
+        }
+        if (exchange.request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0) {
+            exchange.refuse(400, "BadRequestException: Transfer-Encoding is not defined for HTTP/1.0 requests.", false);
+            return false;
+        }
+        for (String coding : codings) {
+            if (!coding.equals("chunked")) {
+                exchange.refuse(
+                        501,
+                        "NotImplementedException: The transfer coding '" + printable(coding)
+                                + "' is not supported; only chunked is.",
+                        false);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Lattice routes by host before it authenticates: a name it does not serve never reaches the service. The host is
-     * the request target's authority when it has one (absolute form) and the Host header otherwise.
+     * the request target's authority when it has one (absolute form) and the Host header otherwise; Jetty refuses an
+     * absolute-form target whose authority differs from the Host header, so the Host header that the signature
+     * covers always names the host that was routed.
      */
     private Route route(Exchange exchange) {
         Request request = exchange.request;
@@ -176,7 +229,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         String host = uri.getHost();
         if (!servesHost(host, uri.getPort())) {
             String named = host == null ? "" : uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
-            exchange.text(
+            exchange.refuse(
                     404,
                     "NotFoundException: This local VPC Lattice serves no service for host '"
                             + printable(named) + "'. It answers to "
@@ -197,7 +250,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             try {
                 forwarded = normalize(rawPath);
             } catch (IllegalArgumentException e) {
-                exchange.text(400, "BadRequestException: The request path is not a valid URI path.", true);
+                exchange.refuse(400, "BadRequestException: The request path is not a valid URI path.", true);
                 return null;
             }
         }
@@ -207,19 +260,21 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
 
     /**
      * Lattice authenticates every request signed with SigV4, under auth type {@code NONE} too, and fails it if the
-     * signature is bad (User Guide, SIGv4 authenticated requests). An unsigned request has no caller.
+     * signature is bad (User Guide, SIGv4 authenticated requests). A request that carries SigV4 material anywhere (an
+     * {@code Authorization} value naming an {@code AWS4-} algorithm in any case, presigned query parameters) is
+     * verified; an unsigned request has no caller.
      *
      * @return the verified credential, or null for an unsigned caller (or when the request was refused)
      */
     private LocalCredential authenticate(Exchange exchange, Route route) {
-        if (config.authType() == AuthType.NONE && !SigV4Verifier.claimsSigV4(route.headers())) {
+        if (!SigV4Verifier.carriesSigV4(route.headers(), route.rawQuery())) {
             return null;
         }
         SigV4Verifier.Result result =
                 config.verifier().verify(route.method(), route.rawPath(), route.rawQuery(), route.headers());
         if (result instanceof SigV4Verifier.Rejected rejected) {
             exchange.principal = "-";
-            exchange.text(403, rejected.errorCode() + ": " + rejected.message(), true);
+            exchange.refuse(403, rejected.errorCode() + ": " + rejected.message(), true);
             return null;
         }
         if (result instanceof SigV4Verifier.Authenticated authenticated) {
@@ -234,7 +289,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (config.authType() == AuthType.NONE || allowed(caller)) {
             return true;
         }
-        exchange.text(
+        exchange.refuse(
                 403,
                 "AccessDeniedException: User: " + exchange.principal + " is not authorized to perform:"
                         + " vpc-lattice-svcs:Invoke on resource: " + config.serviceArn() + route.forwardedPath()
@@ -252,62 +307,51 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
     }
 
     /**
-     * Reads the body, which only an authorized caller gets to send. A body that cannot fit in a 6 MB event is refused
-     * at once when its declared length says so, else as soon as it passes the limit; a body that is not complete
-     * within the body timeout gets {@code 408}; a malformed chunked body gets {@code 400}.
-     *
-     * @return the body, or null when the request was answered instead
+     * Reads the body, which only an authorized caller gets to send, without holding a thread. A body that cannot fit
+     * in a 6 MB event is refused at once when its declared length says so, else as soon as it passes the limit; a
+     * body that is not complete within the body timeout gets {@code 408}; a malformed chunked body gets {@code 400}.
      */
-    private byte[] read(Exchange exchange) {
+    private void readBody(Exchange exchange, Consumer<byte[]> then) {
         Request request = exchange.request;
         if (!PayloadLimits.fits(request.getLength())) {
             exchange.payloadTooLarge("The request body is " + request.getLength() + " bytes");
-            return null;
+            return;
         }
-        CompletableFuture<byte[]> body = new CompletableFuture<>();
-        new BodyReader(request, MAX_PAYLOAD_BYTES, body).run();
-        try {
-            byte[] bytes = body.get(config.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (bytes == null) {
-                exchange.payloadTooLarge("The request body is over " + MAX_PAYLOAD_BYTES + " bytes");
+        RequestBody.collect(request, MAX_PAYLOAD_BYTES, config.bodyTimeout(), outcome -> {
+            try {
+                if (outcome instanceof RequestBody.Complete complete) {
+                    then.accept(complete.bytes());
+                } else if (outcome instanceof RequestBody.TooLarge) {
+                    exchange.payloadTooLarge("The request body is over " + MAX_PAYLOAD_BYTES + " bytes");
+                } else if (outcome instanceof RequestBody.TimedOut) {
+                    exchange.refuse(
+                            408,
+                            "RequestTimeoutException: The request body was not complete within "
+                                    + config.bodyTimeout().toSeconds() + " s.",
+                            false);
+                } else if (outcome instanceof RequestBody.Failed failed) {
+                    exchange.refuse(400, unreadable(failed.cause()), false);
+                }
+            } catch (RuntimeException e) {
+                exchange.internalFailure(e);
             }
-            return bytes;
-        } catch (TimeoutException e) {
-            request.fail(new TimeoutException("the request body was not complete within " + config.bodyTimeout()));
-            exchange.text(
-                    408,
-                    "RequestTimeoutException: The request body was not complete within "
-                            + config.bodyTimeout().toSeconds() + " s.",
-                    true);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exchange.text(503, "ServiceUnavailableException: This local VPC Lattice is stopping.", true);
-            return null;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpException http && http.getCode() == 400) {
-                exchange.text(
-                        400,
-                        "BadRequestException: The request body is malformed: "
-                                + printable(String.valueOf(cause.getMessage())),
-                        true);
-            } else {
-                exchange.text(
-                        400,
-                        "BadRequestException: The request body could not be read: "
-                                + cause.getClass().getSimpleName(),
-                        true);
-            }
-            return null;
+        });
+    }
+
+    private static String unreadable(Throwable cause) {
+        if (cause instanceof HttpException http && http.getCode() == 400) {
+            return "BadRequestException: The request body is malformed: "
+                    + printable(String.valueOf(cause.getMessage()));
         }
+        return "BadRequestException: The request body could not be read: "
+                + cause.getClass().getSimpleName();
     }
 
     /**
-     * Builds the event, checks that its JSON fits Lambda's limit, invokes the target and answers with its response,
-     * or with {@code 502} when the response is not one Lattice could return.
+     * Builds the event and checks that its JSON fits Lambda's limit, then queues the invocation. Beyond the queue's
+     * bound the caller gets {@code 429}, as a throttled service answers.
      */
-    private void invoke(Exchange exchange, Route route, LocalCredential caller, byte[] body) {
+    private void dispatch(Exchange exchange, Route route, LocalCredential caller, byte[] body) {
         VpcLatticeV2Request event = config.events()
                 .build(
                         route.method(),
@@ -324,14 +368,54 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                     + " (the body as the event carries it, base64 when binary, plus the request's other fields)");
             return;
         }
-        VpcLatticeV2Response response;
-        try {
-            response = config.target().invoke(event);
-        } catch (Exception e) {
-            config.accessLog().accept("target failed: " + e.getClass().getName());
-            response = null;
+        if (!config.dispatcher().submit(new Invocation(exchange, event))) {
+            exchange.answer(
+                    429,
+                    "TooManyRequestsException: This local VPC Lattice's target is busy and its queue of waiting"
+                            + " requests is full. Retry later.");
         }
-        exchange.targetResponse(response);
+    }
+
+    /** One authorized request's call to the target, as the dispatcher runs it. */
+    private final class Invocation implements TargetDispatcher.Job {
+        private final Exchange exchange;
+        private final VpcLatticeV2Request event;
+
+        Invocation(Exchange exchange, VpcLatticeV2Request event) {
+            this.exchange = exchange;
+            this.event = event;
+        }
+
+        @Override
+        public boolean clientGone() {
+            return exchange.clientGone();
+        }
+
+        @Override
+        public void run() {
+            VpcLatticeV2Response response;
+            try {
+                response = config.target().invoke(event);
+            } catch (Exception e) {
+                config.accessLog().accept("target failed: " + e.getClass().getName());
+                response = null;
+            }
+            try {
+                exchange.targetResponse(response);
+            } catch (RuntimeException e) {
+                exchange.internalFailure(e);
+            }
+        }
+
+        @Override
+        public void dropped() {
+            exchange.abandon("ClientConnectionClosed: the client left while the request waited; not invoked");
+        }
+
+        @Override
+        public void cancelled() {
+            exchange.abandon("the server stopped while the request waited; not invoked");
+        }
     }
 
     /**
@@ -357,7 +441,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (name.indexOf(':') >= 0 && !name.startsWith("[")) {
             name = "[" + name + "]";
         }
-        return (requestedPort <= 0 ? 443 : requestedPort) == config.port()
+        return (requestedPort <= 0 ? config.listener().defaultPort() : requestedPort) == config.port()
                 && config.hostNames().contains(name);
     }
 
@@ -400,50 +484,6 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         return out.toString();
     }
 
-    /** Reads a request body into memory, up to a limit, completing the future with null when it is over. */
-    private static final class BodyReader implements Runnable {
-        private final Request request;
-        private final int limit;
-        private final CompletableFuture<byte[]> result;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        BodyReader(Request request, int limit, CompletableFuture<byte[]> result) {
-            this.request = request;
-            this.limit = limit;
-            this.result = result;
-        }
-
-        @Override
-        public void run() {
-            while (!result.isDone()) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    request.demand(this);
-                    return;
-                }
-                if (Content.Chunk.isFailure(chunk)) {
-                    result.completeExceptionally(chunk.getFailure());
-                    return;
-                }
-                ByteBuffer buffer = chunk.getByteBuffer();
-                int length = buffer.remaining();
-                if (bytes.size() + (long) length > limit) {
-                    chunk.release();
-                    result.complete(null);
-                    return;
-                }
-                byte[] copy = new byte[length];
-                buffer.get(copy);
-                bytes.write(copy, 0, length);
-                chunk.release();
-                // Trailers (a chunked body's trailer fields) end the body; an event has no place for them.
-                if (chunk.isLast()) {
-                    result.complete(bytes.toByteArray());
-                }
-            }
-        }
-    }
-
     /** One request's answer and its access-log line, written once whichever step answers. */
     private final class Exchange {
         final Request request;
@@ -452,9 +492,12 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         final long started = System.nanoTime();
         final Instant receivedAt = config.clock().instant();
         final Connection connection;
-        String loggedPath;
-        String principal = "anonymous";
-        private boolean answered;
+        volatile String loggedPath;
+        volatile String principal = "anonymous";
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private final AtomicBoolean completed = new AtomicBoolean();
+        /** Bytes of a pipelined next request read while checking on the client, handed back to Jetty at the end. */
+        private volatile ByteBuffer pipelined;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -468,11 +511,11 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         }
 
         boolean answered() {
-            return answered;
+            return answered.get();
         }
 
         void payloadTooLarge(String what) {
-            text(
+            refuse(
                     413,
                     "PayloadTooLargeException: " + what + ", over Lambda's invocation payload limit of "
                             + MAX_PAYLOAD_BYTES + " bytes (6 MB) for the event.",
@@ -480,89 +523,202 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         }
 
         /**
-         * Answers with a {@code text/plain} body. With {@code close}, the connection ends after the answer, so a
-         * refused caller's body is never read.
+         * Answers with a {@code text/plain} body and closes the connection after it. With {@code drain}, the unread
+         * rest of the body is first read and discarded within {@link #DRAIN_BYTES} and {@link #DRAIN_TIME}, unless
+         * the client declared a longer one. A client that waits for {@code 100 Continue} gets none (the answer is
+         * final), sends no body and closes, which ends the drain; one that sends its body anyway is drained too.
          */
-        void text(int status, String text, boolean close) {
+        void refuse(int status, String text, boolean drain) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            if (close) {
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            boolean drains = drain && request.getLength() <= DRAIN_BYTES;
+            send(status, text.getBytes(StandardCharsets.UTF_8), drains ? this::drainThenComplete : this::complete);
+        }
+
+        /** Answers with a {@code text/plain} body, keeping the connection: the request was read in full. */
+        void answer(int status, String text) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            send(status, text.getBytes(StandardCharsets.UTF_8), this::complete);
+        }
+
+        private void drainThenComplete() {
+            RequestBody.discard(request, DRAIN_BYTES, DRAIN_TIME, outcome -> complete());
+        }
+
+        void internalFailure(RuntimeException e) {
+            config.accessLog().accept("local lattice failed: " + e.getClass().getName());
+            if (!answered()) {
+                refuse(500, "InternalServerException: This local VPC Lattice failed to handle the request.", false);
             }
-            send(status, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Whether the client has closed its connection: a read that does not wait says so. Bytes it returns belong to
+         * a pipelined next request; they are kept and handed back to Jetty when this exchange ends.
+         */
+        boolean clientGone() {
+            EndPoint endPoint = connection.getEndPoint();
+            if (!endPoint.isOpen() || endPoint.isInputShutdown()) {
+                return true;
+            }
+            if (!(connection instanceof Connection.UpgradeTo) || pipelined != null) {
+                return false;
+            }
+            ByteBuffer buffer = BufferUtil.allocate(4096);
+            try {
+                int read = endPoint.fill(buffer);
+                if (read > 0) {
+                    pipelined = buffer;
+                }
+                return read < 0;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        /** Ends an exchange whose target was never invoked, logging why. */
+        void abandon(String why) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            log("-", why);
+            finishExchange(() -> callback.failed(new IOException(why)));
         }
 
         void targetResponse(VpcLatticeV2Response answer) {
             if (answer == null) {
-                text(502, "Bad Gateway", false);
+                answer(502, "Bad Gateway");
                 return;
             }
             int status = answer.getStatusCode();
             if (status < 200 || status > 599) {
                 config.accessLog().accept("target answered an invalid statusCode " + status);
-                text(502, "Bad Gateway", false);
+                answer(502, "Bad Gateway");
                 return;
             }
             byte[] body;
-            int json;
             try {
                 body = answer.decodeBody();
-                json = config.codec().writeResponse(answer).length;
+                if (config.measureResponses()) {
+                    int json = config.codec().writeResponse(answer).length;
+                    if (!PayloadLimits.fits(json)) {
+                        config.accessLog()
+                                .accept("target answered " + json + " bytes of response JSON, over Lambda's "
+                                        + MAX_PAYLOAD_BYTES + "-byte limit");
+                        answer(502, "Bad Gateway");
+                        return;
+                    }
+                }
             } catch (RuntimeException e) {
                 config.accessLog().accept("target answered an undecodable body: " + loggable(e.getMessage()));
-                text(502, "Bad Gateway", false);
+                answer(502, "Bad Gateway");
                 return;
             }
-            if (!PayloadLimits.fits(json)) {
-                config.accessLog()
-                        .accept("target answered " + json + " bytes of response JSON, over Lambda's "
-                                + MAX_PAYLOAD_BYTES + "-byte limit");
-                text(502, "Bad Gateway", false);
-                return;
+            Map<String, String> headers = answer.getHeaders() == null ? Map.of() : answer.getHeaders();
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (header.getKey() == null || header.getValue() == null) {
+                    continue;
+                }
+                if (!validHeaderName(header.getKey()) || !validHeaderValue(header.getValue())) {
+                    config.accessLog()
+                            .accept("target answered a header that is not valid HTTP: " + loggable(header.getKey()));
+                    answer(502, "Bad Gateway");
+                    return;
+                }
             }
-            if (answer.getHeaders() != null) {
-                answer.getHeaders().forEach((name, value) -> {
-                    if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
-                        response.getHeaders().add(name, value);
-                    }
-                });
-            }
+            headers.forEach((name, value) -> {
+                if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
+                    response.getHeaders().add(name, value);
+                }
+            });
             boolean noBody = status == 204 || status == 304;
-            send(status, noBody || body == null ? new byte[0] : body);
+            send(status, noBody || body == null ? new byte[0] : body, this::complete);
         }
 
-        private void send(int status, byte[] body) {
-            answered = true;
+        /** Writes the answer once; {@code then} ends the exchange after a successful write. */
+        private void send(int status, byte[] body, Runnable then) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
             response.setStatus(status);
-            Callback done = Callback.from(
+            Callback written = Callback.from(
                     () -> {
-                        finish();
-                        callback.succeeded();
+                        log(Integer.toString(status), null);
+                        then.run();
                     },
                     failure -> {
-                        finish();
-                        callback.failed(failure);
+                        log(Integer.toString(status), "ClientConnectionClosed: the answer was not delivered");
+                        finishExchange(() -> callback.failed(failure));
                     });
             boolean head = "HEAD".equalsIgnoreCase(request.getMethod());
             if (body.length == 0 || head) {
                 if (!head && status != 204 && status != 304) {
                     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
                 }
-                response.write(true, null, done);
+                response.write(true, null, written);
             } else {
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-                response.write(true, ByteBuffer.wrap(body), done);
+                response.write(true, ByteBuffer.wrap(body), written);
             }
         }
 
-        private void finish() {
+        private void complete() {
+            finishExchange(() -> {
+                ByteBuffer next = pipelined;
+                if (next != null && connection instanceof Connection.UpgradeTo http) {
+                    // The bytes of the next request, read while this one waited: Jetty parses them once this ends.
+                    http.onUpgradeTo(next);
+                }
+                callback.succeeded();
+            });
+        }
+
+        private void finishExchange(Runnable end) {
+            if (!completed.compareAndSet(false, true)) {
+                return;
+            }
             HeaderDeadlines current = deadlines;
             if (current != null) {
                 current.requestFinished(connection);
             }
-            config.accessLog()
-                    .accept(loggable(request.getMethod()) + " " + loggable(loggedPath) + " "
-                            + response.getStatus() + " " + principal + " "
-                            + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+            end.run();
         }
+
+        private void log(String status, String note) {
+            config.accessLog()
+                    .accept(loggable(request.getMethod()) + " " + loggable(loggedPath) + " " + status + " " + principal
+                            + " "
+                            + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms"
+                            + (note == null ? "" : " " + note));
+        }
+    }
+
+    /** An RFC 9110 field name: one or more token characters. */
+    static boolean validHeaderName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean token = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!token) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An RFC 9110 field value: no control character but horizontal tab, so no CR or LF can split the response. */
+    static boolean validHeaderValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 }

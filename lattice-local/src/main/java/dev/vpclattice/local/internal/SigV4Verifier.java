@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -48,12 +51,20 @@ public final class SigV4Verifier {
 
     private static final String SIGV4 = "AWS4-HMAC-SHA256";
     private static final String SIGV4A = "AWS4-ECDSA-P256-SHA256";
+    private static final Set<String> AUTHORIZATION_PARTS = Set.of("Credential", "SignedHeaders", "Signature");
     private static final String INVALID_SIGNATURE = "InvalidSignatureException";
     private static final String INCOMPLETE_SIGNATURE = "IncompleteSignatureException";
     private static final String UNRECOGNIZED_CLIENT = "UnrecognizedClientException";
     // AwsV4HttpSigner never signs these headers, so a signature over one cannot be recomputed with it.
     private static final List<String> UNSIGNABLE_BY_SDK =
             List.of("user-agent", "x-amzn-trace-id", "expect", "connection");
+    // A signed header the signer sets itself from its inputs (the clock, the payload rule, the session token): a second
+    // value the client adds would be overwritten when the signature is recomputed, so each must come exactly once.
+    private static final List<String> SINGLE_VALUED =
+            List.of("authorization", "host", "x-amz-date", LatticeSigV4.CONTENT_SHA256_HEADER, "x-amz-security-token");
+    private static final Set<String> PRESIGNED_PARAMETERS =
+            Set.of("x-amz-algorithm", "x-amz-credential", "x-amz-signature", "x-amz-signedheaders");
+    private static final Pattern SIGNATURE = Pattern.compile("[0-9a-f]{64}");
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -114,15 +125,37 @@ public final class SigV4Verifier {
     public record Rejected(String errorCode, String message) implements Result {}
 
     /**
-     * Whether a request claims a SigV4 or SigV4A signature, which Lattice authenticates even under auth type
-     * {@code NONE}. Another scheme ({@code Bearer ...}) is the application's business, not Lattice's.
+     * Whether a request carries SigV4 or SigV4A material, which Lattice authenticates even under auth type
+     * {@code NONE}: an {@code Authorization} value that names an {@code AWS4-} algorithm anywhere, in any case, or
+     * presigned-URL query parameters ({@code X-Amz-Algorithm}, {@code -Credential}, {@code -Signature},
+     * {@code -SignedHeaders}, in any case). An {@code Authorization} of another scheme alone ({@code Bearer ...}) is
+     * the application's business, not Lattice's.
      *
      * @param headers the request headers, names in lower case
-     * @return true when the {@code Authorization} header names an {@code AWS4-} algorithm
+     * @param rawQuery the query as sent, or null
+     * @return true when the request must be verified
      */
-    public static boolean claimsSigV4(Map<String, List<String>> headers) {
-        String authorization = first(headers, "authorization");
-        return authorization != null && authorization.trim().startsWith("AWS4-");
+    public static boolean carriesSigV4(Map<String, List<String>> headers, String rawQuery) {
+        for (String value : headers.getOrDefault("authorization", List.of())) {
+            if (value.toUpperCase(Locale.ROOT).contains("AWS4-")) {
+                return true;
+            }
+        }
+        return presigned(rawQuery);
+    }
+
+    private static boolean presigned(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return false;
+        }
+        for (String parameter : rawQuery.split("&")) {
+            int eq = parameter.indexOf('=');
+            String name = (eq < 0 ? parameter : parameter.substring(0, eq)).toLowerCase(Locale.ROOT);
+            if (PRESIGNED_PARAMETERS.contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -135,11 +168,18 @@ public final class SigV4Verifier {
      * @return the outcome; never null
      */
     public Result verify(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
-        String authorization = first(headers, "authorization");
-        if (authorization == null) {
-            return new Unsigned();
-        }
         try {
+            if (presigned(rawQuery)) {
+                throw new Rejection(
+                        INVALID_SIGNATURE,
+                        "This local VPC Lattice does not accept query-string (presigned URL) signatures; sign the"
+                                + " Authorization header with " + SIGV4 + ".");
+            }
+            String authorization = first(headers, "authorization");
+            if (authorization == null) {
+                return new Unsigned();
+            }
+            checkSingleValued(headers);
             ParsedAuthorization parsed = parseHeader(authorization.trim());
             checkScope(parsed);
             checkSignedHeaders(parsed, headers);
@@ -175,10 +215,15 @@ public final class SigV4Verifier {
                             + "').");
         }
         Map<String, String> parts = new LinkedHashMap<>();
-        for (String part : authorization.substring(SIGV4.length() + 1).split(",")) {
+        for (String part : authorization.substring(SIGV4.length() + 1).split(",", -1)) {
             int eq = part.indexOf('=');
-            if (eq > 0) {
-                parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            String name = eq > 0 ? part.substring(0, eq).trim() : "";
+            if (!AUTHORIZATION_PARTS.contains(name)
+                    || parts.put(name, part.substring(eq + 1).trim()) != null) {
+                throw new Rejection(
+                        INCOMPLETE_SIGNATURE,
+                        "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters,"
+                                + " each once and nothing else.");
             }
         }
         String credential = parts.get("Credential");
@@ -189,19 +234,33 @@ public final class SigV4Verifier {
                     INCOMPLETE_SIGNATURE,
                     "Authorization header requires 'Credential', " + "'SignedHeaders' and 'Signature' parameters.");
         }
+        if (!SIGNATURE.matcher(signature).matches()) {
+            throw new Rejection(INCOMPLETE_SIGNATURE, "Signature must be 64 lower-case hexadecimal digits.");
+        }
+        List<String> names = List.of(signedHeaders.split(";", -1));
+        if (!names.equals(List.copyOf(new TreeSet<>(names)))
+                || names.stream().anyMatch(name -> name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)))) {
+            throw new Rejection(
+                    INVALID_SIGNATURE,
+                    "SignedHeaders must name each signed header once, in lower case and sorted, as SigV4's canonical"
+                            + " request does.");
+        }
         String[] scope = credential.split("/", -1);
         if (scope.length != 5 || !"aws4_request".equals(scope[4])) {
             throw new Rejection(
                     INCOMPLETE_SIGNATURE,
                     "Credential must have the form " + "ACCESS_KEY_ID/yyyyMMdd/REGION/SERVICE/aws4_request.");
         }
-        return new ParsedAuthorization(
-                scope[0],
-                scope[1],
-                scope[2],
-                scope[3],
-                List.of(signedHeaders.toLowerCase(Locale.ROOT).split(";")),
-                signature);
+        return new ParsedAuthorization(scope[0], scope[1], scope[2], scope[3], names, signature);
+    }
+
+    private static void checkSingleValued(Map<String, List<String>> headers) throws Rejection {
+        for (String name : SINGLE_VALUED) {
+            if (headers.getOrDefault(name, List.of()).size() > 1) {
+                throw new Rejection(
+                        INCOMPLETE_SIGNATURE, "The '" + name + "' header must appear once, not " + "several times.");
+            }
+        }
     }
 
     private void checkScope(ParsedAuthorization parsed) throws Rejection {
@@ -385,6 +444,8 @@ public final class SigV4Verifier {
         if (authority.getHost() == null) {
             throw new IllegalArgumentException("the Host header '" + hostHeader + "' is not a host[:port]");
         }
+        // The signed Host header is sent as signed and the signer takes it verbatim, so the scheme (and its default
+        // port) never enters the canonical request: one verification serves HTTPS and HTTP listeners alike.
         SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
                 .protocol("https")
                 .method(SdkHttpMethod.fromValue(method.toUpperCase(Locale.ROOT)))
