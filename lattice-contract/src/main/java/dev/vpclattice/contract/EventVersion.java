@@ -3,24 +3,42 @@ package dev.vpclattice.contract;
 import java.util.List;
 import java.util.Optional;
 
-/** Which version of the Lambda event an event is, and the message that refuses the wrong one. */
-public final class EventVersion {
+/**
+ * The two structures of the Lambda event, named as the target group setting {@value #SETTING} names them, and the
+ * rule that tells which one an event is.
+ */
+public enum EventVersion {
+    /** Snake_case fields, one string per header, no {@code requestContext}: the target group's default. */
+    V1,
+
+    /** {@code "version": "2.0"}, camelCase fields, a list per header, and a {@code requestContext}. */
+    V2;
+
+    /** The target group setting that chooses the structure ({@code Config.LambdaEventStructureVersion}). */
+    public static final String SETTING = "LambdaEventStructureVersion";
+
     /** The {@code version} Lattice sends in a V2 event. */
-    public static final String V2 = "2.0";
+    public static final String V2_VERSION = "2.0";
 
     /** Top-level fields that only a version 1 event has: {@code raw_path}, {@code is_base64_encoded}, {@code query_string_parameters}. */
     public static final List<String> VERSION_1_FIELDS =
             List.of("raw_path", "is_base64_encoded", "query_string_parameters");
 
-    /** Why a version 1 event is refused; names the setting to change. */
-    public static final String VERSION_1_MESSAGE = "This is a VPC Lattice version 1 event; this code reads version "
-            + "2.0: set the target group's LambdaEventStructureVersion to V2.";
+    /** How a V1 event joins the values of a repeated header into its one string. */
+    public static final String V1_HEADER_SEPARATOR = ", ";
 
-    /** Why an event whose {@code version} is not a string starting with 2 is refused; quotes nothing of the input. */
+    /** Why code that reads V2 refuses a V1 event; names the setting to change. */
+    public static final String VERSION_1_MESSAGE = "This is a VPC Lattice version 1 event (no \"version\" field); "
+            + "this code reads version 2.0: set the target group's " + SETTING + " to V2 (the default is V1), "
+            + "or read the event as V1.";
+
+    /** Why code that reads V1 refuses a V2 event; names the setting to change. */
+    public static final String VERSION_2_MESSAGE = "This is a VPC Lattice version 2.0 event (\"version\": \"2.0\"); "
+            + "this code reads version 1: set the target group's " + SETTING + " to V1, or read the event as V2.";
+
+    /** Why an event whose {@code version} is neither a string starting with 1 or 2 nor absent is refused; quotes nothing of the input. */
     public static final String UNSUPPORTED_MESSAGE =
-            "Unsupported VPC Lattice event version; expected the string \"2.0\"";
-
-    private EventVersion() {}
+            "Unsupported VPC Lattice event version; expected the string \"2.0\" or no version (V1)";
 
     /**
      * Tells whether a top-level field name belongs to a version 1 event only.
@@ -33,23 +51,58 @@ public final class EventVersion {
     }
 
     /**
-     * Applies the rule to what the caller saw at the top level of an event.
+     * Tells which version an event is, reading its {@code version} field before any field name: a V2 event carries
+     * {@code "version": "2.0"} even where a test fixture spells its other fields the V1 way.
      *
-     * @param hasVersion1Field whether any top-level field is one of {@link #VERSION_1_FIELDS}
      * @param version the top-level {@code version} when it is a JSON string; null when it is absent, JSON
      *     {@code null}, or not a string
      * @param versionIsOtherJson whether {@code version} is present with a value that is neither a string nor
      *     {@code null} (a number, boolean, object or array)
-     * @return empty for an event this project reads as version 2.0; otherwise the message to refuse it with,
-     *     {@link #VERSION_1_MESSAGE} or {@link #UNSUPPORTED_MESSAGE}
+     * @param hasVersion1Field whether any top-level field is one of {@link #VERSION_1_FIELDS}
+     * @return V2 for a version string starting with {@code 2}; V1 for one starting with {@code 1}; with no version,
+     *     V1 when a V1 field is present and V2 otherwise; empty for any other version
      */
-    public static Optional<String> refusal(boolean hasVersion1Field, String version, boolean versionIsOtherJson) {
-        if (hasVersion1Field || (version != null && version.startsWith("1"))) {
-            return Optional.of(VERSION_1_MESSAGE);
+    public static Optional<EventVersion> of(String version, boolean versionIsOtherJson, boolean hasVersion1Field) {
+        if (versionIsOtherJson) {
+            return Optional.empty();
         }
-        if (versionIsOtherJson || (version != null && !version.startsWith("2"))) {
-            return Optional.of(UNSUPPORTED_MESSAGE);
+        if (version == null) {
+            return Optional.of(hasVersion1Field ? V1 : V2);
+        }
+        if (version.startsWith("2")) {
+            return Optional.of(V2);
+        }
+        if (version.startsWith("1")) {
+            return Optional.of(V1);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Applies the rule for code that reads this version.
+     *
+     * @param version as for {@link #of}
+     * @param versionIsOtherJson as for {@link #of}
+     * @param hasVersion1Field as for {@link #of}
+     * @return empty when the event is this version; otherwise the message to refuse it with:
+     *     {@link #VERSION_1_MESSAGE}, {@link #VERSION_2_MESSAGE} or {@link #UNSUPPORTED_MESSAGE}
+     */
+    public Optional<String> refusal(String version, boolean versionIsOtherJson, boolean hasVersion1Field) {
+        Optional<EventVersion> received = of(version, versionIsOtherJson, hasVersion1Field);
+        if (received.isEmpty()) {
+            return Optional.of(UNSUPPORTED_MESSAGE);
+        }
+        return received.get() == this
+                ? Optional.empty()
+                : Optional.of(received.get().mismatchMessage());
+    }
+
+    /**
+     * Returns why code that reads the other version refuses an event of this version.
+     *
+     * @return {@link #VERSION_1_MESSAGE} for V1, {@link #VERSION_2_MESSAGE} for V2
+     */
+    public String mismatchMessage() {
+        return this == V1 ? VERSION_1_MESSAGE : VERSION_2_MESSAGE;
     }
 }

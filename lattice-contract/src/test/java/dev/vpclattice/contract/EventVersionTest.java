@@ -10,32 +10,57 @@ import org.junit.jupiter.api.Test;
 
 class EventVersionTest {
     @Test
-    void refusal_v2StringOrAbsentOrNull_isAccepted() {
-        assertEquals(Optional.empty(), EventVersion.refusal(false, "2.0", false));
-        assertEquals(Optional.empty(), EventVersion.refusal(false, "2.1", false));
-        assertEquals(Optional.empty(), EventVersion.refusal(false, null, false), "absent or JSON null");
+    void of_versionStringDecidesBeforeAnyFieldName() {
+        assertEquals(Optional.of(EventVersion.V2), EventVersion.of("2.0", false, false));
+        assertEquals(Optional.of(EventVersion.V2), EventVersion.of("2.1", false, false));
+        // Powertools for Python's V2 test event: "version": "2.0" beside a snake_case query_string_parameters.
+        assertEquals(Optional.of(EventVersion.V2), EventVersion.of("2.0", false, true), "version wins over names");
+        assertEquals(Optional.of(EventVersion.V1), EventVersion.of("1.0", false, false));
     }
 
     @Test
-    void refusal_anyVersion1FieldOrVersionString1_isVersion1NamingTheSetting() {
+    void of_noVersion_isV1WithAVersion1FieldElseV2() {
+        assertEquals(Optional.of(EventVersion.V1), EventVersion.of(null, false, true), "raw_path, no version");
+        assertEquals(Optional.of(EventVersion.V2), EventVersion.of(null, false, false), "absent or JSON null");
+    }
+
+    @Test
+    void of_versionNotAStringOrNeither1Nor2_isUnsupported() {
+        assertEquals(Optional.empty(), EventVersion.of(null, true, false), "a number, boolean, object or array");
+        assertEquals(Optional.empty(), EventVersion.of(null, true, true));
+        assertEquals(Optional.empty(), EventVersion.of("3.0", false, false));
+        assertEquals(Optional.empty(), EventVersion.of("", false, true));
+    }
+
+    @Test
+    void refusal_eachReaderRefusesTheOtherVersionNamingTheSetting() {
+        assertEquals(Optional.empty(), EventVersion.V2.refusal("2.0", false, false));
+        assertEquals(Optional.empty(), EventVersion.V1.refusal(null, false, true));
+        assertEquals(Optional.of(EventVersion.VERSION_1_MESSAGE), EventVersion.V2.refusal(null, false, true));
+        assertEquals(Optional.of(EventVersion.VERSION_2_MESSAGE), EventVersion.V1.refusal("2.0", false, true));
+        assertEquals(Optional.of(EventVersion.UNSUPPORTED_MESSAGE), EventVersion.V1.refusal("3.0", false, false));
+        assertEquals(Optional.of(EventVersion.UNSUPPORTED_MESSAGE), EventVersion.V2.refusal(null, true, false));
+
+        assertTrue(EventVersion.VERSION_1_MESSAGE.contains("LambdaEventStructureVersion to V2"));
+        assertTrue(EventVersion.VERSION_1_MESSAGE.contains("the default is V1"));
+        assertTrue(EventVersion.VERSION_2_MESSAGE.contains("LambdaEventStructureVersion to V1"));
+        assertEquals(EventVersion.VERSION_1_MESSAGE, EventVersion.V1.mismatchMessage());
+        assertEquals(EventVersion.VERSION_2_MESSAGE, EventVersion.V2.mismatchMessage());
+    }
+
+    @Test
+    void namesAreTheSettingsValues() {
+        // CloudFormation and the API take exactly these: "Allowed values: V1 | V2".
+        assertEquals("V1", EventVersion.V1.name());
+        assertEquals("V2", EventVersion.V2.name());
+        assertEquals("LambdaEventStructureVersion", EventVersion.SETTING);
+    }
+
+    @Test
+    void isVersion1Field_onlyTheSnakeCaseTopLevelNames() {
         for (String field : List.of("raw_path", "is_base64_encoded", "query_string_parameters")) {
             assertTrue(EventVersion.isVersion1Field(field), field);
         }
-        assertEquals(Optional.of(EventVersion.VERSION_1_MESSAGE), EventVersion.refusal(true, "2.0", false));
-        assertEquals(Optional.of(EventVersion.VERSION_1_MESSAGE), EventVersion.refusal(false, "1.0", false));
-        assertTrue(EventVersion.VERSION_1_MESSAGE.contains("LambdaEventStructureVersion to V2"));
-    }
-
-    @Test
-    void refusal_versionNotAStringOrNot2_isUnsupported() {
-        assertEquals(Optional.of(EventVersion.UNSUPPORTED_MESSAGE), EventVersion.refusal(false, null, true));
-        assertEquals(Optional.of(EventVersion.UNSUPPORTED_MESSAGE), EventVersion.refusal(false, "3.0", false));
-        assertEquals(Optional.of(EventVersion.UNSUPPORTED_MESSAGE), EventVersion.refusal(false, "", false));
-        assertTrue(EventVersion.UNSUPPORTED_MESSAGE.contains("expected the string \"2.0\""));
-    }
-
-    @Test
-    void isVersion1Field_v2NamesAndNull_areNot() {
         for (String field : List.of("path", "isBase64Encoded", "queryStringParameters", "version", "RAW_PATH")) {
             assertFalse(EventVersion.isVersion1Field(field), field);
         }

@@ -54,10 +54,11 @@ class PayloadLimitsAndSigV4Test {
                     query.getMethod("parse", String.class).invoke(null, "q=a+b").toString());
             Class<?> version = Class.forName(EventVersion.class.getName(), true, isolated);
             assertEquals(
-                    "Optional.empty",
-                    version.getMethod("refusal", boolean.class, String.class, boolean.class)
-                            .invoke(null, false, "2.0", false)
+                    "Optional[V2]",
+                    version.getMethod("of", String.class, boolean.class, boolean.class)
+                            .invoke(null, "2.0", false, true)
                             .toString());
+            Class.forName(LatticeHeaders.class.getName(), true, isolated);
             Class.forName(PayloadLimits.class.getName(), true, isolated);
             Class.forName(LatticeSigV4.class.getName(), true, isolated);
             assertThrowsClassNotFound(isolated, "com.fasterxml.jackson.core.JsonFactory");

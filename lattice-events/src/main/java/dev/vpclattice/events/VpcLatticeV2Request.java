@@ -1,5 +1,6 @@
 package dev.vpclattice.events;
 
+import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.contract.QueryStrings;
 import java.time.Instant;
 import java.util.Collections;
@@ -125,6 +126,22 @@ public class VpcLatticeV2Request {
 
     public void setRequestContext(RequestContext requestContext) {
         this.requestContext = requestContext;
+    }
+
+    /**
+     * Refuses a V1 event as the Lambda runtime's serializer binds it: only a V1 event has a {@code raw_path} field,
+     * and a V1 event bound into this class would have no path and no caller. A {@code version} of 2.x bound before
+     * it wins, as {@link EventVersion}'s rule says. Not a property: {@link VpcLatticeEventCodec} checks the version
+     * before binding.
+     *
+     * @param rawPath the event's {@code raw_path} field
+     * @throws InvalidLatticeEventException unless a V2 {@code version} was bound first; the message names the
+     *     target group setting {@code LambdaEventStructureVersion}
+     */
+    public void setRaw_path(String rawPath) {
+        EventVersion.V2.refusal(version, false, true).ifPresent(message -> {
+            throw new InvalidLatticeEventException(message);
+        });
     }
 
     /**

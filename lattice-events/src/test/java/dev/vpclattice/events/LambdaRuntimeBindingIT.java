@@ -1,15 +1,18 @@
 package dev.vpclattice.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,17 +37,24 @@ class LambdaRuntimeBindingIT {
     static Path functionDir;
 
     static LocalLambda function;
+    static LocalLambda v1Function;
 
     @BeforeAll
     static void start() throws IOException {
         // The artifact: this module's classes and the fixture handler at the root, as sam build lays them out.
         copyTree(BASE.resolve("target/classes"), functionDir);
+        copyTree(BASE.resolve("../lattice-contract/target/classes").normalize(), functionDir);
         copyTree(
                 BASE.resolve("target/test-classes/dev/vpclattice/events/fixtures"),
                 functionDir.resolve("dev/vpclattice/events/fixtures"));
         function = LocalLambda.builder()
                 .functionDirectory(functionDir)
                 .handler("dev.vpclattice.events.fixtures.PojoHandler::handleRequest")
+                .logSink(line -> {})
+                .build();
+        v1Function = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler("dev.vpclattice.events.fixtures.V1PojoHandler::handleRequest")
                 .logSink(line -> {})
                 .build();
     }
@@ -54,6 +64,9 @@ class LambdaRuntimeBindingIT {
         if (function != null) {
             function.close();
         }
+        if (v1Function != null) {
+            v1Function.close();
+        }
     }
 
     static void copyTree(Path from, Path to) throws IOException {
@@ -62,7 +75,8 @@ class LambdaRuntimeBindingIT {
                 Path target = to.resolve(from.relativize(f).toString());
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
-                } else {
+                } else if (!f.getFileName().toString().equals("module-info.class")) {
+                    // On the class path, as Lambda loads the task root, a module descriptor means nothing.
                     Files.copy(f, target);
                 }
             }
@@ -70,12 +84,15 @@ class LambdaRuntimeBindingIT {
     }
 
     static Map<String, String> invoke(String eventFile) throws IOException {
-        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve(eventFile)));
+        return invoke(function, eventFile);
+    }
+
+    static Map<String, String> invoke(LocalLambda target, String eventFile) throws IOException {
+        LambdaInvocation r = target.invoke(Files.readAllBytes(EVENTS.resolve(eventFile)));
         assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
         JsonNode response = MAPPER.readTree(r.payload());
         // The runtime's serializer, not ours, wrote these names.
         assertEquals(200, response.get("statusCode").asInt(), response.toString());
-        assertEquals("200 OK", response.get("statusDescription").asText());
         assertEquals("text/plain", response.at("/headers/content-type").asText());
         assertTrue(response.has("isBase64Encoded"), "isBase64Encoded must keep its name: " + response);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -97,6 +114,66 @@ class LambdaRuntimeBindingIT {
         assertEquals("{id=[1], sort=[desc], tag=[a, b]}", f.get("query"));
         assertEquals("arn:aws:sts::123456789012:assumed-role/client-function-role/client-function", f.get("principal"));
         assertEquals("2026-11-27T12:00:00.123456Z", f.get("requestTime"));
+    }
+
+    @Test
+    void getWithQuery_theResponseKeepsItsStatusDescription() throws IOException {
+        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve("get-with-query.json")));
+
+        assertEquals(
+                "200 OK", MAPPER.readTree(r.payload()).get("statusDescription").asText());
+    }
+
+    @Test
+    void version1_bindsSnakeCaseFieldsJoinedHeadersAndTheLastQueryValue() throws IOException {
+        Map<String, String> f = invoke(v1Function, "version1.json");
+
+        assertEquals("GET", f.get("method"));
+        assertEquals("/orders?id=1&tag=a&tag=b", f.get("rawPath"));
+        assertEquals("/orders", f.get("pathWithoutQuery"));
+        assertEquals("application/json, text/plain", f.get("accept"));
+        assertEquals("10.0.1.25", f.get("forwardedFor"));
+        assertEquals("{id=1, tag=b}", f.get("query"));
+        assertEquals("false", f.get("base64"));
+    }
+
+    @Test
+    void version1Base64_bindsIsBase64Encoded() throws IOException {
+        Map<String, String> f = invoke(v1Function, "version1-post-base64.json");
+
+        assertEquals("POST", f.get("method"));
+        assertEquals("true", f.get("base64"));
+        assertEquals("31", f.get("bodyBytes"));
+        assertEquals("{}", f.get("query"));
+    }
+
+    /**
+     * The runtime answers a binding failure with a bare "An error occurred during JSON parsing"; the function's log
+     * (CloudWatch Logs, in Lambda) carries the cause, which names the target group setting.
+     */
+    @Test
+    void version1EventToAV2Handler_failsAndTheLogNamesTheTargetGroupSetting() throws IOException {
+        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve("version1.json")));
+
+        assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status(), r.payloadAsString());
+        assertTrue(
+                function.awaitLogLine(l -> l.contains(EventVersion.VERSION_1_MESSAGE), Duration.ofSeconds(30))
+                        .isPresent(),
+                () -> String.join("\n", function.logLines()));
+        assertFalse(String.join("\n", function.logLines()).contains("fakesignature"), "no header value is logged");
+    }
+
+    @Test
+    void version2EventToAV1Handler_failsAndTheLogNamesTheTargetGroupSetting() throws IOException {
+        LambdaInvocation r = v1Function.invoke(Files.readAllBytes(EVENTS.resolve("get-with-query.json")));
+
+        assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status(), r.payloadAsString());
+        assertTrue(
+                v1Function
+                        .awaitLogLine(l -> l.contains(EventVersion.VERSION_2_MESSAGE), Duration.ofSeconds(30))
+                        .isPresent(),
+                () -> String.join("\n", v1Function.logLines()));
+        assertFalse(String.join("\n", v1Function.logLines()).contains("fakesignature"), "no header value is logged");
     }
 
     @Test
