@@ -2,12 +2,14 @@ package dev.vpclattice.events;
 
 import dev.vpclattice.contract.LatticeHeaders;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -21,6 +23,33 @@ import java.util.function.Function;
  */
 public final class LatticeCallerIdentity {
     private static final LatticeCallerIdentity EMPTY = builder().build();
+
+    /** The keys {@code x-amzn-lattice-identity} may set, normalised. */
+    private static final Set<String> IDENTITY_KEYS = normalized(
+            LatticeHeaders.KEY_PRINCIPAL,
+            LatticeHeaders.KEY_PRINCIPAL_ORG_ID,
+            LatticeHeaders.KEY_PRINCIPAL_ORG_PATH,
+            LatticeHeaders.KEY_SESSION_NAME,
+            LatticeHeaders.KEY_X509_ISSUER_OU,
+            LatticeHeaders.KEY_X509_SAN_DNS,
+            LatticeHeaders.KEY_X509_SAN_NAME_CN,
+            LatticeHeaders.KEY_X509_SAN_URI,
+            LatticeHeaders.KEY_X509_SUBJECT_CN);
+
+    /** The keys {@code x-amzn-lattice-identity-tags} may set besides tags, normalised. */
+    private static final Set<String> TAGS_IDENTITY_KEYS = normalized(
+            LatticeHeaders.TAGS_KEY_PRINCIPAL,
+            LatticeHeaders.TAGS_KEY_PRINCIPAL_ORG_ID,
+            LatticeHeaders.TAGS_KEY_PRINCIPAL_ORG_PATH);
+
+    /** The key {@code x-amzn-lattice-network} may set, normalised. */
+    private static final Set<String> NETWORK_KEYS = normalized(LatticeHeaders.KEY_SOURCE_VPC_ARN);
+
+    /** The keys {@code x-amzn-lattice-target} may set, normalised. */
+    private static final Set<String> TARGET_KEYS = normalized(
+            LatticeHeaders.KEY_SERVICE_ARN,
+            LatticeHeaders.KEY_SERVICE_NETWORK_ARN,
+            LatticeHeaders.KEY_TARGET_GROUP_ARN);
 
     private final String principal;
     private final String principalOrgId;
@@ -80,9 +109,12 @@ public final class LatticeCallerIdentity {
      * Reads the identity from the headers Lattice adds for an HTTP target: {@code x-amzn-lattice-identity},
      * {@code x-amzn-lattice-identity-tags}, {@code x-amzn-lattice-network} and {@code x-amzn-lattice-target}.
      *
-     * <p>Never throws on a header's content: a piece it cannot read is skipped and the rest is kept. Keys are matched
-     * ignoring case, {@code /}, {@code -} and {@code _}, so {@code X509SAN/DNS}, {@code x509SanDns} and
-     * {@code principalorgid} all count. The identity header wins over the tags header where both carry a field.
+     * <p>Each field is read only from the header the User Guide puts it in: the principal and X.509 fields from the
+     * identity header (the principal's also from the tags header, where the identity header lacks them), the source
+     * VPC from the network header, and the ARNs from the target header; a key in any other header sets nothing. Keys
+     * are matched ignoring case, {@code /}, {@code -} and {@code _}, so {@code X509SAN/DNS}, {@code x509SanDns} and
+     * {@code principalorgid} all count. Never throws on a header's content: a piece it cannot read is skipped and the
+     * rest is kept.
      *
      * @param header looks a header up by its lower-case name and returns its value, or null when absent; for a
      *     servlet request, {@code request::getHeader}; required
@@ -97,16 +129,18 @@ public final class LatticeCallerIdentity {
         Map<String, String> target = LatticeHeaders.parseMap(header.apply(LatticeHeaders.TARGET));
         for (Map<String, String> map : List.of(identity, network, target)) {
             map.forEach(b::attributeIfAbsent);
-            map.forEach((key, value) -> b.known(normalize(key), value));
         }
+        identity.forEach((key, value) -> b.known(IDENTITY_KEYS, normalize(key), value));
         tags.forEach((key, value) -> {
             String k = normalize(key);
-            if (k.equals("principal") || k.equals("principalorgid") || k.equals("principalorgpath")) {
-                b.known(k, value);
+            if (TAGS_IDENTITY_KEYS.contains(k)) {
+                b.known(TAGS_IDENTITY_KEYS, k, value);
             } else {
                 b.tags.putIfAbsent(key, value);
             }
         });
+        network.forEach((key, value) -> b.known(NETWORK_KEYS, normalize(key), value));
+        target.forEach((key, value) -> b.known(TARGET_KEYS, normalize(key), value));
         return b.build();
     }
 
@@ -160,6 +194,14 @@ public final class LatticeCallerIdentity {
                     .authType(id.getType());
         }
         return b.build();
+    }
+
+    private static Set<String> normalized(String... keys) {
+        Set<String> out = new HashSet<>();
+        for (String key : keys) {
+            out.add(normalize(key));
+        }
+        return Set.copyOf(out);
     }
 
     /** Lower case without '/', '-' and '_': the one form every spelling in AWS's material shares. */
@@ -322,7 +364,7 @@ public final class LatticeCallerIdentity {
     /**
      * Returns every key and value read from {@code x-amzn-lattice-identity}, {@code -network} and {@code -target},
      * with its key as sent (empty values included), so that a key AWS adds later can be read before this class
-     * names it.
+     * names it. Raw: unlike the typed accessors, it does not check which header a key came in.
      *
      * @return an unmodifiable map, in the order received; the first of a repeated key
      */
@@ -437,10 +479,13 @@ public final class LatticeCallerIdentity {
             return value == null || value.isEmpty() ? null : value;
         }
 
-        /** Sets the field a normalised header key names, unless it is set already; ignores unknown keys. */
-        private void known(String normalizedKey, String value) {
+        /**
+         * Sets the field a normalised header key names, unless it is set already; ignores a key outside the allowed
+         * ones, which are those of the header the key came in.
+         */
+        private void known(Set<String> allowed, String normalizedKey, String value) {
             String v = present(value);
-            if (v == null) {
+            if (v == null || !allowed.contains(normalizedKey)) {
                 return;
             }
             switch (normalizedKey) {

@@ -106,6 +106,45 @@ class LatticeCallerIdentityTest {
         assertEquals(Map.of("team", "a"), id.tags());
     }
 
+    /**
+     * Each header sets only its own fields: a key that belongs to another header (an application that copies a
+     * client's header under a Lattice name, a proxy that rewrites one) must not authenticate anyone.
+     */
+    @Test
+    void fromHeaders_aKeyInTheWrongHeader_setsNoField() {
+        Map<String, String> h = Map.of(
+                "x-amzn-lattice-target",
+                "Principal=" + PRINCIPAL + ";SessionName=s;X509Subject/CN=cn;SourceVpcArn=" + VPC,
+                "x-amzn-lattice-network",
+                "principal=" + PRINCIPAL + ";PrincipalOrgID=o-1;ServiceArn=" + SERVICE,
+                "x-amzn-lattice-identity",
+                "SourceVpcArn=" + VPC + ";ServiceArn=" + SERVICE + ";TargetGroupArn=" + TARGET_GROUP,
+                "x-amzn-lattice-identity-tags",
+                "sessionname=s;servicearn=" + SERVICE + ";sourcevpcarn=" + VPC);
+
+        LatticeCallerIdentity id = LatticeCallerIdentity.fromHeaders(h::get);
+
+        assertFalse(id.isAuthenticated(), id.toString());
+        assertEquals(Optional.empty(), id.principal());
+        assertEquals(Optional.empty(), id.principalOrgId());
+        assertEquals(Optional.empty(), id.sessionName());
+        assertEquals(Optional.empty(), id.x509SubjectCn());
+        assertEquals(Optional.empty(), id.sourceVpcArn());
+        assertEquals(Optional.empty(), id.serviceArn());
+        assertEquals(Optional.empty(), id.targetGroupArn());
+        assertEquals("s", id.tags().get("sessionname"), "in the tags header, any other key is a principal tag");
+        assertEquals(PRINCIPAL, id.attributes().get("Principal"), "attributes() stays raw, as documented");
+    }
+
+    @Test
+    void fromHeaders_onlyTheTargetHeaderNamingAPrincipal_isNotAuthenticated() {
+        LatticeCallerIdentity id = LatticeCallerIdentity.fromHeaders(
+                Map.of("x-amzn-lattice-target", "Principal=" + PRINCIPAL + ";ServiceArn=" + SERVICE)::get);
+
+        assertFalse(id.isAuthenticated());
+        assertEquals(Optional.of(SERVICE), id.serviceArn(), "the target header's own key still counts");
+    }
+
     @Test
     void fromHeaders_emptyValuesCountAsAbsent() {
         Map<String, String> h = Map.of("x-amzn-lattice-identity", "Principal=;SessionName=;PrincipalOrgID=o-1;");

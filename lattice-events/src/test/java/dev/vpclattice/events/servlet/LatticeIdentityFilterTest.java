@@ -121,6 +121,16 @@ class LatticeIdentityFilterTest {
     }
 
     @Test
+    void aPrincipalInTheTargetHeader_doesNotAuthenticate() throws Exception {
+        HttpResponse<String> r = get(
+                "/api/orders", Map.of("x-amzn-lattice-target", "Principal=" + PRINCIPAL + ";TargetGroupArn=arn:tg;"));
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().startsWith("authenticated=false\nprincipal=-\n"), r.body());
+        assertTrue(r.body().contains("targetGroup=arn:tg\n"), r.body());
+    }
+
+    @Test
     void unreadableHeaders_stillReachTheServletWithWhatCouldBeRead() throws Exception {
         HttpResponse<String> r = get(
                 "/api/orders",
