@@ -1,6 +1,7 @@
 package dev.vpclattice.contract;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -54,25 +55,22 @@ public enum EventVersion {
      * Tells which version an event is, reading its {@code version} field before any field name: a V2 event carries
      * {@code "version": "2.0"} even where a test fixture spells its other fields the V1 way.
      *
-     * @param version the top-level {@code version} when it is a JSON string; null when it is absent, JSON
-     *     {@code null}, or not a string
-     * @param versionIsOtherJson whether {@code version} is present with a value that is neither a string nor
-     *     {@code null} (a number, boolean, object or array)
-     * @param hasVersion1Field whether any top-level field is one of {@link #VERSION_1_FIELDS}
+     * @param event what the event's top level shows; required
      * @return V2 for a version string starting with {@code 2}; V1 for one starting with {@code 1}; with no version,
      *     V1 when a V1 field is present and V2 otherwise; empty for any other version
      */
-    public static Optional<EventVersion> of(String version, boolean versionIsOtherJson, boolean hasVersion1Field) {
-        if (versionIsOtherJson) {
+    public static Optional<EventVersion> of(TopLevel event) {
+        Objects.requireNonNull(event, "event");
+        if (event.versionNotAString) {
             return Optional.empty();
         }
-        if (version == null) {
-            return Optional.of(hasVersion1Field ? V1 : V2);
+        if (event.version == null) {
+            return Optional.of(event.version1Field ? V1 : V2);
         }
-        if (version.startsWith("2")) {
+        if (event.version.startsWith("2")) {
             return Optional.of(V2);
         }
-        if (version.startsWith("1")) {
+        if (event.version.startsWith("1")) {
             return Optional.of(V1);
         }
         return Optional.empty();
@@ -81,14 +79,12 @@ public enum EventVersion {
     /**
      * Applies the rule for code that reads this version.
      *
-     * @param version as for {@link #of}
-     * @param versionIsOtherJson as for {@link #of}
-     * @param hasVersion1Field as for {@link #of}
+     * @param event what the event's top level shows; required
      * @return empty when the event is this version; otherwise the message to refuse it with:
      *     {@link #VERSION_1_MESSAGE}, {@link #VERSION_2_MESSAGE} or {@link #UNSUPPORTED_MESSAGE}
      */
-    public Optional<String> refusal(String version, boolean versionIsOtherJson, boolean hasVersion1Field) {
-        Optional<EventVersion> received = of(version, versionIsOtherJson, hasVersion1Field);
+    public Optional<String> refusal(TopLevel event) {
+        Optional<EventVersion> received = of(event);
         if (received.isEmpty()) {
             return Optional.of(UNSUPPORTED_MESSAGE);
         }
@@ -104,5 +100,70 @@ public enum EventVersion {
      */
     public String mismatchMessage() {
         return this == V1 ? VERSION_1_MESSAGE : VERSION_2_MESSAGE;
+    }
+
+    /**
+     * What the top level of an event shows about its version: its {@code version} field, and whether it has one of
+     * {@link #VERSION_1_FIELDS}. Immutable; start with {@link #version(String)} or {@link #versionNotAString()}.
+     */
+    public static final class TopLevel {
+        private final String version;
+        private final boolean versionNotAString;
+        private final boolean version1Field;
+
+        private TopLevel(String version, boolean versionNotAString, boolean version1Field) {
+            this.version = version;
+            this.versionNotAString = versionNotAString;
+            this.version1Field = version1Field;
+        }
+
+        /**
+         * Starts from an event whose {@code version} is a JSON string, absent, or JSON {@code null}, with no V1 field.
+         *
+         * @param version the string; null when the field is absent or JSON {@code null}
+         * @return the top level
+         */
+        public static TopLevel version(String version) {
+            return new TopLevel(version, false, false);
+        }
+
+        /**
+         * Starts from an event whose {@code version} is a number, boolean, object or array, with no V1 field.
+         *
+         * @return the top level; no version reads it
+         */
+        public static TopLevel versionNotAString() {
+            return new TopLevel(null, true, false);
+        }
+
+        /**
+         * Records whether the event has a top-level field that only version 1 events have.
+         *
+         * @param present whether any of {@link #VERSION_1_FIELDS} is a top-level field
+         * @return a top level with the same {@code version}
+         */
+        public TopLevel withVersion1Field(boolean present) {
+            return new TopLevel(version, versionNotAString, present);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TopLevel
+                    && Objects.equals(version, ((TopLevel) o).version)
+                    && versionNotAString == ((TopLevel) o).versionNotAString
+                    && version1Field == ((TopLevel) o).version1Field;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(version, versionNotAString, version1Field);
+        }
+
+        @Override
+        public String toString() {
+            // The version is the sender's text: only whether it is one, never what it says.
+            return "TopLevel{version=" + (versionNotAString ? "not a string" : version == null ? "absent" : "a string")
+                    + ", version1Field=" + version1Field + "}";
+        }
     }
 }

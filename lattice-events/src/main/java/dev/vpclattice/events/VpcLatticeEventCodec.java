@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vpclattice.contract.EventVersion;
+import dev.vpclattice.contract.EventVersion.TopLevel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -141,20 +142,40 @@ public final class VpcLatticeEventCodec {
     }
 
     /**
-     * Tells which version an event is, by {@link EventVersion}'s rule, without binding it: for a handler that
-     * serves a target group of either setting.
+     * Parses an event of either version, in one pass: {@link EventVersion}'s rule decides which, and the result is a
+     * {@link VpcLatticeV1Request} or a {@link VpcLatticeV2Request}. For a handler that serves target groups of
+     * either setting.
      *
      * @param json the event JSON, UTF-8; required
-     * @return {@link EventVersion#V1} or {@link EventVersion#V2}
-     * @throws InvalidLatticeEventException if the input is not a JSON object, or its {@code version} is neither
-     *     absent nor a string starting with 1 or 2
+     * @return the event; {@link VpcLatticeRequest#eventVersion()} tells which
+     * @throws InvalidLatticeEventException if the input is not JSON, is over one of Jackson's stream limits, is not
+     *     an object, has a {@code version} that is neither absent nor a string starting with 1 or 2, or has a field
+     *     of the wrong shape
      */
-    public EventVersion versionOf(byte[] json) {
+    public VpcLatticeRequest read(byte[] json) {
         JsonNode tree = readEventTree(json);
-        JsonNode version = tree.path("version");
-        return EventVersion.of(
-                        version.isTextual() ? version.textValue() : null, isOtherJson(version), hasVersion1Field(tree))
+        EventVersion version = EventVersion.of(topLevel(tree))
                 .orElseThrow(() -> new InvalidLatticeEventException(EventVersion.UNSUPPORTED_MESSAGE));
+        return version == EventVersion.V1
+                ? toEvent(tree, EventVersion.V1, VpcLatticeV1Request.class)
+                : toEvent(tree, EventVersion.V2, VpcLatticeV2Request.class);
+    }
+
+    /**
+     * Parses an event of either version from a stream; the stream is read to its end but not closed.
+     *
+     * @param json the event JSON, UTF-8; required
+     * @return the event; {@link VpcLatticeRequest#eventVersion()} tells which
+     * @throws InvalidLatticeEventException as {@link #read(byte[])}
+     * @throws UncheckedIOException if reading the stream fails
+     */
+    public VpcLatticeRequest read(InputStream json) {
+        Objects.requireNonNull(json, "json");
+        try {
+            return read(json.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the event failed", e);
+        }
     }
 
     private JsonNode readEventTree(byte[] json) {
@@ -188,16 +209,23 @@ public final class VpcLatticeEventCodec {
         return false;
     }
 
-    private static boolean isOtherJson(JsonNode version) {
-        return !version.isMissingNode() && !version.isNull() && !version.isTextual();
+    private static TopLevel topLevel(JsonNode tree) {
+        JsonNode version = tree.path("version");
+        TopLevel seen;
+        if (version.isTextual()) {
+            seen = TopLevel.version(version.textValue());
+        } else if (version.isMissingNode() || version.isNull()) {
+            seen = TopLevel.version(null);
+        } else {
+            seen = TopLevel.versionNotAString();
+        }
+        return seen.withVersion1Field(hasVersion1Field(tree));
     }
 
     private <T> T toEvent(JsonNode tree, EventVersion reader, Class<T> type) {
-        JsonNode version = tree.path("version");
-        reader.refusal(version.isTextual() ? version.textValue() : null, isOtherJson(version), hasVersion1Field(tree))
-                .ifPresent(message -> {
-                    throw new InvalidLatticeEventException(message);
-                });
+        reader.refusal(topLevel(tree)).ifPresent(message -> {
+            throw new InvalidLatticeEventException(message);
+        });
         try {
             return mapper.treeToValue(tree, type);
         } catch (JsonProcessingException e) {

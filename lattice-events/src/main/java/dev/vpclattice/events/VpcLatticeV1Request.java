@@ -1,6 +1,7 @@
 package dev.vpclattice.events;
 
 import dev.vpclattice.contract.EventVersion;
+import dev.vpclattice.contract.EventVersion.TopLevel;
 import dev.vpclattice.contract.QueryStrings;
 import java.util.Base64;
 import java.util.Collections;
@@ -23,7 +24,7 @@ import java.util.Optional;
  *
  * <p>Not thread-safe.
  */
-public class VpcLatticeV1Request {
+public final class VpcLatticeV1Request implements VpcLatticeRequest {
     private String raw_path;
     private String method;
     private Map<String, String> headers;
@@ -66,6 +67,7 @@ public class VpcLatticeV1Request {
      *
      * @return the method in upper case, for example {@code GET}
      */
+    @Override
     public String getMethod() {
         return method;
     }
@@ -161,9 +163,21 @@ public class VpcLatticeV1Request {
      *     the target group setting {@code LambdaEventStructureVersion}
      */
     public void setVersion(String version) {
-        EventVersion.V1.refusal(version, false, true).ifPresent(message -> {
-            throw new InvalidLatticeEventException(message);
-        });
+        EventVersion.V1
+                .refusal(TopLevel.version(version).withVersion1Field(true))
+                .ifPresent(message -> {
+                    throw new InvalidLatticeEventException(message);
+                });
+    }
+
+    /**
+     * Returns {@link EventVersion#V1}.
+     *
+     * @return {@link EventVersion#V1}
+     */
+    @Override
+    public EventVersion eventVersion() {
+        return EventVersion.V1;
     }
 
     /**
@@ -173,6 +187,7 @@ public class VpcLatticeV1Request {
      *     empty array when there is no body
      * @throws InvalidLatticeEventException if {@code is_base64_encoded} is true and the body is not valid base64
      */
+    @Override
     public byte[] decodeBody() {
         return Bodies.decode(body, is_base64_encoded, "body");
     }
@@ -220,6 +235,7 @@ public class VpcLatticeV1Request {
      *
      * @return the path before any {@code ?}; null when the event has no path
      */
+    @Override
     public String pathWithoutQuery() {
         return QueryStrings.withoutQuery(raw_path);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
@@ -165,19 +166,42 @@ class LambdaRuntimeBindingIT {
     }
 
     /**
-     * The runtime answers a binding failure with a bare "An error occurred during JSON parsing"; the function's log
-     * (CloudWatch Logs, in Lambda) carries the cause, which names the target group setting.
+     * The V2 bean is judged once every field is bound, on the handler's first read, so the invocation's error itself
+     * names the target group setting, and so does the function's log (CloudWatch Logs, in Lambda).
      */
     @Test
-    void version1EventToAV2Handler_failsAndTheLogNamesTheTargetGroupSetting() throws IOException {
+    void version1EventToAV2Handler_failsAndTheErrorAndLogNameTheTargetGroupSetting() throws IOException {
         LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve("version1.json")));
 
         assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status(), r.payloadAsString());
+        assertEquals(
+                EventVersion.VERSION_1_MESSAGE,
+                MAPPER.readTree(r.payload()).path("errorMessage").asText(),
+                r.payloadAsString());
+        assertFalse(r.payloadAsString().contains("fakesignature"), "no header value is returned");
         assertTrue(
                 function.awaitLogLine(l -> l.contains(EventVersion.VERSION_1_MESSAGE), Duration.ofSeconds(30))
                         .isPresent(),
                 () -> String.join("\n", function.logLines()));
         assertFalse(String.join("\n", function.logLines()).contains("fakesignature"), "no header value is logged");
+    }
+
+    /** The runtime binds fields in the JSON's order: a raw_path before "version": "2.0" must not change the verdict. */
+    @Test
+    void v2EventWithARawPathBeforeItsVersion_bindsAsV2() throws IOException {
+        ObjectNode event = MAPPER.createObjectNode();
+        event.put("raw_path", "/ignored");
+        ((ObjectNode) MAPPER.readTree(Files.readAllBytes(EVENTS.resolve("get-with-query.json"))))
+                .properties()
+                .forEach(e -> event.set(e.getKey(), e.getValue()));
+        assertEquals("raw_path", event.fieldNames().next(), "the guard field comes first");
+
+        LambdaInvocation r = function.invoke(MAPPER.writeValueAsBytes(event));
+
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        assertTrue(
+                MAPPER.readTree(r.payload()).get("body").asText().contains("\npathWithoutQuery=/orders\n"),
+                r.payloadAsString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vpclattice.events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -71,14 +73,20 @@ class VpcLatticeEventCodecTest {
         byte[] raw = event(name);
 
         if (name.startsWith("version1")) {
-            assertEquals(EventVersion.V1, codec.versionOf(raw));
+            VpcLatticeRequest either = codec.read(raw);
+            assertEquals(EventVersion.V1, either.eventVersion());
+            assertV1Event(raw, assertInstanceOf(VpcLatticeV1Request.class, either), name);
             InvalidLatticeEventException e =
                     assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(raw));
             assertEquals(EventVersion.VERSION_1_MESSAGE, e.getMessage());
             assertV1Event(raw, codec.readV1Request(raw), name);
             return;
         }
-        assertEquals(EventVersion.V2, codec.versionOf(raw));
+        VpcLatticeRequest either = codec.read(new ByteArrayInputStream(raw));
+        assertEquals(EventVersion.V2, either.eventVersion());
+        assertEquals(
+                codec.readRequest(raw).getHeaders(),
+                assertInstanceOf(VpcLatticeV2Request.class, either).getHeaders());
         InvalidLatticeEventException refused =
                 assertThrows(InvalidLatticeEventException.class, () -> codec.readV1Request(raw));
         assertEquals(EventVersion.VERSION_2_MESSAGE, refused.getMessage());
@@ -200,18 +208,71 @@ class VpcLatticeEventCodecTest {
 
         VpcLatticeV2Request r = codec.readRequest(mixed);
 
-        assertEquals(EventVersion.V2, codec.versionOf(mixed));
+        assertEquals(EventVersion.V2, codec.read(mixed).eventVersion());
         assertEquals(List.of("A-100"), r.queryParameters().get("sku"), "its snake_case query is read too");
         assertEquals(Optional.of("application/json"), r.firstHeader("accept"));
     }
 
     @Test
-    void versionOf_unsupportedVersion_isRefusedWithoutQuotingIt() {
-        InvalidLatticeEventException e = assertThrows(
-                InvalidLatticeEventException.class,
-                () -> codec.versionOf("{\"version\":\"9.9-secret\"}".getBytes(StandardCharsets.UTF_8)));
+    void read_unsupportedVersion_isRefusedWithoutQuotingIt() {
+        for (String version : List.of("\"9.9-secret\"", "2.0", "{\"secret\":1}")) {
+            InvalidLatticeEventException e = assertThrows(
+                    InvalidLatticeEventException.class,
+                    () -> codec.read(
+                            ("{\"version\":" + version + ",\"raw_path\":\"/\"}").getBytes(StandardCharsets.UTF_8)),
+                    version);
 
-        assertEquals(EventVersion.UNSUPPORTED_MESSAGE, e.getMessage());
+            assertEquals(EventVersion.UNSUPPORTED_MESSAGE, e.getMessage());
+        }
+    }
+
+    @Test
+    void read_aFieldOfTheWrongShape_namesTheVersionItWasReadAs() {
+        InvalidLatticeEventException v1 = assertThrows(
+                InvalidLatticeEventException.class,
+                () -> codec.read("{\"raw_path\":\"/\",\"headers\":[1]}".getBytes(StandardCharsets.UTF_8)));
+        InvalidLatticeEventException v2 = assertThrows(
+                InvalidLatticeEventException.class,
+                () -> codec.read("{\"version\":\"2.0\",\"headers\":[1]}".getBytes(StandardCharsets.UTF_8)));
+
+        assertTrue(v1.getMessage().startsWith("The event does not have the V1 shape"), v1.getMessage());
+        assertTrue(v2.getMessage().startsWith("The event does not have the V2 shape"), v2.getMessage());
+    }
+
+    /**
+     * The Lambda runtime's serializer calls setters in the order of the JSON fields. A V2 bean given a raw_path is
+     * judged when it is first read, on every field bound, so the order of raw_path and version does not matter.
+     */
+    @Test
+    void v2Bean_rawPathBound_isJudgedOnFirstReadWhateverTheFieldOrder() {
+        VpcLatticeV2Request rawPathFirst = new VpcLatticeV2Request();
+        rawPathFirst.setRaw_path("/orders");
+        rawPathFirst.setVersion("2.0");
+        rawPathFirst.setPath("/orders");
+        VpcLatticeV2Request versionFirst = new VpcLatticeV2Request();
+        versionFirst.setVersion("2.0");
+        versionFirst.setRaw_path("/orders");
+        versionFirst.setPath("/orders");
+        VpcLatticeV2Request version1 = new VpcLatticeV2Request();
+        version1.setRaw_path("/orders?token=secret");
+        version1.setMethod("GET");
+
+        assertEquals("/orders", rawPathFirst.getPath());
+        assertEquals("/orders", versionFirst.getPath());
+        assertEquals(EventVersion.V2, rawPathFirst.eventVersion());
+        for (Executable read : List.<Executable>of(
+                version1::getMethod,
+                version1::getPath,
+                version1::getHeaders,
+                version1::getRequestContext,
+                version1::pathWithoutQuery,
+                version1::queryParameters,
+                version1::decodeBody,
+                version1::eventVersion)) {
+            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, read);
+            assertEquals(EventVersion.VERSION_1_MESSAGE, e.getMessage());
+        }
+        assertFalse(version1.toString().contains("secret"), "toString still works, and quotes no raw_path");
     }
 
     @Test

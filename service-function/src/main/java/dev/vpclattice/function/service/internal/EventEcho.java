@@ -271,7 +271,10 @@ public final class EventEcho {
 
         /** The version the event is, by the shared rule; null when its {@code version} is of no known kind. */
         EventVersion eventVersion() {
-            return EventVersion.of(version, versionOtherJson, versionOneFields).orElse(null);
+            EventVersion.TopLevel seen = versionOtherJson
+                    ? EventVersion.TopLevel.versionNotAString()
+                    : EventVersion.TopLevel.version(version);
+            return EventVersion.of(seen.withVersion1Field(versionOneFields)).orElse(null);
         }
 
         String problem() {
