@@ -53,11 +53,13 @@ class PayloadLimitsAndSigV4Test {
                     "{q=[a+b]}",
                     query.getMethod("parse", String.class).invoke(null, "q=a+b").toString());
             Class<?> version = Class.forName(EventVersion.class.getName(), true, isolated);
+            Class<?> topLevel = Class.forName(EventVersion.TopLevel.class.getName(), true, isolated);
+            Object seen = topLevel.getMethod("withVersion1Field", boolean.class)
+                    .invoke(topLevel.getMethod("version", String.class).invoke(null, "2.0"), true);
             assertEquals(
-                    "Optional.empty",
-                    version.getMethod("refusal", boolean.class, String.class, boolean.class)
-                            .invoke(null, false, "2.0", false)
-                            .toString());
+                    "Optional[V2]",
+                    version.getMethod("of", topLevel).invoke(null, seen).toString());
+            Class.forName(LatticeHeaders.class.getName(), true, isolated);
             Class.forName(PayloadLimits.class.getName(), true, isolated);
             Class.forName(LatticeSigV4.class.getName(), true, isolated);
             assertThrowsClassNotFound(isolated, "com.fasterxml.jackson.core.JsonFactory");

@@ -1,8 +1,9 @@
 package dev.vpclattice.events;
 
 /**
- * Thrown when input is not a VPC Lattice V2 Lambda event: not JSON, not a JSON object, a version 1 event
- * (the target group's default {@code LambdaEventStructureVersion}), or a field with the wrong shape.
+ * Thrown when input is not a VPC Lattice Lambda event of the version asked for: not JSON, not a JSON object, the
+ * other version (the target group's {@code LambdaEventStructureVersion} decides which arrives), or a field with the
+ * wrong shape.
  *
  * <p>Unchecked; the message names the broken rule and, where safe, the bad value. The cause is kept.
  */

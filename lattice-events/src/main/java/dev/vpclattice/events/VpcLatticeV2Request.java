@@ -1,5 +1,7 @@
 package dev.vpclattice.events;
 
+import dev.vpclattice.contract.EventVersion;
+import dev.vpclattice.contract.EventVersion.TopLevel;
 import dev.vpclattice.contract.QueryStrings;
 import java.time.Instant;
 import java.util.Collections;
@@ -22,7 +24,7 @@ import java.util.Optional;
  *
  * <p>Not thread-safe.
  */
-public class VpcLatticeV2Request {
+public final class VpcLatticeV2Request implements VpcLatticeRequest {
     private String version;
     private String path;
     private String method;
@@ -32,11 +34,16 @@ public class VpcLatticeV2Request {
     private boolean isBase64Encoded;
     private RequestContext requestContext;
 
+    // Set when a binder called setRaw_path. The version rule is applied when the event is first read, once every
+    // field is bound, so that the order of the JSON fields cannot change the verdict.
+    private boolean rawPathBound;
+
     /** Creates an empty event; every field is null (false for {@code isBase64Encoded}). */
     public VpcLatticeV2Request() {}
 
     /** @return {@code "2.0"} for events from Lattice */
     public String getVersion() {
+        requireV2();
         return version;
     }
 
@@ -51,6 +58,7 @@ public class VpcLatticeV2Request {
      * @return the path, for example {@code /orders} or {@code /orders?id=1}
      */
     public String getPath() {
+        requireV2();
         return path;
     }
 
@@ -59,7 +67,9 @@ public class VpcLatticeV2Request {
     }
 
     /** @return the HTTP method in upper case, for example {@code GET} */
+    @Override
     public String getMethod() {
+        requireV2();
         return method;
     }
 
@@ -74,6 +84,7 @@ public class VpcLatticeV2Request {
      * @return the request headers as Lattice sent them
      */
     public Map<String, List<String>> getHeaders() {
+        requireV2();
         return headers;
     }
 
@@ -88,6 +99,7 @@ public class VpcLatticeV2Request {
      * @return each parameter name with its list of values
      */
     public Map<String, List<String>> getQueryStringParameters() {
+        requireV2();
         return queryStringParameters;
     }
 
@@ -97,6 +109,7 @@ public class VpcLatticeV2Request {
 
     /** @return the body: text, or base64 when {@link #getIsBase64Encoded()}; see {@link #decodeBody()} for bytes */
     public String getBody() {
+        requireV2();
         return body;
     }
 
@@ -111,6 +124,7 @@ public class VpcLatticeV2Request {
      * @return whether {@link #getBody()} is base64; false when the event does not say
      */
     public boolean getIsBase64Encoded() {
+        requireV2();
         return isBase64Encoded;
     }
 
@@ -120,11 +134,53 @@ public class VpcLatticeV2Request {
 
     /** @return which Lattice resources the request went through, and who sent it */
     public RequestContext getRequestContext() {
+        requireV2();
         return requestContext;
     }
 
     public void setRequestContext(RequestContext requestContext) {
         this.requestContext = requestContext;
+    }
+
+    /**
+     * Marks a V1 event as the Lambda runtime's serializer binds it: only a V1 event has a {@code raw_path} field, and
+     * a V1 event bound into this class would have no path and no caller. Every accessor then applies
+     * {@link EventVersion}'s rule to the bound {@code version}, whatever the order of the JSON fields: it refuses the
+     * event unless its {@code version} is 2.x. Not a property: {@link VpcLatticeEventCodec} checks the version before
+     * binding.
+     *
+     * @param rawPath the event's {@code raw_path} field; not kept
+     */
+    public void setRaw_path(String rawPath) {
+        this.rawPathBound = true;
+    }
+
+    /**
+     * Applies the version rule to an event a binder gave a {@code raw_path}.
+     *
+     * @throws InvalidLatticeEventException unless the bound {@code version} is 2.x; the message names the target
+     *     group setting {@code LambdaEventStructureVersion}
+     */
+    private void requireV2() {
+        if (rawPathBound) {
+            EventVersion.V2
+                    .refusal(TopLevel.version(version).withVersion1Field(true))
+                    .ifPresent(message -> {
+                        throw new InvalidLatticeEventException(message);
+                    });
+        }
+    }
+
+    /**
+     * Returns {@link EventVersion#V2}.
+     *
+     * @return {@link EventVersion#V2}
+     * @throws InvalidLatticeEventException if the Lambda runtime's serializer bound a V1 event into this class
+     */
+    @Override
+    public EventVersion eventVersion() {
+        requireV2();
+        return EventVersion.V2;
     }
 
     /**
@@ -134,7 +190,9 @@ public class VpcLatticeV2Request {
      *     empty array when there is no body
      * @throws InvalidLatticeEventException if {@code isBase64Encoded} is true and the body is not valid base64
      */
+    @Override
     public byte[] decodeBody() {
+        requireV2();
         return Bodies.decode(body, isBase64Encoded, "body");
     }
 
@@ -145,6 +203,7 @@ public class VpcLatticeV2Request {
      * @return the first value of the first header with that name, or empty when there is none
      */
     public Optional<String> firstHeader(String name) {
+        requireV2();
         Objects.requireNonNull(name, "name");
         if (headers == null) {
             return Optional.empty();
@@ -167,6 +226,7 @@ public class VpcLatticeV2Request {
      * @return an unmodifiable map of parameter name to values, in the order received; empty when there are none
      */
     public Map<String, List<String>> queryParameters() {
+        requireV2();
         if (queryStringParameters == null) {
             return QueryStrings.parse(QueryStrings.queryOf(path));
         }
@@ -181,7 +241,9 @@ public class VpcLatticeV2Request {
      *
      * @return the path before any {@code ?}; null when the event has no path
      */
+    @Override
     public String pathWithoutQuery() {
+        requireV2();
         return QueryStrings.withoutQuery(path);
     }
 
@@ -193,6 +255,7 @@ public class VpcLatticeV2Request {
      * @throws InvalidLatticeEventException if {@code timeEpoch} is present but not a whole number
      */
     public Optional<Instant> requestTime() {
+        requireV2();
         String epoch = requestContext == null ? null : requestContext.getTimeEpoch();
         if (epoch == null || epoch.isBlank()) {
             return Optional.empty();
@@ -211,7 +274,7 @@ public class VpcLatticeV2Request {
     @Override
     public String toString() {
         // Header values and the query are left out: they may carry credentials.
-        return "VpcLatticeV2Request{method=" + method + ", path=" + pathWithoutQuery() + ", headers="
+        return "VpcLatticeV2Request{method=" + method + ", path=" + QueryStrings.withoutQuery(path) + ", headers="
                 + (headers == null ? null : headers.keySet()) + "}";
     }
 

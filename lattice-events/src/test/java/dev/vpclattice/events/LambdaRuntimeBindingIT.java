@@ -1,15 +1,19 @@
 package dev.vpclattice.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.lambda.local.LambdaInvocation;
 import dev.vpclattice.lambda.local.LocalLambda;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,6 +38,7 @@ class LambdaRuntimeBindingIT {
     static Path functionDir;
 
     static LocalLambda function;
+    static LocalLambda v1Function;
 
     @BeforeAll
     static void start() throws IOException {
@@ -55,12 +60,20 @@ class LambdaRuntimeBindingIT {
                 .handler("dev.vpclattice.events.fixtures.PojoHandler::handleRequest")
                 .logSink(line -> {})
                 .build();
+        v1Function = LocalLambda.builder()
+                .functionDirectory(functionDir)
+                .handler("dev.vpclattice.events.fixtures.V1PojoHandler::handleRequest")
+                .logSink(line -> {})
+                .build();
     }
 
     @AfterAll
     static void stop() {
         if (function != null) {
             function.close();
+        }
+        if (v1Function != null) {
+            v1Function.close();
         }
     }
 
@@ -80,7 +93,8 @@ class LambdaRuntimeBindingIT {
                 Path target = to.resolve(from.relativize(f).toString());
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
-                } else {
+                } else if (!f.getFileName().toString().equals("module-info.class")) {
+                    // On the class path, as Lambda loads the task root, a module descriptor means nothing.
                     Files.copy(f, target);
                 }
             }
@@ -88,12 +102,15 @@ class LambdaRuntimeBindingIT {
     }
 
     static Map<String, String> invoke(String eventFile) throws IOException {
-        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve(eventFile)));
+        return invoke(function, eventFile);
+    }
+
+    static Map<String, String> invoke(LocalLambda target, String eventFile) throws IOException {
+        LambdaInvocation r = target.invoke(Files.readAllBytes(EVENTS.resolve(eventFile)));
         assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
         JsonNode response = MAPPER.readTree(r.payload());
         // The runtime's serializer, not ours, wrote these names.
         assertEquals(200, response.get("statusCode").asInt(), response.toString());
-        assertEquals("200 OK", response.get("statusDescription").asText());
         assertEquals("text/plain", response.at("/headers/content-type").asText());
         assertTrue(response.has("isBase64Encoded"), "isBase64Encoded must keep its name: " + response);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -115,6 +132,89 @@ class LambdaRuntimeBindingIT {
         assertEquals("{id=[1], sort=[desc], tag=[a, b]}", f.get("query"));
         assertEquals("arn:aws:sts::123456789012:assumed-role/client-function-role/client-function", f.get("principal"));
         assertEquals("2026-11-27T12:00:00.123456Z", f.get("requestTime"));
+    }
+
+    @Test
+    void getWithQuery_theResponseKeepsItsStatusDescription() throws IOException {
+        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve("get-with-query.json")));
+
+        assertEquals(
+                "200 OK", MAPPER.readTree(r.payload()).get("statusDescription").asText());
+    }
+
+    @Test
+    void version1_bindsSnakeCaseFieldsJoinedHeadersAndTheLastQueryValue() throws IOException {
+        Map<String, String> f = invoke(v1Function, "version1.json");
+
+        assertEquals("GET", f.get("method"));
+        assertEquals("/orders?id=1&tag=a&tag=b", f.get("rawPath"));
+        assertEquals("/orders", f.get("pathWithoutQuery"));
+        assertEquals("application/json, text/plain", f.get("accept"));
+        assertEquals("10.0.1.25", f.get("forwardedFor"));
+        assertEquals("{id=1, tag=b}", f.get("query"));
+        assertEquals("false", f.get("base64"));
+    }
+
+    @Test
+    void version1Base64_bindsIsBase64Encoded() throws IOException {
+        Map<String, String> f = invoke(v1Function, "version1-post-base64.json");
+
+        assertEquals("POST", f.get("method"));
+        assertEquals("true", f.get("base64"));
+        assertEquals("31", f.get("bodyBytes"));
+        assertEquals("{}", f.get("query"));
+    }
+
+    /**
+     * The V2 bean is judged once every field is bound, on the handler's first read, so the invocation's error itself
+     * names the target group setting, and so does the function's log (CloudWatch Logs, in Lambda).
+     */
+    @Test
+    void version1EventToAV2Handler_failsAndTheErrorAndLogNameTheTargetGroupSetting() throws IOException {
+        LambdaInvocation r = function.invoke(Files.readAllBytes(EVENTS.resolve("version1.json")));
+
+        assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status(), r.payloadAsString());
+        assertEquals(
+                EventVersion.VERSION_1_MESSAGE,
+                MAPPER.readTree(r.payload()).path("errorMessage").asText(),
+                r.payloadAsString());
+        assertFalse(r.payloadAsString().contains("fakesignature"), "no header value is returned");
+        assertTrue(
+                function.awaitLogLine(l -> l.contains(EventVersion.VERSION_1_MESSAGE), Duration.ofSeconds(30))
+                        .isPresent(),
+                () -> String.join("\n", function.logLines()));
+        assertFalse(String.join("\n", function.logLines()).contains("fakesignature"), "no header value is logged");
+    }
+
+    /** The runtime binds fields in the JSON's order: a raw_path before "version": "2.0" must not change the verdict. */
+    @Test
+    void v2EventWithARawPathBeforeItsVersion_bindsAsV2() throws IOException {
+        ObjectNode event = MAPPER.createObjectNode();
+        event.put("raw_path", "/ignored");
+        ((ObjectNode) MAPPER.readTree(Files.readAllBytes(EVENTS.resolve("get-with-query.json"))))
+                .properties()
+                .forEach(e -> event.set(e.getKey(), e.getValue()));
+        assertEquals("raw_path", event.fieldNames().next(), "the guard field comes first");
+
+        LambdaInvocation r = function.invoke(MAPPER.writeValueAsBytes(event));
+
+        assertEquals(LambdaInvocation.Status.SUCCESS, r.status(), r.payloadAsString());
+        assertTrue(
+                MAPPER.readTree(r.payload()).get("body").asText().contains("\npathWithoutQuery=/orders\n"),
+                r.payloadAsString());
+    }
+
+    @Test
+    void version2EventToAV1Handler_failsAndTheLogNamesTheTargetGroupSetting() throws IOException {
+        LambdaInvocation r = v1Function.invoke(Files.readAllBytes(EVENTS.resolve("get-with-query.json")));
+
+        assertEquals(LambdaInvocation.Status.FUNCTION_ERROR, r.status(), r.payloadAsString());
+        assertTrue(
+                v1Function
+                        .awaitLogLine(l -> l.contains(EventVersion.VERSION_2_MESSAGE), Duration.ofSeconds(30))
+                        .isPresent(),
+                () -> String.join("\n", v1Function.logLines()));
+        assertFalse(String.join("\n", v1Function.logLines()).contains("fakesignature"), "no header value is logged");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vpclattice.events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -58,22 +60,37 @@ class VpcLatticeEventCodecTest {
                         "iam-identity-all-fields.json",
                         "post-base64-binary.json",
                         "post-json.json",
-                        "version1.json")),
+                        "version1.json",
+                        "version1-post-base64.json",
+                        "powertools-python-v2-shape.json")),
                 names.toString());
         assertFalse(names.contains("input.json"), "events/client-function/ holds the client's input, not events");
     }
 
     @ParameterizedTest
     @MethodSource("sampleEvents")
-    void readRequest_everySampleEvent_isReadAsV2OrRefusedAsVersion1(String name) throws IOException {
+    void readRequest_everySampleEvent_isReadAsItsVersionAndRefusedAsTheOther(String name) throws IOException {
         byte[] raw = event(name);
 
         if (name.startsWith("version1")) {
+            VpcLatticeRequest either = codec.read(raw);
+            assertEquals(EventVersion.V1, either.eventVersion());
+            assertV1Event(raw, assertInstanceOf(VpcLatticeV1Request.class, either), name);
             InvalidLatticeEventException e =
                     assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(raw));
-            assertTrue(e.getMessage().contains("LambdaEventStructureVersion to V2"), e.getMessage());
+            assertEquals(EventVersion.VERSION_1_MESSAGE, e.getMessage());
+            assertV1Event(raw, codec.readV1Request(raw), name);
             return;
         }
+        VpcLatticeRequest either = codec.read(new ByteArrayInputStream(raw));
+        assertEquals(EventVersion.V2, either.eventVersion());
+        assertEquals(
+                codec.readRequest(raw).getHeaders(),
+                assertInstanceOf(VpcLatticeV2Request.class, either).getHeaders());
+        InvalidLatticeEventException refused =
+                assertThrows(InvalidLatticeEventException.class, () -> codec.readV1Request(raw));
+        assertEquals(EventVersion.VERSION_2_MESSAGE, refused.getMessage());
+        assertTrue(refused.getMessage().contains("LambdaEventStructureVersion to V1"), refused.getMessage());
         VpcLatticeV2Request r = codec.readRequest(raw);
         JsonNode tree = new ObjectMapper().readTree(raw);
         assertEquals("2.0", r.getVersion());
@@ -93,6 +110,169 @@ class VpcLatticeEventCodecTest {
         VpcLatticeV2Request again = codec.readRequest(codec.writeRequest(r));
         assertEquals(r.getHeaders(), again.getHeaders(), name);
         assertEquals(r.getBody(), again.getBody(), name);
+    }
+
+    /** Every field of a V1 sample, against the JSON read by a plain mapper; then a round trip through the codec. */
+    private void assertV1Event(byte[] raw, VpcLatticeV1Request r, String name) throws IOException {
+        JsonNode tree = new ObjectMapper().readTree(raw);
+        assertEquals(tree.get("raw_path").asText(), r.getRaw_path(), name);
+        assertEquals(tree.get("method").asText(), r.getMethod(), name);
+        assertEquals(tree.get("is_base64_encoded").asBoolean(), r.getIs_base64_encoded(), name);
+        assertEquals(tree.get("body").asText(), r.getBody(), name);
+        assertEquals(tree.get("headers").size(), r.getHeaders().size(), name);
+        tree.get("headers")
+                .properties()
+                .forEach(h -> assertEquals(
+                        h.getValue().asText(), r.getHeaders().get(h.getKey()), name + " header " + h.getKey()));
+        assertEquals(
+                tree.get("query_string_parameters").size(),
+                r.getQuery_string_parameters().size(),
+                name);
+        JsonNode written = new ObjectMapper().readTree(codec.writeV1Request(r));
+        assertEquals(tree, written, name + " round trip with Lattice's snake_case names");
+    }
+
+    @Test
+    void readV1Request_version1_bindsTheJoinedHeaderTheLastQueryValueAndThePath() throws IOException {
+        VpcLatticeV1Request r = codec.readV1Request(new ByteArrayInputStream(event("version1.json")));
+
+        assertEquals("/orders?id=1&tag=a&tag=b", r.getRaw_path());
+        assertEquals("/orders", r.pathWithoutQuery());
+        assertEquals(Optional.of("application/json, text/plain"), r.header("Accept"));
+        assertEquals(Optional.empty(), r.header("x-missing"));
+        assertEquals(Map.of("id", "1", "tag", "b"), r.queryParameters());
+        assertEquals(0, r.decodeBody().length);
+        assertFalse(r.toString().contains("fake"), r.toString());
+        assertFalse(r.toString().contains("tag=a"), r.toString());
+    }
+
+    @Test
+    void readV1Request_base64Body_decodesTheBytes() throws IOException {
+        VpcLatticeV1Request r = codec.readV1Request(event("version1-post-base64.json"));
+
+        assertTrue(r.getIs_base64_encoded());
+        assertEquals((byte) 0x1f, r.decodeBody()[0], "gzip's magic number");
+        assertEquals(Map.of(), r.queryParameters());
+    }
+
+    @Test
+    void v1Request_noQueryMap_parsesTheRawPathKeepingTheLastValue() {
+        VpcLatticeV1Request r = new VpcLatticeV1Request();
+        r.setRaw_path("/search?q=a+b&q=c%20d&flag");
+
+        assertEquals(Map.of("q", "c d", "flag", ""), r.queryParameters());
+        assertEquals(Map.of(), new VpcLatticeV1Request().queryParameters());
+        assertNull(new VpcLatticeV1Request().pathWithoutQuery());
+    }
+
+    @Test
+    void v1Builder_joinsRepeatedHeadersAndKeepsTheLastQueryValueAsLatticeDoes() throws IOException {
+        VpcLatticeV1Request r = VpcLatticeV1Request.builder()
+                .method("POST")
+                .rawPath("/orders?id=1&id=2&tag=x")
+                .header("accept", "application/json")
+                .headers(Map.of("x-multi", List.of("one", "two", "three")))
+                .header("accept", "text/plain")
+                .body(new byte[] {1, 2, 3})
+                .build();
+
+        assertEquals("application/json, text/plain", r.getHeaders().get("accept"));
+        assertEquals("one, two, three", r.getHeaders().get("x-multi"));
+        assertEquals(Map.of("id", "2", "tag", "x"), r.getQuery_string_parameters());
+        assertTrue(r.getIs_base64_encoded());
+        assertArrayEquals(new byte[] {1, 2, 3}, r.decodeBody());
+
+        VpcLatticeV1Request explicit = VpcLatticeV1Request.builder()
+                .method("GET")
+                .rawPath("/p?ignored=1")
+                .queryParameter("k", "first")
+                .queryParameter("k", "last")
+                .body("text")
+                .build();
+        assertEquals(Map.of("k", "last"), explicit.getQuery_string_parameters());
+        assertFalse(explicit.getIs_base64_encoded());
+
+        JsonNode json = new ObjectMapper().readTree(codec.writeV1Request(r));
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        assertEquals(
+                List.of("raw_path", "method", "headers", "query_string_parameters", "body", "is_base64_encoded"),
+                names,
+                "exactly the six fields of the User Guide's V1 example, in its order");
+    }
+
+    @Test
+    void versionRule_versionFieldDecidesBeforeFieldNames() throws IOException {
+        // Shaped like Powertools for Python's V2 test event: "version": "2.0", flat headers, snake_case query.
+        byte[] mixed = event("powertools-python-v2-shape.json");
+
+        VpcLatticeV2Request r = codec.readRequest(mixed);
+
+        assertEquals(EventVersion.V2, codec.read(mixed).eventVersion());
+        assertEquals(List.of("A-100"), r.queryParameters().get("sku"), "its snake_case query is read too");
+        assertEquals(Optional.of("application/json"), r.firstHeader("accept"));
+    }
+
+    @Test
+    void read_unsupportedVersion_isRefusedWithoutQuotingIt() {
+        for (String version : List.of("\"9.9-secret\"", "2.0", "{\"secret\":1}")) {
+            InvalidLatticeEventException e = assertThrows(
+                    InvalidLatticeEventException.class,
+                    () -> codec.read(
+                            ("{\"version\":" + version + ",\"raw_path\":\"/\"}").getBytes(StandardCharsets.UTF_8)),
+                    version);
+
+            assertEquals(EventVersion.UNSUPPORTED_MESSAGE, e.getMessage());
+        }
+    }
+
+    @Test
+    void read_aFieldOfTheWrongShape_namesTheVersionItWasReadAs() {
+        InvalidLatticeEventException v1 = assertThrows(
+                InvalidLatticeEventException.class,
+                () -> codec.read("{\"raw_path\":\"/\",\"headers\":[1]}".getBytes(StandardCharsets.UTF_8)));
+        InvalidLatticeEventException v2 = assertThrows(
+                InvalidLatticeEventException.class,
+                () -> codec.read("{\"version\":\"2.0\",\"headers\":[1]}".getBytes(StandardCharsets.UTF_8)));
+
+        assertTrue(v1.getMessage().startsWith("The event does not have the V1 shape"), v1.getMessage());
+        assertTrue(v2.getMessage().startsWith("The event does not have the V2 shape"), v2.getMessage());
+    }
+
+    /**
+     * The Lambda runtime's serializer calls setters in the order of the JSON fields. A V2 bean given a raw_path is
+     * judged when it is first read, on every field bound, so the order of raw_path and version does not matter.
+     */
+    @Test
+    void v2Bean_rawPathBound_isJudgedOnFirstReadWhateverTheFieldOrder() {
+        VpcLatticeV2Request rawPathFirst = new VpcLatticeV2Request();
+        rawPathFirst.setRaw_path("/orders");
+        rawPathFirst.setVersion("2.0");
+        rawPathFirst.setPath("/orders");
+        VpcLatticeV2Request versionFirst = new VpcLatticeV2Request();
+        versionFirst.setVersion("2.0");
+        versionFirst.setRaw_path("/orders");
+        versionFirst.setPath("/orders");
+        VpcLatticeV2Request version1 = new VpcLatticeV2Request();
+        version1.setRaw_path("/orders?token=secret");
+        version1.setMethod("GET");
+
+        assertEquals("/orders", rawPathFirst.getPath());
+        assertEquals("/orders", versionFirst.getPath());
+        assertEquals(EventVersion.V2, rawPathFirst.eventVersion());
+        for (Executable read : List.<Executable>of(
+                version1::getMethod,
+                version1::getPath,
+                version1::getHeaders,
+                version1::getRequestContext,
+                version1::pathWithoutQuery,
+                version1::queryParameters,
+                version1::decodeBody,
+                version1::eventVersion)) {
+            InvalidLatticeEventException e = assertThrows(InvalidLatticeEventException.class, read);
+            assertEquals(EventVersion.VERSION_1_MESSAGE, e.getMessage());
+        }
+        assertFalse(version1.toString().contains("secret"), "toString still works, and quotes no raw_path");
     }
 
     @Test
@@ -316,10 +496,10 @@ class VpcLatticeEventCodecTest {
     }
 
     @Test
-    void readRequest_anyVersion1Field_isRefusedAsVersion1() {
+    void readRequest_anyVersion1FieldWithoutAVersion_isRefusedAsVersion1() {
         for (String field : List.of("raw_path", "is_base64_encoded", "query_string_parameters")) {
-            byte[] event = ("{\"version\":\"2.0\",\"method\":\"GET\",\"path\":\"/\",\"" + field + "\":{}}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] event =
+                    ("{\"method\":\"GET\",\"path\":\"/\",\"" + field + "\":{}}").getBytes(StandardCharsets.UTF_8);
 
             InvalidLatticeEventException e =
                     assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event), field);
@@ -344,7 +524,7 @@ class VpcLatticeEventCodecTest {
 
             InvalidLatticeEventException e =
                     assertThrows(InvalidLatticeEventException.class, () -> codec.readRequest(event), version);
-            assertTrue(e.getMessage().contains("expected the string \"2.0\""), e.getMessage());
+            assertEquals(EventVersion.UNSUPPORTED_MESSAGE, e.getMessage());
         }
     }
 

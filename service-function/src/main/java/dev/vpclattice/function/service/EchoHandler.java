@@ -19,13 +19,14 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The echo service: a Lambda target of a VPC Lattice target group ({@code LambdaEventStructureVersion: V2}) that
- * answers every request with the event it received.
+ * The echo service: a Lambda target of a VPC Lattice target group that answers every request with the event it
+ * received, whichever {@code LambdaEventStructureVersion} the target group sends (V1, the default, or V2).
  *
- * <p>For a V2 event it answers 200, {@code content-type: application/json}, {@code isBase64Encoded: false}, and a
- * body that is the event as JSON, every field as received (including fields this project does not model), except
- * the values of credential-bearing headers, which are replaced by {@code [REDACTED]}. A version 1 event, input
- * that is not one JSON object, and an event without {@code method} and {@code path} get 400 with a JSON body
+ * <p>For a V1 or V2 event it answers 200, {@code content-type: application/json}, {@code isBase64Encoded: false},
+ * and a body that is the event as JSON, every field as received (including fields this project does not model),
+ * except the values of credential-bearing headers, which are replaced by {@code [REDACTED]}. Input that is not one
+ * JSON object, a {@code version} of no known kind, and an event without {@code method} and its path
+ * ({@code path} in V2, {@code raw_path} in V1) get 400 with a JSON body
  * {@code {"error": "InvalidEvent", "message": ...}}; so does valid JSON over one of Jackson's stream limits, with a
  * message naming the limit. An event whose echo would exceed {@link PayloadLimits#MAX_PAYLOAD_BYTES} (6 MB,
  * 6,291,456 bytes) gets 413, {@code {"error": "ResponseTooLarge", "message": ..., "limitBytes": 6291456,
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
  * {@code REDACTED_HEADERS} (comma-separated, case-insensitive). The variable adds to the defaults; it cannot
  * remove one. Read once, when Lambda creates the handler.
  *
- * <p>Logs one JSON line per request to stdout: request id, method, path without its query string, status,
+ * <p>Logs one JSON line per request to stdout: request id, event version, method, path without its query string, status,
  * request and response sizes, and the reason for a 400 or 413. Never a header value or the body.
  *
  * <p>Handler string: {@code dev.vpclattice.function.service.EchoHandler}.
@@ -155,6 +156,9 @@ public final class EchoHandler implements RequestStreamHandler {
             g.writeStringField("message", o.status() == 200 ? "echoed" : o.status() >= 500 ? "failed" : "refused");
             if (context != null) {
                 g.writeStringField("requestId", context.getAwsRequestId());
+            }
+            if (o.eventVersion() != null) {
+                g.writeStringField("eventVersion", o.eventVersion());
             }
             g.writeStringField("method", clip(o.method(), 16));
             g.writeStringField("path", clip(o.path(), 256));

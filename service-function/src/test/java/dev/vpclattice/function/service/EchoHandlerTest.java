@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import java.io.ByteArrayInputStream;
@@ -39,11 +38,12 @@ class EchoHandlerTest {
     private final List<String> log = new ArrayList<>();
     private final EchoHandler handler = new EchoHandler(EchoHandler.redactedHeaders(null), log::add);
 
-    static Stream<String> v2Events() throws IOException {
+    /** Every sample event, V1 (the files named version1*) and V2 alike: the echo answers both. */
+    static Stream<String> sampleEvents() throws IOException {
         try (Stream<Path> files = Files.list(EVENTS)) {
             return files
                     .map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".json") && !n.startsWith("version1"))
+                    .filter(n -> n.endsWith(".json"))
                     .sorted()
                     .toList()
                     .stream();
@@ -236,8 +236,8 @@ class EchoHandlerTest {
     }
 
     @ParameterizedTest
-    @MethodSource("v2Events")
-    void handleRequest_v2Event_echoesItWithSecretHeadersRedacted(String name) throws IOException {
+    @MethodSource("sampleEvents")
+    void handleRequest_sampleEventOfEitherVersion_echoesItWithSecretHeadersRedacted(String name) throws IOException {
         byte[] event = Files.readAllBytes(EVENTS.resolve(name));
 
         VpcLatticeV2Response r = call(event);
@@ -251,6 +251,10 @@ class EchoHandlerTest {
             assertFalse(r.getBody().contains(secret), name + " leaked a secret into the echo");
             assertFalse(String.join("\n", log).contains(secret), name + " leaked a secret into the log");
         }
+        assertEquals(
+                name.startsWith("version1") ? "V1" : "V2",
+                MAPPER.readTree(log.get(0)).get("eventVersion").asText(),
+                name);
     }
 
     @Test
@@ -268,7 +272,7 @@ class EchoHandlerTest {
     @Test
     void handleRequest_sampleEventsCarrySecrets_soTheRedactionTestsCanFail() throws IOException {
         int total = 0;
-        for (String name : v2Events().toList()) {
+        for (String name : sampleEvents().toList()) {
             total += secretsIn(Files.readAllBytes(EVENTS.resolve(name))).size();
         }
         assertTrue(total >= 5, "the sample events should carry fake credentials, found " + total);
@@ -302,21 +306,21 @@ class EchoHandlerTest {
     }
 
     @Test
-    void handleRequest_version1Event_is400NamingLambdaEventStructureVersion() throws IOException {
+    void handleRequest_version1Event_isEchoedWithItsSingleStringSecretsRedactedAndLogsTheBarePath() throws IOException {
         byte[] event = Files.readAllBytes(EVENTS.resolve("version1.json"));
 
         VpcLatticeV2Response r = call(event);
 
-        assertEquals(400, r.getStatusCode());
-        assertEquals("application/json", r.getHeaders().get("content-type"));
-        JsonNode body = MAPPER.readTree(r.getBody());
-        assertEquals("InvalidEvent", body.get("error").asText());
-        assertTrue(body.get("message").asText().contains("LambdaEventStructureVersion to V2"), r.getBody());
-        for (String secret : secretsIn(event)) {
-            assertFalse(r.getBody().contains(secret));
-            assertFalse(String.join("\n", log).contains(secret));
-        }
-        assertEquals("WARN", MAPPER.readTree(log.get(0)).get("level").asText());
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        JsonNode echo = MAPPER.readTree(r.getBody());
+        assertEquals(MARKER, echo.at("/headers/authorization").asText(), "a V1 header is one string, redacted whole");
+        assertEquals("application/json, text/plain", echo.at("/headers/accept").asText());
+        assertEquals("/orders?id=1&tag=a&tag=b", echo.get("raw_path").asText());
+        assertEquals("b", echo.at("/query_string_parameters/tag").asText());
+        JsonNode line = MAPPER.readTree(log.get(0));
+        assertEquals("V1", line.get("eventVersion").asText());
+        assertEquals("/orders", line.get("path").asText(), "the raw_path without its query");
+        assertEquals("INFO", line.get("level").asText());
     }
 
     @ParameterizedTest
@@ -376,8 +380,9 @@ class EchoHandlerTest {
     }
 
     /**
-     * The version rule of lattice-events' EventVersion as the echo applies it, with the verdict for each event written
-     * out here (not taken from the rule under test): V2 = echoed, V1 = refused naming the setting, UNSUPPORTED = refused.
+     * The version rule of lattice-contract's EventVersion as the echo applies it, with the verdict for each event
+     * written out here (not taken from the rule under test): V2 and V1 are echoed, V1_INCOMPLETE is a V1 event without
+     * a raw_path, UNSUPPORTED is refused. Every event also carries "method":"GET" and "path":"/".
      */
     @ParameterizedTest
     @CsvSource(
@@ -387,36 +392,42 @@ class EchoHandlerTest {
                 "\"version\":null                                       | V2",
                 "\"other\":1                                            | V2",
                 "\"version\":\"2.1\"                                    | V2",
-                "\"version\":\"1.0\"                                    | V1",
-                "\"version\":\"2.0\",\"raw_path\":\"/\"                   | V1",
-                "\"version\":\"2.0\",\"is_base64_encoded\":false         | V1",
-                "\"query_string_parameters\":{\"id\":\"1\"}               | V1",
+                "\"version\":\"2.0\",\"raw_path\":\"/\"                   | V2",
+                "\"version\":\"2.0\",\"query_string_parameters\":{}      | V2",
+                "\"raw_path\":\"/r?a=1\"                                 | V1",
+                "\"version\":\"1.0\",\"raw_path\":\"/r\"                  | V1",
+                "\"version\":\"1.0\"                                    | V1_INCOMPLETE",
+                "\"is_base64_encoded\":false                            | V1_INCOMPLETE",
+                "\"query_string_parameters\":{\"id\":\"1\"}               | V1_INCOMPLETE",
                 "\"version\":1.0                                        | UNSUPPORTED",
                 "\"version\":2.0                                        | UNSUPPORTED",
                 "\"version\":2                                          | UNSUPPORTED",
                 "\"version\":true                                       | UNSUPPORTED",
                 "\"version\":{\"v\":\"2.0\"}                              | UNSUPPORTED",
-                "\"version\":\"3.0\"                                    | UNSUPPORTED"
+                "\"version\":\"3.0\",\"raw_path\":\"/\"                   | UNSUPPORTED"
             })
-    void handleRequest_versionRule_echoesV2AndRefusesTheRest(String fields, String verdict) throws IOException {
+    void handleRequest_versionRule_echoesV1AndV2AndRefusesTheRest(String fields, String verdict) throws IOException {
         byte[] event = ("{" + fields.strip() + ",\"method\":\"GET\",\"path\":\"/\"}").getBytes(StandardCharsets.UTF_8);
 
         VpcLatticeV2Response r = call(event);
 
         switch (verdict) {
-            case "V2" -> assertEquals(200, r.getStatusCode(), r.getBody());
-            case "V1" -> {
+            case "V2", "V1" -> {
+                assertEquals(200, r.getStatusCode(), r.getBody());
+                assertEquals(
+                        verdict, MAPPER.readTree(log.get(0)).get("eventVersion").asText());
+            }
+            case "V1_INCOMPLETE" -> {
                 assertEquals(400, r.getStatusCode(), r.getBody());
                 assertEquals(
-                        EventVersion.VERSION_1_MESSAGE,
+                        "A VPC Lattice V1 event needs the string fields method and raw_path",
                         MAPPER.readTree(r.getBody()).get("message").asText());
-                assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
             }
             default -> {
-                // A number is not a version 1 string, even 1.0: Lattice sends the version as a string.
+                // A number is not a version string, even 2.0: Lattice sends the version as a string.
                 assertEquals(400, r.getStatusCode(), r.getBody());
                 assertEquals(
-                        "Unsupported VPC Lattice event version; expected the string \"2.0\"",
+                        "Unsupported VPC Lattice event version; expected the string \"2.0\" or no version (V1)",
                         MAPPER.readTree(r.getBody()).get("message").asText());
             }
         }

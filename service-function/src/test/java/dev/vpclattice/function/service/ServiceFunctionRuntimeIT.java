@@ -121,14 +121,29 @@ class ServiceFunctionRuntimeIT {
 
         assertEquals("application/json", r.getHeaders().get("content-type"));
         assertFalse(r.getIsBase64Encoded());
-        if (name.startsWith("version1")) {
-            assertEquals(400, r.getStatusCode());
-            assertTrue(r.getBody().contains("LambdaEventStructureVersion to V2"), r.getBody());
-        } else {
-            assertEquals(200, r.getStatusCode(), r.getBody());
-            EchoHandlerTest.assertEchoOf(
-                    EchoHandlerTest.MAPPER.readTree(event), EchoHandlerTest.MAPPER.readTree(r.getBody()), "");
-        }
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        EchoHandlerTest.assertEchoOf(
+                EchoHandlerTest.MAPPER.readTree(event), EchoHandlerTest.MAPPER.readTree(r.getBody()), "");
+    }
+
+    @Test
+    @Order(3)
+    void version1Event_isEchoedAsV1InTheRuntimeAndLoggedAsV1() throws IOException {
+        byte[] event = Files.readAllBytes(EchoHandlerTest.EVENTS.resolve("version1-post-base64.json"));
+
+        VpcLatticeV2Response r = invoke(event);
+
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        JsonNode echo = EchoHandlerTest.MAPPER.readTree(r.getBody());
+        assertEquals("/upload", echo.get("raw_path").asText());
+        assertTrue(echo.get("is_base64_encoded").asBoolean());
+        assertEquals(EchoHandlerTest.MARKER, echo.at("/headers/cookie").asText());
+        assertTrue(
+                function.awaitLogLine(
+                                l -> l.contains("\"eventVersion\":\"V1\"") && l.contains("\"path\":\"/upload\""),
+                                Duration.ofSeconds(30))
+                        .isPresent(),
+                () -> String.join("\n", output));
     }
 
     @Test
@@ -278,6 +293,7 @@ class ServiceFunctionRuntimeIT {
                 + EchoHandlerTest.headerProbes().count()
                 + 1
                 + EchoHandlerTest.overStreamLimits().count()
+                + 1
                 + 5;
         assertEquals(expected, requestLines, () -> "one log line per request:\n" + all);
         assertTrue(all.contains("\"path\":\"/orders\""), all);

@@ -19,10 +19,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns a VPC Lattice V2 event into the echo service's response in one streaming pass: every token is copied as
- * received (numbers exactly, unknown fields included) except the values of redacted headers, which become
+ * Turns a VPC Lattice event, V1 or V2, into the echo service's response in one streaming pass: every token is copied
+ * as received (numbers exactly, unknown fields included) except the values of redacted headers, which become
  * {@link #REDACTED}. Bad input becomes a 400 response, never an exception; an echo larger than
- * {@link PayloadLimits#MAX_PAYLOAD_BYTES} becomes a 413. Whether an event is version 2.0 is decided by
+ * {@link PayloadLimits#MAX_PAYLOAD_BYTES} becomes a 413. Which version an event is, is decided by
  * {@link EventVersion}, the rule the event model's codec applies too.
  *
  * <p>Thread-safe.
@@ -132,7 +132,12 @@ public final class EventEcho {
                         + "\"body\":\"{\\\"error\\\":\\\"InternalError\\\"}\"}")
                 .getBytes(StandardCharsets.UTF_8);
         return new Outcome(
-                response, 500, null, null, "Internal error: " + e.getClass().getName());
+                response,
+                500,
+                null,
+                null,
+                null,
+                "Internal error: " + e.getClass().getName());
     }
 
     private void copyHeaders(JsonParser p, JsonGenerator g) throws IOException {
@@ -189,7 +194,7 @@ public final class EventEcho {
             throw new UncheckedIOException("Writing the error body in memory failed", e);
         }
         Outcome o = respond(scan, status, description, body.toByteArray());
-        return new Outcome(o.response(), o.status(), o.method(), o.path(), message);
+        return new Outcome(o.response(), o.status(), o.eventVersion(), o.method(), o.path(), message);
     }
 
     private Outcome respond(Scan scan, int status, String description, byte[] jsonBody) {
@@ -208,7 +213,9 @@ public final class EventEcho {
         } catch (IOException e) {
             throw new UncheckedIOException("Writing the response in memory failed", e);
         }
-        return new Outcome(out.toByteArray(), status, scan.method, scan.logPath(), null);
+        EventVersion version = scan.eventVersion();
+        return new Outcome(
+                out.toByteArray(), status, version == null ? null : version.name(), scan.method, scan.logPath(), null);
     }
 
     private static String describe(JsonToken t) {
@@ -227,11 +234,14 @@ public final class EventEcho {
      *
      * @param response the Lattice response JSON (statusCode, statusDescription, headers, isBase64Encoded, body)
      * @param status its status code
+     * @param eventVersion {@code V1} or {@code V2}, the event's version by {@link EventVersion}; null when it has
+     *     none known (the input was not an object, or its {@code version} is of no known kind)
      * @param method the event's method when it had one as a string, else null
      * @param path the event's path without its query string (query values may carry tokens), else null
      * @param problem why the event was refused (400) or not echoed (413), null for a 200; never contains input values
      */
-    public record Outcome(byte[] response, int status, String method, String path, String problem) {}
+    public record Outcome(
+            byte[] response, int status, String eventVersion, String method, String path, String problem) {}
 
     /** What the top level of the event said, gathered while copying. */
     private static final class Scan {
@@ -239,6 +249,7 @@ public final class EventEcho {
         boolean versionOtherJson;
         String method;
         String path;
+        String rawPath;
         boolean versionOneFields;
         boolean headersMalformed;
 
@@ -250,27 +261,41 @@ public final class EventEcho {
                 }
                 case "method" -> method = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "path" -> path = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "raw_path" -> {
+                    rawPath = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    versionOneFields = true;
+                }
                 default -> versionOneFields |= EventVersion.isVersion1Field(name);
             }
         }
 
+        /** The version the event is, by the shared rule; null when its {@code version} is of no known kind. */
+        EventVersion eventVersion() {
+            EventVersion.TopLevel seen = versionOtherJson
+                    ? EventVersion.TopLevel.versionNotAString()
+                    : EventVersion.TopLevel.version(version);
+            return EventVersion.of(seen.withVersion1Field(versionOneFields)).orElse(null);
+        }
+
         String problem() {
-            String refusal = EventVersion.refusal(versionOneFields, version, versionOtherJson)
-                    .orElse(null);
-            if (refusal != null) {
-                return refusal;
+            EventVersion v = eventVersion();
+            if (v == null) {
+                return EventVersion.UNSUPPORTED_MESSAGE;
             }
             if (headersMalformed) {
                 return HEADERS_SHAPE_MESSAGE;
             }
-            if (method == null || method.isBlank() || path == null || path.isEmpty()) {
-                return "A VPC Lattice V2 event needs the string fields method and path";
+            String eventPath = v == EventVersion.V1 ? rawPath : path;
+            if (method == null || method.isBlank() || eventPath == null || eventPath.isEmpty()) {
+                return v == EventVersion.V1
+                        ? "A VPC Lattice V1 event needs the string fields method and raw_path"
+                        : "A VPC Lattice V2 event needs the string fields method and path";
             }
             return null;
         }
 
         String logPath() {
-            return QueryStrings.withoutQuery(path);
+            return QueryStrings.withoutQuery(eventVersion() == EventVersion.V1 ? rawPath : path);
         }
     }
 }
