@@ -140,7 +140,7 @@ class LatticeAsyncClientTest {
                 assertInstanceOf(LatticeClientException.class, failure(client.send(get(server.url()))));
         assertEquals(0, e.attempts());
         assertEquals("GET " + server.url() + "/ was not sent: this LatticeAsyncClient is closed", e.getMessage());
-        assertThrows(NullPointerException.class, () -> client.send(null));
+        assertThrows(NullPointerException.class, () -> client.send((LatticeRequest) null));
 
         LatticeClient sync = syncClient().build();
         sync.close();
@@ -201,7 +201,7 @@ class LatticeAsyncClientTest {
             assertEquals(2, e.attempts());
             assertInstanceOf(java.net.ConnectException.class, e.getCause());
             LatticeClientException fromSync = assertThrows(LatticeClientException.class, () -> sync.send(post));
-            String words = "POST https://127.0.0.1:" + closedPort + "/ got no response after 2 attempt(s): ";
+            String words = "POST https://127.0.0.1:" + closedPort + "/ got no response after 2 attempt(s)";
             assertTrue(e.getMessage().startsWith(words), e::getMessage);
             assertTrue(fromSync.getMessage().startsWith(words), fromSync::getMessage);
         }

@@ -108,7 +108,7 @@ class LatticeClientObjectMapperTest {
                     true,
                     e.getMessage()
                             .startsWith("Cannot map the 33-byte body of the HTTP 200 answer to GET " + server.url()
-                                    + "/o to java.lang.Integer: "),
+                                    + "/o to java.lang.Integer (MismatchedInputException at line 1, column 1)"),
                     e.getMessage());
             assertEquals(false, e.getMessage().contains("qv-7f3a"), "the query stays out of messages");
         }

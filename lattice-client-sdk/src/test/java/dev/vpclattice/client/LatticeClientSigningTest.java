@@ -281,8 +281,8 @@ class LatticeClientSigningTest {
                             .url(server.url() + "/p?secret=1")
                             .build()));
             assertEquals(
-                    "GET " + server.url() + "/p was not sent: could not resolve AWS credentials to sign it: "
-                            + e.getCause(),
+                    "GET " + server.url() + "/p was not sent: could not resolve AWS credentials to sign it ("
+                            + e.getCause().getClass().getName() + ")",
                     e.getMessage());
             assertEquals(0, e.attempts());
             assertEquals(0, server.received.size());
