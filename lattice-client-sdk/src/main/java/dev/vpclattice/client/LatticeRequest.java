@@ -248,7 +248,8 @@ public final class LatticeRequest {
      * Returns a copy of the body bytes.
      *
      * @return the bytes set with {@link Builder#body(byte[])} or {@link Builder#body(String)}, or empty when the
-     *     request has no body or a {@linkplain #jsonValue() JSON value} that the client serializes when it sends
+     *     request has no body, a {@linkplain #jsonValue() JSON value} that the client serializes when it sends, or a
+     *     {@linkplain #bodyStream() stream} or {@linkplain #bodyFile() file}
      */
     public Optional<byte[]> body() {
         return body == null ? Optional.empty() : Optional.of(body.clone());

@@ -72,15 +72,14 @@ public final class AsyncTransport implements Transport {
     public void send(Call call, SdkHttpRequest request, Done done) {
         Exchange exchange = new Exchange(call, done);
         done.started(exchange);
-        AsyncExecuteRequest execute = AsyncExecuteRequest.builder()
-                .request(request)
-                .requestContentPublisher(call.body().publisher(BodyReaders.POOL))
-                .responseHandler(exchange)
-                .fullDuplex(false)
-                .build();
         CompletableFuture<Void> execution;
         try {
-            execution = httpClient.execute(execute);
+            execution = httpClient.execute(AsyncExecuteRequest.builder()
+                    .request(request)
+                    .requestContentPublisher(call.body().publisher(BodyReaders.POOL))
+                    .responseHandler(exchange)
+                    .fullDuplex(false)
+                    .build());
         } catch (RuntimeException e) {
             exchange.fail(e);
             return;
