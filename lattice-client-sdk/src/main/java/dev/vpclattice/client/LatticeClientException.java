@@ -12,7 +12,10 @@ public class LatticeClientException extends LatticeException {
 
     /** What kind of failure ended the call; the same for every HTTP client. */
     public enum FailureKind {
-        /** The connection could not be opened: refused, unreachable, unknown host, connect timeout. Nothing was sent. */
+        /**
+         * No connection could be had: refused, unreachable, unknown host, connect timeout, or none free in the HTTP
+         * client's pool in time. Nothing was sent.
+         */
         CONNECT,
         /** The TLS handshake failed: an untrusted certificate, a host name the certificate does not name, no common protocol. */
         TLS,

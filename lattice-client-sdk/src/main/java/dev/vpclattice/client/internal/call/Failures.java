@@ -104,7 +104,10 @@ public final class Failures {
         if (causedBy(e, SSLHandshakeException.class)) {
             return new Failure(FailureKind.TLS, true, true, cause);
         }
-        if (isConnectFailure(e)) {
+        if (isConnectFailure(e)
+                // Netty's pool could not hand out a connection in time ("Acquire operation took longer ..."): the
+                // SDK wraps the TimeoutException in a plain Throwable. Nothing was sent.
+                || io == null && causedBy(e, java.util.concurrent.TimeoutException.class)) {
             return new Failure(FailureKind.CONNECT, true, true, cause);
         }
         if (causedBy(e, SocketTimeoutException.class)
