@@ -474,15 +474,13 @@ public final class LatticeRequest {
         Builder appendHeader(String name, String value);
 
         /**
-         * Adds a value to a header: the same as {@link #appendHeader(String, String)}.
+         * Adds a value to a header: the same as {@link #appendHeader(String, String)}, kept for code written before it.
          *
          * @param name the header name
          * @param value the value
          * @return this builder
          * @throws IllegalArgumentException as {@link #putHeader(String, String)}
-         * @deprecated use {@link #appendHeader(String, String)}, or {@link #putHeader(String, String)} to replace
          */
-        @Deprecated
         Builder header(String name, String value);
 
         /**
@@ -769,7 +767,6 @@ public final class LatticeRequest {
         }
 
         @Override
-        @Deprecated
         public Builder header(String name, String value) {
             return appendHeader(name, value);
         }
