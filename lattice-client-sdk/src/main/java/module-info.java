@@ -11,6 +11,8 @@ module dev.vpclattice.client {
     requires transitive software.amazon.awssdk.identity.spi;
     requires transitive com.fasterxml.jackson.databind;
     requires software.amazon.awssdk.core;
+    // BackoffStrategy.exponentialDelay: the retry delays.
+    requires software.amazon.awssdk.retries.api;
     requires software.amazon.awssdk.utils;
     requires software.amazon.awssdk.http.auth.aws;
     requires software.amazon.awssdk.http.auth.spi;

@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import dev.vpclattice.client.internal.DefaultLatticeAsyncClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 
 /**
@@ -66,6 +67,29 @@ public interface LatticeAsyncClient extends AutoCloseable {
      * @throws NullPointerException if {@code request} is {@code null} (thrown, not in the future)
      */
     CompletableFuture<LatticeResponse> send(LatticeRequest request);
+
+    /**
+     * Builds a request and sends it, as {@link #send(LatticeRequest)} does.
+     *
+     * @param request sets up a new {@link LatticeRequest.Builder}
+     * @return the response of the last attempt, in the future
+     * @throws IllegalArgumentException if the builder refuses a value (thrown, not in the future)
+     */
+    default CompletableFuture<LatticeResponse> send(Consumer<LatticeRequest.Builder> request) {
+        LatticeRequest.Builder builder = LatticeRequest.builder();
+        request.accept(builder);
+        return send(builder.build());
+    }
+
+    /**
+     * Sends a request and completes the future as soon as the answer's head arrives, with a 2xx body as a stream that
+     * is never held in memory whole, as {@link LatticeClient#sendStreaming} does. Reading the stream blocks the reading
+     * thread until the HTTP client delivers the next bytes: read it off the HTTP client's I/O threads.
+     *
+     * @param request the request, required
+     * @return the answer's status, headers and body stream, in the future
+     */
+    CompletableFuture<LatticeResponseInputStream> sendStreaming(LatticeRequest request);
 
     /**
      * Releases the HTTP client, the credentials refresh thread and the completion threads. Closes the HTTP client,

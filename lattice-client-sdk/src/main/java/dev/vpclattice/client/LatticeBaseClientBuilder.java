@@ -97,10 +97,21 @@ public interface LatticeBaseClientBuilder<B extends LatticeBaseClientBuilder<B, 
      * Sets the base delay of the exponential backoff: before attempt {@code n+1} the client waits a random time
      * between 0 and {@code min(backoffMax, backoffBase * 2^(n-1))} (full jitter). Defaults to 100 ms.
      *
-     * @param base a positive duration
+     * @param base at least 1 millisecond
      * @return this builder
      */
     B backoffBase(Duration base);
+
+    /**
+     * Sets the body size above which a request is sent with {@code Expect: 100-continue}: the HTTP client sends the
+     * headers first and the body only once the server agrees, so that a refusal (413, 403) comes back as an answer
+     * before the body is uploaded, instead of a broken connection mid-upload. Defaults to 1 MiB; {@code Long.MAX_VALUE}
+     * turns it off.
+     *
+     * @param bytes a non-negative number of bytes
+     * @return this builder
+     */
+    B expectContinueThreshold(long bytes);
 
     /**
      * Sets the cap of a single backoff delay. Defaults to 5 seconds.

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The call timeout ({@link LatticeClient.Builder#callTimeout(Duration)}, or the request's own
  * {@link LatticeRequest.Builder#callTimeout(Duration)}) expired: it aborted an attempt in flight, or expired while the
- * call waited for credentials or before the next attempt. Like the SDK's {@code ApiCallTimeoutException}.
+ * call waited for credentials or before the next attempt. Like the SDK's {@code ApiCallTimeoutException}. Its
+ * {@link #failureKind()} is {@link FailureKind#TIMEOUT}.
  *
  * <p>When the client gives up early because the next retry's backoff would pass the deadline, the timeout has not
  * fired: that is a plain {@link LatticeClientException} whose cause is the last attempt's failure, or the last
@@ -26,7 +27,7 @@ public class LatticeCallTimeoutException extends LatticeClientException {
      * @param callTimeout the timeout that expired, required
      */
     public LatticeCallTimeoutException(String message, Throwable cause, int attempts, Duration callTimeout) {
-        super(message, cause, attempts);
+        super(message, cause, attempts, FailureKind.TIMEOUT, true);
         this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
     }
 

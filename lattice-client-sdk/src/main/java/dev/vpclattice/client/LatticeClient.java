@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import dev.vpclattice.client.internal.DefaultLatticeClient;
 import java.net.URI;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -54,10 +55,37 @@ public interface LatticeClient extends AutoCloseable {
      * @throws LatticeCallTimeoutException if the call timeout expired
      * @throws LatticeClientException if no usable response was obtained (connection failure, reset, read timeout,
      *     credentials not resolvable, an answer that is not HTTP or too large, a JSON body that cannot be serialized,
-     *     a signed request to plain {@code http}, a closed client); its cause is the underlying failure
+     *     a signed request to plain {@code http}, a closed client); its {@code failureKind()} says which, its cause is
+     *     the underlying failure
      * @throws NullPointerException if {@code request} is {@code null}
      */
     LatticeResponse send(LatticeRequest request);
+
+    /**
+     * Builds a request and sends it, as {@link #send(LatticeRequest)} does: {@code client.send(r -> r.url(dnsName))}.
+     *
+     * @param request sets up a new {@link LatticeRequest.Builder}
+     * @return the response of the last attempt
+     * @throws LatticeClientException as {@link #send(LatticeRequest)}
+     * @throws IllegalArgumentException if the builder refuses a value
+     */
+    default LatticeResponse send(Consumer<LatticeRequest.Builder> request) {
+        LatticeRequest.Builder builder = LatticeRequest.builder();
+        request.accept(builder);
+        return send(builder.build());
+    }
+
+    /**
+     * Sends a request and returns as soon as the answer's head arrives, with a 2xx body as a stream that is never held
+     * in memory whole; retries as {@link #send(LatticeRequest)} does until then. A non-2xx body is read (within
+     * {@code maxResponseBodySize}) so that the error can be named. The call timeout ends when the head arrives; the
+     * read timeout still bounds each read. Close the stream.
+     *
+     * @param request the request, required
+     * @return the answer's status, headers and body stream
+     * @throws LatticeClientException as {@link #send(LatticeRequest)}
+     */
+    LatticeResponseInputStream sendStreaming(LatticeRequest request);
 
     /**
      * Runs this client's request path once without sending anything and without resolving credentials: it builds a

@@ -7,13 +7,13 @@ package dev.vpclattice.client;
  *
  * <ul>
  *   <li>{@link LatticeServiceException}: the service (or Lattice) answered with a non-2xx status;</li>
- *   <li>{@link LatticeClientException}: no usable answer (connection failure, credentials, body limits, mapping);
+ *   <li>{@link LatticeClientException}: no usable answer, with its {@link LatticeClientException#failureKind()};
  *     {@link LatticeCallTimeoutException} when the call timeout ended the call.</li>
  * </ul>
  *
  * <p>Messages name the request's method and URL without its query, and never carry credentials, signatures, header
- * values or the query. Builders validate their arguments as the SDK's do, with {@link NullPointerException} and
- * {@link IllegalArgumentException}, which are not part of this tree.
+ * values, the query or the server's body. Builders validate their arguments as the SDK's do, with
+ * {@link NullPointerException} and {@link IllegalArgumentException}, which are not part of this tree.
  */
 public class LatticeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -26,5 +26,15 @@ public class LatticeException extends RuntimeException {
      */
     protected LatticeException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Tells whether the same request could succeed if sent again, as the SDK's {@code SdkException.retryable()} does;
+     * the client has already retried what its retry rules allow.
+     *
+     * @return {@code false} here; the subclasses say when it is {@code true}
+     */
+    public boolean retryable() {
+        return false;
     }
 }

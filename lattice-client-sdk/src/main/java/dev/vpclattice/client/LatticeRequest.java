@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.Durations;
 import dev.vpclattice.contract.QueryStrings;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * An immutable, thread-safe HTTP request to a service behind VPC Lattice, sent with
@@ -36,13 +39,28 @@ import java.util.regex.Pattern;
  *
  * <p>A request without a url is relative: it names a path, query, headers and body, and goes to the service a client
  * was built for with {@link LatticeClient.Builder#service(String)}. A request with a url goes to that url,
- * whatever service the client knows.
+ * whatever service the client knows. The url, the paths and the query parameters may be set in any order: the url's
+ * path comes first, then the paths added with {@link Builder#path(String)}, and the url's query parameters, then those
+ * added with {@link Builder#queryParameter(String, String)}.
+ *
+ * <p>The request is immutable except for what it refers to: a {@link Builder#jsonBody(Object) JSON value} is
+ * serialized when the request is sent, and a {@link Builder#body(InputStream, long) stream} or
+ * {@link Builder#body(Path) file} is read then.
  */
 public final class LatticeRequest {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "POST", "PATCH");
-    private static final Set<String> COMPUTED_HEADERS = Set.of("host", "content-length", "transfer-encoding");
+    private static final Set<String> COMPUTED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "expect");
+    /** What RFC 3986 allows unescaped in a path: unreserved, sub-delims, ':', '@' and '/'. */
+    private static final java.util.BitSet PATH_CHARS = new java.util.BitSet(128);
+
+    static {
+        String allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/";
+        for (int i = 0; i < allowed.length(); i++) {
+            PATH_CHARS.set(allowed.charAt(i));
+        }
+    }
 
     private final String method;
     private final String scheme;
@@ -54,6 +72,10 @@ public final class LatticeRequest {
     /** Never changed once stored: builders replace the array instead of writing into it, so it is shared freely. */
     private final byte[] body;
 
+    private final InputStream bodyStream;
+    private final Path bodyFile;
+    private final long bodyStreamLength;
+
     private final Object jsonValue;
     private final boolean retryable;
     private final Duration callTimeout;
@@ -64,13 +86,30 @@ public final class LatticeRequest {
         this.scheme = b.scheme;
         this.host = b.host;
         this.port = b.port;
-        this.encodedPath = b.encodedPath.isEmpty() ? "/" : b.encodedPath;
-        this.queryParameters = deepCopy(b.queryParameters, new LinkedHashMap<>());
+        String path = joinPaths(b.urlPath, b.addedPath);
+        this.encodedPath = path.isEmpty() ? "/" : path;
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        b.urlQuery.forEach(
+                (k, v) -> query.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        b.addedQuery.forEach(
+                (k, v) -> query.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        this.queryParameters = deepCopy(query, new LinkedHashMap<>());
         this.headers = deepCopy(b.headers, new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
         this.body = b.body;
+        this.bodyStream = b.bodyStream;
+        this.bodyFile = b.bodyFile;
+        this.bodyStreamLength = b.bodyStreamLength;
         this.jsonValue = b.jsonValue;
         this.retryable = b.retryable != null ? b.retryable : IDEMPOTENT.contains(method);
         this.callTimeout = b.callTimeout;
+    }
+
+    private static String joinPaths(String first, String second) {
+        if (second.isEmpty()) {
+            return first;
+        }
+        String base = first.endsWith("/") ? first.substring(0, first.length() - 1) : first;
+        return base + (second.startsWith("/") ? second : "/" + second);
     }
 
     private static Map<String, List<String>> deepCopy(
@@ -132,8 +171,8 @@ public final class LatticeRequest {
             }
         }
         text.append(encodedPath);
-        String query = software.amazon.awssdk.utils.http.SdkHttpUtils.encodeAndFlattenQueryParameters(queryParameters)
-                .orElse(null);
+        String query =
+                SdkHttpUtils.encodeAndFlattenQueryParameters(queryParameters).orElse(null);
         if (query != null) {
             text.append('?').append(query);
         }
@@ -209,7 +248,8 @@ public final class LatticeRequest {
      * Returns a copy of the body bytes.
      *
      * @return the bytes set with {@link Builder#body(byte[])} or {@link Builder#body(String)}, or empty when the
-     *     request has no body or a {@linkplain #jsonValue() JSON value} that the client serializes when it sends
+     *     request has no body, a {@linkplain #jsonValue() JSON value} that the client serializes when it sends, or a
+     *     {@linkplain #bodyStream() stream} or {@linkplain #bodyFile() file}
      */
     public Optional<byte[]> body() {
         return body == null ? Optional.empty() : Optional.of(body.clone());
@@ -226,8 +266,48 @@ public final class LatticeRequest {
     }
 
     /**
+     * Returns the stream set with {@link Builder#body(InputStream, long)}; the client reads it once, when it sends.
+     *
+     * @return the stream, or empty when the body is not a stream
+     */
+    public Optional<InputStream> bodyStream() {
+        return Optional.ofNullable(bodyStream);
+    }
+
+    /**
+     * Returns the file set with {@link Builder#body(Path)}; the client reads it afresh for every attempt.
+     *
+     * @return the file, or empty when the body is not a file
+     */
+    public Optional<Path> bodyFile() {
+        return Optional.ofNullable(bodyFile);
+    }
+
+    /**
+     * Returns the length that was given with {@link Builder#body(InputStream, long)}.
+     *
+     * @return the length in bytes, or -1 when the body is not a stream
+     */
+    public long bodyStreamLength() {
+        return bodyStream == null ? -1 : bodyStreamLength;
+    }
+
+    /**
+     * Percent-encodes one path segment as RFC 3986 requires (a space as {@code %20}, {@code /} as {@code %2F}), for
+     * {@link Builder#path(String)}; {@link Builder#pathSegments(String...)} does it for you.
+     *
+     * @param segment the raw segment, e.g. {@code my report.pdf}
+     * @return the encoded segment, e.g. {@code my%20report.pdf}
+     */
+    public static String encodePathSegment(String segment) {
+        Objects.requireNonNull(segment, "segment");
+        return SdkHttpUtils.urlEncode(segment);
+    }
+
+    /**
      * Returns the value set with {@link Builder#jsonBody(Object)}, which the client serializes with its own
-     * {@link ObjectMapper} ({@link LatticeClient.Builder#objectMapper(ObjectMapper)}) when it sends the request.
+     * {@link ObjectMapper} ({@link LatticeClient.Builder#objectMapper(ObjectMapper)}) when it sends the request: the
+     * value itself, not a copy.
      *
      * @return the value, or empty when the body is bytes or absent
      */
@@ -241,7 +321,8 @@ public final class LatticeRequest {
      * connect timeout) is retried whatever this says.
      *
      * @return the value set with {@link Builder#retryable(boolean)}; by default {@code true} for the idempotent
-     *     methods GET, HEAD, OPTIONS, PUT and DELETE, {@code false} for POST and PATCH
+     *     methods GET, HEAD, OPTIONS, PUT and DELETE, {@code false} for POST and PATCH. A request whose body is an
+     *     {@link InputStream} is sent at most once whatever this says: the stream cannot be read twice.
      */
     public boolean retryable() {
         return retryable;
@@ -299,18 +380,22 @@ public final class LatticeRequest {
          *
          * @param method one of GET, HEAD, OPTIONS, PUT, DELETE, POST, PATCH (any case)
          * @return this builder
+         * @throws IllegalArgumentException if it is not one of those
          */
         Builder method(String method);
 
         /**
          * Sets the target: either a DNS name such as {@code svc-1.abc.vpc-lattice-svcs.us-east-1.on.aws}, which
          * means {@code https://<name>/}, or a full {@code https://} (or {@code http://}) URL with optional port, path
-         * and query. Replaces path and query set earlier. Required, unless the client that sends the request was built
-         * with {@link LatticeClient.Builder#service(String)}: a request without a url goes to that service.
+         * and query. Replaces the url set earlier with its path and query, but not what {@link #path(String)} and
+         * {@link #queryParameter(String, String)} added, before or after. Required, unless the client that sends the
+         * request was built with {@link LatticeClient.Builder#service(String)}: a request without a url goes to that
+         * service.
          *
          * @param dnsNameOrUrl the DNS name or URL
          * @return this builder
-         * @throws IllegalArgumentException if the value is not a host name or an http(s) URL with a host
+         * @throws IllegalArgumentException if the value is not a host name or an http(s) URL with a host; the message
+         *     never quotes the query
          */
         Builder url(String dnsNameOrUrl);
 
@@ -319,20 +404,34 @@ public final class LatticeRequest {
          *
          * @param url an absolute http or https URL with a host
          * @return this builder
+         * @throws IllegalArgumentException if it is not an http(s) URL with a host, or carries user info
          */
         Builder url(URI url);
 
         /**
-         * Appends a path to the URL's path, percent-encoded as it should go on the wire
-         * (e.g. {@code /orders/a%20b}); a single slash joins the two.
+         * Appends a path, percent-encoded as it goes on the wire (e.g. {@code /orders/a%20b}), after the url's path
+         * and the paths appended before; a single slash joins them. Encode raw segments with
+         * {@link #pathSegments(String...)} or {@link LatticeRequest#encodePathSegment(String)}.
          *
          * @param encodedPath the path, e.g. {@code /orders}
          * @return this builder
+         * @throws IllegalArgumentException if it contains a character that must be percent-encoded (a space, a
+         *     {@code ?} or {@code #}, a non-ASCII character) or a malformed escape; the message names the position,
+         *     not the text
          */
         Builder path(String encodedPath);
 
         /**
-         * Adds a query parameter value (not encoded; the client encodes it).
+         * Appends raw path segments, each percent-encoded with {@link LatticeRequest#encodePathSegment(String)}:
+         * {@code pathSegments("documents", "my report.pdf")} appends {@code /documents/my%20report.pdf}.
+         *
+         * @param segments the raw segments; a {@code /} inside one is encoded, not a separator
+         * @return this builder
+         */
+        Builder pathSegments(String... segments);
+
+        /**
+         * Adds a query parameter value (not encoded; the client encodes it), after the url's own parameters.
          *
          * @param name the parameter name
          * @param value the value
@@ -341,17 +440,59 @@ public final class LatticeRequest {
         Builder queryParameter(String name, String value);
 
         /**
-         * Adds a header value. {@code Host}, {@code Content-Length} and {@code Transfer-Encoding} are computed and
-         * cannot be set. With signing, {@code Authorization} and {@code X-Amz-*} signing headers are replaced.
+         * Sets a header to one value, replacing any values it had. {@code Host}, {@code Content-Length},
+         * {@code Transfer-Encoding} and {@code Expect} are computed and cannot be set. With signing,
+         * {@code Authorization} and {@code X-Amz-*} signing headers are replaced.
          *
          * @param name the header name
          * @param value the value
          * @return this builder
+         * @throws IllegalArgumentException if the name is not an HTTP token or is computed, or the value has a line
+         *     break
+         */
+        Builder putHeader(String name, String value);
+
+        /**
+         * Sets a header to these values, replacing any values it had, with the rules of {@link #putHeader(String,
+         * String)}.
+         *
+         * @param name the header name
+         * @param values the values, at least one
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #putHeader(String, String)}, or if there is no value
+         */
+        Builder putHeader(String name, List<String> values);
+
+        /**
+         * Adds a value to a header, after the values it has, with the rules of {@link #putHeader(String, String)}.
+         *
+         * @param name the header name
+         * @param value the value
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #putHeader(String, String)}
+         */
+        Builder appendHeader(String name, String value);
+
+        /**
+         * Adds a value to a header: the same as {@link #appendHeader(String, String)}, kept for code written before it.
+         *
+         * @param name the header name
+         * @param value the value
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #putHeader(String, String)}
          */
         Builder header(String name, String value);
 
         /**
-         * Sets the body. No body by default. Replaces a body or JSON value set earlier.
+         * Removes a header and its values.
+         *
+         * @param name the header name, case-insensitive
+         * @return this builder
+         */
+        Builder removeHeader(String name);
+
+        /**
+         * Sets the body. No body by default. Replaces a body set earlier.
          *
          * @param body the bytes, copied; {@code null} for no body
          * @return this builder
@@ -376,10 +517,33 @@ public final class LatticeRequest {
         Builder body(String body);
 
         /**
+         * Streams the body from {@code stream}, which the client reads once when it sends, up to {@code contentLength}
+         * bytes, without holding it in memory. The caller closes the stream. Such a request is sent at most once: a
+         * stream cannot be read again for a retry (use {@link #body(Path)} for a body that can).
+         *
+         * @param stream the stream, required
+         * @param contentLength how many bytes it holds, sent as {@code Content-Length}
+         * @return this builder
+         * @throws IllegalArgumentException if the length is negative
+         */
+        Builder body(InputStream stream, long contentLength);
+
+        /**
+         * Streams the body from a file, which the client reads afresh for every attempt, so the request is retried as
+         * a byte body is. Its length is taken when it is sent.
+         *
+         * @param file the file, required
+         * @return this builder
+         */
+        Builder body(Path file);
+
+        /**
          * Sets a JSON body: the client serializes {@code value} with its {@link ObjectMapper} (the one that also maps
-         * responses, see {@link LatticeClient.Builder#objectMapper(ObjectMapper)}) once per call, when it sends.
-         * Sets {@code Content-Type: application/json} unless already set. A value the mapper cannot serialize fails
-         * the call with a {@link LatticeClientException} before anything is sent.
+         * responses, see {@link LatticeClient.Builder#objectMapper(ObjectMapper)}) once per call, when it sends, so a
+         * change to {@code value} before then is sent: do not change it, or use
+         * {@link #jsonBody(Object, ObjectMapper)}, which serializes now. Sets {@code Content-Type: application/json}
+         * unless already set. A value the mapper cannot serialize fails the call with a {@link LatticeClientException}
+         * before anything is sent.
          *
          * @param value any value the client's mapper can serialize, required
          * @return this builder
@@ -400,7 +564,8 @@ public final class LatticeRequest {
         /**
          * Overrides whether the request may be retried after a failure that may have reached the service, or a
          * 429/502/503/504 answer; by default only idempotent methods are. Set {@code true} for a POST that the service
-         * treats idempotently. Failures that prove nothing was sent are retried for every method.
+         * treats idempotently. Failures that prove nothing was sent are retried for every method. A stream body is
+         * never sent twice.
          *
          * @param retryable whether retries are allowed
          * @return this builder
@@ -432,10 +597,15 @@ public final class LatticeRequest {
         private String scheme;
         private String host;
         private int port = -1;
-        private String encodedPath = "";
-        private final Map<String, List<String>> queryParameters = new LinkedHashMap<>();
+        private String urlPath = "";
+        private String addedPath = "";
+        private final Map<String, List<String>> urlQuery = new LinkedHashMap<>();
+        private final Map<String, List<String>> addedQuery = new LinkedHashMap<>();
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte[] body;
+        private InputStream bodyStream;
+        private Path bodyFile;
+        private long bodyStreamLength;
         private Object jsonValue;
         private Boolean retryable;
         private Duration callTimeout;
@@ -447,10 +617,14 @@ public final class LatticeRequest {
             scheme = r.scheme;
             host = r.host;
             port = r.port;
-            encodedPath = r.encodedPath;
-            r.queryParameters.forEach((k, v) -> queryParameters.put(k, new ArrayList<>(v)));
+            // The url keeps scheme, host and port; path and query come back as if added, so a new url() keeps them.
+            addedPath = r.encodedPath.equals("/") && r.scheme != null ? "" : r.encodedPath;
+            r.queryParameters.forEach((k, v) -> addedQuery.put(k, new ArrayList<>(v)));
             r.headers.forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
             body = r.body;
+            bodyStream = r.bodyStream;
+            bodyFile = r.bodyFile;
+            bodyStreamLength = r.bodyStreamLength;
             jsonValue = r.jsonValue;
             retryable = r.retryable;
             callTimeout = r.callTimeout;
@@ -498,14 +672,16 @@ public final class LatticeRequest {
             if (url.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("The url must not carry user info: '" + url.getHost() + "'");
             }
+            String rawPath = url.getRawPath() == null ? "" : url.getRawPath();
+            checkEncodedPath(rawPath);
+            // The project's one query rule: '+' stays a plus sign, a malformed escape is refused without echoing it.
+            Map<String, List<String>> query = QueryStrings.parseStrict(url.getRawQuery());
             scheme = s;
             host = url.getHost();
             port = url.getPort();
-            encodedPath = url.getRawPath() == null ? "" : url.getRawPath();
-            queryParameters.clear();
-            // The project's one query rule: '+' stays a plus sign, a malformed escape is refused without echoing it.
-            QueryStrings.parseStrict(url.getRawQuery())
-                    .forEach((name, values) -> values.forEach(value -> queryParameter(name, value)));
+            urlPath = rawPath;
+            urlQuery.clear();
+            query.forEach((name, values) -> urlQuery.put(name, new ArrayList<>(values)));
             return this;
         }
 
@@ -516,31 +692,92 @@ public final class LatticeRequest {
         @Override
         public Builder path(String path) {
             Objects.requireNonNull(path, "path");
-            if (path.contains("?") || path.contains("#")) {
-                throw new IllegalArgumentException(
-                        "The path must not contain a query or fragment (use queryParameter): '"
-                                + path.split("[?#]", 2)[0] + "?...'");
-            }
-            try {
-                new URI(null, null, path.startsWith("/") ? path : "/" + path, null);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("Not a valid encoded path: '" + path + "'", e);
-            }
-            String base = encodedPath.endsWith("/") ? encodedPath.substring(0, encodedPath.length() - 1) : encodedPath;
-            encodedPath = base + (path.startsWith("/") ? path : "/" + path);
+            checkEncodedPath(path);
+            addedPath = joinPaths(addedPath, path);
             return this;
+        }
+
+        @Override
+        public Builder pathSegments(String... segments) {
+            Objects.requireNonNull(segments, "segments");
+            StringBuilder encoded = new StringBuilder();
+            for (String segment : segments) {
+                encoded.append('/').append(encodePathSegment(segment));
+            }
+            addedPath = joinPaths(addedPath, encoded.toString());
+            return this;
+        }
+
+        /** Refuses what a signer or HTTP client would refuse later, naming the position but never the text. */
+        private static void checkEncodedPath(String path) {
+            for (int i = 0; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c == '%') {
+                    if (i + 2 >= path.length() || hex(path.charAt(i + 1)) < 0 || hex(path.charAt(i + 2)) < 0) {
+                        throw new IllegalArgumentException("Not a valid encoded path: a '%' at index " + i
+                                + " does not start a percent escape (%XX); encode raw text with pathSegments(...)");
+                    }
+                    i += 2;
+                } else if (!PATH_CHARS.get(c)) {
+                    String what = c > 0x20 && c < 0x7f ? "a '" + c + "'" : String.format("character U+%04X", (int) c);
+                    String advice = c == '?' || c == '#'
+                            ? "; put the query in queryParameter(...)"
+                            : "; encode raw text with pathSegments(...) or LatticeRequest.encodePathSegment(...)";
+                    throw new IllegalArgumentException("Not a valid encoded path: " + what + " at index " + i
+                            + " must be percent-encoded" + advice);
+                }
+            }
+        }
+
+        private static int hex(char c) {
+            return Character.digit(c, 16);
         }
 
         @Override
         public Builder queryParameter(String name, String value) {
             Objects.requireNonNull(name, "query parameter name");
             Objects.requireNonNull(value, "query parameter value");
-            queryParameters.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            addedQuery.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        @Override
+        public Builder putHeader(String name, String value) {
+            checkHeader(name, value);
+            headers.put(name, new ArrayList<>(List.of(value)));
+            return this;
+        }
+
+        @Override
+        public Builder putHeader(String name, List<String> values) {
+            Objects.requireNonNull(values, "header values");
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("putHeader(" + name + ", ...) needs at least one value");
+            }
+            values.forEach(value -> checkHeader(name, value));
+            headers.put(name, new ArrayList<>(values));
+            return this;
+        }
+
+        @Override
+        public Builder appendHeader(String name, String value) {
+            checkHeader(name, value);
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             return this;
         }
 
         @Override
         public Builder header(String name, String value) {
+            return appendHeader(name, value);
+        }
+
+        @Override
+        public Builder removeHeader(String name) {
+            headers.remove(Objects.requireNonNull(name, "header name"));
+            return this;
+        }
+
+        private static void checkHeader(String name, String value) {
             Objects.requireNonNull(name, "header name");
             Objects.requireNonNull(value, "header value");
             if (!TOKEN.matcher(name).matches()) {
@@ -553,8 +790,14 @@ public final class LatticeRequest {
             if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("The value of header " + name + " contains a line break");
             }
-            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-            return this;
+        }
+
+        private void clearBody() {
+            body = null;
+            bodyStream = null;
+            bodyFile = null;
+            bodyStreamLength = 0;
+            jsonValue = null;
         }
 
         @Override
@@ -564,8 +807,8 @@ public final class LatticeRequest {
 
         @Override
         public Builder bodyFromByteArrayUnsafe(byte[] value) {
+            clearBody();
             body = value;
-            jsonValue = null;
             return this;
         }
 
@@ -578,9 +821,29 @@ public final class LatticeRequest {
         }
 
         @Override
+        public Builder body(InputStream stream, long contentLength) {
+            Objects.requireNonNull(stream, "stream");
+            if (contentLength < 0) {
+                throw new IllegalArgumentException("contentLength must not be negative, got " + contentLength);
+            }
+            clearBody();
+            bodyStream = stream;
+            bodyStreamLength = contentLength;
+            return this;
+        }
+
+        @Override
+        public Builder body(Path file) {
+            Objects.requireNonNull(file, "file");
+            clearBody();
+            bodyFile = file;
+            return this;
+        }
+
+        @Override
         public Builder jsonBody(Object value) {
             Objects.requireNonNull(value, "jsonBody value");
-            body = null;
+            clearBody();
             jsonValue = value;
             headers.putIfAbsent("Content-Type", new ArrayList<>(List.of("application/json")));
             return this;
@@ -592,10 +855,11 @@ public final class LatticeRequest {
             try {
                 bodyFromByteArrayUnsafe(mapper.writeValueAsBytes(value));
             } catch (JsonProcessingException e) {
+                // Not Jackson's message: it can quote the value.
                 throw new IllegalArgumentException(
                         "Cannot serialize a "
-                                + (value == null ? "null" : value.getClass().getName()) + " to JSON: "
-                                + e.getOriginalMessage(),
+                                + (value == null ? "null" : value.getClass().getName()) + " to JSON ("
+                                + e.getClass().getSimpleName() + ")",
                         e);
             }
             headers.putIfAbsent("Content-Type", new ArrayList<>(List.of("application/json")));

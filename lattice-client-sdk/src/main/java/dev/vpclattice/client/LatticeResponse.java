@@ -3,6 +3,7 @@ package dev.vpclattice.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.client.internal.DefaultObjectMapper;
+import dev.vpclattice.contract.LatticeHeaders;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * An immutable, thread-safe HTTP response from a service behind VPC Lattice. Every status is returned as a
- * response; call {@link #ensureSuccess()} to turn a non-2xx answer into a {@link LatticeServiceException}.
+ * response; call {@link #ensureSuccess()} to turn a non-2xx answer into a {@link LatticeServiceException}. The response
+ * of {@link LatticeClient#sendStreaming} carries the status and headers only: its body is the stream.
  */
 public final class LatticeResponse {
     private static final Pattern ERROR_PREFIX =
@@ -36,8 +38,8 @@ public final class LatticeResponse {
     private final LatticeRequest request;
 
     private LatticeResponse(DefaultBuilder b) {
-        if (b.statusCode < 100 || b.statusCode > 999) {
-            throw new IllegalArgumentException("Not an HTTP status code: " + b.statusCode);
+        if (b.statusCode < 100 || b.statusCode > 599) {
+            throw new IllegalArgumentException("Not an HTTP status code (100-599): " + b.statusCode);
         }
         this.statusCode = b.statusCode;
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -139,6 +141,16 @@ public final class LatticeResponse {
     }
 
     /**
+     * Returns the ID that Lattice gave the request, from the {@code x-amzn-requestid} response header; Lattice adds it
+     * to every answer, or echoes the one the client sent.
+     *
+     * @return the request ID, or empty when the answer carried none (a service reached without Lattice)
+     */
+    public Optional<String> requestId() {
+        return firstHeader(LatticeHeaders.REQUEST_ID);
+    }
+
+    /**
      * Returns the request that produced this response.
      *
      * @return the request, or empty for a response built without one (tests, adapters)
@@ -163,10 +175,12 @@ public final class LatticeResponse {
      * @param type the target class, required
      * @param <T> the target type
      * @return the value
+     * @throws LatticeServiceException if the status is not 2xx: the error, not a mapping failure
      * @throws LatticeClientException if the body is not JSON of that shape; its cause is Jackson's exception
      */
     public <T> T bodyAs(Class<T> type) {
         Objects.requireNonNull(type, "type");
+        ensureSuccess();
         try {
             return mapper().readValue(body, type);
         } catch (IOException e) {
@@ -180,10 +194,12 @@ public final class LatticeResponse {
      * @param type the target type, e.g. {@code new TypeReference<List<Order>>() {}}, required
      * @param <T> the target type
      * @return the value
+     * @throws LatticeServiceException if the status is not 2xx: the error, not a mapping failure
      * @throws LatticeClientException if the body is not JSON of that shape; its cause is Jackson's exception
      */
     public <T> T bodyAs(TypeReference<T> type) {
         Objects.requireNonNull(type, "type");
+        ensureSuccess();
         try {
             return mapper().readValue(body, type);
         } catch (IOException e) {
@@ -192,15 +208,23 @@ public final class LatticeResponse {
     }
 
     private LatticeClientException cannotMap(String type, IOException e) {
-        // Jackson's original message names the problem without the location text, which could quote the body.
-        String reason = e instanceof com.fasterxml.jackson.core.JacksonException
-                ? ((com.fasterxml.jackson.core.JacksonException) e).getOriginalMessage()
-                : e.getMessage();
+        // Neither Jackson's message nor its original message: both can quote the body.
+        String where = "";
+        if (e instanceof com.fasterxml.jackson.core.JacksonException) {
+            com.fasterxml.jackson.core.JsonLocation location =
+                    ((com.fasterxml.jackson.core.JacksonException) e).getLocation();
+            if (location != null && location.getLineNr() > 0) {
+                where = " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            }
+        }
         return new LatticeClientException(
                 "Cannot map the " + body.length + "-byte body of the HTTP " + statusCode + " answer"
-                        + (request == null ? "" : " to " + request) + " to " + type + ": " + reason,
+                        + (request == null ? "" : " to " + request) + " to " + type + " ("
+                        + e.getClass().getSimpleName() + where + ")",
                 e,
-                attempts);
+                attempts,
+                LatticeClientException.FailureKind.CLIENT,
+                false);
     }
 
     private ObjectMapper mapper() {
@@ -230,30 +254,88 @@ public final class LatticeResponse {
     }
 
     /**
-     * Describes this response as an exception: the status, the error code (the {@code x-amzn-ErrorType} header, or
-     * the word before the first colon of a text body like {@code AccessDeniedException: User: ...}) and the message.
+     * Describes this response as an exception, with the error code and message read from the {@code x-amzn-ErrorType}
+     * header, a JSON body ({@code {"__type": ..., "message": ...}}, {@code {"code": ...}}) or a text body
+     * ({@code AccessDeniedException: User: ...}).
      *
      * @return the exception (not thrown)
      */
     public LatticeServiceException toException() {
-        String text = bodyAsString();
         String code = firstHeader("x-amzn-ErrorType")
                 .map(v -> v.split(":", 2)[0].trim())
                 .orElse("");
-        String message = text.strip();
-        Matcher m = ERROR_PREFIX.matcher(text);
-        if (m.matches() && !m.group(1).contains(" ")) {
-            if (code.isEmpty()) {
-                code = m.group(1);
-            }
-            if (code.equals(m.group(1))) {
-                message = m.group(2).strip();
+        String message = "";
+        String text = bodyAsString();
+        ErrorBody json = ErrorBody.parseJson(text, mapper());
+        if (json != null) {
+            code = code.isEmpty() ? json.code : code;
+            message = json.message;
+        } else {
+            message = text.strip();
+            Matcher m = ERROR_PREFIX.matcher(text);
+            if (m.matches()) {
+                if (code.isEmpty()) {
+                    code = m.group(1);
+                }
+                if (code.equals(m.group(1))) {
+                    message = m.group(2).strip();
+                }
             }
         }
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE) + "...";
         }
         return new LatticeServiceException(statusCode, code, message, this);
+    }
+
+    /** The code and message of a JSON error body, in the shapes AWS services and web frameworks use. */
+    private static final class ErrorBody {
+        final String code;
+        final String message;
+
+        private ErrorBody(String code, String message) {
+            this.code = code;
+            this.message = message;
+        }
+
+        static ErrorBody parseJson(String text, ObjectMapper mapper) {
+            String trimmed = text.strip();
+            if (!trimmed.startsWith("{")) {
+                return null;
+            }
+            com.fasterxml.jackson.databind.JsonNode tree;
+            try {
+                tree = mapper.readTree(trimmed);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            if (tree == null || !tree.isObject()) {
+                return null;
+            }
+            String code = firstText(tree, "__type", "code", "Code", "errorCode", "error");
+            int hash = code.lastIndexOf('#');
+            if (hash >= 0) {
+                // Coral's "com.amazon.coral.service#ThrottlingException"
+                code = code.substring(hash + 1);
+            }
+            int colon = code.indexOf(':');
+            if (colon > 0) {
+                code = code.substring(0, colon);
+            }
+            return new ErrorBody(
+                    code.strip(),
+                    firstText(tree, "message", "Message", "errorMessage").strip());
+        }
+
+        private static String firstText(com.fasterxml.jackson.databind.JsonNode tree, String... names) {
+            for (String name : names) {
+                com.fasterxml.jackson.databind.JsonNode value = tree.get(name);
+                if (value != null && value.isValueNode() && !value.isNull()) {
+                    return value.asText();
+                }
+            }
+            return "";
+        }
     }
 
     private Charset charset() {
@@ -281,7 +363,7 @@ public final class LatticeResponse {
         /**
          * Sets the status code. Required.
          *
-         * @param statusCode 100-999
+         * @param statusCode 100-599
          * @return this builder
          */
         Builder statusCode(int statusCode);
@@ -340,7 +422,7 @@ public final class LatticeResponse {
          * Builds the response.
          *
          * @return the response
-         * @throws IllegalArgumentException if the status is not 100-999
+         * @throws IllegalArgumentException if the status is not 100-599
          */
         LatticeResponse build();
     }

@@ -1,22 +1,28 @@
 package dev.vpclattice.client;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * A VPC Lattice service (or Lattice itself) answered with a non-2xx status. Obtained from
- * {@link LatticeResponse#ensureSuccess()} or {@link LatticeResponse#toException()}; the client itself returns every
- * answer as a {@link LatticeResponse} and never throws this. The message names the status, the error code, the
- * request's method and URL without query, and the error message.
+ * A VPC Lattice service (or Lattice itself) answered with a non-2xx status. Thrown by
+ * {@link LatticeResponse#ensureSuccess()} and {@link LatticeResponse#bodyAs(Class)}, and built by
+ * {@link LatticeResponse#toException()}; the client itself returns every answer as a {@link LatticeResponse}. The
+ * message names the status, the error code when it has the form of an exception name, and the request's method and
+ * URL without query; never the body, which stays available through {@link #response()}.
  *
  * <p>For Lattice's own denials the body reads {@code AccessDeniedException: User: ... is not authorized ...}: the
  * {@link #errorCode()} is then {@code AccessDeniedException} and the {@link #errorMessage()} the rest.
  */
 public class LatticeServiceException extends LatticeException {
     private static final long serialVersionUID = 1L;
+    /** An error code goes into the message only in this shape, so that a body cannot smuggle text into logs. */
+    private static final Pattern EXCEPTION_NAME = Pattern.compile("[A-Z][A-Za-z0-9]{0,80}(Exception|Error|Fault)");
 
     private final int statusCode;
     private final String errorCode;
     private final String errorMessage;
+    private final String requestId;
     private final transient LatticeResponse response;
 
     /**
@@ -28,23 +34,21 @@ public class LatticeServiceException extends LatticeException {
      * @param response the response, may be {@code null}; when it names its request, the message does too
      */
     public LatticeServiceException(int statusCode, String errorCode, String errorMessage, LatticeResponse response) {
-        super(describe(statusCode, errorCode, errorMessage, response), null);
+        super(describe(statusCode, errorCode, response), null);
         this.statusCode = statusCode;
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
         this.errorMessage = Objects.requireNonNull(errorMessage, "errorMessage");
+        this.requestId = response == null ? null : response.requestId().orElse(null);
         this.response = response;
     }
 
-    private static String describe(int status, String code, String message, LatticeResponse response) {
+    private static String describe(int status, String code, LatticeResponse response) {
         StringBuilder text = new StringBuilder("HTTP ").append(status);
-        if (code != null && !code.isEmpty()) {
+        if (code != null && EXCEPTION_NAME.matcher(code).matches()) {
             text.append(' ').append(code);
         }
         if (response != null && response.request().isPresent()) {
             text.append(" from ").append(response.request().get());
-        }
-        if (message != null && !message.isEmpty()) {
-            text.append(": ").append(message);
         }
         return text.toString();
     }
@@ -59,8 +63,9 @@ public class LatticeServiceException extends LatticeException {
     }
 
     /**
-     * Returns the error code: the {@code x-amzn-ErrorType} header when present, else the word before the first
-     * colon of a text body such as {@code AccessDeniedException: ...}.
+     * Returns the error code: the {@code x-amzn-ErrorType} header when present, else {@code __type} (after any
+     * {@code #}) or {@code code} of a JSON body, else the word before the first colon of a text body such as
+     * {@code AccessDeniedException: ...}.
      *
      * @return the code, e.g. {@code AccessDeniedException}, or an empty string when the response named none
      */
@@ -69,12 +74,33 @@ public class LatticeServiceException extends LatticeException {
     }
 
     /**
-     * Returns the error message taken from the body (at most 1024 characters).
+     * Returns the error message taken from the body: {@code message} of a JSON body, or the text after the error
+     * code of a text body (at most 1024 characters). It is the server's text: log it only if you trust the server.
      *
      * @return the message, possibly empty
      */
     public String errorMessage() {
         return errorMessage;
+    }
+
+    /**
+     * Returns the ID that Lattice gave the request, from the {@code x-amzn-requestid} response header: quote it when
+     * asking AWS about a request.
+     *
+     * @return the request ID, or empty when the answer carried none
+     */
+    public Optional<String> requestId() {
+        return Optional.ofNullable(requestId);
+    }
+
+    /**
+     * Tells whether the status is one the client retries for retryable requests: 429, 502, 503 or 504.
+     *
+     * @return whether sending the same request again could succeed
+     */
+    @Override
+    public boolean retryable() {
+        return statusCode == 429 || statusCode == 502 || statusCode == 503 || statusCode == 504;
     }
 
     /**

@@ -14,11 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -29,7 +27,8 @@ import software.amazon.awssdk.regions.Region;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LatticeAsyncClientCallListenerTest {
-    static TestHttpsServer server;
+    @RegisterExtension
+    static final ClientFixture fixture = ClientFixture.https();
 
     /** Writes down what it hears, with the thread's view of whether the caller's future was already complete. */
     static final class Recorder implements LatticeCallListener {
@@ -61,22 +60,6 @@ class LatticeAsyncClientCallListenerTest {
         }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestHttpsServer.https();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.received.clear();
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, "ok");
-    }
-
     private static LatticeAsyncClient.Builder client() {
         return LatticeAsyncClient.builder()
                 .region(Region.US_EAST_1)
@@ -90,11 +73,13 @@ class LatticeAsyncClientCallListenerTest {
     @Test
     void aRetriedAsyncCall_isHeardAttemptByAttempt_beforeItsFutureCompletes() throws Exception {
         // GIVEN a service that answers 503 once, then 200
-        server.handler = (exchange, request) -> TestHttpsServer.respond(
-                exchange, server.received.size() == 1 ? 503 : 200, server.received.size() == 1 ? "busy" : "done");
+        fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange,
+                fixture.server().received.size() == 1 ? 503 : 200,
+                fixture.server().received.size() == 1 ? "busy" : "done");
         Recorder recorder = new Recorder();
         LatticeRequest request =
-                LatticeRequest.builder().url(server.url() + "/orders").build();
+                LatticeRequest.builder().url(fixture.url() + "/orders").build();
         LatticeResponse response;
         try (LatticeAsyncClient client = client().addCallListener(recorder).build()) {
             CompletableFuture<LatticeResponse> future = client.send(request);
@@ -127,13 +112,14 @@ class LatticeAsyncClientCallListenerTest {
 
     @Test
     void anAttemptTheDeadlineAborts_isHeardAsATimeout() throws Exception {
-        server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
+        fixture.server().handler =
+                (exchange, request) -> fixture.server().closing.await(10, TimeUnit.SECONDS);
         Recorder recorder = new Recorder();
         try (LatticeAsyncClient client = client().callTimeout(Duration.ofMillis(300))
                 .addCallListener(recorder)
                 .build()) {
             CompletableFuture<LatticeResponse> future =
-                    client.send(LatticeRequest.builder().url(server.url()).build());
+                    client.send(LatticeRequest.builder().url(fixture.url()).build());
             ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
             assertInstanceOf(LatticeCallTimeoutException.class, e.getCause());
         }
@@ -149,14 +135,14 @@ class LatticeAsyncClientCallListenerTest {
     @Test
     void anAttemptTheCallerCancels_isHeardAsACancellation_whenCancelReturns() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
-        server.handler = (exchange, request) -> {
+        fixture.server().handler = (exchange, request) -> {
             arrived.countDown();
-            server.closing.await(10, TimeUnit.SECONDS);
+            fixture.server().closing.await(10, TimeUnit.SECONDS);
         };
         Recorder recorder = new Recorder();
         try (LatticeAsyncClient client = client().addCallListener(recorder).build()) {
             CompletableFuture<LatticeResponse> future =
-                    client.send(LatticeRequest.builder().url(server.url()).build());
+                    client.send(LatticeRequest.builder().url(fixture.url()).build());
             assertTrue(arrived.await(30, TimeUnit.SECONDS), "the request never reached the server");
             future.cancel(true);
 

@@ -21,11 +21,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -42,31 +40,13 @@ import software.amazon.awssdk.regions.Region;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LatticeAsyncClientTest {
+    @RegisterExtension
+    static final ClientFixture fixture = ClientFixture.https();
+
     static final String ACCESS_KEY = "AKIDASYNCTEST0000001";
     static final String SECRET_KEY = "async-test-secret-key-000000000000000000";
     static final AwsCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
-
-    static TestHttpsServer server;
-    static SdkHttpClient syncHttp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestHttpsServer.https();
-        syncHttp = TestTls.trustingClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        syncHttp.close();
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.received.clear();
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, "ok");
-    }
 
     private static LatticeAsyncClient.Builder client() {
         return LatticeAsyncClient.builder()
@@ -82,7 +62,7 @@ class LatticeAsyncClientTest {
         return LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS)
-                .httpClient(syncHttp)
+                .httpClient(fixture.http())
                 .backoffBase(Duration.ofMillis(5))
                 .backoffMax(Duration.ofMillis(50))
                 .tracing(false);
@@ -100,12 +80,12 @@ class LatticeAsyncClientTest {
 
     @Test
     void send_signsWithTheSdkSigner_andAnswersWithTheResponse() throws Exception {
-        server.handler = (exchange, request) ->
+        fixture.server().handler = (exchange, request) ->
                 TestHttpsServer.respond(exchange, 201, Map.of("Content-Type", "application/json"), "{\"id\":7}");
         try (LatticeAsyncClient client = client().build()) {
             LatticeRequest request = LatticeRequest.builder()
                     .method("PUT")
-                    .url(server.url())
+                    .url(fixture.url())
                     .path("/items/a%20b")
                     .queryParameter("v", "1")
                     .jsonBody(Map.of("name", "x"))
@@ -114,7 +94,7 @@ class LatticeAsyncClientTest {
 
             assertEquals(201, response.statusCode());
             assertEquals(Map.of("id", 7), response.bodyAs(Map.class));
-            TestHttpsServer.Received received = server.received.get(0);
+            TestHttpsServer.Received received = fixture.server().received.get(0);
             assertEquals("{\"name\":\"x\"}", received.bodyText());
             assertEquals("UNSIGNED-PAYLOAD", received.header("x-amz-content-sha256"));
             IndependentSigV4Verifier.Result signature =
@@ -122,8 +102,8 @@ class LatticeAsyncClientTest {
             assertTrue(signature.valid(), signature.toString());
             assertTrue(signature.signedHeaders().contains("x-amz-content-sha256"));
             // A GET carries no body and no body framing.
-            client.send(get(server.url() + "/plain")).get(30, TimeUnit.SECONDS);
-            TestHttpsServer.Received plain = server.received.get(1);
+            client.send(get(fixture.url() + "/plain")).get(30, TimeUnit.SECONDS);
+            TestHttpsServer.Received plain = fixture.server().received.get(1);
             assertEquals(0, plain.body().length);
             assertEquals(null, plain.header("transfer-encoding"));
             assertTrue(IndependentSigV4Verifier.verify(plain, Map.of(ACCESS_KEY, SECRET_KEY))
@@ -137,15 +117,15 @@ class LatticeAsyncClientTest {
         client.close();
         client.close();
         LatticeClientException e =
-                assertInstanceOf(LatticeClientException.class, failure(client.send(get(server.url()))));
+                assertInstanceOf(LatticeClientException.class, failure(client.send(get(fixture.url()))));
         assertEquals(0, e.attempts());
-        assertEquals("GET " + server.url() + "/ was not sent: this LatticeAsyncClient is closed", e.getMessage());
-        assertThrows(NullPointerException.class, () -> client.send(null));
+        assertEquals("GET " + fixture.url() + "/ was not sent: this LatticeAsyncClient is closed", e.getMessage());
+        assertThrows(NullPointerException.class, () -> client.send((LatticeRequest) null));
 
         LatticeClient sync = syncClient().build();
         sync.close();
         LatticeClientException fromSync =
-                assertThrows(LatticeClientException.class, () -> sync.send(get(server.url())));
+                assertThrows(LatticeClientException.class, () -> sync.send(get(fixture.url())));
         assertEquals(fromSync.getMessage().replace("LatticeClient", "LatticeAsyncClient"), e.getMessage());
     }
 
@@ -161,12 +141,12 @@ class LatticeAsyncClientTest {
 
     @Test
     void callTimeout_abortsAStalledResponse_withTheSyncClientsWording() throws Exception {
-        server.handler = (exchange, request) -> {
-            server.closing.await(30, TimeUnit.SECONDS);
+        fixture.server().handler = (exchange, request) -> {
+            fixture.server().closing.await(30, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "late");
         };
         // Long enough that the attempt has surely started when it fires, even on a loaded machine.
-        LatticeRequest request = get(server.url() + "/stalled").toBuilder()
+        LatticeRequest request = get(fixture.url() + "/stalled").toBuilder()
                 .callTimeout(Duration.ofSeconds(2))
                 .build();
         try (LatticeAsyncClient client = client().build();
@@ -177,7 +157,7 @@ class LatticeAsyncClientTest {
                     assertThrows(LatticeCallTimeoutException.class, () -> sync.send(request));
             assertEquals(fromSync.getMessage(), e.getMessage());
             assertEquals(
-                    "Call timeout of 2000 ms expired for GET " + server.url() + "/stalled after 1 attempt(s)",
+                    "Call timeout of 2000 ms expired for GET " + fixture.url() + "/stalled after 1 attempt(s)",
                     e.getMessage());
             assertEquals(1, e.attempts());
         }
@@ -201,7 +181,7 @@ class LatticeAsyncClientTest {
             assertEquals(2, e.attempts());
             assertInstanceOf(java.net.ConnectException.class, e.getCause());
             LatticeClientException fromSync = assertThrows(LatticeClientException.class, () -> sync.send(post));
-            String words = "POST https://127.0.0.1:" + closedPort + "/ got no response after 2 attempt(s): ";
+            String words = "POST https://127.0.0.1:" + closedPort + "/ got no response after 2 attempt(s)";
             assertTrue(e.getMessage().startsWith(words), e::getMessage);
             assertTrue(fromSync.getMessage().startsWith(words), fromSync::getMessage);
         }
@@ -241,7 +221,7 @@ class LatticeAsyncClientTest {
                 .tracing(false)
                 .build()) {
             LatticeClientException e =
-                    assertInstanceOf(LatticeClientException.class, failure(client.send(get(server.url()))));
+                    assertInstanceOf(LatticeClientException.class, failure(client.send(get(fixture.url()))));
             assertEquals(1, e.attempts(), e::getMessage);
             assertTrue(e.getMessage().contains("failed with an error that retrying cannot fix"), e::getMessage);
         }
@@ -250,11 +230,11 @@ class LatticeAsyncClientTest {
     @Test
     void responseBodyOverTheLimit_failsNamingTheLimit_andOneAtTheLimitIsRead() throws Exception {
         String body = "x".repeat(1001);
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, body);
+        fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, body);
         try (LatticeAsyncClient tooSmall = client().maxResponseBodySize(1000).build();
                 LatticeAsyncClient exact = client().maxResponseBodySize(1001).build()) {
             LatticeClientException e =
-                    assertInstanceOf(LatticeClientException.class, failure(tooSmall.send(get(server.url()))));
+                    assertInstanceOf(LatticeClientException.class, failure(tooSmall.send(get(fixture.url()))));
             assertTrue(
                     e.getMessage()
                             .contains("maximum response body size of 1000 bytes"
@@ -263,14 +243,14 @@ class LatticeAsyncClientTest {
             assertEquals(1, e.attempts());
             assertEquals(
                     body,
-                    exact.send(get(server.url())).get(30, TimeUnit.SECONDS).bodyAsString());
+                    exact.send(get(fixture.url())).get(30, TimeUnit.SECONDS).bodyAsString());
         }
     }
 
     @Test
     void retryAfter_isWaitedFor_asAScheduledRetry() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        server.handler = (exchange, request) -> {
+        fixture.server().handler = (exchange, request) -> {
             if (calls.getAndIncrement() == 0) {
                 TestHttpsServer.respond(exchange, 429, Map.of("Retry-After", "1"), "slow down");
             } else {
@@ -278,12 +258,13 @@ class LatticeAsyncClientTest {
             }
         };
         try (LatticeAsyncClient client = client().maxAttempts(2).build()) {
-            LatticeResponse response = client.send(get(server.url())).get(30, TimeUnit.SECONDS);
+            LatticeResponse response = client.send(get(fixture.url())).get(30, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode());
             assertEquals(2, response.attempts());
         }
-        long gapMillis = TimeUnit.NANOSECONDS.toMillis(
-                server.received.get(1).arrivalNanos() - server.received.get(0).arrivalNanos());
+        long gapMillis =
+                TimeUnit.NANOSECONDS.toMillis(fixture.server().received.get(1).arrivalNanos()
+                        - fixture.server().received.get(0).arrivalNanos());
         assertTrue(gapMillis >= 950, "second attempt came after " + gapMillis + " ms");
     }
 
@@ -291,7 +272,7 @@ class LatticeAsyncClientTest {
     void cancellingDuringTheBackoff_cancelsTheScheduledRetry() throws Exception {
         // GIVEN a 503 asking for a one-second pause, and a client whose retries start on the timer thread itself
         CountDownLatch answered = new CountDownLatch(1);
-        server.handler = (exchange, request) -> {
+        fixture.server().handler = (exchange, request) -> {
             TestHttpsServer.respond(exchange, 503, Map.of("Retry-After", "1"), "busy");
             answered.countDown();
         };
@@ -309,7 +290,7 @@ class LatticeAsyncClientTest {
                         .httpClient(counting(netty, executions))
                         .futureCompletionExecutor(Runnable::run)
                         .build()) {
-            CompletableFuture<LatticeResponse> call = client.send(get(server.url()));
+            CompletableFuture<LatticeResponse> call = client.send(get(fixture.url()));
             assertTrue(answered.await(30, TimeUnit.SECONDS));
 
             // WHEN the caller cancels while the retry waits
@@ -324,7 +305,7 @@ class LatticeAsyncClientTest {
             assertEquals(1, executions.get());
             assertTrue(call.isCancelled());
         }
-        assertEquals(1, server.received.size());
+        assertEquals(1, fixture.server().received.size());
     }
 
     /** An async HTTP client that counts the exchanges started on it. */
@@ -345,18 +326,18 @@ class LatticeAsyncClientTest {
     void theFuture_isCompletedOnTheCompletionExecutor_neverOnAnIoThread() throws Exception {
         // The server answers only once the stage is chained, so the stage runs where the future is completed.
         CountDownLatch chained = new CountDownLatch(1);
-        server.handler = (exchange, request) -> {
+        fixture.server().handler = (exchange, request) -> {
             chained.await(30, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "ok");
         };
         try (LatticeAsyncClient client = client().build()) {
-            CompletableFuture<String> thread = client.send(get(server.url()))
+            CompletableFuture<String> thread = client.send(get(fixture.url()))
                     .thenApply(r -> Thread.currentThread().getName());
             chained.countDown();
             assertTrue(thread.get(30, TimeUnit.SECONDS).startsWith("lattice-async-completion-"), thread::join);
         }
         CountDownLatch chainedAgain = new CountDownLatch(1);
-        server.handler = (exchange, request) -> {
+        fixture.server().handler = (exchange, request) -> {
             chainedAgain.await(30, TimeUnit.SECONDS);
             TestHttpsServer.respond(exchange, 200, "ok");
         };
@@ -368,7 +349,7 @@ class LatticeAsyncClientTest {
             t.start();
         };
         try (LatticeAsyncClient client = client().futureCompletionExecutor(mine).build()) {
-            CompletableFuture<Void> stage = client.send(get(server.url()))
+            CompletableFuture<Void> stage = client.send(get(fixture.url()))
                     .thenAccept(r -> ran.set(Thread.currentThread().getName()));
             chainedAgain.countDown();
             stage.get(30, TimeUnit.SECONDS);
@@ -392,7 +373,7 @@ class LatticeAsyncClientTest {
                     IllegalArgumentException.class,
                     () -> LatticeClient.builder()
                             .region(Region.US_EAST_1)
-                            .httpClient(syncHttp)
+                            .httpClient(fixture.http())
                             .readTimeout(Duration.ofSeconds(1))
                             .trustedCertificates(TestTls.INSTANCE.certificate)
                             .build());

@@ -17,21 +17,18 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /** Call listeners hear every attempt of real calls to a loopback HTTPS server, and cannot break a call. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LatticeClientCallListenerTest {
-    static TestHttpsServer server;
-    static SdkHttpClient http;
+    @RegisterExtension
+    static final ClientFixture fixture = ClientFixture.https();
 
     /** Writes down what it hears, one line per event. */
     static final class Recorder implements LatticeCallListener {
@@ -71,30 +68,12 @@ class LatticeClientCallListenerTest {
         }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestHttpsServer.https();
-        http = TestTls.trustingClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.received.clear();
-        server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, "ok");
-    }
-
     private static LatticeClient.Builder client() {
         return LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDLISTENERS0000001", "listener-test-secret-0000000000")))
-                .httpClient(http)
+                .httpClient(fixture.http())
                 .backoffBase(Duration.ofMillis(1))
                 .tracing(false);
     }
@@ -102,12 +81,14 @@ class LatticeClientCallListenerTest {
     @Test
     void aRetriedCall_isHeardAttemptByAttempt_withNumbersStatusesAndDurations() {
         // GIVEN a service that answers 503 once, then 200
-        server.handler = (exchange, request) -> TestHttpsServer.respond(
-                exchange, server.received.size() == 1 ? 503 : 200, server.received.size() == 1 ? "busy" : "done");
+        fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange,
+                fixture.server().received.size() == 1 ? 503 : 200,
+                fixture.server().received.size() == 1 ? "busy" : "done");
         Recorder first = new Recorder();
         Recorder second = new Recorder();
         LatticeRequest request =
-                LatticeRequest.builder().url(server.url() + "/orders").build();
+                LatticeRequest.builder().url(fixture.url() + "/orders").build();
         LatticeResponse response;
         try (LatticeClient client =
                 client().addCallListener(first).addCallListener(second).build()) {
@@ -176,14 +157,16 @@ class LatticeClientCallListenerTest {
 
     @Test
     void anAttemptTheCallTimeoutAborts_isHeardAsATimeout() {
-        server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
+        fixture.server().handler =
+                (exchange, request) -> fixture.server().closing.await(10, TimeUnit.SECONDS);
         Recorder recorder = new Recorder();
         try (LatticeClient client = client().callTimeout(Duration.ofMillis(300))
                 .addCallListener(recorder)
                 .build()) {
             assertThrows(
                     LatticeCallTimeoutException.class,
-                    () -> client.send(LatticeRequest.builder().url(server.url()).build()));
+                    () -> client.send(
+                            LatticeRequest.builder().url(fixture.url()).build()));
         }
         LatticeCallListener.AttemptFailure failure = assertInstanceOf(
                 LatticeCallListener.AttemptFailure.class, recorder.events.get(recorder.events.size() - 1));
@@ -216,17 +199,18 @@ class LatticeClientCallListenerTest {
             // WHEN calls succeed and fail with a listener that throws RuntimeException, AssertionError, LinkageError
             assertEquals(
                     200,
-                    client.send(LatticeRequest.builder().url(server.url()).build())
+                    client.send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
             assertEquals(
                     200,
-                    client.send(LatticeRequest.builder().url(server.url()).build())
+                    client.send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
-            server.handler = (exchange, request) -> server.closing.await(10, TimeUnit.SECONDS);
+            fixture.server().handler =
+                    (exchange, request) -> fixture.server().closing.await(10, TimeUnit.SECONDS);
             assertThrows(
                     LatticeCallTimeoutException.class,
                     () -> client.send(LatticeRequest.builder()
-                            .url(server.url())
+                            .url(fixture.url())
                             .callTimeout(Duration.ofMillis(200))
                             .build()));
         } finally {

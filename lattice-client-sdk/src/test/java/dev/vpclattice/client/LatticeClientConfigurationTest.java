@@ -20,10 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -37,20 +36,11 @@ import software.amazon.awssdk.utils.AttributeMap;
 /** Per-client trust, and settings that the client either applies to its HTTP client or refuses at build time. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LatticeClientConfigurationTest {
-    static TestHttpsServer server;
+    @RegisterExtension
+    static final ClientFixture fixture = ClientFixture.https();
 
     @TempDir
     static Path work;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestHttpsServer.https();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static LatticeClient.Builder client() {
         return LatticeClient.builder()
@@ -62,7 +52,7 @@ class LatticeClientConfigurationTest {
     }
 
     private static Path pem() throws Exception {
-        Path file = work.resolve("server.pem");
+        Path file = work.resolve("fixture.server().pem");
         String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(TestTls.INSTANCE.certificate.getEncoded());
         Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
@@ -74,7 +64,7 @@ class LatticeClientConfigurationTest {
         try (LatticeClient client = client().trustedCertificates(pem()).build()) {
             assertEquals(
                     200,
-                    client.send(LatticeRequest.builder().url(server.url()).build())
+                    client.send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
         }
     }
@@ -90,17 +80,17 @@ class LatticeClientConfigurationTest {
             assertEquals(
                     200,
                     byCertificate
-                            .send(LatticeRequest.builder().url(server.url()).build())
+                            .send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
             assertEquals(
                     200,
                     byManager
-                            .send(LatticeRequest.builder().url(server.url()).build())
+                            .send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
 
             // THEN the JVM's own TLS still does not trust the private certificate, and no javax.net.ssl setting changed
             assertSame(defaultContext, SSLContext.getDefault());
-            HttpsURLConnection plain = (HttpsURLConnection) new java.net.URL(server.url()).openConnection();
+            HttpsURLConnection plain = (HttpsURLConnection) new java.net.URL(fixture.url()).openConnection();
             assertThrows(SSLHandshakeException.class, plain::getResponseCode);
             Map<Object, Object> now = new HashMap<>(System.getProperties());
             now.keySet().removeIf(k -> !String.valueOf(k).startsWith("javax.net.ssl"));
@@ -115,7 +105,8 @@ class LatticeClientConfigurationTest {
         try (LatticeClient client = client().maxAttempts(3).build()) {
             LatticeClientException e = assertThrows(
                     LatticeClientException.class,
-                    () -> client.send(LatticeRequest.builder().url(server.url()).build()));
+                    () -> client.send(
+                            LatticeRequest.builder().url(fixture.url()).build()));
             assertEquals(1, e.attempts(), e::getMessage);
             assertTrue(e.getMessage().contains("retrying cannot fix"), e::getMessage);
         }
@@ -139,7 +130,7 @@ class LatticeClientConfigurationTest {
                 .build()) {
             assertEquals(
                     200,
-                    client.send(LatticeRequest.builder().url(server.url()).build())
+                    client.send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
         }
         AttributeMap defaults = handed.get();
@@ -175,7 +166,7 @@ class LatticeClientConfigurationTest {
                 .build()) {
             assertEquals(
                     200,
-                    client.send(LatticeRequest.builder().url(server.url()).build())
+                    client.send(LatticeRequest.builder().url(fixture.url()).build())
                             .statusCode());
         }
     }
@@ -208,7 +199,7 @@ class LatticeClientConfigurationTest {
             try (LatticeClient client = client().httpClient(http).build()) {
                 assertEquals(
                         200,
-                        client.send(LatticeRequest.builder().url(server.url()).build())
+                        client.send(LatticeRequest.builder().url(fixture.url()).build())
                                 .statusCode());
             }
         }

@@ -6,44 +6,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /** bodyAs uses the client's mapper when one is configured, and the lazily created default otherwise. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LatticeClientObjectMapperTest {
-    static TestHttpsServer server;
-    static SdkHttpClient http;
+    @RegisterExtension
+    static final ClientFixture fixture = ClientFixture.https();
+
+    @BeforeEach
+    void answer() {
+        fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(
+                exchange, 200, Map.of("content-type", "application/json"), "{\"order_id\":\"o-1\",\"item_count\":3}");
+    }
 
     /** The shape the server's snake_case answer maps to under a snake_case mapper. */
     record Order(String orderId, int itemCount) {}
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestHttpsServer.https();
-        server.handler = (exchange, request) -> TestHttpsServer.respond(
-                exchange, 200, Map.of("content-type", "application/json"), "{\"order_id\":\"o-1\",\"item_count\":3}");
-        http = TestTls.trustingClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
 
     private static LatticeClient.Builder client() {
         return LatticeClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDMAPPERTEST000001", "mapper-test-secret")))
-                .httpClient(http)
+                .httpClient(fixture.http())
                 .tracing(false);
     }
 
@@ -52,7 +43,7 @@ class LatticeClientObjectMapperTest {
         ObjectMapper snakeCase = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         try (LatticeClient client = client().objectMapper(snakeCase).build()) {
             LatticeResponse response = client.send(
-                    LatticeRequest.builder().method("GET").url(server.url()).build());
+                    LatticeRequest.builder().method("GET").url(fixture.url()).build());
 
             assertEquals(new Order("o-1", 3), response.bodyAs(Order.class));
         }
@@ -67,7 +58,7 @@ class LatticeClientObjectMapperTest {
     @Test
     void oneMapper_servesRequestAndResponse_knowsJavaTime_andIgnoresUnknownFields() {
         // GIVEN a server that echoes the request as a V2-shaped event with more fields than Echo models
-        server.handler = (exchange, request) -> TestHttpsServer.respond(
+        fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(
                 exchange,
                 200,
                 Map.of("content-type", "application/json"),
@@ -78,7 +69,7 @@ class LatticeClientObjectMapperTest {
             // WHEN a record with an Instant is sent as JSON and the answer is mapped to a partial class
             LatticeResponse response = client.send(LatticeRequest.builder()
                     .method("POST")
-                    .url(server.url())
+                    .url(fixture.url())
                     .jsonBody(new Placed("o-1", java.time.Instant.parse("2026-11-30T12:00:00Z")))
                     .build());
 
@@ -88,7 +79,7 @@ class LatticeClientObjectMapperTest {
             java.util.Map<?, ?> sent = response.bodyAs(Map.class);
             assertEquals("{\"id\":\"o-1\",\"placedAt\":\"2026-11-30T12:00:00Z\"}", sent.get("body"));
         } finally {
-            server.handler = (exchange, request) -> TestHttpsServer.respond(
+            fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(
                     exchange,
                     200,
                     Map.of("content-type", "application/json"),
@@ -100,15 +91,15 @@ class LatticeClientObjectMapperTest {
     void aBodyThatDoesNotMap_isALatticeClientException_namingTheRequestAndType() {
         try (LatticeClient client = client().build()) {
             LatticeResponse response = client.send(LatticeRequest.builder()
-                    .url(server.url() + "/o?secret=qv-7f3a")
+                    .url(fixture.url() + "/o?secret=qv-7f3a")
                     .build());
             LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(
                     LatticeClientException.class, () -> response.bodyAs(Integer.class));
             assertEquals(
                     true,
                     e.getMessage()
-                            .startsWith("Cannot map the 33-byte body of the HTTP 200 answer to GET " + server.url()
-                                    + "/o to java.lang.Integer: "),
+                            .startsWith("Cannot map the 33-byte body of the HTTP 200 answer to GET " + fixture.url()
+                                    + "/o to java.lang.Integer (MismatchedInputException at line 1, column 1)"),
                     e.getMessage());
             assertEquals(false, e.getMessage().contains("qv-7f3a"), "the query stays out of messages");
         }
@@ -116,22 +107,22 @@ class LatticeClientObjectMapperTest {
 
     @Test
     void aJsonBodyTheMapperCannotSerialize_failsTheCallBeforeSending() {
-        int before = server.received.size();
+        int before = fixture.server().received.size();
         try (LatticeClient client = client().build()) {
             LatticeClientException e = org.junit.jupiter.api.Assertions.assertThrows(
                     LatticeClientException.class,
                     () -> client.send(LatticeRequest.builder()
                             .method("POST")
-                            .url(server.url())
+                            .url(fixture.url())
                             .jsonBody(new Object())
                             .build()));
             assertEquals(0, e.attempts());
             assertEquals(
                     true,
-                    e.getMessage().startsWith("POST " + server.url() + "/ was not sent: its JSON body"),
+                    e.getMessage().startsWith("POST " + fixture.url() + "/ was not sent: its JSON body"),
                     e.getMessage());
         }
-        assertEquals(before, server.received.size());
+        assertEquals(before, fixture.server().received.size());
     }
 
     private static String quote(String text) {
@@ -142,7 +133,7 @@ class LatticeClientObjectMapperTest {
     void bodyAs_withoutMapper_usesThePlainDefault() {
         try (LatticeClient client = client().build()) {
             LatticeResponse response = client.send(
-                    LatticeRequest.builder().method("GET").url(server.url()).build());
+                    LatticeRequest.builder().method("GET").url(fixture.url()).build());
 
             assertEquals(Map.of("order_id", "o-1", "item_count", 3), response.bodyAs(Map.class));
         }

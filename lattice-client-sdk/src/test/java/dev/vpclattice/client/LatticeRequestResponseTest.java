@@ -64,7 +64,7 @@ class LatticeRequestResponseTest {
                         IllegalArgumentException.class,
                         () -> LatticeRequest.builder().path("/a?b=c"))
                 .getMessage()
-                .contains("'/a?...'"));
+                .contains("a '?' at index 2"));
         assertThrows(
                 IllegalArgumentException.class,
                 () -> LatticeRequest.builder()
@@ -93,7 +93,10 @@ class LatticeRequestResponseTest {
 
         LatticeRequest aimed = r.toBuilder().url("https://svc.example:8443").build();
         assertTrue(aimed.hasUrl());
-        assertEquals(Map.of(), aimed.queryParameters(), "url(...) replaces the path and query, as documented");
+        assertEquals(
+                URI.create("https://svc.example:8443/orders/a%20b?token=t0&q=a%2Bb"),
+                aimed.uri(),
+                "the url comes first, then the request's own path and query");
     }
 
     @Test
@@ -187,7 +190,7 @@ class LatticeRequestResponseTest {
                 .build()
                 .toException();
         assertEquals("ValidationException", header.errorCode());
-        assertEquals("{\"message\":\"bad\"}", header.errorMessage());
+        assertEquals("bad", header.errorMessage(), "a JSON body's message, the header's code");
 
         LatticeServiceException invalidSig = LatticeResponse.builder()
                 .statusCode(403)
@@ -203,6 +206,78 @@ class LatticeRequestResponseTest {
                 .build()
                 .toException();
         assertEquals("", plain.errorCode());
-        assertEquals("HTTP 502: Bad gateway: upstream http://x failed", plain.getMessage());
+        assertEquals("HTTP 502", plain.getMessage(), "the message never quotes the body");
+        assertEquals("Bad gateway: upstream http://x failed", plain.errorMessage());
+    }
+
+    @Test
+    void urlPathAndQuery_giveTheSameRequest_inAnyOrder() {
+        LatticeRequest urlFirst = LatticeRequest.builder()
+                .url("https://svc.example:8443/base?a=1")
+                .path("/orders")
+                .queryParameter("b", "2")
+                .build();
+        LatticeRequest urlLast = LatticeRequest.builder()
+                .queryParameter("b", "2")
+                .path("/orders")
+                .url("https://svc.example:8443/base?a=1")
+                .build();
+        assertEquals(URI.create("https://svc.example:8443/base/orders?a=1&b=2"), urlFirst.uri());
+        assertEquals(urlFirst.uri(), urlLast.uri());
+        // A second url replaces the first, not what path() and queryParameter() added
+        assertEquals(
+                URI.create("https://other.example/orders?b=2"),
+                LatticeRequest.builder()
+                        .url("https://svc.example:8443/base?a=1")
+                        .path("/orders")
+                        .queryParameter("b", "2")
+                        .url("https://other.example")
+                        .build()
+                        .uri());
+    }
+
+    @Test
+    void pathSegments_encodeRawText_andPathRefusesItWithoutQuotingIt() {
+        LatticeRequest request = LatticeRequest.builder()
+                .url("https://svc.example")
+                .pathSegments("documents", "my report+v2/final.pdf")
+                .build();
+        assertEquals("/documents/my%20report%2Bv2%2Ffinal.pdf", request.encodedPath());
+        assertEquals("my%20report.pdf", LatticeRequest.encodePathSegment("my report.pdf"));
+        IllegalArgumentException space = assertThrows(
+                IllegalArgumentException.class, () -> LatticeRequest.builder().path("/my report.pdf"));
+        assertTrue(space.getMessage().contains("a ' '") || space.getMessage().contains("U+0020"), space::getMessage);
+        assertThrows(
+                IllegalArgumentException.class, () -> LatticeRequest.builder().path("/bad%zz"));
+        assertThrows(
+                IllegalArgumentException.class, () -> LatticeRequest.builder().path("/caf\u00e9"));
+    }
+
+    @Test
+    void putHeader_replaces_appendHeader_adds_removeHeader_removes() {
+        LatticeRequest request = LatticeRequest.builder()
+                .url("https://svc.example")
+                .appendHeader("x-tag", "a")
+                .appendHeader("X-Tag", "b")
+                .putHeader("x-one", "1")
+                .putHeader("X-One", "2")
+                .putHeader("x-gone", "g")
+                .removeHeader("X-GONE")
+                .build();
+        assertEquals(List.of("a", "b"), request.headers().get("x-tag"));
+        assertEquals(List.of("2"), request.headers().get("x-one"));
+        assertFalse(request.headers().containsKey("x-gone"));
+        assertThrows(
+                IllegalArgumentException.class, () -> LatticeRequest.builder().putHeader("Expect", "100-continue"));
+    }
+
+    @Test
+    void aStatusOutside100To599_isNotAResponse() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LatticeResponse.builder().statusCode(999).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LatticeResponse.builder().statusCode(99).build());
     }
 }

@@ -23,11 +23,9 @@ final class RawTlsServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final Thread acceptor;
 
-    private RawTlsServer(Script script) throws IOException {
-        server = (SSLServerSocket) TestTls.INSTANCE
-                .serverContext
-                .getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private RawTlsServer(TestTls tls, Script script) throws IOException {
+        server = (SSLServerSocket)
+                tls.serverContext.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(
                 () -> {
                     while (!server.isClosed()) {
@@ -46,7 +44,12 @@ final class RawTlsServer implements AutoCloseable {
     }
 
     static RawTlsServer start(Script script) throws IOException {
-        return new RawTlsServer(script);
+        return new RawTlsServer(TestTls.INSTANCE, script);
+    }
+
+    /** Starts a server with another identity, e.g. {@link TestTls#stranger()}. */
+    static RawTlsServer start(TestTls tls, Script script) throws IOException {
+        return new RawTlsServer(tls, script);
     }
 
     String url() {

@@ -55,6 +55,11 @@ final class TestTls {
         return create().certificate;
     }
 
+    /** A server identity, with its own self-signed certificate, that no test client trusts. */
+    static TestTls stranger() {
+        return create();
+    }
+
     private static TestTls create() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

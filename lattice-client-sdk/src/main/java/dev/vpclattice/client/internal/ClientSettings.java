@@ -6,7 +6,6 @@ import dev.vpclattice.client.LatticeCallListener;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.internal.auth.CredentialsCache;
 import dev.vpclattice.client.internal.auth.LatticeSigner;
-import dev.vpclattice.client.internal.call.Backoff;
 import dev.vpclattice.client.internal.call.RetryPolicy;
 import dev.vpclattice.client.internal.http.ResponseFactory;
 import dev.vpclattice.client.internal.http.TrustMaterial;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
@@ -29,6 +27,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * The settings that the sync and the async client builders share, their checks, and the parts both clients are wired
@@ -45,6 +44,9 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
     /** Lattice caps a response at 6 MB; 10 MiB leaves room without letting a misbehaving target exhaust the heap. */
     static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 10 * 1024 * 1024;
 
+    /** Bodies above 1 MiB go with {@code Expect: 100-continue}, as curl sends them (docs/decisions.md). */
+    static final long DEFAULT_EXPECT_CONTINUE_THRESHOLD = 1024 * 1024;
+
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -59,6 +61,7 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
     private Duration backoffBase = Duration.ofMillis(100);
     private Duration backoffMax = Duration.ofSeconds(5);
     private Duration retryAfterCap = Duration.ofSeconds(20);
+    private long expectContinueThreshold = DEFAULT_EXPECT_CONTINUE_THRESHOLD;
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
     private final List<TrustManager> trustManagers = new ArrayList<>();
     private ObjectMapper objectMapper;
@@ -136,14 +139,37 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
 
     @Override
     public B backoffBase(Duration value) {
-        backoffBase = Durations.requirePositive("backoffBase", value);
+        backoffBase = atLeastOneMilli("backoffBase", value);
         return self();
     }
 
     @Override
     public B backoffMax(Duration value) {
-        backoffMax = Durations.requirePositive("backoffMax", value);
+        backoffMax = atLeastOneMilli("backoffMax", value);
         return self();
+    }
+
+    /** The SDK's backoff strategies count in whole milliseconds. */
+    private static Duration atLeastOneMilli(String name, Duration value) {
+        Durations.requirePositive(name, value);
+        if (value.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, got " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public B expectContinueThreshold(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("expectContinueThreshold must not be negative, got " + bytes);
+        }
+        expectContinueThreshold = bytes;
+        return self();
+    }
+
+    /** @return bodies longer than this are sent with {@code Expect: 100-continue} */
+    final long expectContinueThreshold() {
+        return expectContinueThreshold;
     }
 
     @Override
@@ -383,12 +409,11 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
 
     /** @return the retry policy for these settings */
     final RetryPolicy retryPolicy() {
-        Backoff backoff = new Backoff(
-                backoffBase,
-                backoffMax,
+        return new RetryPolicy(
+                maxAttempts,
+                BackoffStrategy.exponentialDelay(backoffBase, backoffMax),
                 retryAfterCap,
-                bound -> ThreadLocalRandom.current().nextLong(bound + 1));
-        return new RetryPolicy(maxAttempts, backoff, Clock.systemUTC());
+                Clock.systemUTC());
     }
 
     /**

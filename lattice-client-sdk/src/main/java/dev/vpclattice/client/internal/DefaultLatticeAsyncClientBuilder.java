@@ -2,8 +2,8 @@ package dev.vpclattice.client.internal;
 
 import dev.vpclattice.client.LatticeAsyncClient;
 import dev.vpclattice.client.internal.auth.LatticeSigner;
+import dev.vpclattice.client.internal.call.CallPipeline;
 import dev.vpclattice.client.internal.call.DeadlineTimer;
-import dev.vpclattice.client.internal.http.AsyncTransport;
 import dev.vpclattice.client.internal.http.HttpClients;
 import java.util.List;
 import java.util.Objects;
@@ -90,15 +90,20 @@ public final class DefaultLatticeAsyncClientBuilder
         ThreadPoolExecutor ownedCompletions = futureCompletionExecutor == null ? completionPool() : null;
 
         Credentials credentials = credentials();
-        return new DefaultLatticeAsyncClient(
+        CallPipeline pipeline = new CallPipeline(
                 signer,
                 credentials.cache,
-                new AsyncTransport(http, responses("LatticeAsyncClient.Builder")),
                 retryPolicy(),
                 callObservers(),
                 objectMapper(),
                 callTimeout(),
+                null,
                 DeadlineTimer.shared(),
+                expectContinueThreshold());
+        return new DefaultLatticeAsyncClient(
+                pipeline,
+                http,
+                responses("LatticeAsyncClient.Builder"),
                 ownedCompletions != null ? ownedCompletions : futureCompletionExecutor,
                 ownedCompletions,
                 new DefaultLatticeClient.Resources(

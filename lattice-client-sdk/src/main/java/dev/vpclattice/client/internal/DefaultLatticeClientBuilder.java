@@ -3,12 +3,12 @@ package dev.vpclattice.client.internal;
 import dev.vpclattice.client.LatticeClient;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.internal.auth.LatticeSigner;
+import dev.vpclattice.client.internal.call.CallPipeline;
 import dev.vpclattice.client.internal.call.DeadlineTimer;
 import dev.vpclattice.client.internal.discovery.ServiceDiscovery;
 import dev.vpclattice.client.internal.discovery.ServiceEndpoint;
 import dev.vpclattice.client.internal.discovery.ServiceIdentifier;
 import dev.vpclattice.client.internal.http.HttpClients;
-import dev.vpclattice.client.internal.http.SyncTransport;
 import java.net.URI;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -111,16 +111,17 @@ public final class DefaultLatticeClientBuilder extends ClientSettings<LatticeCli
         if (service != null) {
             serviceEndpoint = discover(regionName, credentials.provider, http, resources);
         }
-        return new DefaultLatticeClient(
+        CallPipeline pipeline = new CallPipeline(
                 signer,
                 credentials.cache,
-                new SyncTransport(http, DeadlineTimer.shared(), responses("LatticeClient.Builder")),
                 retryPolicy(),
                 callObservers(),
                 objectMapper(),
                 callTimeout(),
-                resources,
-                serviceEndpoint);
+                serviceEndpoint,
+                DeadlineTimer.shared(),
+                expectContinueThreshold());
+        return new DefaultLatticeClient(pipeline, http, responses("LatticeClient.Builder"), resources, serviceEndpoint);
     }
 
     /** Looks the service up once; a failure releases what build() created so far, and names the service. */

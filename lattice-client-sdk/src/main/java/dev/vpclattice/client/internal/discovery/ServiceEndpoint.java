@@ -47,9 +47,7 @@ public final class ServiceEndpoint {
         if (request.hasUrl()) {
             return request;
         }
-        // url(...) replaces the path and query, so the query goes back in afterwards; the path is part of the URL.
-        LatticeRequest.Builder aimed = request.toBuilder().url(URI.create(base + request.encodedPath()));
-        request.queryParameters().forEach((name, values) -> values.forEach(value -> aimed.queryParameter(name, value)));
-        return aimed.build();
+        // The url is the service's; the request's own path and query come after it.
+        return request.toBuilder().url(base).build();
     }
 }

@@ -3,87 +3,153 @@ package dev.vpclattice.client.internal.http;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.internal.call.Call;
+import dev.vpclattice.client.internal.call.DeadlineTimer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
-import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
 
 /**
- * Sends one signed attempt over an {@link SdkAsyncHttpClient} and collects the whole answer, within the body size
- * limit, without blocking any thread: the asynchronous counterpart of {@link SyncTransport}. An exchange can be aborted
- * at any time, which cancels the HTTP client's execution and so closes its connection instead of returning it to the
- * pool half-read.
+ * The async client's transport: no thread waits. Sends an attempt over an {@link SdkAsyncHttpClient} and collects the
+ * answer within the body size limit (or hands a 2xx body over as a stream); continues a credentials wait when the
+ * resolution completes; schedules a retry on the shared {@link DeadlineTimer}, which hands it to the completion
+ * executor when due; and completes the caller's future on that executor. An exchange can be aborted at any time, which
+ * cancels the HTTP client's execution and so closes its connection instead of returning it to the pool half-read.
  */
 @LatticeInternalApi
-public final class AsyncTransport {
+public final class AsyncTransport implements Transport {
     private static final byte[] EMPTY = new byte[0];
 
     private final SdkAsyncHttpClient httpClient;
     private final ResponseFactory responses;
+    private final DeadlineTimer timer;
+    private final Executor completions;
+    private final BooleanSupplier open;
 
     /**
      * Creates the transport.
      *
      * @param httpClient the async HTTP client
      * @param responses builds responses and knows the body limit
+     * @param timer schedules retries
+     * @param completions completes the caller's futures and runs retries and deadlines
+     * @param open tells whether the client is still open
      */
-    public AsyncTransport(SdkAsyncHttpClient httpClient, ResponseFactory responses) {
+    public AsyncTransport(
+            SdkAsyncHttpClient httpClient,
+            ResponseFactory responses,
+            DeadlineTimer timer,
+            Executor completions,
+            BooleanSupplier open) {
         this.httpClient = httpClient;
         this.responses = responses;
+        this.timer = timer;
+        this.completions = completions;
+        this.open = open;
     }
 
-    /**
-     * Starts the attempt. {@code done} is called exactly once, on an I/O thread (or on the calling thread if the HTTP
-     * client fails at once), with the response or with what failed: the HTTP client's exception, unwrapped from
-     * {@link CompletionException}, or a {@code LatticeClientException} for a body over the limit.
-     *
-     * @param call the call, whose attempt count names the response
-     * @param signed the signed request
-     * @param done receives the response or the failure
-     * @return the exchange, to abort
-     */
-    public Exchange exchange(Call call, SdkHttpRequest signed, BiConsumer<LatticeResponse, Throwable> done) {
+    @Override
+    public void send(Call call, SdkHttpRequest request, Done done) {
         Exchange exchange = new Exchange(call, done);
-        byte[] body = call.body();
-        AsyncExecuteRequest request = AsyncExecuteRequest.builder()
-                .request(signed)
-                .requestContentPublisher(new BodyPublisher(body))
-                .responseHandler(exchange)
-                .fullDuplex(false)
-                .build();
+        done.started(exchange);
         CompletableFuture<Void> execution;
         try {
-            execution = httpClient.execute(request);
+            execution = httpClient.execute(AsyncExecuteRequest.builder()
+                    .request(request)
+                    .requestContentPublisher(call.body().publisher(BodyReaders.POOL))
+                    .responseHandler(exchange)
+                    .fullDuplex(false)
+                    .build());
         } catch (RuntimeException e) {
             exchange.fail(e);
-            return exchange;
+            return;
         }
         exchange.started(execution);
-        return exchange;
+    }
+
+    @Override
+    public <T> Wait await(Call call, CompletableFuture<T> future, BiConsumer<T, Throwable> next) {
+        AtomicBoolean claimed = new AtomicBoolean();
+        future.whenComplete((value, failure) -> {
+            if (claimed.compareAndSet(false, true)) {
+                next.accept(value, failure);
+            }
+        });
+        return () -> claimed.compareAndSet(false, true);
+    }
+
+    @Override
+    public Wait after(long delayNanos, Consumer<Throwable> next) {
+        DeadlineTimer.Timeout scheduled =
+                timer.schedule(System.nanoTime() + delayNanos, () -> execute(() -> next.accept(null)));
+        return scheduled::cancel;
+    }
+
+    @Override
+    public void onDeadline(Runnable action) {
+        execute(action);
+    }
+
+    @Override
+    public void deliver(Runnable delivery) {
+        execute(delivery);
+    }
+
+    @Override
+    public boolean open() {
+        return open.getAsBoolean();
+    }
+
+    @Override
+    public String clientName() {
+        return "LatticeAsyncClient";
+    }
+
+    @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    /** Runs on the completion executor, or here once it no longer accepts work (the client is closed). */
+    private void execute(Runnable task) {
+        try {
+            completions.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     /** One exchange: the response handler the HTTP client calls, and the handle that aborts it. */
-    public final class Exchange implements SdkAsyncHttpResponseHandler {
+    private final class Exchange implements SdkAsyncHttpResponseHandler, Transport.Exchange {
         private final Call call;
-        private final BiConsumer<LatticeResponse, Throwable> done;
+        private final Done done;
         private volatile CompletableFuture<Void> execution;
         private volatile boolean aborted;
         private SdkHttpResponse head;
         private volatile boolean streamed;
         private boolean finished;
 
-        Exchange(Call call, BiConsumer<LatticeResponse, Throwable> done) {
+        Exchange(Call call, Done done) {
             this.call = call;
             this.done = done;
         }
@@ -103,15 +169,9 @@ public final class AsyncTransport {
             });
         }
 
-        /**
-         * Aborts the exchange: cancels the HTTP client's execution, which closes the connection. {@code done} is
-         * not called afterwards unless it already was.
-         */
+        @Override
         public void abort() {
             aborted = true;
-            synchronized (this) {
-                finished = true;
-            }
             CompletableFuture<Void> running = execution;
             if (running != null) {
                 running.cancel(true);
@@ -123,9 +183,19 @@ public final class AsyncTransport {
             synchronized (this) {
                 head = headers;
             }
-            if (declaredLength(headers) > responses.maxBodySize()) {
-                tooLarge();
+            try {
+                responses.checkStatus(headers);
+            } catch (IOException e) {
+                refuse(e);
+                return;
             }
+            if (!streamsBody(headers) && declaredLength(headers) > responses.maxBodySize()) {
+                refuse(responses.tooLarge(call));
+            }
+        }
+
+        private boolean streamsBody(SdkHttpResponse headers) {
+            return call.streamed() && headers.isSuccessful();
         }
 
         @Override
@@ -134,6 +204,24 @@ public final class AsyncTransport {
             SdkHttpResponse h;
             synchronized (this) {
                 h = head;
+            }
+            if (h != null && streamsBody(h)) {
+                StreamedBody body = new StreamedBody();
+                stream.subscribe(body);
+                if (finish()) {
+                    LatticeResponse response;
+                    try {
+                        response = responses.create(call, h, EMPTY);
+                    } catch (RuntimeException e) {
+                        body.close();
+                        done.done(null, null, e);
+                        return;
+                    }
+                    done.done(response, AbortableInputStream.create(body, this::abort), null);
+                } else {
+                    body.close();
+                }
+                return;
             }
             stream.subscribe(new BodySubscriber(this, h == null ? -1 : declaredLength(h), responses.maxBodySize()));
         }
@@ -153,16 +241,16 @@ public final class AsyncTransport {
             fail(error);
         }
 
-        void tooLarge() {
+        /** Ends the exchange with a failure of the answer, dropping the connection rather than reading on. */
+        void refuse(Throwable failure) {
             if (finish()) {
-                // Drop the connection rather than read the rest of an oversized body to reuse it.
-                CompletableFuture<Void> running = execution;
-                aborted = true;
-                if (running != null) {
-                    running.cancel(true);
-                }
-                done.accept(null, responses.tooLarge(call));
+                abort();
+                done.done(null, null, failure);
             }
+        }
+
+        Throwable tooLarge() {
+            return responses.tooLarge(call);
         }
 
         void succeed(byte[] body) {
@@ -171,7 +259,7 @@ public final class AsyncTransport {
                 h = head;
             }
             if (h == null) {
-                fail(new java.io.IOException("The HTTP client completed the exchange without a response"));
+                fail(new IOException("The HTTP client completed the exchange without a response"));
                 return;
             }
             if (finish()) {
@@ -179,16 +267,16 @@ public final class AsyncTransport {
                 try {
                     response = responses.create(call, h, body);
                 } catch (RuntimeException e) {
-                    done.accept(null, e);
+                    done.done(null, null, e);
                     return;
                 }
-                done.accept(response, null);
+                done.done(response, null, null);
             }
         }
 
         void fail(Throwable failure) {
             if (finish()) {
-                done.accept(null, unwrap(failure));
+                done.done(null, null, unwrap(failure));
             }
         }
 
@@ -249,7 +337,7 @@ public final class AsyncTransport {
             if ((long) length + n > limit) {
                 over = true;
                 subscription.cancel();
-                exchange.tooLarge();
+                exchange.refuse(exchange.tooLarge());
                 return;
             }
             if (length + n > bytes.length) {
@@ -274,45 +362,15 @@ public final class AsyncTransport {
         }
     }
 
-    /** The request body as one buffer, or nothing; a new subscription starts from the beginning. */
-    private static final class BodyPublisher implements SdkHttpContentPublisher {
-        private final byte[] body;
+    /** Threads that read request bodies given as streams, off the HTTP client's I/O threads; idle ones end. */
+    private static final class BodyReaders {
+        static final ExecutorService POOL = create();
 
-        BodyPublisher(byte[] body) {
-            this.body = body;
-        }
-
-        @Override
-        public Optional<Long> contentLength() {
-            return Optional.of(body == null ? 0L : (long) body.length);
-        }
-
-        @Override
-        public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
-            subscriber.onSubscribe(new Subscription() {
-                private boolean done;
-
-                @Override
-                public void request(long n) {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
-                    if (n <= 0) {
-                        subscriber.onError(new IllegalArgumentException(
-                                "Reactive Streams rule 3.9: request(" + n + ") must be positive"));
-                        return;
-                    }
-                    if (body != null && body.length > 0) {
-                        subscriber.onNext(ByteBuffer.wrap(body).asReadOnlyBuffer());
-                    }
-                    subscriber.onComplete();
-                }
-
-                @Override
-                public void cancel() {
-                    done = true;
-                }
+        private static ExecutorService create() {
+            return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                Thread thread = new Thread(r, "lattice-async-body-reader");
+                thread.setDaemon(true);
+                return thread;
             });
         }
     }

@@ -10,7 +10,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * Turns a {@link LatticeRequest} and its serialized body into the SDK's unsigned {@link SdkHttpRequest}: adds the
+ * Turns a {@link LatticeRequest} and the length of its body into the SDK's unsigned {@link SdkHttpRequest}: adds the
  * library's {@code User-Agent} when the caller set none, {@code Content-Length}, and for signed modes the
  * {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} header that must be among the signed ones.
  */
@@ -31,10 +31,10 @@ public final class HttpRequestFactory {
      * Builds the unsigned request.
      *
      * @param request the caller's request
-     * @param body the body to send, or {@code null}
+     * @param contentLength the length of the body to send, or -1 for none
      * @return the request to sign
      */
-    public SdkHttpRequest create(LatticeRequest request, byte[] body) {
+    public SdkHttpRequest create(LatticeRequest request, long contentLength) {
         SdkHttpRequest.Builder http = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method()))
                 .protocol(request.scheme())
@@ -52,8 +52,8 @@ public final class HttpRequestFactory {
             // Without it the Apache 5 client sends an empty User-Agent; services' access logs deserve a name.
             http.putHeader("User-Agent", UserAgent.VALUE);
         }
-        if (body != null) {
-            http.putHeader("Content-Length", Integer.toString(body.length));
+        if (contentLength >= 0) {
+            http.putHeader("Content-Length", Long.toString(contentLength));
         }
         if (signed) {
             // Lattice does not support payload signing; the marker must be sent and signed (LatticeSigner).

@@ -1,9 +1,11 @@
 package dev.vpclattice.client.internal.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.client.LatticeClientException;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.internal.call.Call;
+import dev.vpclattice.client.internal.call.Failures;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.http.SdkHttpResponse;
@@ -77,12 +79,25 @@ public final class ResponseFactory {
     }
 
     /**
+     * Refuses a status that HTTP does not define: such an answer is not HTTP, whatever the HTTP client accepted.
+     *
+     * @param head the status and headers
+     * @throws Failures.ProtocolViolation if the status is outside 100-599
+     */
+    public void checkStatus(SdkHttpResponse head) throws Failures.ProtocolViolation {
+        int status = head.statusCode();
+        if (status < 100 || status > 599) {
+            throw new Failures.ProtocolViolation("The answer's status " + status + " is outside 100-599");
+        }
+    }
+
+    /**
      * The answer's body is larger than the client accepts.
      *
      * @param call the call
      * @return the exception
      */
-    public RuntimeException tooLarge(Call call) {
+    public LatticeClientException tooLarge(Call call) {
         return call.failed(
                 "was answered with a body larger than the maximum response body size of " + maxBodySize + " bytes ("
                         + builderName + ".maxResponseBodySize)",

@@ -3,86 +3,158 @@ package dev.vpclattice.client.internal.http;
 import dev.vpclattice.client.LatticeResponse;
 import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.internal.call.Call;
-import dev.vpclattice.client.internal.call.DeadlineTimer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
-import software.amazon.awssdk.http.ContentStreamProvider;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * Sends one signed attempt over an {@link SdkHttpClient} on the calling thread and reads the whole answer, while the
- * shared {@link DeadlineTimer} stands ready to abort the exchange when the call's deadline passes. The seam where an
- * asynchronous transport over {@code SdkAsyncHttpClient} would sit beside it.
+ * The sync client's transport: every step on the caller's thread. Sends an attempt over an {@link SdkHttpClient} and
+ * reads the answer within the body size limit (or hands a 2xx body over as a stream), waits for credentials with a
+ * deadline, and sleeps before a retry. The call's deadline aborts the exchange from the timer thread.
  */
 @LatticeInternalApi
-public final class SyncTransport {
+public final class SyncTransport implements Transport {
     private static final byte[] EMPTY = new byte[0];
 
     private final SdkHttpClient httpClient;
-    private final DeadlineTimer timer;
     private final ResponseFactory responses;
+    private final BooleanSupplier open;
 
     /**
      * Creates the transport.
      *
      * @param httpClient the HTTP client
-     * @param timer the timer that aborts exchanges at the deadline
      * @param responses builds responses and knows the body limit
+     * @param open tells whether the client is still open
      */
-    public SyncTransport(SdkHttpClient httpClient, DeadlineTimer timer, ResponseFactory responses) {
+    public SyncTransport(SdkHttpClient httpClient, ResponseFactory responses, BooleanSupplier open) {
         this.httpClient = httpClient;
-        this.timer = timer;
         this.responses = responses;
+        this.open = open;
     }
 
-    /**
-     * Sends the attempt and reads the answer.
-     *
-     * @param call the call, whose attempt count names the response
-     * @param signed the signed request
-     * @return the response
-     * @throws AbortedAtDeadline if the deadline aborted the exchange (its cause is the exchange's failure)
-     * @throws IOException if the exchange failed
-     */
-    public LatticeResponse exchange(Call call, SdkHttpRequest signed) throws IOException {
-        byte[] body = call.body();
-        ExecutableHttpRequest exchange = httpClient.prepareRequest(HttpExecuteRequest.builder()
-                .request(signed)
-                .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body))
-                .build());
-        Abort abort = new Abort(exchange);
-        DeadlineTimer.Timeout timeout = timer.schedule(call.deadlineNanos(), abort);
+    @Override
+    public void send(Call call, SdkHttpRequest request, Done done) {
+        ExecutableHttpRequest exchange;
         try {
-            HttpExecuteResponse response = exchange.call();
-            byte[] bytes;
-            // Reading to the end and closing returns the connection to the pool.
-            try (InputStream in = response.responseBody().orElse(null)) {
-                bytes = in == null ? EMPTY : readAtMost(in, contentLength(response), responses.maxBodySize());
-                if (bytes == null) {
-                    // Drop the connection rather than let close() drain an oversized body to reuse it.
-                    exchange.abort();
-                    throw responses.tooLarge(call);
-                }
-            }
-            return responses.create(call, response.httpResponse(), bytes);
-        } catch (IOException | RuntimeException e) {
-            if (!timeout.cancel() && abort.fired) {
-                throw new AbortedAtDeadline(e);
-            }
-            throw e;
-        } finally {
-            timeout.cancel();
+            exchange = httpClient.prepareRequest(HttpExecuteRequest.builder()
+                    .request(request)
+                    .contentStreamProvider(call.body().streamProvider())
+                    .build());
+        } catch (RuntimeException e) {
+            done.done(null, null, e);
+            return;
         }
+        done.started(exchange::abort);
+        LatticeResponse response = null;
+        AbortableInputStream stream = null;
+        Throwable failure = null;
+        try {
+            HttpExecuteResponse answer = exchange.call();
+            SdkHttpResponse head = answer.httpResponse();
+            responses.checkStatus(head);
+            InputStream in = answer.responseBody().orElse(null);
+            if (call.streamed() && head.isSuccessful()) {
+                stream = in == null
+                        ? AbortableInputStream.create(new ByteArrayInputStream(EMPTY))
+                        : in instanceof AbortableInputStream
+                                ? (AbortableInputStream) in
+                                : AbortableInputStream.create(in, exchange::abort);
+                response = responses.create(call, head, EMPTY);
+            } else {
+                byte[] bytes;
+                // Reading to the end and closing returns the connection to the pool.
+                try (InputStream body = in) {
+                    bytes = body == null ? EMPTY : readAtMost(body, contentLength(head), responses.maxBodySize());
+                    if (bytes == null) {
+                        // Drop the connection rather than let close() drain an oversized body to reuse it.
+                        exchange.abort();
+                        throw responses.tooLarge(call);
+                    }
+                }
+                response = responses.create(call, head, bytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            exchange.abort();
+            failure = e;
+        }
+        done.done(response, stream, failure);
     }
 
-    private static long contentLength(HttpExecuteResponse response) {
-        Optional<String> value = response.httpResponse().firstMatchingHeader("Content-Length");
+    @Override
+    public <T> Wait await(Call call, CompletableFuture<T> future, BiConsumer<T, Throwable> next) {
+        T value = null;
+        Throwable failure = null;
+        try {
+            value = future.get(Math.max(0, call.remainingNanos(System.nanoTime())), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            failure = e;
+        } catch (ExecutionException e) {
+            failure = e.getCause() != null ? e.getCause() : e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e;
+        }
+        next.accept(value, failure);
+        return Wait.DONE;
+    }
+
+    @Override
+    public Wait after(long delayNanos, Consumer<Throwable> next) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(delayNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            next.accept(e);
+            return Wait.DONE;
+        }
+        next.accept(null);
+        return Wait.DONE;
+    }
+
+    @Override
+    public void onDeadline(Runnable action) {
+        action.run();
+    }
+
+    @Override
+    public void deliver(Runnable delivery) {
+        delivery.run();
+    }
+
+    @Override
+    public boolean open() {
+        return open.getAsBoolean();
+    }
+
+    @Override
+    public String clientName() {
+        return "LatticeClient";
+    }
+
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
+    private static long contentLength(SdkHttpResponse head) {
+        Optional<String> value = head.firstMatchingHeader("Content-Length");
         if (value.isEmpty()) {
             return -1;
         }
@@ -126,29 +198,5 @@ public final class SyncTransport {
             return null;
         }
         return bytes;
-    }
-
-    /** The deadline aborted the exchange; the cause is the failure the abort produced. */
-    public static final class AbortedAtDeadline extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        AbortedAtDeadline(Throwable cause) {
-            super(cause);
-        }
-    }
-
-    private static final class Abort implements Runnable {
-        private final ExecutableHttpRequest exchange;
-        private volatile boolean fired;
-
-        Abort(ExecutableHttpRequest exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public void run() {
-            fired = true;
-            exchange.abort();
-        }
     }
 }

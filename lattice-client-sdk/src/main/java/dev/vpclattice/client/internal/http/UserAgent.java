@@ -17,7 +17,8 @@ public final class UserAgent {
     private UserAgent() {}
 
     private static String readVersion() {
-        try (InputStream in = UserAgent.class.getResourceAsStream("lattice-client-sdk.properties")) {
+        try (InputStream in =
+                UserAgent.class.getResourceAsStream("/dev/vpclattice/client/internal/lattice-client-sdk.properties")) {
             if (in == null) {
                 return "unknown";
             }

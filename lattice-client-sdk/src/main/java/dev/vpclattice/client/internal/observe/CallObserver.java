@@ -1,7 +1,6 @@
 package dev.vpclattice.client.internal.observe;
 
 import dev.vpclattice.client.LatticeResponse;
-import dev.vpclattice.client.internal.DefaultLatticeClient;
 import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.internal.call.Call;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -11,7 +10,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * {@link dev.vpclattice.client.LatticeCallListener}s and the wire log see a call, whatever the transport.
  * {@link CompositeObserver} holds a client's observers and combines what they return for each call.
  *
- * <p>A transport's loop ({@link DefaultLatticeClient}'s, and an asynchronous one alike) drives the
+ * <p>{@link dev.vpclattice.client.internal.call.CallPipeline}, over either transport, drives the
  * {@link Observation} of each call through these points, in this order:
  * <ol>
  *   <li>{@code Observation observation = observers.start(call)}, once per call, on the caller's thread (observers

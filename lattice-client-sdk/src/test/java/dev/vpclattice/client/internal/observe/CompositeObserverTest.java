@@ -47,7 +47,10 @@ class CompositeObserverTest {
     @Test
     void start_withNothingToObserve_returnsNone() {
         Call call = new Call(
-                LatticeRequest.builder().url("https://svc.example").build(), Duration.ofSeconds(1), System.nanoTime());
+                LatticeRequest.builder().url("https://svc.example").build(),
+                Duration.ofSeconds(1),
+                System.nanoTime(),
+                false);
         assertSame(
                 CallObserver.Observation.NONE,
                 CompositeObserver.create(true, true, NO_LISTENERS, List.of(), name -> false)

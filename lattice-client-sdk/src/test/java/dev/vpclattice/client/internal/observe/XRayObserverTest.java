@@ -23,7 +23,10 @@ class XRayObserverTest {
 
     private static Call call() {
         return new Call(
-                LatticeRequest.builder().method("POST").url(URL).build(), Duration.ofSeconds(5), System.nanoTime());
+                LatticeRequest.builder().method("POST").url(URL).build(),
+                Duration.ofSeconds(5),
+                System.nanoTime(),
+                false);
     }
 
     private static SdkHttpRequest signed() {
