@@ -1,6 +1,7 @@
 /**
- * lattice-client-sdk: a SigV4-signing HTTPS client for services behind Amazon VPC Lattice. Exports only
- * {@code dev.vpclattice.client}; the implementation in {@code dev.vpclattice.client.internal} stays sealed.
+ * lattice-client-sdk: a SigV4-signing HTTPS client for services behind Amazon VPC Lattice, and its signing for other
+ * HTTP clients. Exports {@code dev.vpclattice.client}, {@code dev.vpclattice.client.signing} and
+ * {@code dev.vpclattice.client.jdk}; the implementation in {@code dev.vpclattice.client.internal} stays sealed.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.vpclattice.client {
@@ -22,6 +23,8 @@ module dev.vpclattice.client {
     // Apache HttpClient 5 (an automatic module, the default HTTP client) uses jdk.net.Sockets for TCP keep-alive
     // options; without this, a modular application fails with NoClassDefFoundError unless it adds jdk.net itself.
     requires jdk.net;
+    // LatticeJdkHttpSigner signs the JDK HTTP client's requests.
+    requires transitive java.net.http;
 
     // The async client's response bodies arrive as a Reactive Streams publisher (the SDK's async HTTP SPI).
     requires org.reactivestreams;
@@ -36,4 +39,6 @@ module dev.vpclattice.client {
     requires static software.amazon.awssdk.services.vpclattice;
 
     exports dev.vpclattice.client;
+    exports dev.vpclattice.client.signing;
+    exports dev.vpclattice.client.jdk;
 }

@@ -13,7 +13,6 @@ import dev.vpclattice.client.internal.auth.LatticeSigner;
 import dev.vpclattice.client.internal.http.HttpRequestFactory;
 import dev.vpclattice.client.internal.observe.CallObserver;
 import dev.vpclattice.client.internal.observe.CompositeObserver;
-import dev.vpclattice.contract.LatticeSigV4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -92,9 +91,9 @@ public final class CallSteps {
         if (closed) {
             throw call.failed("was not sent: this " + clientName + " is closed", null);
         }
-        if (!LatticeSigV4.schemeAllowed(request.scheme(), signer.mode() != SigningMode.NONE)) {
+        if (!signer.schemeAllowed(request.scheme())) {
             throw call.failed(
-                    "was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode() + "-signed request"),
+                    "was not sent: " + LatticeSigner.schemeRefusedMessage("a " + signer.mode() + "-signed request"),
                     null);
         }
         call.body(serializedBody(call));

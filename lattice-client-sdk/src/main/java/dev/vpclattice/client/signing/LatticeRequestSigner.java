@@ -1,0 +1,183 @@
+package dev.vpclattice.client.signing;
+
+import dev.vpclattice.client.LatticeClientException;
+import dev.vpclattice.client.SigningMode;
+import dev.vpclattice.client.internal.auth.DefaultLatticeRequestSigner;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Signs requests that any HTTP client sends to a VPC Lattice service: the signing of {@code LatticeClient}, for the
+ * HTTP client an application already has. Given a request's method, URI and final headers, it returns the headers to
+ * add: {@code Authorization}, {@code X-Amz-Date}, {@code x-amz-content-sha256: UNSIGNED-PAYLOAD}, the session token
+ * when the credentials have one, then trace headers the request lacks. The body is never read, so the host client
+ * streams it as it would.
+ *
+ * <p>Immutable and thread-safe; build one per application and share it. {@link #close()} releases the credentials
+ * provider it created (none when one was given). The adapters ({@code lattice-client-spring},
+ * {@code lattice-client-okhttp}, {@code lattice-client-apache5}, {@link dev.vpclattice.client.jdk.LatticeJdkHttpSigner})
+ * call it after their client set its final headers, on every attempt.
+ *
+ * <pre>{@code
+ * LatticeRequestSigner signer = LatticeRequestSigner.builder().region(Region.US_WEST_2).build();
+ * Map<String, String> add = signer.sign("GET", URI.create("https://orders.example.com/orders/7"), Map.of());
+ * }</pre>
+ */
+public interface LatticeRequestSigner extends AutoCloseable {
+    /**
+     * Creates a signer with the defaults: SigV4, the region and credentials of the environment, every host.
+     *
+     * @return the signer
+     * @throws IllegalStateException if no region can be found
+     */
+    static LatticeRequestSigner create() {
+        return builder().build();
+    }
+
+    /**
+     * Starts configuring a signer.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return DefaultLatticeRequestSigner.builder();
+    }
+
+    /**
+     * Signs a request, waiting for credentials when none are cached (at most the credentials timeout).
+     *
+     * @param method the HTTP method, e.g. {@code GET}; required
+     * @param uri the absolute request URI, percent-encoded as it is sent; required
+     * @param headers every header the host client will send, names in any case; {@code Host} only when it differs
+     *     from the URI's authority; required (may be empty)
+     * @return the headers to add (replacing any of the same name), in order; empty when the host is not one of
+     *     {@link Builder#hosts(LatticeHosts)}
+     * @throws LatticeClientException if the credentials cannot be resolved in time, or the request is plain
+     *     {@code http} and {@link Builder#signPlainHttp(boolean)} is off
+     * @throws IllegalArgumentException if the URI is not absolute
+     */
+    Map<String, String> sign(String method, URI uri, Map<String, List<String>> headers);
+
+    /**
+     * Signs a request without blocking the calling thread: completes at once when credentials are cached, else when
+     * the provider has answered.
+     *
+     * @param method the HTTP method; required
+     * @param uri the absolute request URI; required
+     * @param headers every header the host client will send; required
+     * @return the headers to add, or a future failed with a {@link LatticeClientException}
+     */
+    CompletableFuture<Map<String, String>> signAsync(String method, URI uri, Map<String, List<String>> headers);
+
+    /**
+     * Tells whether requests to this URI are signed.
+     *
+     * @param uri the request URI
+     * @return whether its host is one of {@link Builder#hosts(LatticeHosts)}
+     */
+    boolean signs(URI uri);
+
+    /** Closes the credentials provider the signer created (not one that was given). Idempotent. */
+    @Override
+    void close();
+
+    /** Configures a {@link LatticeRequestSigner}. Not thread-safe; every setting is optional. */
+    interface Builder {
+        /**
+         * Sets the signing region. Defaults to the environment ({@code AWS_REGION}, the profile, instance metadata).
+         *
+         * @param region the region of the Lattice service
+         * @return this builder
+         */
+        Builder region(Region region);
+
+        /**
+         * Sets where credentials come from. Defaults to {@code DefaultCredentialsProvider}, created by the signer and
+         * closed by {@link #close()}. The identity is cached and refreshed in the background before it expires, as
+         * by {@code LatticeClient}.
+         *
+         * @param credentialsProvider the provider
+         * @return this builder
+         */
+        Builder credentialsProvider(AwsCredentialsProvider credentialsProvider);
+
+        /**
+         * Sets how requests are signed. Defaults to {@link SigningMode#SIGV4}; {@link SigningMode#NONE} makes a
+         * signer that adds only trace headers.
+         *
+         * @param signingMode the mode
+         * @return this builder
+         */
+        Builder signingMode(SigningMode signingMode);
+
+        /**
+         * Sets which hosts are signed. Defaults to {@link LatticeHosts#any()}: use it only on an HTTP client whose
+         * requests all go to Lattice services.
+         *
+         * @param hosts the hosts
+         * @return this builder
+         */
+        Builder hosts(LatticeHosts hosts);
+
+        /**
+         * Sets whether {@code http://} requests are signed, for Lattice listeners that use plain HTTP with auth type
+         * {@code AWS_IAM}. Defaults to {@code false}: such requests are refused with a
+         * {@link LatticeClientException}. Turn it on only for such listeners: over plain HTTP anyone who sees a
+         * request can send it again, with changed headers or body, as long as its signature is valid (5 minutes).
+         *
+         * @param enabled whether to sign plain-HTTP requests
+         * @return this builder
+         */
+        Builder signPlainHttp(boolean enabled);
+
+        /**
+         * Sets whether trace headers are added after signing: the current OpenTelemetry context through the
+         * installed propagators, and inside Lambda {@code X-Amzn-Trace-Id}; a header the request already has is
+         * kept. Defaults to {@code true}. Trace headers are never signed.
+         *
+         * @param enabled whether to propagate trace context
+         * @return this builder
+         */
+        Builder tracePropagation(boolean enabled);
+
+        /**
+         * Sets how long {@link LatticeRequestSigner#sign} waits for credentials when none are cached. Defaults to
+         * 10 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        Builder credentialsTimeout(Duration timeout);
+
+        /**
+         * Sets the clock of {@code X-Amz-Date}. Defaults to the system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        Builder signingClock(Clock clock);
+
+        /**
+         * Sets whether the canonical path encodes the already percent-encoded path again. Defaults to {@code true};
+         * see {@code LatticeClient.Builder#doubleUrlEncode(boolean)}.
+         *
+         * @param enabled whether to encode the path twice
+         * @return this builder
+         */
+        Builder doubleUrlEncode(boolean enabled);
+
+        /**
+         * Builds the signer.
+         *
+         * @return a new signer
+         * @throws IllegalStateException if SigV4 has no region, or SigV4A lacks its dependency
+         */
+        LatticeRequestSigner build();
+    }
+}
