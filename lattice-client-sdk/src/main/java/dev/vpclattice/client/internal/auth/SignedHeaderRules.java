@@ -8,10 +8,13 @@ import java.util.Set;
  * Which request headers a Lattice signature may cover. A signed header must reach Lattice with the value it was
  * signed with, so the signature leaves out the headers that an HTTP client, a proxy or a tracer may add, change or
  * drop after signing: hop-by-hop headers (RFC 9110 section 7.6.1, plus {@code keep-alive}, {@code proxy-*} and
- * {@code expect}), any header that {@code Connection} names, trace-context headers, and the signature's own output.
+ * {@code expect}), any header that {@code Connection} names, trace-context headers, the signature's own output, and
+ * {@code Content-Length}: the message framing is the HTTP client's to choose (a length, chunks, or none for an empty
+ * GET), and with {@code UNSIGNED-PAYLOAD} a signed length would protect no byte of the body.
  */
 @LatticeInternalApi
 public final class SignedHeaderRules {
+    /** Hop-by-hop headers, and the framing header the HTTP client decides. */
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection",
             "keep-alive",
@@ -20,6 +23,7 @@ public final class SignedHeaderRules {
             "transfer-encoding",
             "upgrade",
             "expect",
+            "content-length",
             "proxy-connection",
             "proxy-authenticate",
             "proxy-authorization");
