@@ -5,7 +5,7 @@ signs the same form (path normalized, then percent-encoded again); S3SigV4Auth s
 CrtS3SigV4Auth and the Go example's DisableURIPathEscaping do.
 
 Usage: python3 botocore_call.py '<json>' with keys signer, endpoint, path, sendPath (default: path), method,
-accessKey, secret, token (optional), region, headers (optional), body (optional), cafile.
+accessKey, secret, token (optional), region, headers (optional), body (optional), cafile (https endpoints only).
 Prints one JSON line: {"status": ..., "body": ..., "signer": ...}.
 """
 import http.client
@@ -42,8 +42,11 @@ def main():
     prepared = request.prepare()
 
     endpoint = urlsplit(args["endpoint"])
-    context = ssl.create_default_context(cafile=args["cafile"])
-    connection = http.client.HTTPSConnection(endpoint.hostname, endpoint.port, context=context, timeout=30)
+    if endpoint.scheme == "http":
+        connection = http.client.HTTPConnection(endpoint.hostname, endpoint.port, timeout=30)
+    else:
+        context = ssl.create_default_context(cafile=args["cafile"])
+        connection = http.client.HTTPSConnection(endpoint.hostname, endpoint.port, context=context, timeout=30)
     # http.client sends Host as host:port, the value botocore signed; the path goes out exactly as given.
     connection.putrequest(args["method"], args.get("sendPath", args["path"]), skip_accept_encoding=True)
     for name, value in prepared.headers.items():

@@ -2,7 +2,7 @@ package dev.vpclattice.local;
 
 import dev.vpclattice.events.VpcLatticeEventCodec;
 import dev.vpclattice.local.internal.EventFactory;
-import dev.vpclattice.local.internal.HttpsFrontEnd;
+import dev.vpclattice.local.internal.FrontEnd;
 import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import dev.vpclattice.local.internal.LatticeResources;
 import dev.vpclattice.local.internal.LocalCredential;
@@ -26,12 +26,12 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * A local VPC Lattice service: an HTTPS server on loopback that authenticates callers as Lattice does and forwards
- * each request to one {@link LatticeTarget} as a V2 event.
+ * A local VPC Lattice service: an HTTPS (or plain HTTP) server on loopback that authenticates callers as Lattice does
+ * and forwards each request to one {@link LatticeTarget} as a V2 event.
  *
  * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} only (not
- * {@code ::1}) with a fresh self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}; see
- * {@link #certificate()} to let clients trust it.
+ * {@code ::1}); an HTTPS listener (the default) serves a fresh self-signed certificate for {@code localhost},
+ * {@code 127.0.0.1} and {@code ::1}; see {@link #certificate()} to let clients trust it.
  *
  * <p>With {@link AuthType#AWS_IAM} (the default) every request must be signed with SigV4 for service
  * {@code vpc-lattice-svcs} in this service's region, with {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} signed, by one
@@ -60,13 +60,15 @@ public final class LocalLattice implements AutoCloseable {
     /** How long a connection may carry no bytes at all (between requests, or while a client stalls). */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpsFrontEnd server;
+    private final FrontEnd server;
     private final LocalCertificate certificate;
     private final LatticeResources resources;
     private final AuthType authType;
+    private final ListenerProtocol listener;
 
     private LocalLattice(DefaultBuilder builder) {
         this.authType = builder.authType;
+        this.listener = builder.listener;
         this.resources = LatticeResources.of(builder.region, builder.accountId);
         Map<String, LocalCredential> credentials = new LinkedHashMap<>();
         for (LocalCredential credential : builder.credentials) {
@@ -84,24 +86,16 @@ public final class LocalLattice implements AutoCloseable {
         // Generating the key pair and certificate (BouncyCastle) and loading the HTTP server's classes take about the
         // same time and need nothing from each other: on two cores, doing them at once halves the wait for build().
         CompletableFuture<SelfSignedCertificate> selfSigned = new CompletableFuture<>();
-        Thread generator = new Thread(
-                () -> {
-                    try {
-                        selfSigned.complete(SelfSignedCertificate.generate(List.copyOf(builder.hostNames)));
-                    } catch (Throwable e) {
-                        selfSigned.completeExceptionally(e);
-                    }
-                },
-                "local-lattice-certificate");
-        generator.setDaemon(true);
-        generator.start();
+        if (listener == ListenerProtocol.HTTPS) {
+            startCertificate(selfSigned, List.copyOf(builder.hostNames));
+        }
         SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock, builder.pathForm);
         Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         hostNames.addAll(builder.hostNames);
         EventFactory events = new EventFactory(resources, builder.principalOrgId);
-        this.server = HttpsFrontEnd.start(
+        this.server = FrontEnd.start(
                 builder.port,
-                () -> join(selfSigned).sslContext(),
+                listener == ListenerProtocol.HTTPS ? () -> join(selfSigned).sslContext() : null,
                 builder.headerTimeout,
                 IDLE_TIMEOUT.compareTo(builder.bodyTimeout) > 0 ? IDLE_TIMEOUT : builder.bodyTimeout,
                 port -> new LatticeExchangeHandler(new LatticeExchangeHandler.Config(
@@ -116,10 +110,30 @@ public final class LocalLattice implements AutoCloseable {
                         builder.clock,
                         builder.accessLog,
                         hostNames,
+                        listener,
                         port,
                         builder.bodyTimeout)));
-        SelfSignedCertificate generated = join(selfSigned);
-        this.certificate = new LocalCertificate(generated.certificate(), generated.pem());
+        if (listener == ListenerProtocol.HTTPS) {
+            SelfSignedCertificate generated = join(selfSigned);
+            this.certificate = new LocalCertificate(generated.certificate(), generated.pem());
+        } else {
+            this.certificate = null;
+        }
+    }
+
+    /** Generates the certificate on its own thread, to overlap with the server's start. */
+    private static void startCertificate(CompletableFuture<SelfSignedCertificate> selfSigned, List<String> names) {
+        Thread generator = new Thread(
+                () -> {
+                    try {
+                        selfSigned.complete(SelfSignedCertificate.generate(names));
+                    } catch (Throwable e) {
+                        selfSigned.completeExceptionally(e);
+                    }
+                },
+                "local-lattice-certificate");
+        generator.setDaemon(true);
+        generator.start();
     }
 
     private static SelfSignedCertificate join(CompletableFuture<SelfSignedCertificate> certificate) {
@@ -147,10 +161,10 @@ public final class LocalLattice implements AutoCloseable {
      * The base URL clients call. It names the IPv4 loopback address the server listens on rather than
      * {@code localhost}, which a resolver may map to {@code ::1} first, where nothing listens.
      *
-     * @return {@code https://127.0.0.1:PORT}
+     * @return {@code https://127.0.0.1:PORT}, or {@code http://127.0.0.1:PORT} for an HTTP listener
      */
     public URI endpoint() {
-        return URI.create("https://127.0.0.1:" + port());
+        return URI.create(listener.scheme() + "://127.0.0.1:" + port());
     }
 
     /**
@@ -168,8 +182,12 @@ public final class LocalLattice implements AutoCloseable {
      *
      * @return the certificate, valid for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and any
      *     {@link Builder#hostName(String) host names}
+     * @throws IllegalStateException if the listener is plain HTTP, which has no certificate
      */
     public LocalCertificate certificate() {
+        if (certificate == null) {
+            throw new IllegalStateException("This local Lattice has an HTTP listener, which has no certificate");
+        }
         return certificate;
     }
 
@@ -200,6 +218,15 @@ public final class LocalLattice implements AutoCloseable {
         return authType;
     }
 
+    /**
+     * The listener's protocol.
+     *
+     * @return {@link ListenerProtocol#HTTPS} unless the builder chose plain HTTP
+     */
+    public ListenerProtocol listener() {
+        return listener;
+    }
+
     /** Stops listening at once and ends in-flight exchanges. Does not close the target. Idempotent. */
     @Override
     public void close() {
@@ -219,6 +246,14 @@ public final class LocalLattice implements AutoCloseable {
          * @return this builder
          */
         Builder port(int port);
+
+        /**
+         * The listener's protocol. Both verify SigV4 the same way; a plain HTTP listener has no certificate.
+         *
+         * @param listener defaults to {@link ListenerProtocol#HTTPS}
+         * @return this builder
+         */
+        Builder listener(ListenerProtocol listener);
 
         /**
          * Adds a host name the service answers to, besides {@code localhost}, {@code 127.0.0.1} and {@code [::1]}
@@ -364,6 +399,7 @@ public final class LocalLattice implements AutoCloseable {
 
     private static final class DefaultBuilder implements Builder {
         private int port;
+        private ListenerProtocol listener = ListenerProtocol.HTTPS;
         private String region = "us-east-1";
         private String accountId = "123456789012";
         private AuthType authType = AuthType.AWS_IAM;
@@ -413,6 +449,12 @@ public final class LocalLattice implements AutoCloseable {
                         "hostName must be a DNS name like orders.lattice.test, not '" + hostName + "'");
             }
             hostNames.add(name);
+            return this;
+        }
+
+        @Override
+        public Builder listener(ListenerProtocol listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

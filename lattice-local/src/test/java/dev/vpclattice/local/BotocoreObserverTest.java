@@ -46,6 +46,7 @@ class BotocoreObserverTest {
     static LocalLattice sdkForm;
     static LocalLattice singleForm;
     static LocalLattice authNone;
+    static LocalLattice plainHttp;
 
     /** The User Guide's signer when awscrt is installed, else the pure-Python signer of the same form. */
     private static String sdkFormSigner() {
@@ -78,11 +79,12 @@ class BotocoreObserverTest {
         sdkForm = start(LocalLattice.builder());
         singleForm = start(LocalLattice.builder().canonicalPathForm(CanonicalPathForm.SINGLE_ENCODED));
         authNone = start(LocalLattice.builder().authType(AuthType.NONE));
+        plainHttp = start(LocalLattice.builder().listener(ListenerProtocol.HTTP));
     }
 
     @AfterAll
     static void stop() {
-        for (LocalLattice lattice : new LocalLattice[] {sdkForm, singleForm, authNone}) {
+        for (LocalLattice lattice : new LocalLattice[] {sdkForm, singleForm, authNone, plainHttp}) {
             if (lattice != null) {
                 lattice.close();
             }
@@ -100,14 +102,14 @@ class BotocoreObserverTest {
     private static Answer call(LocalLattice lattice, String signer, String path, Map<String, Object> more)
             throws Exception {
         Path pem = dir.resolve("lattice-" + lattice.port() + ".pem");
-        if (!Files.exists(pem)) {
+        if (lattice.listener() == ListenerProtocol.HTTPS && !Files.exists(pem)) {
             lattice.certificate().writePem(pem);
         }
         Map<String, Object> args = new LinkedHashMap<>(Map.of(
                 "signer",
                 signer,
                 "endpoint",
-                "https://127.0.0.1:" + lattice.port(),
+                lattice.endpoint().toString(),
                 "path",
                 path,
                 "method",
@@ -226,5 +228,22 @@ class BotocoreObserverTest {
 
         assertEquals("{\"id\":7}", event.getBody());
         assertEquals("POST", event.getMethod());
+    }
+
+    @Test
+    void plainHttpListener_verifiesBotocoresSignatureAsHttpsDoes() throws Exception {
+        Map<String, Object> post =
+                Map.of("method", "POST", "body", "{\"id\":8}", "headers", Map.of("content-type", "application/json"));
+        VpcLatticeV2Request event =
+                call(plainHttp, SDK_FORM_SIGNER, "/plain/orders", post).event();
+        Map<String, Object> wrongSecret = new LinkedHashMap<>(post);
+        wrongSecret.put("secret", "not-alice-secret");
+        Answer wrong = call(plainHttp, SDK_FORM_SIGNER, "/plain/wrong-secret", wrongSecret);
+
+        assertEquals("{\"id\":8}", event.getBody());
+        assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
+        assertEquals(403, wrong.status(), wrong.body());
+        assertTrue(wrong.body().startsWith("InvalidSignatureException: "), wrong.body());
+        assertFalse(INVOKED.contains("/plain/wrong-secret"), INVOKED.toString());
     }
 }

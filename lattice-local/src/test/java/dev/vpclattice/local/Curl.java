@@ -15,11 +15,14 @@ final class Curl {
     record Result(int status, String body) {}
 
     /**
-     * Runs {@code curl -sS --cacert PEM ARGS... URL} and parses the status appended by {@code -w}.
+     * Runs {@code curl -sS --cacert PEM ARGS... URL} (no {@code --cacert} when {@code cacert} is null, for plain
+     * HTTP) and parses the status appended by {@code -w}.
      */
     static Result run(Path cacert, String url, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(
-                List.of("curl", "-sS", "--max-time", "30", "--cacert", cacert.toString(), "-w", "\n%{http_code}"));
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "-w", "\n%{http_code}"));
+        if (cacert != null) {
+            command.addAll(List.of("--cacert", cacert.toString()));
+        }
         command.addAll(List.of(args));
         command.add(url);
         Process process = new ProcessBuilder(command).redirectErrorStream(false).start();

@@ -450,6 +450,79 @@ class LatticeLocalCliIT {
         assertEquals(403, response.statusCode(), "TLS was trusted; the unsigned request was then denied");
     }
 
+    @Test
+    void serve_httpListener_verifiesSigV4OverPlainHttp_andRefusesACertificateFile() throws Exception {
+        Run certificate = run(
+                Map.of(),
+                "serve",
+                "--listener",
+                "http",
+                "--cert-out",
+                dir.resolve("none.pem").toString(),
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER);
+        assertEquals(2, certificate.exit(), certificate.err());
+        assertTrue(certificate.err().contains("--cert-out needs an HTTPS listener"), certificate.err());
+
+        ProcessBuilder builder = new ProcessBuilder(
+                JAVA,
+                "-jar",
+                JAR.toString(),
+                "serve",
+                "--listener",
+                "http",
+                "--function-dir",
+                function.toString(),
+                "--handler",
+                FunctionDirectory.HANDLER,
+                "--credential",
+                "AKIDALLOWED:allowed-secret:" + ALLOWED);
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process plain = builder.start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return out.readLine();
+                        } catch (IOException e) {
+                            return null;
+                        }
+                    })
+                    .get(60, TimeUnit.SECONDS);
+            assertNotNull(line, "serve --listener http printed nothing");
+            Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+            assertTrue(url.find(), line);
+
+            Curl.Result signed = Curl.run(
+                    null,
+                    url.group() + "/plain?id=1",
+                    Curl.sign(SCOPE, "AKIDALLOWED", "allowed-secret").toArray(String[]::new));
+            Curl.Result wrong = Curl.run(
+                    null,
+                    url.group() + "/plain",
+                    Curl.sign(SCOPE, "AKIDALLOWED", "wrong-secret").toArray(String[]::new));
+
+            assertEquals(200, signed.status(), signed.body());
+            assertEquals(
+                    ALLOWED,
+                    new VpcLatticeEventCodec()
+                            .readRequest(signed.body().getBytes(StandardCharsets.UTF_8))
+                            .getRequestContext()
+                            .getIdentity()
+                            .getPrincipal());
+            assertEquals(403, wrong.status(), wrong.body());
+        } finally {
+            plain.destroy();
+            if (!plain.waitFor(30, TimeUnit.SECONDS)) {
+                plain.destroyForcibly();
+            }
+        }
+    }
+
     private static String waitForLog(String needle) throws InterruptedException {
         for (int i = 0; i < 100 && !SERVE_ERR.toString().contains(needle); i++) {
             Thread.sleep(100);

@@ -74,6 +74,43 @@ class LocalLatticeCurlTest {
         lattice.close();
     }
 
+    @Test
+    void plainHttpListener_verifiesCurlsSignature_andRefusesABadOne() throws Exception {
+        try (LocalLattice plain = LocalLattice.builder()
+                .listener(ListenerProtocol.HTTP)
+                .credential("AKIDALICE", "alice-secret-key", ALICE)
+                .target(event -> {
+                    INVOKED.add(event.getPath());
+                    return echo(event);
+                })
+                .build()) {
+            String url = plain.endpoint() + "/plain?b=2";
+            Curl.Result signed = Curl.run(
+                    null, url, signedBy(SCOPE, "AKIDALICE", "alice-secret-key").toArray(String[]::new));
+            Curl.Result wrong = Curl.run(
+                    null,
+                    plain.endpoint() + "/plain-wrong",
+                    signedBy(SCOPE, "AKIDALICE", "not-the-secret").toArray(String[]::new));
+            Curl.Result unsigned = Curl.run(null, plain.endpoint() + "/plain-unsigned");
+
+            assertTrue(
+                    plain.endpoint().toString().startsWith("http://127.0.0.1:"),
+                    plain.endpoint().toString());
+            assertEquals(200, signed.status(), signed.body());
+            VpcLatticeV2Request event = CODEC.readRequest(signed.body().getBytes(StandardCharsets.UTF_8));
+            assertEquals("/plain?b=2", event.getPath());
+            assertEquals(ALICE, event.getRequestContext().getIdentity().getPrincipal());
+            assertEquals(403, wrong.status(), wrong.body());
+            assertTrue(wrong.body().startsWith("InvalidSignatureException: "), wrong.body());
+            assertEquals(403, unsigned.status(), unsigned.body());
+            assertTrue(unsigned.body().startsWith("AccessDeniedException: User: anonymous"), unsigned.body());
+            assertFalse(INVOKED.contains("/plain-wrong") || INVOKED.contains("/plain-unsigned"), INVOKED.toString());
+            IllegalStateException noCertificate =
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, plain::certificate);
+            assertTrue(noCertificate.getMessage().contains("HTTP listener"), noCertificate.getMessage());
+        }
+    }
+
     private static Curl.Result curl(String path, List<String> args) throws Exception {
         return Curl.run(pem, lattice.endpoint() + path, args.toArray(String[]::new));
     }

@@ -7,6 +7,7 @@ import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.LambdaTarget;
 import dev.vpclattice.local.LatticeTarget;
+import dev.vpclattice.local.ListenerProtocol;
 import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LocalLattice;
 import java.io.IOException;
@@ -182,6 +183,7 @@ public final class LocalLatticeExtension
         try {
             DelegatingTarget target = new DelegatingTarget(received, codec);
             LocalLattice.Builder builder = LocalLattice.builder()
+                    .listener(config.listener)
                     .region(config.region)
                     .authType(config.authType)
                     .sessionCredential(
@@ -212,8 +214,11 @@ public final class LocalLatticeExtension
                 target.delegate = config.target;
             }
             directory = Files.createTempDirectory("local-lattice-junit");
-            Path pem = directory.resolve("local-lattice.pem");
-            lattice.certificate().writePem(pem);
+            Path pem = null;
+            if (lattice.listener() == ListenerProtocol.HTTPS) {
+                pem = directory.resolve("local-lattice.pem");
+                lattice.certificate().writePem(pem);
+            }
             return new Running(lattice, lambdaTarget, function, directory, pem);
         } catch (IOException e) {
             UncheckedIOException failure = new UncheckedIOException(
@@ -327,7 +332,7 @@ public final class LocalLatticeExtension
     /**
      * The URL clients call.
      *
-     * @return {@code https://127.0.0.1:PORT}
+     * @return {@code https://127.0.0.1:PORT} ({@code http://} for a plain HTTP listener)
      * @throws IllegalStateException if it is not running
      */
     public URI endpoint() {
@@ -350,7 +355,7 @@ public final class LocalLatticeExtension
      * {@link LocalCertificate#sslContext()} for the JDK's {@code HttpClient}.
      *
      * @return the certificate, new at every start
-     * @throws IllegalStateException if it is not running
+     * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public LocalCertificate certificate() {
         return running().lattice().certificate();
@@ -361,10 +366,14 @@ public final class LocalLatticeExtension
      * temporary directory that is deleted when the local Lattice stops.
      *
      * @return the PEM file
-     * @throws IllegalStateException if it is not running
+     * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public Path certificatePem() {
-        return running().pem();
+        Path pem = running().pem();
+        if (pem == null) {
+            throw new IllegalStateException("This local Lattice has an HTTP listener, which has no certificate");
+        }
+        return pem;
     }
 
     /**
@@ -372,7 +381,7 @@ public final class LocalLatticeExtension
      * make another JVM (a function under test in {@link LocalLambda}, say) trust this server and nothing else.
      *
      * @return the {@code -Djavax.net.ssl.trustStore*} flags
-     * @throws IllegalStateException if it is not running
+     * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public List<String> trustStoreJvmArguments() {
         Running current = running();
@@ -553,6 +562,14 @@ public final class LocalLatticeExtension
         Builder authType(AuthType authType);
 
         /**
+         * The listener's protocol; a plain HTTP listener has no certificate to inject.
+         *
+         * @param listener defaults to {@link ListenerProtocol#HTTPS}
+         * @return this builder
+         */
+        Builder listener(ListenerProtocol listener);
+
+        /**
          * The region of the service, which signatures must be scoped to; the function's {@code AWS_REGION} too.
          *
          * @param region e.g. {@code eu-west-1}; defaults to {@code us-east-1}
@@ -609,6 +626,7 @@ public final class LocalLatticeExtension
         private final Map<String, String> functionEnvironment = new LinkedHashMap<>();
         private final List<Consumer<LocalLambda.Builder>> functionOptions = new ArrayList<>();
         private AuthType authType = AuthType.AWS_IAM;
+        private ListenerProtocol listener = ListenerProtocol.HTTPS;
         private String region = "us-east-1";
         private String allowedPrincipal = DEFAULT_ALLOWED_PRINCIPAL;
         private String deniedPrincipal = DEFAULT_DENIED_PRINCIPAL;
@@ -648,6 +666,12 @@ public final class LocalLatticeExtension
         @Override
         public Builder authType(AuthType authType) {
             this.authType = Objects.requireNonNull(authType, "authType");
+            return this;
+        }
+
+        @Override
+        public Builder listener(ListenerProtocol listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -706,6 +730,7 @@ public final class LocalLatticeExtension
             copy.functionEnvironment.putAll(functionEnvironment);
             copy.functionOptions.addAll(functionOptions);
             copy.authType = authType;
+            copy.listener = listener;
             copy.region = region;
             copy.allowedPrincipal = allowedPrincipal;
             copy.deniedPrincipal = deniedPrincipal;

@@ -10,6 +10,7 @@ import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LambdaTarget;
+import dev.vpclattice.local.ListenerProtocol;
 import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LocalLattice;
 import dev.vpclattice.local.internal.SigV4Verifier;
@@ -48,6 +49,8 @@ public final class LatticeLocalCommand {
             run in the real Lambda Java runtime client (one warm runtime, restarted if it dies or times out).
             It prints the URL it listens on, then one access-log line per request on stderr.
               --port N                 port to listen on; 0 (default) picks a free one
+              --listener P             https (default, a self-signed certificate) or http (plain, no
+                                       certificate); SigV4 is verified the same way on both
               --auth-type T            AWS_IAM (default): SigV4 for vpc-lattice-svcs required; NONE: no auth
               --credential AKID:SECRET[:PRINCIPAL_ARN]
                                        a trusted credential (repeatable); the principal defaults to
@@ -244,7 +247,17 @@ public final class LatticeLocalCommand {
     }
 
     private int serve(Options options) {
+        ListenerProtocol listener = listener(options.single("--listener", "https"));
+        if (listener == ListenerProtocol.HTTP) {
+            for (String certificateOption : List.of("--cert-out", "--truststore-out")) {
+                if (options.single(certificateOption, null) != null) {
+                    throw new IllegalArgumentException(
+                            certificateOption + " needs an HTTPS listener: an HTTP listener has no certificate");
+                }
+            }
+        }
         LocalLattice.Builder builder = LocalLattice.builder()
+                .listener(listener)
                 .port(options.integer("--port", 0))
                 .region(options.single("--region", "us-east-1"))
                 .authType(authType(options.single("--auth-type", "AWS_IAM")))
@@ -340,6 +353,14 @@ public final class LatticeLocalCommand {
                 "--canonical-path must be double-encoded or single-encoded, not '" + value + "'");
     }
 
+    private static ListenerProtocol listener(String value) {
+        try {
+            return ListenerProtocol.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--listener must be https or http, not '" + value + "'", e);
+        }
+    }
+
     private static AuthType authType(String value) {
         try {
             return AuthType.valueOf(value.toUpperCase(Locale.ROOT));
@@ -368,7 +389,8 @@ public final class LatticeLocalCommand {
                 "--timeout",
                 "--jvm-arg",
                 "--host-name",
-                "--canonical-path");
+                "--canonical-path",
+                "--listener");
         private static final List<String> REPEATABLE =
                 List.of("--credential", "--session-credential", "--allow", "--env", "--jvm-arg", "--host-name");
 

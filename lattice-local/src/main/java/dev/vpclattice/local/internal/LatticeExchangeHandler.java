@@ -9,6 +9,7 @@ import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LatticeTarget;
+import dev.vpclattice.local.ListenerProtocol;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -77,7 +78,8 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * @param clock the clock for {@code timeEpoch}
      * @param accessLog receives one line per request (method, path without query, status, principal, duration)
      * @param hostNames the host names the service answers to, lower case; other hosts get {@code 404}
-     * @param port the port the server listens on, which the host must name (or omit for 443)
+     * @param listener the listener's protocol, whose default port a host may omit
+     * @param port the port the server listens on, which the host must name (or omit when it is the default)
      * @param bodyTimeout the longest time a client may take to send a body once its headers arrived
      */
     public record Config(
@@ -92,6 +94,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             Clock clock,
             Consumer<String> accessLog,
             Set<String> hostNames,
+            ListenerProtocol listener,
             int port,
             Duration bodyTimeout) {
         /** Copies the sets and checks that nothing is missing. */
@@ -107,6 +110,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(accessLog, "accessLog");
             hostNames = Set.copyOf(hostNames);
+            Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         }
     }
@@ -357,7 +361,7 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         if (name.indexOf(':') >= 0 && !name.startsWith("[")) {
             name = "[" + name + "]";
         }
-        return (requestedPort <= 0 ? 443 : requestedPort) == config.port()
+        return (requestedPort <= 0 ? config.listener().defaultPort() : requestedPort) == config.port()
                 && config.hostNames().contains(name);
     }
 

@@ -385,6 +385,8 @@ public final class SigV4Verifier {
         if (authority.getHost() == null) {
             throw new IllegalArgumentException("the Host header '" + hostHeader + "' is not a host[:port]");
         }
+        // The signed Host header is sent as signed and the signer takes it verbatim, so the scheme (and its default
+        // port) never enters the canonical request: one verification serves HTTPS and HTTP listeners alike.
         SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
                 .protocol("https")
                 .method(SdkHttpMethod.fromValue(method.toUpperCase(Locale.ROOT)))

@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The HTTPS/1.1 server in front of a {@link LatticeExchangeHandler}: Jetty on {@code 127.0.0.1}, configured to pass
- * request targets through as Lattice sees them and to bound how long a client may take to send a request.
+ * The HTTP/1.1 server, over TLS or plain, in front of a {@link LatticeExchangeHandler}: Jetty on {@code 127.0.0.1},
+ * configured to pass request targets through as Lattice sees them and to bound how long a client may take to send a
+ * request.
  *
  * <ul>
  *   <li>URI compliance is Jetty's {@code UNSAFE}: targets with {@code //}, {@code %2F}, {@code %25} or dot segments
@@ -40,12 +41,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       are, without Jetty's HTML page or version.</li>
  * </ul>
  */
-public final class HttpsFrontEnd implements AutoCloseable {
+public final class FrontEnd implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final HeaderDeadlines deadlines;
 
-    private HttpsFrontEnd(Server server, ServerConnector connector, HeaderDeadlines deadlines) {
+    private FrontEnd(Server server, ServerConnector connector, HeaderDeadlines deadlines) {
         this.server = server;
         this.connector = connector;
         this.deadlines = deadlines;
@@ -56,14 +57,14 @@ public final class HttpsFrontEnd implements AutoCloseable {
      *
      * @param port the port on 127.0.0.1; 0 picks a free one
      * @param sslContext the server's TLS context (certificate and key), awaited only once the server is built, so
-     *     that a certificate generated on another thread and Jetty's class loading overlap
+     *     that a certificate generated on another thread and Jetty's class loading overlap; null for plain HTTP
      * @param headerTimeout the longest time a client may take to send a request's headers
      * @param idleTimeout how long a connection may carry no bytes at all
      * @param handlerForPort builds the handler once the actual port is known
      * @return the running server
      * @throws UncheckedIOException if the port cannot be bound
      */
-    public static HttpsFrontEnd start(
+    public static FrontEnd start(
             int port,
             Supplier<SSLContext> sslContext,
             Duration headerTimeout,
@@ -84,13 +85,19 @@ public final class HttpsFrontEnd implements AutoCloseable {
                 HttpCompliance.RFC9110.with("lattice-local", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         // Lattice routes by the Host header, not by the TLS server name: a host it does not serve is 404, whatever
         // SNI said (Jetty's default check would answer 400 "Invalid SNI" first).
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        secure.setSniHostCheck(false);
-        http.addCustomizer(secure);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
+        SslContextFactory.Server tls = null;
+        ServerConnector connector;
+        if (sslContext != null) {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            tls = new SslContextFactory.Server();
+            connector = new ServerConnector(
+                    server, 1, 1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        }
         HeaderDeadlines deadlines = new HeaderDeadlines(headerTimeout);
-        ServerConnector connector = new ServerConnector(
-                server, 1, 1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setIdleTimeout(idleTimeout.toMillis());
@@ -98,7 +105,9 @@ public final class HttpsFrontEnd implements AutoCloseable {
         server.addConnector(connector);
         server.setErrorHandler(new PlainTextErrors());
         try {
-            tls.setSslContext(sslContext.get());
+            if (tls != null) {
+                tls.setSslContext(sslContext.get());
+            }
             connector.open();
             LatticeExchangeHandler handler = handlerForPort.apply(connector.getLocalPort());
             handler.useDeadlines(deadlines);
@@ -110,9 +119,9 @@ public final class HttpsFrontEnd implements AutoCloseable {
             throw new UncheckedIOException("Could not listen on 127.0.0.1:" + port, e);
         } catch (Exception e) {
             stopQuietly(server);
-            throw new IllegalStateException("Could not start the HTTPS server on 127.0.0.1:" + port + ": " + e, e);
+            throw new IllegalStateException("Could not start the HTTP server on 127.0.0.1:" + port + ": " + e, e);
         }
-        return new HttpsFrontEnd(server, connector, deadlines);
+        return new FrontEnd(server, connector, deadlines);
     }
 
     /**
