@@ -25,7 +25,7 @@ demo:
 
 ## test: what CI runs: all tests, README snippets, Javadoc, cfn-lint; then the count
 test: check-tools
-	@rm -rf $(ROOT)/*/target/surefire-reports $(ROOT)/*/target/failsafe-reports
+	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports*
 	$(MAVEN) verify $(MVN_ARGS)
 	$(ROOT)/scripts/consumer-check
 	cfn-lint $(ROOT)/template.yaml

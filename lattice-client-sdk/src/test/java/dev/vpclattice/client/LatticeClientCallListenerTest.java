@@ -194,7 +194,7 @@ class LatticeClientCallListenerTest {
     @Test
     void aListenerThatThrows_neverFailsTheCall_norKeepsTheOthersFromHearing() {
         List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("dev.vpclattice.client.internal.ListenerObserver");
+        Logger logger = Logger.getLogger("dev.vpclattice.client.internal.observe.ListenerObserver");
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {

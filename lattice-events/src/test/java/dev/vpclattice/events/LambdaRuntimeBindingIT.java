@@ -39,6 +39,14 @@ class LambdaRuntimeBindingIT {
     static void start() throws IOException {
         // The artifact: this module's classes and the fixture handler at the root, as sam build lays them out.
         copyTree(BASE.resolve("target/classes"), functionDir);
+        // lattice-contract, as sam build would ship it: its jar in lib/, or the reactor's classes at the root.
+        Path contract = classesOf(dev.vpclattice.contract.QueryStrings.class);
+        if (Files.isDirectory(contract)) {
+            copyTree(contract, functionDir);
+        } else {
+            Files.createDirectories(functionDir.resolve("lib"));
+            Files.copy(contract, functionDir.resolve("lib").resolve(contract.getFileName()));
+        }
         copyTree(
                 BASE.resolve("target/test-classes/dev/vpclattice/events/fixtures"),
                 functionDir.resolve("dev/vpclattice/events/fixtures"));
@@ -53,6 +61,16 @@ class LambdaRuntimeBindingIT {
     static void stop() {
         if (function != null) {
             function.close();
+        }
+    }
+
+    /** Where a class was loaded from: a directory of classes or a jar. */
+    static Path classesOf(Class<?> type) {
+        try {
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -29,11 +29,11 @@ class TracingClassPathIT {
     private static final String XRAY_CLASSES = " com.amazonaws.xray.";
     private static final String OPENTELEMETRY_CLASSES = " io.opentelemetry.";
     private static final List<String> OBSERVER_CLASSES = List.of(
-            " dev.vpclattice.client.internal.XRayObserver",
-            " dev.vpclattice.client.internal.OpenTelemetryObserver",
-            " dev.vpclattice.client.internal.WireLogObserver",
-            " dev.vpclattice.client.internal.ListenerObserver",
-            " dev.vpclattice.client.internal.TraceHeaders");
+            " dev.vpclattice.client.internal.observe.XRayObserver",
+            " dev.vpclattice.client.internal.observe.OpenTelemetryObserver",
+            " dev.vpclattice.client.internal.observe.WireLogObserver",
+            " dev.vpclattice.client.internal.observe.ListenerObserver",
+            " dev.vpclattice.client.internal.observe.TraceHeaders");
 
     @TempDir
     Path dir;
@@ -76,7 +76,7 @@ class TracingClassPathIT {
         assertTrue(output.contains("ANSWERED 200"), output);
         List<String> loaded = Files.readAllLines(classLog);
         assertTrue(
-                loaded.stream().anyMatch(l -> l.contains(" dev.vpclattice.client.internal.CompositeObserver ")),
+                loaded.stream().anyMatch(l -> l.contains(" dev.vpclattice.client.internal.observe.CompositeObserver ")),
                 "the class-loading log should show the library's classes: " + loaded.size() + " lines");
         return loaded;
     }
