@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.jdk.LatticeJdkHttpSigner;
+import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
@@ -86,6 +87,7 @@ class PlainHttpListenerTest {
         try (LatticeRequestSigner core = LatticeRequestSigner.builder()
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(lattice.credentials())
+                .hosts(LatticeHosts.of("127.0.0.1"))
                 .signPlainHttp(true)
                 .build()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(lattice.endpoint() + "/jdk"))

@@ -31,8 +31,8 @@ public final class LatticeHosts {
     }
 
     /**
-     * Matches every host: for a signer used only with requests to Lattice services. The default of
-     * {@link LatticeRequestSigner.Builder#hosts(LatticeHosts)}.
+     * Matches every host, an explicit choice for an HTTP client that sends only to Lattice services: a signer with it
+     * hands credentials-derived headers to any host the client calls.
      *
      * @return the matcher
      */

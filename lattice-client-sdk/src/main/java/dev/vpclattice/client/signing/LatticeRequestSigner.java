@@ -13,25 +13,23 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Signs requests that any HTTP client sends to a VPC Lattice service: the signing of {@code LatticeClient}, for the
- * HTTP client an application already has. Given a request's method, URI and final headers, it returns the headers to
- * add: {@code Authorization}, {@code X-Amz-Date}, {@code x-amz-content-sha256: UNSIGNED-PAYLOAD}, the session token
- * when the credentials have one, then trace headers the request lacks. The body is never read, so the host client
- * streams it as it would.
- *
- * <p>Immutable and thread-safe; build one per application and share it. {@link #close()} releases the credentials
- * provider it created (none when one was given). The adapters ({@code lattice-client-spring},
- * {@code lattice-client-okhttp}, {@code lattice-client-apache5}, {@link dev.vpclattice.client.jdk.LatticeJdkHttpSigner})
- * call it after their client set its final headers, on every attempt.
+ * Signs the requests any HTTP client sends to VPC Lattice services, as {@code LatticeClient} signs its own: given a
+ * request's method, URI and final headers, it returns the headers to add ({@code Authorization}, {@code X-Amz-Date},
+ * {@code x-amz-content-sha256: UNSIGNED-PAYLOAD}, the session token, then trace headers the request lacks). The body is
+ * never read. Immutable and thread-safe; {@link #close()} releases the credentials provider it created.
  *
  * <pre>{@code
- * LatticeRequestSigner signer = LatticeRequestSigner.builder().region(Region.US_WEST_2).build();
+ * LatticeRequestSigner signer = LatticeRequestSigner.builder()
+ *         .region(Region.US_WEST_2)
+ *         .hosts(LatticeHosts.of("orders.example.com"))
+ *         .build();
  * Map<String, String> add = signer.sign("GET", URI.create("https://orders.example.com/orders/7"), Map.of());
  * }</pre>
  */
 public interface LatticeRequestSigner extends AutoCloseable {
     /**
-     * Creates a signer with the defaults: SigV4, the region and credentials of the environment, every host.
+     * Creates a signer with the defaults: SigV4, the region and credentials of the environment, and the hosts of the
+     * region's Lattice service domain.
      *
      * @return the signer
      * @throws IllegalStateException if no region can be found
@@ -54,13 +52,15 @@ public interface LatticeRequestSigner extends AutoCloseable {
      *
      * @param method the HTTP method, e.g. {@code GET}; required
      * @param uri the absolute request URI, percent-encoded as it is sent; required
-     * @param headers every header the host client will send, names in any case; {@code Host} only when it differs
-     *     from the URI's authority; required (may be empty)
-     * @return the headers to add (replacing any of the same name), in order; empty when the host is not one of
-     *     {@link Builder#hosts(LatticeHosts)}
+     * @param headers every header the host client will send, names in any case; a {@code Host} header is signed as
+     *     given, else the one derived from the URI (without a default port); required (may be empty)
+     * @return the headers to add (replacing any of the same name), in order, unmodifiable; empty when the host is not
+     *     one of {@link Builder#hosts(LatticeHosts)}
      * @throws LatticeClientException if the credentials cannot be resolved in time, or the request is plain
      *     {@code http} and {@link Builder#signPlainHttp(boolean)} is off
-     * @throws IllegalArgumentException if the URI is not absolute
+     * @throws IllegalArgumentException if the URI is not absolute, the method is not one the AWS SDK's signer knows
+     *     ({@code GET}, {@code POST}, {@code PUT}, {@code DELETE}, {@code HEAD}, {@code PATCH}, {@code OPTIONS}), or
+     *     there are two different {@code Host} values
      */
     Map<String, String> sign(String method, URI uri, Map<String, List<String>> headers);
 
@@ -117,8 +117,8 @@ public interface LatticeRequestSigner extends AutoCloseable {
         Builder signingMode(SigningMode signingMode);
 
         /**
-         * Sets which hosts are signed. Defaults to {@link LatticeHosts#any()}: use it only on an HTTP client whose
-         * requests all go to Lattice services.
+         * Sets which hosts are signed; requests to others pass unsigned. Defaults to
+         * {@link LatticeHosts#serviceDomain(String)} of the signing region (or, for SigV4A, of the environment's).
          *
          * @param hosts the hosts
          * @return this builder
@@ -176,7 +176,8 @@ public interface LatticeRequestSigner extends AutoCloseable {
          * Builds the signer.
          *
          * @return a new signer
-         * @throws IllegalStateException if SigV4 has no region, or SigV4A lacks its dependency
+         * @throws IllegalStateException if SigV4 or the default hosts need a region and none is found, or SigV4A
+         *     lacks its dependency
          */
         LatticeRequestSigner build();
     }

@@ -93,7 +93,10 @@ class LatticeJdkHttpSignerLocalLatticeTest {
     }
 
     static LatticeRequestSigner.Builder core(AwsCredentialsProvider credentials) {
-        return LatticeRequestSigner.builder().region(Region.EU_CENTRAL_1).credentialsProvider(credentials);
+        return LatticeRequestSigner.builder()
+                .region(Region.EU_CENTRAL_1)
+                .credentialsProvider(credentials)
+                .hosts(LatticeHosts.of("127.0.0.1"));
     }
 
     static URI uri(String pathAndQuery) {

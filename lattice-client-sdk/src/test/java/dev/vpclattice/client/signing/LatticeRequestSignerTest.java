@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,12 +35,26 @@ class LatticeRequestSignerTest {
         return LatticeRequestSigner.builder()
                 .region(Region.US_WEST_2)
                 .credentialsProvider(SESSION)
+                .hosts(LatticeHosts.of("orders.example.com"))
                 .signingClock(FIXED)
                 .tracePropagation(false);
     }
 
+    /** The value of a header, by name in any case. */
+    private static String header(Map<String, String> added, String name) {
+        return added.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static List<String> names(Map<String, String> added) {
+        return added.keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+    }
+
     private static String signedHeaders(Map<String, String> added) {
-        String authorization = added.get("Authorization");
+        String authorization = header(added, "Authorization");
         int start = authorization.indexOf("SignedHeaders=") + "SignedHeaders=".length();
         return authorization.substring(start, authorization.indexOf(',', start));
     }
@@ -53,17 +68,17 @@ class LatticeRequestSignerTest {
                     Map.of("Content-Type", List.of("application/json")));
 
             assertEquals(
-                    List.of("Authorization", "x-amz-content-sha256", "X-Amz-Date", "X-Amz-Security-Token"),
-                    List.copyOf(added.keySet()),
-                    added.keySet().toString());
+                    List.of("authorization", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token"),
+                    names(added));
             assertTrue(
-                    added.get("Authorization")
+                    header(added, "Authorization")
                             .startsWith("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE000000001/20260301/us-west-2/"
                                     + "vpc-lattice-svcs/aws4_request"),
-                    added.get("Authorization"));
-            assertEquals("20260301T120000Z", added.get("X-Amz-Date"));
-            assertEquals("UNSIGNED-PAYLOAD", added.get("x-amz-content-sha256"));
-            assertEquals("token-1", added.get("X-Amz-Security-Token"));
+                    header(added, "Authorization"));
+            assertEquals("20260301T120000Z", header(added, "X-Amz-Date"));
+            assertEquals("UNSIGNED-PAYLOAD", header(added, "x-amz-content-sha256"));
+            assertEquals("token-1", header(added, "X-Amz-Security-Token"));
+            assertThrows(UnsupportedOperationException.class, () -> added.put("X-Other", "1"));
             assertEquals(
                     "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token", signedHeaders(added));
         }
@@ -95,7 +110,7 @@ class LatticeRequestSignerTest {
             Map<String, String> added = signer.sign("GET", URI.create("https://orders.example.com/"), headers);
 
             assertEquals("accept;host;x-amz-content-sha256;x-amz-date;x-amz-security-token", signedHeaders(added));
-            assertEquals("20260301T120000Z", added.get("X-Amz-Date"));
+            assertEquals("20260301T120000Z", header(added, "X-Amz-Date"));
         }
     }
 
@@ -126,14 +141,74 @@ class LatticeRequestSignerTest {
                 Map<String, String> overHttps = https.sign("POST", URI.create(pair[1]), headers);
 
                 assertEquals(overHttps, overHttp, pair[0]);
-                assertEquals("UNSIGNED-PAYLOAD", overHttp.get("x-amz-content-sha256"));
+                assertEquals("UNSIGNED-PAYLOAD", header(overHttp, "x-amz-content-sha256"));
             }
             // The port is part of the signed Host: https on 8080 is not the same request as https on 443.
             assertNotEquals(
-                    https.sign("GET", URI.create("https://orders.example.com:8080/"), Map.of())
-                            .get("Authorization"),
-                    https.sign("GET", URI.create("https://orders.example.com/"), Map.of())
-                            .get("Authorization"));
+                    header(
+                            https.sign("GET", URI.create("https://orders.example.com:8080/"), Map.of()),
+                            "Authorization"),
+                    header(https.sign("GET", URI.create("https://orders.example.com/"), Map.of()), "Authorization"));
+        }
+    }
+
+    @Test
+    void sign_plainHttp_withUserInfo_keepsItOutOfTheMessage() {
+        try (LatticeRequestSigner signer = signer().build()) {
+            LatticeClientException e = assertThrows(
+                    LatticeClientException.class,
+                    () -> signer.sign("GET", URI.create("http://user:hunter2@orders.example.com:8080/a"), Map.of()));
+
+            assertTrue(e.getMessage().contains("http://orders.example.com:8080/a"), e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sign_aMethodTheSdkSignerLacks_isRefusedNamingTheMethods() {
+        try (LatticeRequestSigner signer = signer().build()) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> signer.sign("PROPFIND", URI.create("https://user:hunter2@orders.example.com/a"), Map.of()));
+
+            assertTrue(e.getMessage().contains("PROPFIND"), e.getMessage());
+            assertTrue(e.getMessage().contains("PATCH"), e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+            assertEquals(
+                    4,
+                    signer.sign("patch", URI.create("https://orders.example.com/a"), Map.of())
+                            .size());
+        }
+    }
+
+    @Test
+    void sign_twoDifferentHosts_areRefused() {
+        try (LatticeRequestSigner signer = signer().build()) {
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> signer.sign(
+                            "GET",
+                            URI.create("https://orders.example.com/a"),
+                            Map.of("Host", List.of("a.example.com"), "host", List.of("b.example.com"))));
+        }
+    }
+
+    @Test
+    void hosts_default_isTheServiceDomainOfTheRegion() {
+        try (LatticeRequestSigner signer = LatticeRequestSigner.builder()
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(SESSION)
+                .build()) {
+            assertTrue(signer.signs(
+                    URI.create("https://billing-0123456789abcdef0.7d67968.vpc-lattice-svcs.eu-west-1.on.aws/")));
+            assertFalse(signer.signs(
+                    URI.create("https://billing-0123456789abcdef0.7d67968.vpc-lattice-svcs.us-west-2.on.aws/")));
+            assertFalse(signer.signs(URI.create("https://api.github.com/")));
+            assertTrue(signer.sign("GET", URI.create("https://api.github.com/"), Map.of())
+                    .isEmpty());
+        }
+        try (LatticeRequestSigner signer = signer().hosts(LatticeHosts.any()).build()) {
+            assertTrue(signer.signs(URI.create("https://api.github.com/")));
         }
     }
 
@@ -173,7 +248,7 @@ class LatticeRequestSignerTest {
                 .build()) {
             Map<String, String> added = signer.sign("GET", URI.create("https://orders.example.com/"), Map.of());
 
-            assertEquals(List.of("Authorization", "x-amz-content-sha256", "X-Amz-Date"), List.copyOf(added.keySet()));
+            assertEquals(List.of("authorization", "x-amz-content-sha256", "x-amz-date"), names(added));
         }
     }
 
@@ -211,6 +286,7 @@ class LatticeRequestSignerTest {
     void signingModeNone_addsNoSignature() {
         try (LatticeRequestSigner signer = LatticeRequestSigner.builder()
                 .signingMode(SigningMode.NONE)
+                .hosts(LatticeHosts.any())
                 .tracePropagation(false)
                 .build()) {
             assertTrue(signer.sign("GET", URI.create("http://orders.example.com/"), Map.of())

@@ -11,12 +11,13 @@ import dev.vpclattice.client.signing.LatticeRequestSigner;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -41,10 +42,6 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 @LatticeInternalApi
 public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
-    /** The headers of a signature, lower case: what {@link #sign} returns besides trace headers. */
-    private static final Set<String> SIGNATURE_HEADERS =
-            Set.of("authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "x-amz-region-set");
-
     private final LatticeSigner signer;
     private final LatticeHosts hosts;
     private final TracePropagation trace;
@@ -55,9 +52,9 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
     private final CredentialsCache credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DefaultLatticeRequestSigner(Builder builder, LatticeSigner signer) {
+    private DefaultLatticeRequestSigner(Builder builder, LatticeSigner signer, LatticeHosts hosts) {
         this.signer = signer;
-        this.hosts = builder.hosts;
+        this.hosts = hosts;
         this.trace = TracePropagation.create(builder.tracePropagation, OptionalDependencies.CLASSPATH);
         this.credentialsTimeout = builder.credentialsTimeout;
         if (signer.mode() == SigningMode.NONE) {
@@ -80,11 +77,6 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
      */
     public static LatticeRequestSigner.Builder builder() {
         return new Builder();
-    }
-
-    /** @return the signing mode, for adapters that decide what to wire */
-    public SigningMode mode() {
-        return signer.mode();
     }
 
     @Override
@@ -163,18 +155,48 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
                     null,
                     0);
         }
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.fromValue(method.toUpperCase(Locale.ROOT)))
-                .uri(uri);
+        SdkHttpRequest.Builder request =
+                SdkHttpRequest.builder().method(method(method, uri)).uri(uri);
+        String host = null;
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             if (header.getKey().equalsIgnoreCase("host")) {
+                host = host(header.getValue(), host, uri);
                 continue;
             }
             for (String value : header.getValue()) {
                 request.appendHeader(header.getKey(), value);
             }
         }
+        if (host != null) {
+            // Signed as given, since it is what the host client sends; without one the signer derives it from the URI.
+            request.putHeader("Host", host);
+        }
         return request.build();
+    }
+
+    private SdkHttpMethod method(String method, URI uri) {
+        String name = method.toUpperCase(Locale.ROOT);
+        for (SdkHttpMethod known : SdkHttpMethod.values()) {
+            if (known.name().equals(name)) {
+                return known;
+            }
+        }
+        throw new IllegalArgumentException("A " + signer.mode() + "-signed request to " + redacted(uri)
+                + " was not signed: the AWS SDK's signer knows only the methods "
+                + Arrays.toString(SdkHttpMethod.values()) + ", got " + method);
+    }
+
+    /** The one Host value of a request; more than one (or an empty one) is a request no server accepts. */
+    private static String host(List<String> values, String earlier, URI uri) {
+        for (String value : values) {
+            String stripped = value == null ? "" : value.strip();
+            if (stripped.isEmpty() || (earlier != null && !earlier.equals(stripped))) {
+                throw new IllegalArgumentException("A request to " + redacted(uri)
+                        + " can be signed with one Host header, not an empty one or two different ones");
+            }
+            earlier = stripped;
+        }
+        return earlier;
     }
 
     private Map<String, String> headersToAdd(
@@ -183,13 +205,13 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
         if (identity != null) {
             SdkHttpRequest signed = signer.sign(request, null, identity);
             for (Map.Entry<String, List<String>> header : signed.headers().entrySet()) {
-                if (SIGNATURE_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                if (SignedHeaderRules.isSignatureHeader(header.getKey())) {
                     add.put(header.getKey(), header.getValue().get(0));
                 }
             }
         }
         trace.addTo(add, name -> present(given, name));
-        return add;
+        return Collections.unmodifiableMap(add);
     }
 
     private static boolean present(Map<String, List<String>> headers, String name) {
@@ -232,8 +254,10 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
                 subject + " was not signed: could not resolve AWS credentials: " + cause, cause, 0);
     }
 
+    /** The URI without user info, query or fragment: what a message may show. */
     private static String redacted(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     @Override
@@ -260,7 +284,7 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
         private Region region;
         private AwsCredentialsProvider credentialsProvider;
         private SigningMode signingMode = SigningMode.SIGV4;
-        private LatticeHosts hosts = LatticeHosts.any();
+        private LatticeHosts hosts;
         private boolean signPlainHttp;
         private boolean tracePropagation = true;
         private Duration credentialsTimeout = Duration.ofSeconds(10);
@@ -324,18 +348,28 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
         @Override
         public LatticeRequestSigner build() {
             String regionName = region == null ? null : region.id();
-            if (regionName == null && signingMode == SigningMode.SIGV4) {
-                try {
-                    regionName = new DefaultAwsRegionProviderChain().getRegion().id();
-                } catch (SdkClientException e) {
-                    throw new IllegalStateException(
-                            "No region for SigV4 signing: set LatticeRequestSigner.builder().region(...) or the"
-                                    + " AWS_REGION environment variable (" + e.getMessage() + ")",
-                            e);
-                }
+            if (regionName == null && (signingMode == SigningMode.SIGV4 || hosts == null)) {
+                regionName = regionFromEnvironment();
             }
+            LatticeHosts signed = hosts != null ? hosts : LatticeHosts.serviceDomain(regionName);
             return new DefaultLatticeRequestSigner(
-                    this, LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode, signPlainHttp));
+                    this,
+                    LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode, signPlainHttp),
+                    signed);
+        }
+
+        /** The region of the environment, needed for SigV4 and for the default hosts. */
+        private String regionFromEnvironment() {
+            try {
+                return new DefaultAwsRegionProviderChain().getRegion().id();
+            } catch (SdkClientException e) {
+                String need = signingMode == SigningMode.SIGV4
+                        ? "No region for SigV4 signing: set LatticeRequestSigner.builder().region(...) or the"
+                                + " AWS_REGION environment variable"
+                        : "No region for the default hosts (the Lattice service domain of the region): set"
+                                + " LatticeRequestSigner.builder().region(...), AWS_REGION, or hosts(...)";
+                throw new IllegalStateException(need + " (" + e.getMessage() + ")", e);
+            }
         }
     }
 }

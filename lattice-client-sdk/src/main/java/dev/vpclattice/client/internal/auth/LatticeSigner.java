@@ -220,10 +220,13 @@ public final class LatticeSigner {
         }
         signable.putHeader(LatticeSigV4.CONTENT_SHA256_HEADER, LatticeSigV4.UNSIGNED_PAYLOAD);
         if (plainHttp) {
-            // The https form of the same request: same host header (port 80 becomes https' default, any other port
-            // stays), same canonical request, since the canonical request has no scheme.
-            Integer port = request.port() == 80 ? null : Integer.valueOf(request.port());
-            signable.protocol("https").port(port);
+            // The https form of the same request, with the Host an http client sends (the port unless it is 80): the
+            // canonical request has no scheme, but the signer would derive Host with https' default port, 443.
+            if (!request.firstMatchingHeader("Host").isPresent()) {
+                int port = request.port();
+                signable.putHeader("Host", port == 80 ? request.host() : request.host() + ":" + port);
+            }
+            signable.protocol("https");
         }
         SignRequest.Builder<AwsCredentialsIdentity> sign = SignRequest.builder(credentials)
                 .request(signable.build())

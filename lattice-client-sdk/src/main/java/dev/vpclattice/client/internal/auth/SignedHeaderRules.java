@@ -69,6 +69,17 @@ public final class SignedHeaderRules {
     }
 
     /**
+     * Tells whether a header is one the signer writes.
+     *
+     * @param name the header name, any case
+     * @return true for {@code Authorization}, {@code X-Amz-Date}, {@code X-Amz-Security-Token},
+     *     {@code x-amz-content-sha256} and {@code X-Amz-Region-Set}
+     */
+    public static boolean isSignatureHeader(String name) {
+        return SIGNATURE.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
      * Tells whether a header carries trace context.
      *
      * @param name the header name, any case
