@@ -15,7 +15,6 @@ module dev.vpclattice.client {
     requires software.amazon.awssdk.utils;
     requires software.amazon.awssdk.http.auth.aws;
     requires software.amazon.awssdk.http.auth.spi;
-    requires software.amazon.awssdk.http.apache5;
     requires com.fasterxml.jackson.datatype.jsr310;
     // What VPC Lattice defines; none of its types is in this API.
     requires dev.vpclattice.contract;
@@ -33,7 +32,9 @@ module dev.vpclattice.client {
     requires static com.amazonaws.xray.sdk_core;
     requires static io.opentelemetry.api;
     requires static io.opentelemetry.context;
-    // Optional: the async client's default HTTP client, loaded only when no other was given.
+    // Optional: the default HTTP clients, loaded only when no other was given. The HTTP client adapters leave
+    // apache5-client out, since their own client sends; LatticeClient.builder().build() then names what to add.
+    requires static software.amazon.awssdk.http.apache5;
     requires static software.amazon.awssdk.http.nio.netty;
     // Optional: service discovery (LatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
     requires static software.amazon.awssdk.services.vpclattice;
