@@ -6,6 +6,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,16 @@ import org.slf4j.LoggerFactory;
 @LatticeInternalApi
 public final class TracePropagation {
     private static final Logger LOG = LoggerFactory.getLogger(TracePropagation.class);
-    private static final TracePropagation NONE = new TracePropagation(false, false);
+    private static final TracePropagation NONE = new TracePropagation(false, false, () -> null);
 
     private final boolean openTelemetry;
     private final boolean inLambda;
+    private final Supplier<String> lambdaTraceHeader;
 
-    private TracePropagation(boolean openTelemetry, boolean inLambda) {
+    private TracePropagation(boolean openTelemetry, boolean inLambda, Supplier<String> lambdaTraceHeader) {
         this.openTelemetry = openTelemetry;
         this.inLambda = inLambda;
+        this.lambdaTraceHeader = lambdaTraceHeader;
     }
 
     /**
@@ -37,11 +40,18 @@ public final class TracePropagation {
      * @return the propagation
      */
     public static TracePropagation create(boolean enabled, Predicate<String> classPresent) {
+        return create(enabled, classPresent, System.getenv("LAMBDA_TASK_ROOT") != null);
+    }
+
+    static TracePropagation create(boolean enabled, Predicate<String> classPresent, boolean inLambda) {
         if (!enabled) {
             return NONE;
         }
+        // The invocation's header is looked up as for the client's own calls, the runtime client's per-thread value
+        // first, so that concurrent invocations in one environment each propagate their own.
+        Supplier<String> lambdaTraceHeader = inLambda ? XRayObserver::lambdaTraceHeader : () -> null;
         return new TracePropagation(
-                classPresent.test(OptionalDependencies.OPENTELEMETRY_API), System.getenv("LAMBDA_TASK_ROOT") != null);
+                classPresent.test(OptionalDependencies.OPENTELEMETRY_API), inLambda, lambdaTraceHeader);
     }
 
     /**
@@ -59,10 +69,7 @@ public final class TracePropagation {
             }
         }
         if (inLambda && !present.test(XRayObserver.TRACE_HEADER) && !headers.containsKey(XRayObserver.TRACE_HEADER)) {
-            String header = System.getenv("_X_AMZN_TRACE_ID");
-            if (header == null || header.isEmpty()) {
-                header = System.getProperty(XRayObserver.LAMBDA_TRACE_HEADER_PROPERTY);
-            }
+            String header = lambdaTraceHeader.get();
             if (header != null && !header.isEmpty()) {
                 headers.put(XRayObserver.TRACE_HEADER, header);
             }
