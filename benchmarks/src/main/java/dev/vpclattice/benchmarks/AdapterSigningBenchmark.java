@@ -1,8 +1,13 @@
 package dev.vpclattice.benchmarks;
 
 import dev.vpclattice.benchmarks.internal.LoopbackHttpsServer;
+import dev.vpclattice.client.apache5.LatticeApache5Interceptor;
 import dev.vpclattice.client.jdk.LatticeJdkHttpSigner;
+import dev.vpclattice.client.okhttp.LatticeOkHttpInterceptor;
+import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
+import dev.vpclattice.client.spring.LatticeSpringInterceptor;
+import dev.vpclattice.client.spring.LatticeWebClientFilter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +50,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -55,10 +64,11 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * One POST (a 1 KB JSON body) per call over a kept-alive HTTPS connection to a loopback server that answers a constant
- * 200, through each HTTP client an adapter serves, three ways on the same kind of client: unsigned, signed by the
- * hand-written code of the VPC Lattice User Guide's Java example ({@link AwsV4HttpSigner} with
- * {@code PAYLOAD_SIGNING_ENABLED=false}, the signed headers copied onto the request, in the same hook the adapter
- * uses), and signed by the adapter. The budget is the adapter at most 1.05x the hand-written signing of its client.
+ * 200, through each HTTP client an adapter serves, three ways on the same kind of client: {@code <client>Unsigned},
+ * {@code <client>Hand} (the hand-written code of the VPC Lattice User Guide's Java example: {@link AwsV4HttpSigner}
+ * with {@code PAYLOAD_SIGNING_ENABLED=false}, the signed headers copied onto the request, in the same hook the adapter
+ * uses) and {@code <client>Adapter}, for the clients {@code ok}, {@code apache}, {@code jdk}, {@code spring} (RestClient)
+ * and {@code webClient}. The budget is {@code <client>Adapter} at most 1.05x {@code <client>Hand}, from the same run.
  */
 @State(Scope.Thread)
 @Fork(1)
@@ -88,6 +98,9 @@ public class AdapterSigningBenchmark {
     private RestClient springUnsigned;
     private RestClient springHand;
     private RestClient springAdapter;
+    private WebClient webClientUnsigned;
+    private WebClient webClientHand;
+    private WebClient webClientAdapter;
 
     /**
      * Starts the server and the clients, and checks that each answers 200 and that the signed ones arrive signed.
@@ -104,6 +117,7 @@ public class AdapterSigningBenchmark {
         signer = LatticeRequestSigner.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
+                .hosts(LatticeHosts.of("localhost"))
                 .build();
         SSLContext tls = tls();
         X509TrustManager trust = (X509TrustManager) server.trustManagers()[0];
@@ -116,7 +130,7 @@ public class AdapterSigningBenchmark {
                     .forEach(signed::header);
             return chain.proceed(signed.build());
         });
-        okAdapter = ok(tls, trust, dev.vpclattice.client.okhttp.LatticeSigningInterceptor.create(signer));
+        okAdapter = ok(tls, trust, LatticeOkHttpInterceptor.create(signer));
 
         apacheUnsigned = apache(tls, null);
         apacheHand = apache(tls, (request, entity, context) -> {
@@ -131,7 +145,7 @@ public class AdapterSigningBenchmark {
                 throw new IllegalStateException(e);
             }
         });
-        apacheAdapter = apache(tls, dev.vpclattice.client.apache5.LatticeSigningInterceptor.create(signer));
+        apacheAdapter = apache(tls, LatticeApache5Interceptor.create(signer));
 
         jdk = HttpClient.newBuilder()
                 .sslContext(tls)
@@ -146,12 +160,32 @@ public class AdapterSigningBenchmark {
             handSign(request.getMethod().name(), request.getURI(), headers).forEach(request.getHeaders()::set);
             return execution.execute(request, requestBody);
         });
-        springAdapter = spring(dev.vpclattice.client.spring.LatticeSigningInterceptor.create(signer));
+        springAdapter = spring(LatticeSpringInterceptor.create(signer));
+
+        webClientUnsigned = webClient(null);
+        webClientHand = webClient((request, next) -> {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            request.headers().forEach(headers::put);
+            Map<String, String> add = handSign(request.method().name(), request.url(), headers);
+            return next.exchange(ClientRequest.from(request)
+                    .headers(signed -> add.forEach(signed::set))
+                    .build());
+        });
+        webClientAdapter = webClient(LatticeWebClientFilter.create(signer));
 
         long signedBefore = server.signedRequests();
-        int[] unsigned = {okUnsigned(), apacheUnsigned(), jdkUnsigned(), springUnsigned()};
+        int[] unsigned = {okUnsigned(), apacheUnsigned(), jdkUnsigned(), springUnsigned(), webClientUnsigned()};
         int[] signed = {
-            okHand(), okAdapter(), apacheHand(), apacheAdapter(), jdkHand(), jdkAdapter(), springHand(), springAdapter()
+            okHand(),
+            okAdapter(),
+            apacheHand(),
+            apacheAdapter(),
+            jdkHand(),
+            jdkAdapter(),
+            springHand(),
+            springAdapter(),
+            webClientHand(),
+            webClientAdapter()
         };
         for (int length : unsigned) {
             check(length);
@@ -203,6 +237,18 @@ public class AdapterSigningBenchmark {
                         .build()));
         if (signing != null) {
             builder.requestInterceptor(signing);
+        }
+        return builder.build();
+    }
+
+    private WebClient webClient(ExchangeFilterFunction signing) throws GeneralSecurityException {
+        WebClient.Builder builder = WebClient.builder()
+                .clientConnector(new JdkClientHttpConnector(HttpClient.newBuilder()
+                        .sslContext(tls())
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build()));
+        if (signing != null) {
+            builder.filter(signing);
         }
         return builder.build();
     }
@@ -343,6 +389,35 @@ public class AdapterSigningBenchmark {
     @Benchmark
     public int springAdapter() {
         return springCall(springAdapter);
+    }
+
+    private int webClientCall(WebClient client) {
+        return client.post()
+                .uri(uri)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .retrieve()
+                .bodyToMono(byte[].class)
+                .block()
+                .length;
+    }
+
+    /** @return the answer's length */
+    @Benchmark
+    public int webClientUnsigned() {
+        return webClientCall(webClientUnsigned);
+    }
+
+    /** @return the answer's length */
+    @Benchmark
+    public int webClientHand() {
+        return webClientCall(webClientHand);
+    }
+
+    /** @return the answer's length */
+    @Benchmark
+    public int webClientAdapter() {
+        return webClientCall(webClientAdapter);
     }
 
     /**

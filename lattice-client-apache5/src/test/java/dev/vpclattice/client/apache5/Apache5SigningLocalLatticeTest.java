@@ -4,31 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
+import dev.vpclattice.client.testing.DefaultPortLattice;
+import dev.vpclattice.client.testing.LogCapture;
+import dev.vpclattice.client.testing.RecordingSigner;
+import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
@@ -40,8 +44,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /** Apache HttpClient 5 classic with the interceptor added last, against a local Lattice under AWS_IAM. */
@@ -52,6 +54,7 @@ class Apache5SigningLocalLatticeTest {
     @RegisterExtension
     static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
             .region("eu-central-1")
+            .latticeOptions(options -> options.hostName("orders.example.com"))
             .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                     ? VpcLatticeV2Response.builder().statusCode(503).build()
                     : VpcLatticeV2Response.builder()
@@ -66,56 +69,21 @@ class Apache5SigningLocalLatticeTest {
         failNext.set(0);
     }
 
-    /** A clock that moves a second further on every reading, so that each signature has its own date. */
-    static Clock ticking() {
-        AtomicLong seconds = new AtomicLong(Instant.now().getEpochSecond() - 60);
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochSecond(seconds.incrementAndGet());
-            }
-        };
-    }
-
-    static LatticeRequestSigner signer(AwsCredentialsProvider credentials) {
-        return LatticeRequestSigner.builder()
+    static RecordingSigner signer(AwsCredentialsProvider credentials) {
+        return new RecordingSigner(LatticeRequestSigner.builder()
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(credentials)
-                .signingClock(ticking())
-                .build();
+                .hosts(LatticeHosts.of("127.0.0.1"))
+                .signingClock(SigningFixtures.ticking())
+                .build());
     }
 
     static AwsCredentialsProvider wrongSecret() {
-        AwsSessionCredentials allowed =
-                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        return StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                allowed.accessKeyId(), "not-the-secret-000000000000000000000000", allowed.sessionToken()));
+        return SigningFixtures.wrongSecret(lattice.credentials());
     }
 
     static String date(VpcLatticeV2Request event) {
         return event.getHeaders().get("x-amz-date").get(0);
-    }
-
-    static List<String> secretsAndSignatures() {
-        AwsSessionCredentials allowed =
-                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        List<String> secrets = new ArrayList<>(List.of(allowed.secretAccessKey(), allowed.sessionToken()));
-        for (VpcLatticeV2Request event : lattice.receivedEvents()) {
-            String authorization = event.getHeaders().get("authorization").get(0);
-            secrets.add(authorization);
-            secrets.add(authorization.substring(authorization.indexOf("Signature=") + "Signature=".length()));
-        }
-        return secrets;
     }
 
     /** The host client's own TLS trust, timeouts and retry strategy (503 for idempotent methods). */
@@ -129,7 +97,7 @@ class Apache5SigningLocalLatticeTest {
                         .setResponseTimeout(Timeout.ofSeconds(30))
                         .build())
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(2, TimeValue.ofMilliseconds(10)))
-                .addRequestInterceptorLast(LatticeSigningInterceptor.create(signer))
+                .addRequestInterceptorLast(LatticeApache5Interceptor.create(signer))
                 .build();
     }
 
@@ -150,7 +118,9 @@ class Apache5SigningLocalLatticeTest {
     static HttpPost streamedPost(String path, String json) {
         HttpPost post = new HttpPost(url(path));
         post.setEntity(new InputStreamEntity(
-                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), -1, ContentType.create("application/json")));
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                -1,
+                ContentType.create("application/json")));
         return post;
     }
 
@@ -194,14 +164,95 @@ class Apache5SigningLocalLatticeTest {
     }
 
     @Test
-    void signatureValues_neverReachALogLine() throws Exception {
+    void explicitDefaultPort_isSignedAsHttpClientSendsIt() throws Exception {
+        try (DefaultPortLattice on443 = DefaultPortLattice.start("eu-central-1");
+                LatticeRequestSigner signer = new RecordingSigner(LatticeRequestSigner.builder()
+                        .region(Region.EU_CENTRAL_1)
+                        .credentialsProvider(on443.credentials())
+                        .hosts(LatticeHosts.of("127.0.0.1"))
+                        .build());
+                CloseableHttpClient client = HttpClients.custom()
+                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                                .setTlsSocketStrategy(new DefaultClientTlsStrategy(
+                                        on443.certificate().sslContext()))
+                                .build())
+                        .addRequestInterceptorLast(LatticeApache5Interceptor.create(signer))
+                        .build()) {
+            // HttpClient sends the port as the URL has it.
+            assertEquals("200 GET /explicit", call(client, new HttpGet("https://127.0.0.1:443/explicit")));
+            assertEquals("200 GET /implicit", call(client, new HttpGet("https://127.0.0.1/implicit")));
+
+            assertEquals(
+                    List.of("127.0.0.1:443"),
+                    on443.received().get(0).getHeaders().get("host"));
+            assertEquals(
+                    List.of("127.0.0.1"), on443.received().get(1).getHeaders().get("host"));
+        }
+    }
+
+    @Test
+    void hostOverride_isSignedAsSent() throws Exception {
+        try (LatticeRequestSigner signer = signer(lattice.credentials());
+                CloseableHttpClient client = client(signer)) {
+            HttpGet get = new HttpGet(url("/override"));
+            get.setHeader("Host", "orders.example.com:" + lattice.endpoint().getPort());
+
+            assertEquals("200 {\"seen\":\"GET /override\"}", call(client, get));
+            assertEquals(
+                    List.of("orders.example.com:" + lattice.endpoint().getPort()),
+                    lattice.receivedEvents().get(0).getHeaders().get("host"));
+        }
+    }
+
+    @Test
+    void asyncClient_getAndPost_areSignedAndAccepted_andAWrongSecretGets403() throws Exception {
+        try (LatticeRequestSigner signer = signer(lattice.credentials());
+                LatticeRequestSigner wrong = signer(wrongSecret());
+                CloseableHttpAsyncClient client = asyncClient(signer);
+                CloseableHttpAsyncClient denied = asyncClient(wrong)) {
+            client.start();
+            denied.start();
+
+            SimpleHttpResponse got = client.execute(
+                            SimpleRequestBuilder.get(url("/async?x=1")).build(), null)
+                    .get(30, TimeUnit.SECONDS);
+            SimpleHttpResponse posted = client.execute(
+                            SimpleRequestBuilder.post(url("/async"))
+                                    .setBody("{\"order\":7}", ContentType.create("application/json"))
+                                    .build(),
+                            null)
+                    .get(30, TimeUnit.SECONDS);
+            SimpleHttpResponse refused = denied.execute(
+                            SimpleRequestBuilder.get(url("/async")).build(), null)
+                    .get(30, TimeUnit.SECONDS);
+
+            assertEquals("{\"seen\":\"GET /async?x=1\"}", got.getBodyText());
+            assertEquals("{\"seen\":\"POST /async\"}", posted.getBodyText());
+            assertEquals("{\"order\":7}", lattice.receivedEvents().get(1).getBody());
+            assertEquals(403, refused.getCode());
+            assertEquals(2, lattice.receivedEvents().size());
+        }
+    }
+
+    static CloseableHttpAsyncClient asyncClient(LatticeRequestSigner signer) {
+        return HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setTlsStrategy(new DefaultClientTlsStrategy(
+                                lattice.certificate().sslContext()))
+                        .build())
+                .addRequestInterceptorLast(LatticeApache5Interceptor.create(signer))
+                .build();
+    }
+
+    @Test
+    void signatureValues_reachNoLogLine_withTheHeaderAndWireLoggersOff() throws Exception {
         // HttpClient's own header and wire loggers print every header at DEBUG, Authorization included: the README
         // asks to keep them off; everything else logs at every level here.
         Logger headers = Logger.getLogger("org.apache.hc.client5.http.headers");
         Logger wire = Logger.getLogger("org.apache.hc.client5.http.wire");
         try (LogCapture logs = LogCapture.start();
-                LatticeRequestSigner signer = signer(lattice.credentials());
-                LatticeRequestSigner wrong = signer(wrongSecret());
+                RecordingSigner signer = signer(lattice.credentials());
+                RecordingSigner wrong = signer(wrongSecret());
                 CloseableHttpClient client = client(signer);
                 CloseableHttpClient denied = client(wrong)) {
             headers.setLevel(Level.INFO);
@@ -209,14 +260,17 @@ class Apache5SigningLocalLatticeTest {
             failNext.set(1);
             call(client, new HttpGet(url("/logged")));
             call(client, streamedPost("/logged", "{}"));
-            call(denied, new HttpGet(url("/logged")));
-            List<String> secrets = secretsAndSignatures();
+            String refused = call(denied, new HttpGet(url("/logged")));
+            List<String> secrets = SigningFixtures.secretsAndSignatures(lattice.credentials(), signer, wrong);
 
+            assertTrue(refused.startsWith("403 "), refused);
             assertEquals(3, lattice.receivedEvents().size());
+            assertEquals(3, wrong.secrets().size(), "the refused request's signature and token are looked for too");
             assertTrue(
-                    logs.lines().stream().anyMatch(line -> line.startsWith("org.apache.hc.client5")),
-                    "the client's DEBUG lines were captured");
-            assertTrue(logs.linesContaining(secrets).isEmpty(), () -> String.join("\n", logs.linesContaining(secrets)));
+                    logs.linesFrom("org.apache.hc.client5.http.impl.classic").stream()
+                            .anyMatch(line -> line.contains("GET /logged")),
+                    "the client's DEBUG lines about the requests were captured");
+            assertEquals(List.of(), logs.linesContaining(secrets));
         } finally {
             headers.setLevel(null);
             wire.setLevel(null);

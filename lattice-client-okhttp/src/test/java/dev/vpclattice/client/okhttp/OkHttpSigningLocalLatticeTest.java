@@ -1,27 +1,28 @@
 package dev.vpclattice.client.okhttp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.LatticeClientException;
+import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
+import dev.vpclattice.client.testing.LogCapture;
+import dev.vpclattice.client.testing.RecordingSigner;
+import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -34,8 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /** OkHttp 5 with the interceptor as a network interceptor, against a local Lattice under AWS_IAM. */
@@ -46,6 +45,7 @@ class OkHttpSigningLocalLatticeTest {
     @RegisterExtension
     static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
             .region("eu-central-1")
+            .latticeOptions(options -> options.hostName("orders.example.com"))
             .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                     ? VpcLatticeV2Response.builder().statusCode(503).build()
                     : VpcLatticeV2Response.builder()
@@ -60,62 +60,27 @@ class OkHttpSigningLocalLatticeTest {
         failNext.set(0);
     }
 
-    /** A clock that moves a second further on every reading, so that each signature has its own date. */
-    static Clock ticking() {
-        AtomicLong seconds = new AtomicLong(Instant.now().getEpochSecond() - 60);
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochSecond(seconds.incrementAndGet());
-            }
-        };
-    }
-
-    static LatticeRequestSigner signer(AwsCredentialsProvider credentials) {
-        return LatticeRequestSigner.builder()
+    static RecordingSigner signer(AwsCredentialsProvider credentials) {
+        return new RecordingSigner(LatticeRequestSigner.builder()
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(credentials)
-                .signingClock(ticking())
-                .build();
+                .hosts(LatticeHosts.of("127.0.0.1"))
+                .signingClock(SigningFixtures.ticking())
+                .build());
     }
 
     static AwsCredentialsProvider wrongSecret() {
-        AwsSessionCredentials allowed =
-                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        return StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                allowed.accessKeyId(), "not-the-secret-000000000000000000000000", allowed.sessionToken()));
+        return SigningFixtures.wrongSecret(lattice.credentials());
     }
 
     static String date(VpcLatticeV2Request event) {
         return event.getHeaders().get("x-amz-date").get(0);
     }
 
-    static List<String> secretsAndSignatures() {
-        AwsSessionCredentials allowed =
-                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        List<String> secrets = new ArrayList<>(List.of(allowed.secretAccessKey(), allowed.sessionToken()));
-        for (VpcLatticeV2Request event : lattice.receivedEvents()) {
-            String authorization = event.getHeaders().get("authorization").get(0);
-            secrets.add(authorization);
-            secrets.add(authorization.substring(authorization.indexOf("Signature=") + "Signature=".length()));
-        }
-        return secrets;
-    }
-
-    /** The host client's own TLS trust, timeouts and (application) interceptors. */
-    static OkHttpClient client(LatticeRequestSigner signer) {
+    /** The host client's own TLS trust, timeouts, application interceptors and network interceptors after ours. */
+    static OkHttpClient client(LatticeRequestSigner signer, Interceptor... networkInterceptorsAfter) {
         X509TrustManager trust = (X509TrustManager) lattice.certificate().trustManagers()[0];
-        return new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .sslSocketFactory(lattice.certificate().sslContext().getSocketFactory(), trust)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(30))
@@ -128,9 +93,11 @@ class OkHttpSigningLocalLatticeTest {
                     }
                     return response;
                 })
-                .addInterceptor(new HttpLoggingInterceptor().setLevel(HttpLoggingInterceptor.Level.HEADERS))
-                .addNetworkInterceptor(LatticeSigningInterceptor.create(signer))
-                .build();
+                .addNetworkInterceptor(LatticeOkHttpInterceptor.create(signer));
+        for (Interceptor interceptor : networkInterceptorsAfter) {
+            builder.addNetworkInterceptor(interceptor);
+        }
+        return builder.build();
     }
 
     static String call(OkHttpClient client, Request request) throws IOException {
@@ -231,26 +198,75 @@ class OkHttpSigningLocalLatticeTest {
     }
 
     @Test
-    void signatureValues_neverReachALogLine() throws Exception {
+    void hostOverride_isSignedAsSent() throws Exception {
+        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+            Request request = new Request.Builder()
+                    .url(url("/override"))
+                    .header("Host", "orders.example.com:" + lattice.endpoint().getPort())
+                    .build();
+
+            assertEquals("200 {\"seen\":\"GET /override\"}", call(client(signer), request));
+            assertEquals(
+                    List.of("orders.example.com:" + lattice.endpoint().getPort()),
+                    lattice.receivedEvents().get(0).getHeaders().get("host"));
+        }
+    }
+
+    @Test
+    void plainHttp_withUserInfo_failsWithoutShowingIt() {
+        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+            Request request = new Request.Builder()
+                    .url("http://user:hunter2@127.0.0.1:" + lattice.endpoint().getPort() + "/")
+                    .build();
+            IOException e = assertThrows(IOException.class, () -> call(client(signer), request));
+            assertTrue(e.getMessage().contains("http://127.0.0.1:"), e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        }
+    }
+
+    /**
+     * OkHttp's logging interceptor as a network interceptor after the signer, where it sees every signed header, with
+     * the README's redaction: no secret, signature or token in any line, of accepted or refused requests.
+     */
+    @Test
+    void headerLogging_afterTheSigner_withTheReadmesRedaction_logsNoSignature() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        HttpLoggingInterceptor logging =
+                new HttpLoggingInterceptor(logged::add).setLevel(HttpLoggingInterceptor.Level.HEADERS);
+        logging.redactHeader("Authorization");
+        logging.redactHeader("X-Amz-Security-Token");
         try (LogCapture logs = LogCapture.start();
-                LatticeRequestSigner signer = signer(lattice.credentials());
-                LatticeRequestSigner wrong = signer(wrongSecret())) {
+                RecordingSigner signer = signer(lattice.credentials());
+                RecordingSigner wrong = signer(wrongSecret())) {
             failNext.set(1);
-            call(client(signer), new Request.Builder().url(url("/logged")).build());
             call(
-                    client(signer),
+                    client(signer, logging),
+                    new Request.Builder().url(url("/logged")).build());
+            call(
+                    client(signer, logging),
                     new Request.Builder()
                             .url(url("/logged"))
                             .post(streamed("{}"))
                             .build());
-            call(client(wrong), new Request.Builder().url(url("/logged")).build());
-            List<String> secrets = secretsAndSignatures();
+            String denied = call(
+                    client(wrong, logging),
+                    new Request.Builder().url(url("/logged")).build());
+            List<String> secrets = SigningFixtures.secretsAndSignatures(lattice.credentials(), signer, wrong);
 
+            assertTrue(denied.startsWith("403 "), denied);
             assertEquals(3, lattice.receivedEvents().size());
+            assertEquals(3, wrong.secrets().size(), "the refused request's signature and token are looked for too");
+            assertTrue(logged.contains("Authorization: ██"), () -> String.join("\n", logged));
             assertTrue(
-                    logs.lines().stream().anyMatch(line -> line.contains("--> GET")),
-                    "the logging interceptor's lines were captured");
-            assertTrue(logs.linesContaining(secrets).isEmpty(), () -> String.join("\n", logs.linesContaining(secrets)));
+                    logged.stream().anyMatch(line -> line.startsWith("X-Amz-Date: ")), () -> String.join("\n", logged));
+            assertEquals(List.of(), linesContaining(logged, secrets));
+            assertEquals(List.of(), logs.linesContaining(secrets));
         }
+    }
+
+    private static List<String> linesContaining(List<String> lines, List<String> values) {
+        return lines.stream()
+                .filter(line -> values.stream().anyMatch(line::contains))
+                .toList();
     }
 }

@@ -5,22 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
+import dev.vpclattice.client.testing.DefaultPortLattice;
+import dev.vpclattice.client.testing.LogCapture;
+import dev.vpclattice.client.testing.RecordingSigner;
+import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.client.HttpClientErrorException;
@@ -39,8 +43,6 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.util.retry.Retry;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -54,6 +56,7 @@ class SpringSigningLocalLatticeTest {
     @RegisterExtension
     static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
             .region("eu-central-1")
+            .latticeOptions(options -> options.hostName("orders.example.com"))
             .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                     ? VpcLatticeV2Response.builder().statusCode(503).build()
                     : VpcLatticeV2Response.builder()
@@ -68,40 +71,17 @@ class SpringSigningLocalLatticeTest {
         failNext.set(0);
     }
 
-    /** A clock that moves a second further on every reading, so that each signature has its own date. */
-    static Clock ticking() {
-        AtomicLong seconds = new AtomicLong(Instant.now().getEpochSecond() - 60);
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochSecond(seconds.incrementAndGet());
-            }
-        };
-    }
-
-    static LatticeRequestSigner signer(AwsCredentialsProvider credentials) {
-        return LatticeRequestSigner.builder()
+    static RecordingSigner signer(AwsCredentialsProvider credentials) {
+        return new RecordingSigner(LatticeRequestSigner.builder()
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(credentials)
-                .signingClock(ticking())
-                .build();
+                .hosts(LatticeHosts.of("127.0.0.1"))
+                .signingClock(SigningFixtures.ticking())
+                .build());
     }
 
     static AwsCredentialsProvider wrongSecret() {
-        AwsSessionCredentials allowed =
-                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        return StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                allowed.accessKeyId(), "not-the-secret-000000000000000000000000", allowed.sessionToken()));
+        return SigningFixtures.wrongSecret(lattice.credentials());
     }
 
     /** The host client's own TLS trust and timeouts. */
@@ -118,20 +98,27 @@ class SpringSigningLocalLatticeTest {
         return RestClient.builder()
                 .baseUrl(lattice.endpoint().toString())
                 .requestFactory(jdkRequests())
-                .requestInterceptor(LatticeSigningInterceptor.create(signer))
+                .requestInterceptor(LatticeSpringInterceptor.create(signer))
                 .build();
     }
 
     static WebClient webClient(LatticeRequestSigner signer) {
-        reactor.netty.http.client.HttpClient netty = reactor.netty.http.client.HttpClient.create()
+        return webClient(signer, netty());
+    }
+
+    static reactor.netty.http.client.HttpClient netty() {
+        return reactor.netty.http.client.HttpClient.create()
                 .secure(tls -> tls.sslContext(Http11SslContextSpec.forClient()
                         .configure(builder ->
                                 builder.trustManager(lattice.certificate().x509()))))
                 .responseTimeout(Duration.ofSeconds(30));
+    }
+
+    static WebClient webClient(LatticeRequestSigner signer, reactor.netty.http.client.HttpClient netty) {
         return WebClient.builder()
                 .baseUrl(lattice.endpoint().toString())
                 .clientConnector(new ReactorClientHttpConnector(netty))
-                .filter(LatticeSigningFilter.create(signer))
+                .filter(LatticeWebClientFilter.create(signer))
                 .build();
     }
 
@@ -198,7 +185,7 @@ class SpringSigningLocalLatticeTest {
     void restTemplate_getPostAndRetry_areSigned() throws Exception {
         try (LatticeRequestSigner signer = signer(lattice.credentials())) {
             RestTemplate template = new RestTemplate(jdkRequests());
-            template.getInterceptors().add(LatticeSigningInterceptor.create(signer));
+            template.getInterceptors().add(LatticeSpringInterceptor.create(signer));
             String base = lattice.endpoint().toString();
 
             assertEquals("{\"seen\":\"GET /t\"}", template.getForObject(base + "/t", String.class));
@@ -218,7 +205,7 @@ class SpringSigningLocalLatticeTest {
         }
         try (LatticeRequestSigner wrong = signer(wrongSecret())) {
             RestTemplate template = new RestTemplate(jdkRequests());
-            template.getInterceptors().add(LatticeSigningInterceptor.create(wrong));
+            template.getInterceptors().add(LatticeSpringInterceptor.create(wrong));
             HttpClientErrorException e = assertThrows(
                     HttpClientErrorException.class,
                     () -> template.getForObject(lattice.endpoint() + "/", String.class));
@@ -278,14 +265,82 @@ class SpringSigningLocalLatticeTest {
     }
 
     @Test
-    void signatureValues_neverReachALogLine() {
-        AwsSessionCredentials allowed =
-                (AwsSessionCredentials) lattice.credentials().resolveCredentials();
-        List<String> secrets = new ArrayList<>(List.of(allowed.secretAccessKey(), allowed.sessionToken()));
+    void webClient_hostOverride_isSignedAsSent() {
+        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+            String got = webClient(signer)
+                    .get()
+                    .uri("/override")
+                    .header("Host", "orders.example.com:" + lattice.endpoint().getPort())
+                    .retrieve()
+                    .bodyToMono(String.class)
+                    .block(Duration.ofSeconds(30));
+
+            assertEquals("{\"seen\":\"GET /override\"}", got);
+            assertEquals(
+                    List.of("orders.example.com:" + lattice.endpoint().getPort()),
+                    lattice.receivedEvents().get(0).getHeaders().get("host"));
+        }
+    }
+
+    /**
+     * {@code https://127.0.0.1:443} as written: RestClient over Apache HttpClient (which would send the port as the URL
+     * has it) and WebClient over Reactor Netty send the Host that was signed.
+     */
+    @Test
+    void explicitDefaultPort_isSentAsSigned() throws Exception {
+        try (DefaultPortLattice on443 = DefaultPortLattice.start("eu-central-1");
+                LatticeRequestSigner signer = new RecordingSigner(LatticeRequestSigner.builder()
+                        .region(Region.EU_CENTRAL_1)
+                        .credentialsProvider(on443.credentials())
+                        .hosts(LatticeHosts.of("127.0.0.1"))
+                        .build());
+                CloseableHttpClient apache = HttpClients.custom()
+                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                                .setTlsSocketStrategy(new DefaultClientTlsStrategy(
+                                        on443.certificate().sslContext()))
+                                .build())
+                        .build()) {
+            RestClient overApache = RestClient.builder()
+                    .requestFactory(new HttpComponentsClientHttpRequestFactory(apache))
+                    .requestInterceptor(LatticeSpringInterceptor.create(signer))
+                    .build();
+            WebClient overNetty = WebClient.builder()
+                    .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create()
+                            .secure(tls -> tls.sslContext(Http11SslContextSpec.forClient()
+                                    .configure(builder -> builder.trustManager(
+                                            on443.certificate().x509()))))))
+                    .filter(LatticeWebClientFilter.create(signer))
+                    .build();
+
+            String viaApache = overApache
+                    .get()
+                    .uri("https://127.0.0.1:443/apache")
+                    .retrieve()
+                    .body(String.class);
+            String viaNetty = overNetty
+                    .get()
+                    .uri("https://127.0.0.1:443/netty")
+                    .retrieve()
+                    .bodyToMono(String.class)
+                    .block(Duration.ofSeconds(30));
+
+            assertEquals("GET /apache", viaApache);
+            assertEquals("GET /netty", viaNetty);
+        }
+    }
+
+    /**
+     * Spring's and Reactor Netty's loggers at every level (RestTemplate's and WebClient's request lines, which WebClient
+     * writes after the filter has signed): no secret, signature or token in any line, of accepted or refused requests.
+     */
+    @Test
+    void signatureValues_reachNoLogLine_ofSpringOrItsClients() {
         try (LogCapture logs = LogCapture.start();
-                LatticeRequestSigner signer = signer(lattice.credentials());
-                LatticeRequestSigner wrong = signer(wrongSecret())) {
-            restClient(signer).get().uri("/logged").retrieve().body(String.class);
+                RecordingSigner signer = signer(lattice.credentials());
+                RecordingSigner wrong = signer(wrongSecret())) {
+            RestTemplate template = new RestTemplate(jdkRequests());
+            template.getInterceptors().add(LatticeSpringInterceptor.create(signer));
+            template.getForObject(lattice.endpoint() + "/logged", String.class);
             restClient(signer)
                     .post()
                     .uri("/logged")
@@ -309,15 +364,19 @@ class SpringSigningLocalLatticeTest {
                             .retrieve()
                             .bodyToMono(String.class)
                             .block(Duration.ofSeconds(30)));
-            for (VpcLatticeV2Request event : lattice.receivedEvents()) {
-                String authorization = event.getHeaders().get("authorization").get(0);
-                secrets.add(authorization);
-                secrets.add(authorization.substring(authorization.indexOf("Signature=") + "Signature=".length()));
-            }
+            List<String> secrets = SigningFixtures.secretsAndSignatures(lattice.credentials(), signer, wrong);
 
             assertEquals(3, lattice.receivedEvents().size());
-            assertTrue(logs.lines().size() > 0, "the capture saw the clients' DEBUG lines");
-            assertTrue(logs.linesContaining(secrets).isEmpty(), () -> String.join("\n", logs.linesContaining(secrets)));
+            assertEquals(6, wrong.secrets().size(), "the refused requests' signatures and tokens are looked for too");
+            assertTrue(
+                    logs.linesFrom("org.springframework.web.client.RestTemplate").stream()
+                            .anyMatch(line -> line.contains("HTTP GET")),
+                    () -> "RestTemplate's request line was captured: " + logs.lines());
+            assertTrue(
+                    logs.linesFrom("org.springframework.web.reactive.function.client.ExchangeFunctions").stream()
+                            .anyMatch(line -> line.contains("HTTP GET") && line.contains("headers=")),
+                    () -> "WebClient's request line, with its headers masked, was captured: " + logs.lines());
+            assertEquals(List.of(), logs.linesContaining(secrets));
         }
     }
 }

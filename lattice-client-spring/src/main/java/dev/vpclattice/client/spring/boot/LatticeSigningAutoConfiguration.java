@@ -2,8 +2,8 @@ package dev.vpclattice.client.spring.boot;
 
 import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
-import dev.vpclattice.client.spring.LatticeSigningFilter;
-import dev.vpclattice.client.spring.LatticeSigningInterceptor;
+import dev.vpclattice.client.spring.LatticeSpringInterceptor;
+import dev.vpclattice.client.spring.LatticeWebClientFilter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -93,14 +93,14 @@ public class LatticeSigningAutoConfiguration {
         @Bean
         @Order(Ordered.LOWEST_PRECEDENCE)
         RestClientCustomizer latticeSigningRestClientCustomizer(LatticeRequestSigner signer) {
-            LatticeSigningInterceptor interceptor = LatticeSigningInterceptor.create(signer);
+            LatticeSpringInterceptor interceptor = LatticeSpringInterceptor.create(signer);
             return builder -> builder.requestInterceptor(interceptor);
         }
 
         @Bean
         @Order(Ordered.LOWEST_PRECEDENCE)
         RestTemplateCustomizer latticeSigningRestTemplateCustomizer(LatticeRequestSigner signer) {
-            LatticeSigningInterceptor interceptor = LatticeSigningInterceptor.create(signer);
+            LatticeSpringInterceptor interceptor = LatticeSpringInterceptor.create(signer);
             return template -> template.getInterceptors().add(interceptor);
         }
     }
@@ -116,7 +116,7 @@ public class LatticeSigningAutoConfiguration {
         @Bean
         @Order(Ordered.LOWEST_PRECEDENCE)
         WebClientCustomizer latticeSigningWebClientCustomizer(LatticeRequestSigner signer) {
-            LatticeSigningFilter filter = LatticeSigningFilter.create(signer);
+            LatticeWebClientFilter filter = LatticeWebClientFilter.create(signer);
             return builder -> builder.filter(filter);
         }
     }

@@ -1,7 +1,8 @@
 package dev.vpclattice.client.spring.internal;
 
+import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
-import dev.vpclattice.client.spring.LatticeSigningFilter;
+import dev.vpclattice.client.spring.LatticeWebClientFilter;
 import java.net.URI;
 import java.util.Objects;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -9,8 +10,9 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import reactor.core.publisher.Mono;
 
-/** The {@link LatticeSigningFilter}: signs on subscription, then exchanges a copy of the request with the headers. */
-public final class DefaultLatticeSigningFilter implements LatticeSigningFilter {
+/** The {@link LatticeWebClientFilter}: signs on subscription, then exchanges a copy of the request with the headers. */
+@LatticeInternalApi
+public final class DefaultLatticeWebClientFilter implements LatticeWebClientFilter {
     private final LatticeRequestSigner signer;
 
     /**
@@ -18,7 +20,7 @@ public final class DefaultLatticeSigningFilter implements LatticeSigningFilter {
      *
      * @param signer the signing core
      */
-    public DefaultLatticeSigningFilter(LatticeRequestSigner signer) {
+    public DefaultLatticeWebClientFilter(LatticeRequestSigner signer) {
         this.signer = Objects.requireNonNull(signer, "signer");
     }
 
@@ -28,15 +30,18 @@ public final class DefaultLatticeSigningFilter implements LatticeSigningFilter {
         if (!signer.signs(uri)) {
             return next.exchange(request);
         }
+        // Without a default port, so that every connector sends the Host the signer signs.
+        URI sent = DefaultLatticeSpringInterceptor.withoutDefaultPort(uri);
         return Mono.fromFuture(() -> signer.signAsync(
-                        request.method().name(), uri, DefaultLatticeSigningInterceptor.copy(request.headers())))
+                        request.method().name(), sent, DefaultLatticeSpringInterceptor.copy(request.headers())))
                 .flatMap(add -> next.exchange(ClientRequest.from(request)
+                        .url(sent)
                         .headers(headers -> add.forEach(headers::set))
                         .build()));
     }
 
     @Override
     public String toString() {
-        return "LatticeSigningFilter[" + signer + "]";
+        return "LatticeWebClientFilter[" + signer + "]";
     }
 }

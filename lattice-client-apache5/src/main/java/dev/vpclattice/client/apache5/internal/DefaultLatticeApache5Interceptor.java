@@ -1,6 +1,7 @@
 package dev.vpclattice.client.apache5.internal;
 
-import dev.vpclattice.client.apache5.LatticeSigningInterceptor;
+import dev.vpclattice.client.apache5.LatticeApache5Interceptor;
+import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,12 +12,15 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.net.URIAuthority;
 
-/** The {@link LatticeSigningInterceptor}: sets the signer's headers on the request in place. */
-public final class DefaultLatticeSigningInterceptor implements LatticeSigningInterceptor {
+/** The {@link LatticeApache5Interceptor}: sets the signer's headers on the request in place. */
+@LatticeInternalApi
+public final class DefaultLatticeApache5Interceptor implements LatticeApache5Interceptor {
     private final LatticeRequestSigner signer;
 
     /**
@@ -24,7 +28,7 @@ public final class DefaultLatticeSigningInterceptor implements LatticeSigningInt
      *
      * @param signer the signing core
      */
-    public DefaultLatticeSigningInterceptor(LatticeRequestSigner signer) {
+    public DefaultLatticeApache5Interceptor(LatticeRequestSigner signer) {
         this.signer = Objects.requireNonNull(signer, "signer");
     }
 
@@ -44,11 +48,23 @@ public final class DefaultLatticeSigningInterceptor implements LatticeSigningInt
             headers.computeIfAbsent(header.getName(), name -> new ArrayList<>(1))
                     .add(header.getValue());
         }
-        signer.sign(request.getMethod(), uri, headers).forEach(request::setHeader);
+        URIAuthority authority = request.getAuthority();
+        if (!request.containsHeader(HttpHeaders.HOST) && authority != null) {
+            // HttpClient sends the authority as the request has it, a default port included (https://h:443 sends
+            // h:443), where a signer would derive h.
+            headers.put(
+                    HttpHeaders.HOST,
+                    List.of(authority.getHostName() + (authority.getPort() < 0 ? "" : ":" + authority.getPort())));
+        }
+        try {
+            signer.sign(request.getMethod(), uri, headers).forEach(request::setHeader);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(e.getMessage(), e);
+        }
     }
 
     @Override
     public String toString() {
-        return "LatticeSigningInterceptor[" + signer + "]";
+        return "LatticeApache5Interceptor[" + signer + "]";
     }
 }

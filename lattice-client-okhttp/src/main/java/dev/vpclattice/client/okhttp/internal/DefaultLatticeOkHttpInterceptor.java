@@ -1,7 +1,8 @@
 package dev.vpclattice.client.okhttp.internal;
 
 import dev.vpclattice.client.LatticeClientException;
-import dev.vpclattice.client.okhttp.LatticeSigningInterceptor;
+import dev.vpclattice.client.internal.LatticeInternalApi;
+import dev.vpclattice.client.okhttp.LatticeOkHttpInterceptor;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import java.io.IOException;
 import java.net.URI;
@@ -10,8 +11,9 @@ import java.util.Objects;
 import okhttp3.Request;
 import okhttp3.Response;
 
-/** The {@link LatticeSigningInterceptor}: proceeds with a copy of the request that carries the signer's headers. */
-public final class DefaultLatticeSigningInterceptor implements LatticeSigningInterceptor {
+/** The {@link LatticeOkHttpInterceptor}: proceeds with a copy of the request that carries the signer's headers. */
+@LatticeInternalApi
+public final class DefaultLatticeOkHttpInterceptor implements LatticeOkHttpInterceptor {
     private final LatticeRequestSigner signer;
 
     /**
@@ -19,7 +21,7 @@ public final class DefaultLatticeSigningInterceptor implements LatticeSigningInt
      *
      * @param signer the signing core
      */
-    public DefaultLatticeSigningInterceptor(LatticeRequestSigner signer) {
+    public DefaultLatticeOkHttpInterceptor(LatticeRequestSigner signer) {
         this.signer = Objects.requireNonNull(signer, "signer");
     }
 
@@ -32,8 +34,9 @@ public final class DefaultLatticeSigningInterceptor implements LatticeSigningInt
         }
         Map<String, String> add;
         try {
+            // As a network interceptor it sees the Host header OkHttp sends (set by OkHttp or by the application).
             add = signer.sign(request.method(), uri, request.headers().toMultimap());
-        } catch (LatticeClientException e) {
+        } catch (LatticeClientException | IllegalArgumentException e) {
             // OkHttp reports an IOException to the call; a runtime exception would end the dispatcher's thread.
             throw new IOException(e.getMessage(), e);
         }
@@ -47,6 +50,6 @@ public final class DefaultLatticeSigningInterceptor implements LatticeSigningInt
 
     @Override
     public String toString() {
-        return "LatticeSigningInterceptor[" + signer + "]";
+        return "LatticeOkHttpInterceptor[" + signer + "]";
     }
 }
