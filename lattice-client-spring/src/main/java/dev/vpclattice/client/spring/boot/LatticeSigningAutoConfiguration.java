@@ -4,31 +4,38 @@ import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import dev.vpclattice.client.spring.LatticeSpringInterceptor;
 import dev.vpclattice.client.spring.LatticeWebClientFilter;
+import dev.vpclattice.client.spring.internal.RegionOnFirstUseSigner;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
- * Spring Boot 4: signs the requests that every Boot-built {@code RestClient}, {@code RestTemplate} and
- * {@code WebClient} sends to the Lattice hosts of {@link LatticeSigningProperties}, and no others. Uses the
- * application's {@link AwsCredentialsProvider} bean when there is one, else the default provider chain; an
- * application's own {@link LatticeRequestSigner} bean replaces the one made here.
+ * Spring Boot 4: signs the requests that Boot-built {@code RestClient}, {@code RestTemplate} and {@code WebClient}s
+ * send to the Lattice hosts of {@link LatticeSigningProperties}, and no others. On once {@code lattice.signing.hosts}
+ * or {@code lattice.signing.region} is set; it resolves nothing at startup.
  */
 @AutoConfiguration
-@ConditionalOnClass(LatticeRequestSigner.class)
+@Conditional({LatticeSigningAutoConfiguration.OnBoot4Customizers.class, LatticeSigningAutoConfiguration.OnHosts.class})
 @ConditionalOnProperty(prefix = "lattice.signing", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(LatticeSigningProperties.class)
 public class LatticeSigningAutoConfiguration {
@@ -36,12 +43,13 @@ public class LatticeSigningAutoConfiguration {
     public LatticeSigningAutoConfiguration() {}
 
     /**
-     * The signer of the configured hosts.
+     * The signer of the configured hosts. With {@code lattice.signing.region} unset, the region comes from the
+     * environment when the first request to a Lattice host is signed.
      *
      * @param properties the {@code lattice.signing.*} properties
      * @param credentials the application's credentials provider, if any
      * @return the signer, closed with the context
-     * @throws IllegalStateException if no host would be signed, or SigV4 has no region
+     * @throws IllegalArgumentException if a host pattern is invalid
      */
     @Bean
     @ConditionalOnMissingBean
@@ -50,36 +58,19 @@ public class LatticeSigningAutoConfiguration {
         LatticeRequestSigner.Builder builder = LatticeRequestSigner.builder()
                 .signingMode(properties.getSigningMode())
                 .signPlainHttp(properties.isSignPlainHttp());
-        Region region = properties.getRegion() == null || properties.getRegion().isBlank()
-                ? null
-                : Region.of(properties.getRegion().strip());
-        if (region != null) {
-            builder.region(region);
-        }
         credentials.ifAvailable(builder::credentialsProvider);
-        LatticeHosts hosts = properties.getHosts().isEmpty() ? null : LatticeHosts.of(properties.getHosts());
+        List<String> named = OnHosts.named(properties.getHosts());
+        LatticeHosts hosts = named.isEmpty() ? null : LatticeHosts.of(named);
+        String region =
+                properties.getRegion() == null ? "" : properties.getRegion().strip();
+        if (region.isEmpty()) {
+            return new RegionOnFirstUseSigner(builder, hosts, properties.isServiceDomain());
+        }
         if (properties.isServiceDomain()) {
-            String regionId = region != null ? region.id() : regionFromEnvironment();
-            LatticeHosts domain = LatticeHosts.serviceDomain(regionId);
+            LatticeHosts domain = LatticeHosts.serviceDomain(region);
             hosts = hosts == null ? domain : hosts.or(domain);
         }
-        if (hosts == null) {
-            throw new IllegalStateException("lattice.signing names no host to sign: set lattice.signing.hosts, or"
-                    + " leave lattice.signing.service-domain on, or set lattice.signing.enabled=false");
-        }
-        return builder.hosts(hosts).build();
-    }
-
-    /** The region the signer would find in the environment, for the service domain. */
-    private static String regionFromEnvironment() {
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion().id();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                    "lattice.signing needs a region for the Lattice service domain: set lattice.signing.region or"
-                            + " AWS_REGION (" + e.getMessage() + ")",
-                    e);
-        }
+        return builder.region(Region.of(region)).hosts(hosts).build();
     }
 
     /** Customizers of Boot's {@code RestClient.Builder} and {@code RestTemplateBuilder}. */
@@ -118,6 +109,50 @@ public class LatticeSigningAutoConfiguration {
         WebClientCustomizer latticeSigningWebClientCustomizer(LatticeRequestSigner signer) {
             LatticeWebClientFilter filter = LatticeWebClientFilter.create(signer);
             return builder -> builder.filter(filter);
+        }
+    }
+
+    /** Boot 4's {@code RestClientCustomizer} or {@code WebClientCustomizer} is there (Boot 3 has them elsewhere). */
+    static final class OnBoot4Customizers extends AnyNestedCondition {
+        OnBoot4Customizers() {
+            super(ConfigurationPhase.PARSE_CONFIGURATION);
+        }
+
+        @ConditionalOnClass(name = "org.springframework.boot.restclient.RestClientCustomizer")
+        static final class RestClientCustomizerPresent {}
+
+        @ConditionalOnClass(name = "org.springframework.boot.webclient.WebClientCustomizer")
+        static final class WebClientCustomizerPresent {}
+    }
+
+    /** Some host is named: {@code lattice.signing.hosts}, or the service domain of {@code lattice.signing.region}. */
+    static final class OnHosts extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Binder binder = Binder.get(context.getEnvironment());
+            List<String> hosts = named(binder.bind("lattice.signing.hosts", String[].class)
+                    .map(List::of)
+                    .orElse(List.of()));
+            String region = binder.bind("lattice.signing.region", String.class)
+                    .orElse("")
+                    .strip();
+            boolean serviceDomain =
+                    binder.bind("lattice.signing.service-domain", Boolean.class).orElse(Boolean.TRUE);
+            if (!hosts.isEmpty()) {
+                return ConditionOutcome.match("lattice.signing.hosts names " + hosts);
+            }
+            if (!region.isEmpty() && serviceDomain) {
+                return ConditionOutcome.match("lattice.signing.region names the service domain of " + region);
+            }
+            return ConditionOutcome.noMatch("lattice.signing names no host: neither lattice.signing.hosts nor"
+                    + " lattice.signing.region (with lattice.signing.service-domain on) is set");
+        }
+
+        static List<String> named(List<String> hosts) {
+            return hosts.stream()
+                    .filter(host -> host != null && !host.isBlank())
+                    .map(String::strip)
+                    .toList();
         }
     }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code lattice.signing.*} properties: which hosts the Spring Boot customizers sign for, and how. Requests to
- * any other host leave unsigned.
+ * The {@code lattice.signing.*} properties: which hosts the Spring Boot customizers sign for, and how. Signing is on
+ * once {@code hosts} or {@code region} is set; requests to any other host leave unsigned.
  */
 @ConfigurationProperties(prefix = "lattice.signing")
 public class LatticeSigningProperties {
@@ -18,7 +18,7 @@ public class LatticeSigningProperties {
     private SigningMode signingMode = SigningMode.SIGV4;
     private boolean signPlainHttp;
 
-    /** @return whether the customizers are registered; defaults to {@code true} */
+    /** @return whether the customizers may be registered (when a host is named); defaults to {@code true} */
     public boolean isEnabled() {
         return enabled;
     }
@@ -28,7 +28,12 @@ public class LatticeSigningProperties {
         this.enabled = enabled;
     }
 
-    /** @return the signing region, e.g. {@code us-west-2}; defaults to the environment's ({@code AWS_REGION}, ...) */
+    /**
+     * Returns the signing region.
+     *
+     * @return e.g. {@code us-west-2}; unset, the environment's ({@code AWS_REGION}, the profile, instance metadata),
+     *     looked up when the first request to a Lattice host is signed
+     */
     public String getRegion() {
         return region;
     }
