@@ -2,8 +2,10 @@ package dev.vpclattice.client.apache5;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpclattice.client.LatticeClientException;
 import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import dev.vpclattice.client.testing.DefaultPortLattice;
@@ -159,6 +161,18 @@ class Apache5SigningLocalLatticeTest {
                 CloseableHttpClient client = client(signer)) {
             String answer = call(client, new HttpGet(url("/")));
             assertTrue(answer.startsWith("403 "), answer);
+            assertTrue(lattice.receivedEvents().isEmpty());
+        }
+    }
+
+    @Test
+    void plainHttp_failsTheCallWithTheClientException() throws Exception {
+        try (LatticeRequestSigner signer = signer(lattice.credentials());
+                CloseableHttpClient client = client(signer)) {
+            HttpGet get = new HttpGet("http://127.0.0.1:" + lattice.endpoint().getPort() + "/");
+
+            LatticeClientException e = assertThrows(LatticeClientException.class, () -> call(client, get));
+            assertTrue(e.getMessage().contains("signPlainHttp(true)"), e.getMessage());
             assertTrue(lattice.receivedEvents().isEmpty());
         }
     }
