@@ -196,6 +196,19 @@ public interface LatticeBaseClientBuilder<B extends LatticeBaseClientBuilder<B, 
     B doubleUrlEncode(boolean enabled);
 
     /**
+     * Sets whether {@code http://} requests are signed, for Lattice listeners that use plain HTTP with auth type
+     * {@code AWS_IAM}. Defaults to {@code false}: a signed request to an {@code http} URL is refused before anything
+     * is sent. When on, the request is signed as its {@code https} form with {@code UNSIGNED-PAYLOAD} (the canonical
+     * request has no scheme, so the signature is the same). Turn it on only for such listeners: over plain HTTP
+     * anyone who sees a request can send it again, with a changed body, as long as its signature is valid
+     * (5 minutes), and can read the response.
+     *
+     * @param enabled whether to sign plain-HTTP requests
+     * @return this builder
+     */
+    B signPlainHttp(boolean enabled);
+
+    /**
      * Turns all tracing, X-Ray and OpenTelemetry, on or off. Defaults to on; each also has its own switch
      * ({@link #xRayTracing}, {@link #openTelemetryTracing}), and a tracer runs only when both are on. Trace headers
      * are added after signing and never signed; tracing errors never fail a call.

@@ -317,7 +317,7 @@ class LatticeClientOpenTelemetryTest {
     }
 
     @Test
-    void aTraceHeaderTheCallerSetAndSigned_isSentAsSigned() {
+    void aTraceHeaderTheCallerSet_isNeverSigned_andTheAttemptsSpanReplacesIt() {
         String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         try (LatticeClient client = client().build()) {
             assertEquals(
@@ -329,7 +329,9 @@ class LatticeClientOpenTelemetryTest {
                             .statusCode(),
                     "the signature still verifies");
         }
-        assertEquals(own, events().get(0).firstHeader("traceparent").orElse(null));
+        String authorization = events().get(0).firstHeader("authorization").orElseThrow();
+        assertFalse(authorization.contains("traceparent"), authorization);
+        assertNotEquals(own, events().get(0).firstHeader("traceparent").orElse(null));
         assertEquals(1, clientSpans().size(), "the attempt is still traced");
     }
 

@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -72,6 +70,7 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
     private final List<LatticeCallListener> callListeners = new ArrayList<>();
     private final List<String> wireLogRedactedHeaders = new ArrayList<>();
     private boolean doubleUrlEncode = true;
+    private boolean signPlainHttp;
 
     ClientSettings() {}
 
@@ -231,6 +230,12 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
     }
 
     @Override
+    public B signPlainHttp(boolean enabled) {
+        signPlainHttp = enabled;
+        return self();
+    }
+
+    @Override
     public B tracing(boolean enabled) {
         tracing = enabled;
         return self();
@@ -333,7 +338,7 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
      * @return the signer
      */
     final LatticeSigner signerFor(String regionName) {
-        return LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode);
+        return LatticeSigner.create(signingMode, regionName, signingClock, doubleUrlEncode, signPlainHttp);
     }
 
     /**
@@ -442,13 +447,7 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
             provider = DefaultCredentialsProvider.builder().build();
             owned = true;
         }
-        // No thread exists until credentials are first needed, and it ends after a minute without work.
-        ThreadPoolExecutor refresher =
-                new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "lattice-client-credentials");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        ThreadPoolExecutor refresher = CredentialsCache.newRefresher();
         return new Credentials(
                 provider, owned, refresher, new CredentialsCache(provider, refresher, System::currentTimeMillis));
     }

@@ -11,6 +11,7 @@ import dev.vpclattice.client.internal.discovery.ServiceIdentifier;
 import dev.vpclattice.client.internal.http.HttpClients;
 import java.net.URI;
 import java.util.Objects;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -23,13 +24,24 @@ import software.amazon.awssdk.http.SdkHttpClient;
 @LatticeInternalApi
 public final class DefaultLatticeClientBuilder extends ClientSettings<LatticeClient.Builder, LatticeClient>
         implements LatticeClient.Builder {
+    static final String NEEDS_APACHE5 = "LatticeClient needs an HTTP client: add software.amazon.awssdk:apache5-client"
+            + " (its default, version managed by lattice-bom or the AWS SDK BOM) to your dependencies (on the module"
+            + " path also requires software.amazon.awssdk.http.apache5, or --add-modules"
+            + " software.amazon.awssdk.http.apache5), or pass one with httpClient(...) or httpClientBuilder(...)";
     private SdkHttpClient httpClient;
     private SdkHttpClient.Builder<?> httpClientBuilder;
     private ServiceIdentifier service;
     private int servicePort = 443;
     private URI serviceDiscoveryEndpoint;
+    private final Predicate<String> classPresent;
 
-    DefaultLatticeClientBuilder() {}
+    DefaultLatticeClientBuilder() {
+        this(OptionalDependencies.CLASSPATH);
+    }
+
+    DefaultLatticeClientBuilder(Predicate<String> classPresent) {
+        this.classPresent = classPresent;
+    }
 
     @Override
     LatticeClient.Builder self() {
@@ -80,6 +92,8 @@ public final class DefaultLatticeClientBuilder extends ClientSettings<LatticeCli
         checkSettings();
         if (httpClient != null) {
             refuseWithCallersHttpClient(httpClientBuilder != null);
+        } else if (httpClientBuilder == null && !classPresent.test(OptionalDependencies.APACHE5_HTTP_CLIENT)) {
+            throw new IllegalStateException(NEEDS_APACHE5);
         }
         String regionName = regionOrNull();
         if (service != null && service.arnRegion() != null) {

@@ -4,7 +4,7 @@ import java.util.function.Predicate;
 
 /**
  * The one place that detects the optional dependencies (X-Ray recorder, OpenTelemetry API, CRT signer, VPC Lattice
- * control-plane client, Netty) by class name, so the library runs without them.
+ * control-plane client, Apache 5 and Netty HTTP clients) by class name, so the library runs without them.
  */
 @LatticeInternalApi
 public final class OptionalDependencies {
@@ -21,6 +21,12 @@ public final class OptionalDependencies {
     public static final String CRT_NATIVE_SIGNER = "software.amazon.awssdk.crt.auth.signing.AwsSigner";
     /** The VPC Lattice control-plane client of {@code software.amazon.awssdk:vpclattice}, for service discovery. */
     public static final String VPC_LATTICE_CLIENT = "software.amazon.awssdk.services.vpclattice.VpcLatticeClient";
+
+    /**
+     * The default sync HTTP client, of {@code software.amazon.awssdk:apache5-client}: a dependency of the library that
+     * the HTTP client adapters leave out, since their own HTTP client sends.
+     */
+    public static final String APACHE5_HTTP_CLIENT = "software.amazon.awssdk.http.apache5.Apache5HttpClient";
 
     /** The default async HTTP client, of {@code software.amazon.awssdk:netty-nio-client}. */
     public static final String NETTY_ASYNC_CLIENT = "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient";

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -66,6 +69,20 @@ public final class CredentialsCache {
         this.provider = provider;
         this.executor = executor;
         this.wallClockMillis = wallClockMillis;
+    }
+
+    /**
+     * Creates the executor that resolves identities for a cache: no thread exists until credentials are first needed,
+     * and the one thread ends after a minute without work. Shut it down when the cache's owner closes.
+     *
+     * @return a single-thread executor of daemon threads named {@code lattice-client-credentials}
+     */
+    public static ThreadPoolExecutor newRefresher() {
+        return new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "lattice-client-credentials");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**

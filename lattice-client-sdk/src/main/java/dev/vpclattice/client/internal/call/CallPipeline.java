@@ -17,7 +17,6 @@ import dev.vpclattice.client.internal.http.HttpRequestFactory;
 import dev.vpclattice.client.internal.http.Transport;
 import dev.vpclattice.client.internal.observe.CallObserver;
 import dev.vpclattice.client.internal.observe.CompositeObserver;
-import dev.vpclattice.contract.LatticeSigV4;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -175,9 +174,9 @@ public final class CallPipeline {
                 aimed = serviceEndpoint.resolve(request);
             }
             call = aimed == request ? probe : new Call(aimed, probe.timeout(), probe.startNanos(), streamed);
-            if (!LatticeSigV4.schemeAllowed(aimed.scheme(), signs())) {
+            if (!signer.schemeAllowed(aimed.scheme())) {
                 result.completeExceptionally(call.failed(
-                        "was not sent: " + LatticeSigV4.httpsRequiredMessage("a " + signer.mode() + "-signed request"),
+                        "was not sent: " + LatticeSigner.schemeRefusedMessage("a " + signer.mode() + "-signed request"),
                         null));
                 return;
             }

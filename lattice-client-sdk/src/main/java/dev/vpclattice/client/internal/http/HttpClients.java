@@ -8,7 +8,6 @@ import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
@@ -29,7 +28,8 @@ public final class HttpClients {
     /**
      * Builds the HTTP client.
      *
-     * @param builder the caller's builder, or {@code null} for {@code Apache5HttpClient}
+     * @param builder the caller's builder, or {@code null} for {@code Apache5HttpClient}, which must then be on the
+     *     class path ({@link OptionalDependencies#APACHE5_HTTP_CLIENT})
      * @param connectTimeout the connect timeout
      * @param readTimeout the socket read timeout
      * @param trust the trust manager to use, or {@code null} for the JVM's default trust
@@ -37,7 +37,7 @@ public final class HttpClients {
      */
     public static SdkHttpClient build(
             SdkHttpClient.Builder<?> builder, Duration connectTimeout, Duration readTimeout, TrustManager trust) {
-        SdkHttpClient.Builder<?> chosen = builder != null ? builder : Apache5HttpClient.builder();
+        SdkHttpClient.Builder<?> chosen = builder != null ? builder : Apache5.builder();
         return chosen.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
     }
 
@@ -91,6 +91,15 @@ public final class HttpClients {
             map.put(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER, provider);
         }
         return map.build();
+    }
+
+    /** Its own class so that nothing links Apache 5 before {@link OptionalDependencies} found it on the class path. */
+    private static final class Apache5 {
+        private Apache5() {}
+
+        static SdkHttpClient.Builder<?> builder() {
+            return software.amazon.awssdk.http.apache5.Apache5HttpClient.builder();
+        }
     }
 
     /** Its own class so that nothing links Netty before {@link OptionalDependencies} found it on the class path. */

@@ -1,0 +1,51 @@
+package dev.vpclattice.client.jdk;
+
+import dev.vpclattice.client.LatticeClientException;
+import dev.vpclattice.client.internal.jdk.DefaultLatticeJdkHttpSigner;
+import dev.vpclattice.client.signing.LatticeRequestSigner;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Signs {@link HttpRequest}s of the JDK's {@link HttpClient} for VPC Lattice: call {@link #sign(HttpRequest)} (or
+ * {@link #signAsync(HttpRequest)}) right before {@code send} or {@code sendAsync}, and again before each retry, so
+ * every attempt carries a fresh signature. The body publisher, timeout, version and {@code Expect: 100-continue} of the
+ * request are kept, so a streamed body stays streamed. Thread-safe.
+ *
+ * <pre>{@code
+ * LatticeJdkHttpSigner signer = LatticeJdkHttpSigner.create(LatticeRequestSigner.create());
+ * HttpResponse<String> response = httpClient.send(signer.sign(request), HttpResponse.BodyHandlers.ofString());
+ * }</pre>
+ */
+public interface LatticeJdkHttpSigner {
+    /**
+     * Creates a signer for {@code java.net.http} requests.
+     *
+     * @param signer the signing core, which the caller keeps and closes; required
+     * @return the adapter
+     */
+    static LatticeJdkHttpSigner create(LatticeRequestSigner signer) {
+        return new DefaultLatticeJdkHttpSigner(signer);
+    }
+
+    /**
+     * Returns a copy of the request with the signature's headers and trace headers set, or the request itself when
+     * its host is not one the signer signs. The JDK client adds {@code Host}, {@code Content-Length} and
+     * {@code User-Agent} itself; none of them is signed but {@code Host}, which it derives from the URI as the
+     * signature does.
+     *
+     * @param request the request as it will be sent; required
+     * @return the signed request
+     * @throws LatticeClientException if credentials cannot be resolved in time, or a plain-HTTP request is refused
+     */
+    HttpRequest sign(HttpRequest request);
+
+    /**
+     * As {@link #sign(HttpRequest)}, without blocking when credentials must be resolved first.
+     *
+     * @param request the request as it will be sent; required
+     * @return the signed request, or a future failed with a {@link LatticeClientException}
+     */
+    CompletableFuture<HttpRequest> signAsync(HttpRequest request);
+}
