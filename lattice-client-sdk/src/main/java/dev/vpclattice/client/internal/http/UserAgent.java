@@ -17,8 +17,8 @@ public final class UserAgent {
     private UserAgent() {}
 
     private static String readVersion() {
-        try (InputStream in =
-                UserAgent.class.getResourceAsStream("/dev/vpclattice/client/internal/lattice-client-sdk.properties")) {
+        // Beside this class: the resource moves with the package, and Maven filters it in place.
+        try (InputStream in = UserAgent.class.getResourceAsStream("lattice-client-sdk.properties")) {
             if (in == null) {
                 return "unknown";
             }
