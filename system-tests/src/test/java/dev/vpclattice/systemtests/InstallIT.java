@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -115,7 +114,7 @@ class InstallIT {
     @Test
     void aJava17ProjectImportingTheBom_getsTheLibraryAndTheSdkModulesItBuiltAgainst() throws Exception {
         Path jdk17 = jdk17();
-        Assumptions.assumeTrue(jdk17 != null, "no JDK 17 under /usr/lib/jvm (set JDK17_HOME)");
+        assertTrue(jdk17 != null, "no JDK 17 in the build's toolchains file (scripts/java-home 17 says why)");
         Path consumer = work.resolve("consumer");
         Files.createDirectories(consumer.resolve("src/main/java/com/example"));
         Files.writeString(consumer.resolve("pom.xml"), """
@@ -209,7 +208,8 @@ class InstallIT {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         if (env.containsKey("JAVA_HOME")) {
-            builder.environment().remove("MAVEN_OPTS"); // with-jdk21's flags are for JDK 24+
+            builder.environment()
+                    .remove("MAVEN_OPTS"); // options for the outer build's JDK, not necessarily valid on 17
         }
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -224,26 +224,13 @@ class InstallIT {
         return text;
     }
 
-    static Path jdk17() throws IOException {
-        String configured = System.getenv("JDK17_HOME");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        Path jvms = Path.of("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return null;
-        }
-        try (Stream<Path> homes = Files.list(jvms)) {
-            for (Path home : homes.sorted().toList()) {
-                Path release = home.resolve("release");
-                if (Files.isRegularFile(release)
-                        && Files.isExecutable(home.resolve("bin/javac"))
-                        && Files.readString(release).contains("JAVA_VERSION=\"17.")) {
-                    return home;
-                }
-            }
-        }
-        return null;
+    /** The JDK 17 of the build's toolchains file (scripts/java-home reads it). */
+    static Path jdk17() throws Exception {
+        Process process = new ProcessBuilder(ROOT.resolve("scripts/java-home").toString(), "17")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String home = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return process.waitFor() == 0 && !home.isEmpty() ? Path.of(home) : null;
     }
 
     static void copyTree(Path from, Path to) throws IOException {
