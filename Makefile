@@ -9,12 +9,12 @@ MAVEN := mvn -B -Dstyle.color=never -f $(ROOT)/pom.xml -t $(TOOLCHAINS)
 MVN := $(MAVEN) -q
 MVN_ARGS ?=
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>$$|\1|p' $(ROOT)/pom.xml | head -n 1)
-# What `make install` publishes; lattice-bom lists the same artifacts.
-PUBLISHED := lattice-bom,lattice-client-sdk,lattice-events,lattice-local,lattice-local-junit,lambda-runtime-local
+# What `make install` and `make release-check` publish: lattice-bom and the artifacts it lists (the one list).
+PUBLISHED := $(shell $(ROOT)/scripts/published-modules)
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: help demo test install bench lint check-tools toolchains clean build-ServiceFunction build-ClientFunction \
+.PHONY: help demo check test install release-check bench lint check-tools toolchains clean build-ServiceFunction build-ClientFunction \
         demo-artifacts require-artifacts-dir
 
 ## help: this list (the default target)
@@ -25,9 +25,15 @@ help:
 demo:
 	@$(ROOT)/scripts/demo "$(EVENT)"
 
+## check: the inner loop: every module's unit tests on the JDK 21+, and the format check; then the count
+check: | $(TOOLCHAINS)
+	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports*
+	$(MAVEN) test com.diffplug.spotless:spotless-maven-plugin:check -pl '!lattice-bom' $(MVN_ARGS)
+	@$(ROOT)/scripts/test-count
+
 ## test: what CI runs: all tests, README snippets, Javadoc, cfn-lint; then the count
 test: check-tools
-	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports*
+	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports* $(ROOT)/system-tests/target/release
 	$(MAVEN) verify $(MVN_ARGS)
 	$(ROOT)/scripts/consumer-check
 	cfn-lint $(ROOT)/template.yaml
@@ -37,6 +43,10 @@ test: check-tools
 install: | $(TOOLCHAINS)
 	$(MVN) -pl $(PUBLISHED) -am -Dmaven.test.skip=true install $(MVN_ARGS)
 	@echo "installed dev.vpclattice:{$(PUBLISHED)}:$(VERSION) (jar, -sources.jar, -javadoc.jar; the BOM as a pom) in the local Maven repository"
+
+## release-check: the release artifacts of every published module, signed by a throwaway key, into build/release/
+release-check: | $(TOOLCHAINS)
+	@TOOLCHAINS=$(TOOLCHAINS) $(ROOT)/scripts/release-check $(ROOT)/build/release
 
 ## bench: JMH benchmarks and cold starts (4-10 minutes); writes docs/benchmarks.md
 bench:
