@@ -36,22 +36,27 @@ class BomTest {
         assertEquals("pom", text(bom, "packaging"));
         assertEquals(text(parent, "groupId"), text(bom, "groupId"));
         assertEquals(text(parent, "version"), text(bom, "version"), "lattice-bom's version is the build's");
-        assertEquals(
-                text(child(parent, "properties"), "awssdk.version"),
-                text(child(bom, "properties"), "awssdk.version"),
-                "the BOM names the AWS SDK version the build compiles and tests against");
+        for (String version : List.of("awssdk.version", "jackson.version", "xray.version")) {
+            assertEquals(
+                    text(child(parent, "properties"), version),
+                    text(child(bom, "properties"), version),
+                    "the BOM names the " + version + " the build compiles and tests against");
+        }
         assertTrue(modules(parent).contains("lattice-bom"), "lattice-bom is built (and installed) with the rest");
     }
 
     @Test
-    void bom_managesExactlyThePublishedModules_andImportsTheSdkBom() throws Exception {
+    void bom_managesExactlyThePublishedModules_andImportsTheSdkAndJacksonBoms() throws Exception {
         Element bom = pom(ROOT.resolve("lattice-bom/pom.xml"));
         Set<String> managed = new TreeSet<>();
         List<String> imports = new ArrayList<>();
+        Set<String> thirdParty = new TreeSet<>();
         for (Element dependency : children(child(child(bom, "dependencyManagement"), "dependencies"), "dependency")) {
             String coordinates = text(dependency, "groupId") + ":" + text(dependency, "artifactId");
             if ("import".equals(text(dependency, "scope"))) {
                 imports.add(coordinates + ":" + text(dependency, "version"));
+            } else if (!"dev.vpclattice".equals(text(dependency, "groupId"))) {
+                thirdParty.add(coordinates);
             } else {
                 assertEquals("dev.vpclattice", text(dependency, "groupId"), coordinates);
                 assertEquals("${project.version}", text(dependency, "version"), coordinates);
@@ -60,7 +65,15 @@ class BomTest {
         }
 
         assertEquals(published(), managed, "the BOM lists the modules that publish sources and Javadoc");
-        assertEquals(List.of("software.amazon.awssdk:bom:${awssdk.version}"), imports);
+        assertEquals(
+                List.of(
+                        "software.amazon.awssdk:bom:${awssdk.version}",
+                        "com.fasterxml.jackson:jackson-bom:${jackson.version}"),
+                imports);
+        assertEquals(
+                Set.of("com.amazonaws:aws-xray-recorder-sdk-core", "commons-logging:commons-logging"),
+                thirdParty,
+                "beyond the imports, the BOM pins only the optional X-Ray recorder's tree");
     }
 
     @Test
