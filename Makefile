@@ -2,17 +2,19 @@
 # each target puts its function's shaded jar under $(ARTIFACTS_DIR)/lib/, which the Lambda Java runtime puts on the
 # classpath. Lines starting with "## " are what `make` (help) prints.
 ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
-JDK := $(ROOT)/scripts/with-jdk21
-MAVEN := $(JDK) mvn -B -Dstyle.color=never -f $(ROOT)/pom.xml
+# The JDKs Maven may use (Maven Toolchains): a JDK 21+ compiles and tests, a JDK 17 runs the library's tests again.
+# Written once from what Maven Toolchains discovers; `make toolchains` writes it again. Maven itself runs on any JDK 17+.
+TOOLCHAINS := $(ROOT)/build/toolchains.xml
+MAVEN := mvn -B -Dstyle.color=never -f $(ROOT)/pom.xml -t $(TOOLCHAINS)
 MVN := $(MAVEN) -q
 MVN_ARGS ?=
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>$$|\1|p' $(ROOT)/pom.xml | head -n 1)
-# What `make install` publishes; lattice-bom lists the same artifacts.
-PUBLISHED := lattice-bom,lattice-contract,lattice-client-sdk,lattice-events,lattice-local,lattice-local-junit,lambda-runtime-local
+# What `make install` and `make release-check` publish: lattice-bom and the artifacts it lists (the one list).
+PUBLISHED := $(shell $(ROOT)/scripts/published-modules)
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: help demo test install bench lint check-tools clean build-ServiceFunction build-ClientFunction \
+.PHONY: help demo check test install release-check bench lint check-tools toolchains clean build-ServiceFunction build-ClientFunction \
         demo-artifacts require-artifacts-dir
 
 ## help: this list (the default target)
@@ -23,18 +25,28 @@ help:
 demo:
 	@$(ROOT)/scripts/demo "$(EVENT)"
 
+## check: the inner loop: every module's unit tests on the JDK 21+, and the format check; then the count
+check: | $(TOOLCHAINS)
+	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports*
+	$(MAVEN) test com.diffplug.spotless:spotless-maven-plugin:check -pl '!lattice-bom' $(MVN_ARGS)
+	@$(ROOT)/scripts/test-count
+
 ## test: what CI runs: all tests, README snippets, Javadoc, cfn-lint; then the count
 test: check-tools
-	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports*
+	@rm -rf $(ROOT)/*/target/surefire-reports* $(ROOT)/*/target/failsafe-reports* $(ROOT)/system-tests/target/release
 	$(MAVEN) verify $(MVN_ARGS)
 	$(ROOT)/scripts/consumer-check
 	cfn-lint $(ROOT)/template.yaml
 	@$(ROOT)/scripts/test-count
 
 ## install: the library, its BOM, sources and Javadoc into ~/.m2 (for your service)
-install:
+install: | $(TOOLCHAINS)
 	$(MVN) -pl $(PUBLISHED) -am -Dmaven.test.skip=true install $(MVN_ARGS)
 	@echo "installed dev.vpclattice:{$(PUBLISHED)}:$(VERSION) (jar, -sources.jar, -javadoc.jar; the BOM as a pom) in the local Maven repository"
+
+## release-check: the release artifacts of every published module, signed by a throwaway key, into build/release/
+release-check: | $(TOOLCHAINS)
+	@TOOLCHAINS=$(TOOLCHAINS) $(ROOT)/scripts/release-check $(ROOT)/build/release
 
 ## bench: JMH benchmarks and cold starts (4-10 minutes); writes docs/benchmarks.md
 bench:
@@ -45,12 +57,19 @@ lint:
 	cfn-lint $(ROOT)/template.yaml
 
 ## check-tools: are the tools make test needs here? (seconds; prints their versions)
-check-tools:
+check-tools: | $(TOOLCHAINS)
 	@$(ROOT)/scripts/check-tools
+
+## toolchains: write build/toolchains.xml again (the JDKs Maven may use), after installing or removing a JDK
+toolchains:
+	@$(ROOT)/scripts/toolchains
+
+$(TOOLCHAINS):
+	@$(ROOT)/scripts/toolchains
 
 ## clean: delete what builds and the demo wrote (each module's target/, and build/)
 clean:
-	$(MVN) clean $(MVN_ARGS)
+	mvn -B -q -Dstyle.color=never -f $(ROOT)/pom.xml clean $(MVN_ARGS)
 	rm -rf $(ROOT)/build
 
 ## build-ServiceFunction: sam build's step: the service function's jar into ARTIFACTS_DIR/lib
@@ -78,15 +97,18 @@ SERVICE_JAR := $(ROOT)/service-function/target/service-function.jar
 CLIENT_JAR := $(ROOT)/client-function/target/client-function.jar
 LOCAL_JAR := $(ROOT)/lattice-local/target/lattice-local.jar
 
+$(SERVICE_JAR): | $(TOOLCHAINS)
 $(SERVICE_JAR): $(call inputs,service-function)
 	$(MVN) -pl service-function -am -Dmaven.test.skip=true package $(MVN_ARGS)
 	@touch $@
 
+$(CLIENT_JAR): | $(TOOLCHAINS)
 $(CLIENT_JAR): $(call inputs,client-function)
 	$(MVN) -pl client-function -am -Dmaven.test.skip=true package $(MVN_ARGS)
 	@touch $@
 
 # The runnable CLI (lattice-local serve/invoke) with its target/lib/.
+$(LOCAL_JAR): | $(TOOLCHAINS)
 $(LOCAL_JAR): $(call inputs,lattice-local)
 	$(MVN) -pl lattice-local -am -Dmaven.test.skip=true package $(MVN_ARGS)
 	@touch $@
@@ -95,7 +117,7 @@ $(LOCAL_JAR): $(call inputs,lattice-local)
 # on stderr and the whole log in DEMO_BUILD_LOG; nothing at all when all are up to date.
 DEMO_JARS := $(SERVICE_JAR) $(CLIENT_JAR) $(LOCAL_JAR)
 DEMO_BUILD_LOG ?= $(ROOT)/build/demo-build.log
-demo-artifacts:
+demo-artifacts: | $(TOOLCHAINS)
 	@stale=; modules=; \
 	for jar in $(DEMO_JARS); do \
 	  $(MAKE) -s -q -f $(ROOT)/Makefile $$jar || { stale="$$stale $$jar"; modules="$$modules,$$(basename $$(dirname $$(dirname $$jar)))"; }; \

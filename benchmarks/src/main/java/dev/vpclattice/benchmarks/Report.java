@@ -434,7 +434,7 @@ public final class Report {
                 "BENCH_REPORT_ONLY=1 scripts/bench                # this file again from the last run (after editing FINDINGS.md)");
         line("```");
         line("It builds the modules and the two SAM artifacts (`make build-ServiceFunction / build-ClientFunction`) "
-                + "with `scripts/with-jdk21`, runs JMH with `-prof gc`, then the cold starts, and writes this file. "
+                + "with the JDK 21+ of the build's toolchains file, runs JMH with `-prof gc`, then the cold starts, and writes this file. "
                 + "Raw results stay in `benchmarks/target/bench/` (`jmh.json`, `cold-start.json`, logs). Numbers "
                 + "from a loaded machine are noisy: check the load average above. Run one benchmark with e.g. "
                 + "`java -cp \"benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)\" "

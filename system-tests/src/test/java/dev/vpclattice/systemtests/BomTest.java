@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -23,7 +21,7 @@ import org.w3c.dom.Node;
 /**
  * lattice-bom has no parent (so the build's own pins do not reach users), so nothing but this test keeps it in step
  * with the build: same version, same AWS SDK version, and exactly the modules that are published (those that attach
- * sources and Javadoc), which are also what {@code make install} installs.
+ * sources and Javadoc), which scripts/published-modules reads for {@code make install} and {@code make release-check}.
  */
 class BomTest {
     static final Path ROOT =
@@ -38,22 +36,27 @@ class BomTest {
         assertEquals("pom", text(bom, "packaging"));
         assertEquals(text(parent, "groupId"), text(bom, "groupId"));
         assertEquals(text(parent, "version"), text(bom, "version"), "lattice-bom's version is the build's");
-        assertEquals(
-                text(child(parent, "properties"), "awssdk.version"),
-                text(child(bom, "properties"), "awssdk.version"),
-                "the BOM names the AWS SDK version the build compiles and tests against");
+        for (String version : List.of("awssdk.version", "jackson.version", "xray.version")) {
+            assertEquals(
+                    text(child(parent, "properties"), version),
+                    text(child(bom, "properties"), version),
+                    "the BOM names the " + version + " the build compiles and tests against");
+        }
         assertTrue(modules(parent).contains("lattice-bom"), "lattice-bom is built (and installed) with the rest");
     }
 
     @Test
-    void bom_managesExactlyThePublishedModules_andImportsTheSdkBom() throws Exception {
+    void bom_managesExactlyThePublishedModules_andImportsTheSdkAndJacksonBoms() throws Exception {
         Element bom = pom(ROOT.resolve("lattice-bom/pom.xml"));
         Set<String> managed = new TreeSet<>();
         List<String> imports = new ArrayList<>();
+        Set<String> thirdParty = new TreeSet<>();
         for (Element dependency : children(child(child(bom, "dependencyManagement"), "dependencies"), "dependency")) {
             String coordinates = text(dependency, "groupId") + ":" + text(dependency, "artifactId");
             if ("import".equals(text(dependency, "scope"))) {
                 imports.add(coordinates + ":" + text(dependency, "version"));
+            } else if (!"dev.vpclattice".equals(text(dependency, "groupId"))) {
+                thirdParty.add(coordinates);
             } else {
                 assertEquals("dev.vpclattice", text(dependency, "groupId"), coordinates);
                 assertEquals("${project.version}", text(dependency, "version"), coordinates);
@@ -62,18 +65,30 @@ class BomTest {
         }
 
         assertEquals(published(), managed, "the BOM lists the modules that publish sources and Javadoc");
-        assertEquals(List.of("software.amazon.awssdk:bom:${awssdk.version}"), imports);
+        assertEquals(
+                List.of(
+                        "software.amazon.awssdk:bom:${awssdk.version}",
+                        "com.fasterxml.jackson:jackson-bom:${jackson.version}"),
+                imports);
+        assertEquals(
+                Set.of("com.amazonaws:aws-xray-recorder-sdk-core", "commons-logging:commons-logging"),
+                thirdParty,
+                "beyond the imports, the BOM pins only the optional X-Ray recorder's tree");
     }
 
     @Test
-    void makeInstall_installsTheBomAndThePublishedModules() throws Exception {
-        Matcher line = Pattern.compile("(?m)^PUBLISHED := (.*)$").matcher(Files.readString(ROOT.resolve("Makefile")));
-        assertTrue(line.find(), "Makefile defines PUBLISHED");
-        Set<String> installed = new TreeSet<>(Arrays.asList(line.group(1).trim().split(",")));
+    void publishedModulesScript_listsTheBomAndWhatItManages() throws Exception {
+        Process process = new ProcessBuilder(
+                        ROOT.resolve("scripts/published-modules").toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, process.waitFor(), output);
+        Set<String> listed = new TreeSet<>(Arrays.asList(output.split(",")));
 
         Set<String> expected = new TreeSet<>(published());
         expected.add("lattice-bom");
-        assertEquals(expected, installed);
+        assertEquals(expected, listed, "make install and make release-check publish what the BOM lists");
     }
 
     /** The modules whose POM declares both maven-source-plugin and maven-javadoc-plugin in build/plugins. */

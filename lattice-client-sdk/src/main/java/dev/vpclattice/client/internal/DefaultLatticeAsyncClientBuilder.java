@@ -4,6 +4,8 @@ import dev.vpclattice.client.LatticeAsyncClient;
 import dev.vpclattice.client.internal.auth.LatticeSigner;
 import dev.vpclattice.client.internal.call.CallPipeline;
 import dev.vpclattice.client.internal.call.DeadlineTimer;
+import dev.vpclattice.client.internal.compat.DependencyCheck;
+import dev.vpclattice.client.internal.http.AsyncTransport;
 import dev.vpclattice.client.internal.http.HttpClients;
 import java.util.List;
 import java.util.Objects;
@@ -64,6 +66,7 @@ public final class DefaultLatticeAsyncClientBuilder
 
     @Override
     public LatticeAsyncClient build() {
+        DependencyCheck.verify(); // below a dependency's floor: fail here, not at the first call
         checkSettings();
         if (httpClient != null) {
             refuseWithCallersHttpClient(httpClientBuilder != null);

@@ -5,6 +5,7 @@ import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.internal.auth.LatticeSigner;
 import dev.vpclattice.client.internal.call.CallPipeline;
 import dev.vpclattice.client.internal.call.DeadlineTimer;
+import dev.vpclattice.client.internal.compat.DependencyCheck;
 import dev.vpclattice.client.internal.discovery.ServiceDiscovery;
 import dev.vpclattice.client.internal.discovery.ServiceEndpoint;
 import dev.vpclattice.client.internal.discovery.ServiceIdentifier;
@@ -89,6 +90,7 @@ public final class DefaultLatticeClientBuilder extends ClientSettings<LatticeCli
 
     @Override
     public LatticeClient build() {
+        DependencyCheck.verify(); // below a dependency's floor: fail here, not at the first call
         checkSettings();
         if (httpClient != null) {
             refuseWithCallersHttpClient(httpClientBuilder != null);

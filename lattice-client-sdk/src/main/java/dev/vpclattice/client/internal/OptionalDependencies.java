@@ -1,5 +1,6 @@
 package dev.vpclattice.client.internal;
 
+import dev.vpclattice.client.internal.compat.DependencyCheck;
 import java.util.function.Predicate;
 
 /**
@@ -39,7 +40,7 @@ public final class OptionalDependencies {
     private static boolean isPresent(String className) {
         try {
             Class.forName(className, false, OptionalDependencies.class.getClassLoader());
-            return true;
+            return DependencyCheck.usable(className); // false below its floor (DependencyCheck warns once)
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
