@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The client function: POSTs its input event, as JSON, to the root path of a VPC Lattice service through
@@ -71,11 +70,10 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
         if (configuration.signingMode() != SigningMode.NONE) {
             builder.credentialsProvider(LambdaCredentials.create());
         }
-        SdkHttpClient http = HttpClients.create(configuration.httpClient());
-        if (http != null) {
-            builder.httpClient(http);
-        }
-        return builder.build();
+        // The library's timeouts and pool settings apply to the builder; naming the kind keeps it explicit in Lambda,
+        // where the library would otherwise choose the CRT client itself.
+        return builder.httpClientBuilder(HttpClients.builder(configuration.httpClient()))
+                .build();
     }
 
     ClientHandler(ClientConfiguration configuration, LatticeClient client) {
