@@ -52,10 +52,11 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
         if (configuration.snapStart()) {
             // Init is what the snapshot holds: prime here, whether or not the CRaC hooks below are called.
             prime();
+            // Lambda's runtime client calls beforeCheckpoint once init is done (org.crac reaches it through
+            // -Dorg.crac.Core.Compat). On demand it never does, and registering would only cost the cold start the
+            // dynamic proxy org.crac generates for the runtime's interface (about 100 classes).
+            Core.getGlobalContext().register(this);
         }
-        // With SnapStart, Lambda's runtime client calls beforeCheckpoint once init is done (org.crac reaches it through
-        // -Dorg.crac.Core.Compat); on demand it never does.
-        Core.getGlobalContext().register(this);
     }
 
     private ClientHandler(ClientConfiguration configuration) {
