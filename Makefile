@@ -13,7 +13,7 @@ PUBLISHED := lattice-bom,lattice-contract,lattice-client-sdk,lattice-events,latt
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 .PHONY: help demo test install bench lint check-tools clean build-ServiceFunction build-ClientFunction \
-        demo-artifacts require-artifacts-dir require-lambda-architecture
+        demo-artifacts require-artifacts-dir
 
 ## help: this list (the default target)
 help:
@@ -69,6 +69,7 @@ build-ClientFunction: require-artifacts-dir require-lambda-architecture $(ROOT)/
 	cp $(ROOT)/client-function/target/client-function.jar \
 	  $(ROOT)/client-function/target/native/$(LAMBDA_ARCHITECTURE)/libaws-crt-jni.so "$(ARTIFACTS_DIR)/lib/"
 
+.PHONY: require-lambda-architecture
 require-lambda-architecture:
 	$(if $(filter-out x86_64 arm64,$(LAMBDA_ARCHITECTURE)),$(error LAMBDA_ARCHITECTURE must be x86_64 or arm64 (the template's Architectures), not '$(LAMBDA_ARCHITECTURE)'))
 

@@ -521,15 +521,18 @@ public final class Report {
         line("make bench            # or: scripts/bench");
         line("BENCH_RUNS=20 scripts/bench                      # more cold-start launches per function (default 10)");
         line("BENCH_WARM=20 scripts/bench                      # fewer warm calls per launch (default 100)");
-        line("BENCH_JMH_ARGS='-f 2 -wi 5 -i 10' scripts/bench  # a longer JMH configuration");
+        line("BENCH_KINDS=client,peer-crt scripts/bench        # only these cold-start kinds, besides the floors");
+        line("BENCH_JMH_ARGS='-f 2 -wi 5 -i 10' scripts/bench  # another JMH configuration (' ' for every row)");
         line("BENCH_SKIP_BUILD=1 scripts/bench                 # reuse the last build");
         line(
                 "BENCH_REPORT_ONLY=1 scripts/bench                # this file again from the last run (after editing FINDINGS.md)");
         line("```");
-        line("It builds the modules and the two SAM artifacts (`make build-ServiceFunction / build-ClientFunction`) "
-                + "with `scripts/with-jdk21`, runs JMH with `-prof gc`, then the cold starts, and writes this file. "
-                + "Raw results stay in `benchmarks/target/bench/` (`jmh.json`, `cold-start.json`, logs). Numbers "
-                + "from a loaded machine are noisy: check the load average above. Run one benchmark with e.g. "
+        line("It builds the modules, the two SAM artifacts (`make build-ServiceFunction / build-ClientFunction`) and the "
+                + "peer's and the `create()` handler's artifacts laid out the same way, runs JMH with `-prof gc`, then "
+                + "the cold starts (training the java25 runtime client's AOT caches into "
+                + "`benchmarks/target/bench/work/aot/` during the discarded first round), and writes this file. Raw "
+                + "results stay in `benchmarks/target/bench/` (`jmh.json`, `cold-start.json`, logs). Numbers from a "
+                + "loaded machine are noisy: check the load average above. Run one benchmark with e.g. "
                 + "`java -cp \"benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)\" "
                 + "org.openjdk.jmh.Main HttpClientBenchmark -prof gc`.");
     }
