@@ -49,8 +49,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * with {@code -Xlog:class+load} counts the classes loaded up to the first response and reads the heap after it
  * ({@code jcmd GC.heap_info}, before and after a full GC). Writes a JSON file the {@link Report} reads.
  *
- * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --peer-dir DIR --on-create-dir DIR --event FILE
- * --work DIR --out FILE [--runs N] [--warm N] [--kinds service,client,...] [--variants name=DIR,...]}; the function
+ * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR [--peer-dir DIR] [--on-create-dir DIR] --event FILE
+ * --work DIR --out FILE [--runs N] [--warm N] [--kinds service,client,...] [--variants name=DIR,...]} (the peer's and
+ * the {@code create()} handler's directories are needed by the kinds that run them); the function
  * directories are what {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce, the peer's
  * and the minimal handler's are laid out the same way ({@code lib/} holding the shaded jar and aws-crt's native
  * library) by {@code scripts/bench}. The java25 runtime client's AOT caches are trained into {@code WORK/aot}. {@code --variants} adds other
@@ -129,8 +130,10 @@ public final class ColdStart {
         Map<String, String> options = Options.parse(args);
         Path serviceDir = Path.of(Options.required(options, "service-dir"));
         Path clientDir = Path.of(Options.required(options, "client-dir"));
-        Path peerDir = Path.of(Options.required(options, "peer-dir")).toAbsolutePath();
-        Path onCreateDir = Path.of(Options.required(options, "on-create-dir")).toAbsolutePath();
+        // Needed only by the kinds that run them (the peers, client-on-create).
+        Path peerDir = Path.of(options.getOrDefault("peer-dir", "missing-peer-dir")).toAbsolutePath();
+        Path onCreateDir =
+                Path.of(options.getOrDefault("on-create-dir", "missing-on-create-dir")).toAbsolutePath();
         byte[] serviceEvent = Files.readAllBytes(Path.of(Options.required(options, "event")));
         Path work = Files.createDirectories(
                 Path.of(Options.required(options, "work")).toAbsolutePath());
@@ -412,6 +415,14 @@ public final class ColdStart {
                     options.containsKey("kinds") ? List.of(options.get("kinds").split(",")) : DEFAULT_KINDS);
             wanted.addAll(variantNames);
             kinds.removeIf(k -> !wanted.contains(k.name()));
+            for (Kind kind : kinds) {
+                if (!Files.isDirectory(kind.directory())) {
+                    System.err.println("The " + kind.name() + " function's directory " + kind.directory()
+                            + " does not exist: pass its artifact directory (--peer-dir for the peers, --on-create-dir"
+                            + " for client-on-create), or leave it out with --kinds");
+                    System.exit(2);
+                }
+            }
 
             Map<String, List<Launch>> launches = new LinkedHashMap<>();
             kinds.forEach(k -> launches.put(k.name(), new ArrayList<>()));
