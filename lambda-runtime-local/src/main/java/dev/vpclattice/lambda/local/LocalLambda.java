@@ -574,7 +574,8 @@ public final class LocalLambda implements AutoCloseable {
     /**
      * Returns the command line the runtime is started with.
      *
-     * @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler)
+     * @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler); a
+     *     runtime whose AOT cache could not be trained starts without its {@code -XX:AOTCache} flag
      */
     public List<String> command() {
         return command;

@@ -240,7 +240,22 @@ final class RuntimeClientAotCache {
         }
     }
 
+    /** Hashes already computed in this JVM, by path, size and modification time. */
+    private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
+
     private static String contentHash(Path entry) {
+        if (!Files.isRegularFile(entry)) {
+            return hashOf(entry);
+        }
+        try {
+            String id = entry.toAbsolutePath() + "|" + Files.size(entry) + "|" + Files.getLastModifiedTime(entry);
+            return HASHES.computeIfAbsent(id, k -> hashOf(entry));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + entry, e);
+        }
+    }
+
+    private static String hashOf(Path entry) {
         MessageDigest digest = sha256();
         try {
             if (Files.isRegularFile(entry)) {
