@@ -78,10 +78,19 @@ build-ServiceFunction: require-artifacts-dir $(ROOT)/service-function/target/ser
 	cp $(ROOT)/service-function/target/service-function.jar "$(ARTIFACTS_DIR)/lib/"
 
 ## build-ClientFunction: sam build's step: the client function's jar (and aws-crt's native library) into ARTIFACTS_DIR/lib
-build-ClientFunction: require-artifacts-dir $(ROOT)/client-function/target/client-function.jar
+# The jar carries aws-crt's native library for both of Lambda's architectures; lib/ gets the one for
+# LAMBDA_ARCHITECTURE (x86_64 or arm64, as the template's Architectures parameter), which the CRT loads without
+# unpacking. sam build passes its environment to make: LAMBDA_ARCHITECTURE=arm64 sam build --parameter-overrides
+# Architectures=arm64. A mismatch still runs: the CRT then unpacks the right one from the jar, more slowly.
+LAMBDA_ARCHITECTURE ?= x86_64
+build-ClientFunction: require-artifacts-dir require-lambda-architecture $(ROOT)/client-function/target/client-function.jar
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp $(ROOT)/client-function/target/client-function.jar $(ROOT)/client-function/target/native/libaws-crt-jni.so \
-	  "$(ARTIFACTS_DIR)/lib/"
+	cp $(ROOT)/client-function/target/client-function.jar \
+	  $(ROOT)/client-function/target/native/$(LAMBDA_ARCHITECTURE)/libaws-crt-jni.so "$(ARTIFACTS_DIR)/lib/"
+
+.PHONY: require-lambda-architecture
+require-lambda-architecture:
+	$(if $(filter-out x86_64 arm64,$(LAMBDA_ARCHITECTURE)),$(error LAMBDA_ARCHITECTURE must be x86_64 or arm64 (the template's Architectures), not '$(LAMBDA_ARCHITECTURE)'))
 
 # Guard, checked before anything is built: with ARTIFACTS_DIR empty, "$(ARTIFACTS_DIR)/lib" would be the system's /lib.
 require-artifacts-dir:

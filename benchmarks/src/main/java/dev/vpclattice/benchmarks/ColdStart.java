@@ -11,6 +11,7 @@ import dev.vpclattice.benchmarks.internal.Options;
 import dev.vpclattice.benchmarks.internal.Stats;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
+import dev.vpclattice.lambda.local.LambdaRuntime;
 import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.local.LocalLattice;
 import java.nio.charset.StandardCharsets;
@@ -32,24 +33,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Duration</em> (launch to the runtime's first request for work) and <em>Duration</em> of the first invocation, then
  * the Duration of {@code --warm} further invocations of the same environment, and the runtime's peak resident memory.
  *
- * <p>Kinds: the floor ({@link FloorHandler}), the service function, the client function as shipped (its first call,
- * a SigV4-signed POST over HTTPS to a {@link LocalLattice} in this JVM, included) and with each HTTP client it can
- * use ({@code LATTICE_HTTP_CLIENT}), the client on a sampled invocation ({@code Sampled=1}: the X-Ray recorder's
- * path), the echo written naively with jackson-databind, and the floor, service and client initialised for SnapStart
- * ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}; the runtime client calls {@code restore/next} at the end of
- * init, where the snapshot would be taken, so their first invocation's Duration is what a restored environment still
- * has to do).
+ * <p>Kinds ({@link #DEFAULT_KINDS}; {@code --kinds} names others): the floor ({@link FloorHandler}), the service
+ * function, the client function as shipped (its first call, a SigV4-signed POST over HTTPS to a {@link LocalLattice}
+ * in this JVM, included) and on Apache 5, the minimal user handler on {@code LatticeClient.create()}, and the
+ * hand-written peer of the User Guide's example on the CRT and on the Apache 4 client, all on Lambda's {@code java25}
+ * runtime as {@link LocalLambda} emulates it (tier 1, the runtime client from its AOT cache); the floor without that
+ * cache; the floor, service, client and CRT peer on {@code java21}'s flags; and the service and client initialised for
+ * SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}, java25's default tiers; the runtime client calls
+ * {@code restore/next} at the end of init, where the snapshot would be taken, so their first invocation's Duration is
+ * what a restored environment still has to do). On request: the client on URLConnection or on a sampled invocation
+ * ({@code Sampled=1}), and the echo written naively with jackson-databind.
  *
  * <p>Launches are interleaved (each round runs every kind once, in an order rotated per round) so that machine
  * load drifts over all kinds alike. A first round warms the file cache and is discarded. One more launch per kind
  * with {@code -Xlog:class+load} counts the classes loaded up to the first response and reads the heap after it
  * ({@code jcmd GC.heap_info}, before and after a full GC). Writes a JSON file the {@link Report} reads.
  *
- * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR --event FILE --work DIR --out FILE [--runs N]
- * [--warm N] [--kinds floor,service,...] [--variants name=DIR,...]}; the artifact directories are what
- * {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce. {@code --variants} adds other
+ * <p>Usage: {@code ColdStart --service-dir DIR --client-dir DIR [--peer-dir DIR] [--on-create-dir DIR] --event FILE
+ * --work DIR --out FILE [--runs N] [--warm N] [--kinds service,client,...] [--variants name=DIR,...]} (the peer's and
+ * the {@code create()} handler's directories are needed by the kinds that run them); the function
+ * directories are what {@code make build-ServiceFunction / build-ClientFunction ARTIFACTS_DIR=DIR} produce, the peer's
+ * and the minimal handler's are laid out the same way ({@code lib/} holding the shaded jar and aws-crt's native
+ * library) by {@code scripts/bench}. The java25 runtime client's AOT caches are trained into {@code WORK/aot}. {@code --variants} adds other
  * builds of the client function (to compare before and after a change; each on demand and, as {@code name-snap},
- * after a SnapStart init), {@code --kinds} keeps only the named ones (and the floors). Exits non-zero, printing the function's log, if any launch does not succeed.
+ * after a SnapStart init), {@code --kinds} keeps only the named ones (and the floors). Exits non-zero, printing the
+ * function's log, if any launch does not succeed.
  */
 public final class ColdStart {
     private static final String ACCESS_KEY = "ASIAFAKECOLDSTART001";
@@ -58,6 +66,8 @@ public final class ColdStart {
     private static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/ClientFunctionRole/cold-start";
     private static final String CLIENT_HANDLER = "dev.vpclattice.function.client.ClientHandler";
     private static final String SERVICE_HANDLER = "dev.vpclattice.function.service.EchoHandler";
+    private static final String PEER_PACKAGE = "dev.vpclattice.benchmarks.peer.";
+    private static final String ON_CREATE_HANDLER = "dev.vpclattice.benchmarks.oncreate.OnCreateHandler";
 
     private ColdStart() {}
 
@@ -72,7 +82,43 @@ public final class ColdStart {
             byte[] event,
             String mustContain,
             boolean snapStart,
-            boolean sampled) {}
+            boolean sampled,
+            LambdaRuntime runtime,
+            boolean aotCache) {
+
+        /** The same function on another runtime configuration, named with a suffix. */
+        Kind on(LambdaRuntime otherRuntime, boolean withAotCache, String suffix, String what) {
+            return new Kind(
+                    name + suffix,
+                    description + "; " + what,
+                    directory,
+                    handler,
+                    env,
+                    jvmArguments,
+                    event,
+                    mustContain,
+                    snapStart,
+                    sampled,
+                    otherRuntime,
+                    withAotCache);
+        }
+    }
+
+    /** The kinds launched unless {@code --kinds} names others (the floors always are). */
+    static final List<String> DEFAULT_KINDS = List.of(
+            "floor-no-aot",
+            "floor-java21",
+            "service",
+            "service-java21",
+            "client",
+            "client-java21",
+            "client-on-create",
+            "peer-crt",
+            "peer-crt-java21",
+            "peer-apache",
+            "client-apache5",
+            "service-snap",
+            "client-snap");
 
     /**
      * Runs the measurement.
@@ -84,12 +130,18 @@ public final class ColdStart {
         Map<String, String> options = Options.parse(args);
         Path serviceDir = Path.of(Options.required(options, "service-dir"));
         Path clientDir = Path.of(Options.required(options, "client-dir"));
+        // Needed only by the kinds that run them (the peers, client-on-create).
+        Path peerDir =
+                Path.of(options.getOrDefault("peer-dir", "missing-peer-dir")).toAbsolutePath();
+        Path onCreateDir = Path.of(options.getOrDefault("on-create-dir", "missing-on-create-dir"))
+                .toAbsolutePath();
         byte[] serviceEvent = Files.readAllBytes(Path.of(Options.required(options, "event")));
         Path work = Files.createDirectories(
                 Path.of(Options.required(options, "work")).toAbsolutePath());
         Path out = Path.of(Options.required(options, "out"));
         int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
         int warmCalls = Integer.parseInt(options.getOrDefault("warm", "100"));
+        aotCacheDirectory = work.resolve("aot");
 
         Path floorDir = Artifacts.jarOfClasses(work.resolve("floor"), "floor.jar", FloorHandler.class);
         Path naiveDir = Artifacts.jarOfClasses(work.resolve("naive-echo"), "naive-echo.jar", NaiveEchoHandler.class);
@@ -133,41 +185,102 @@ public final class ColdStart {
                     "AWS_CONTAINER_AUTHORIZATION_TOKEN", containerCredentials.token());
             byte[] clientEvent = "{\"hello\":\"lattice\",\"n\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
             String ok = "\"statusCode\":200";
+            // The hand-written peer and the minimal user handler return the service's answer as it is.
+            String answered = "{\"received\":" + clientEvent.length + "}";
+            LambdaRuntime java25 = LambdaRuntime.JAVA25;
+            LambdaRuntime java21 = LambdaRuntime.JAVA21;
+            String onJava21 = "java21 (tier 1, -Xshare:auto, no AOT cache)";
+            Kind floor = new Kind(
+                    "floor",
+                    "FloorHandler: constant answer, no JSON library",
+                    floorDir,
+                    FloorHandler.class.getName(),
+                    Map.of(),
+                    List.of(),
+                    serviceEvent,
+                    ok,
+                    false,
+                    false,
+                    java25,
+                    true);
+            Kind service = new Kind(
+                    "service",
+                    "service function (EchoHandler, jackson-core streaming)",
+                    serviceDir,
+                    SERVICE_HANDLER,
+                    Map.of(),
+                    List.of(),
+                    serviceEvent,
+                    ok,
+                    false,
+                    false,
+                    java25,
+                    true);
+            Kind client = new Kind(
+                    "client",
+                    "client function as shipped (LATTICE_HTTP_CLIENT unset: crt, AwsCrtHttpClient): build client, "
+                            + "first signed POST over TLS to LocalLattice, result as JSON",
+                    clientDir,
+                    CLIENT_HANDLER,
+                    clientEnv,
+                    crtTrust,
+                    clientEvent,
+                    ok,
+                    false,
+                    false,
+                    java25,
+                    true);
+            Kind peerCrt = new Kind(
+                    "peer-crt",
+                    "hand-written peer (the User Guide's AwsV4HttpSigner, PAYLOAD_SIGNING_ENABLED=false, "
+                            + "DefaultCredentialsProvider) on AwsCrtHttpClient: POSTs the event, returns the answer",
+                    peerDir,
+                    PEER_PACKAGE + "CrtPeerHandler",
+                    clientEnv,
+                    crtTrust,
+                    clientEvent,
+                    answered,
+                    false,
+                    false,
+                    java25,
+                    true);
             List<Kind> kinds = new ArrayList<>(List.of(
+                    floor,
+                    floor.on(java25, false, "-no-aot", "java25 without the runtime client's AOT cache"),
+                    floor.on(java21, false, "-java21", onJava21),
+                    service,
+                    service.on(java21, false, "-java21", onJava21),
+                    client,
+                    client.on(java21, false, "-java21", onJava21),
                     new Kind(
-                            "floor",
-                            "FloorHandler: constant answer, no JSON library",
-                            floorDir,
-                            FloorHandler.class.getName(),
-                            Map.of(),
-                            List.of(),
-                            serviceEvent,
-                            ok,
-                            false,
-                            false),
-                    new Kind(
-                            "service",
-                            "service function (EchoHandler, jackson-core streaming)",
-                            serviceDir,
-                            SERVICE_HANDLER,
-                            Map.of(),
-                            List.of(),
-                            serviceEvent,
-                            ok,
-                            false,
-                            false),
-                    new Kind(
-                            "client",
-                            "client function as shipped (LATTICE_HTTP_CLIENT unset: crt, "
-                                    + "AwsCrtHttpClient): build client, first signed POST over TLS to LocalLattice",
-                            clientDir,
-                            CLIENT_HANDLER,
+                            "client-on-create",
+                            "minimal user handler: LatticeClient.create() (the CRT client, chosen by the library in "
+                                    + "Lambda), POSTs the event, returns the answer",
+                            onCreateDir,
+                            ON_CREATE_HANDLER,
                             clientEnv,
                             crtTrust,
                             clientEvent,
-                            ok,
+                            answered,
                             false,
-                            false),
+                            false,
+                            java25,
+                            true),
+                    peerCrt,
+                    peerCrt.on(java21, false, "-java21", onJava21),
+                    new Kind(
+                            "peer-apache",
+                            "hand-written peer as above on ApacheHttpClient (Apache 4, the User Guide's client)",
+                            peerDir,
+                            PEER_PACKAGE + "ApachePeerHandler",
+                            clientEnv,
+                            jsseTrust,
+                            clientEvent,
+                            answered,
+                            false,
+                            false,
+                            java25,
+                            true),
                     new Kind(
                             "client-apache5",
                             "client function, LATTICE_HTTP_CLIENT=apache5 (Apache5HttpClient)",
@@ -178,10 +291,12 @@ public final class ColdStart {
                             clientEvent,
                             ok,
                             false,
-                            false),
+                            false,
+                            java25,
+                            true),
                     new Kind(
                             "client-urlconnection",
-                            "client function, LATTICE_HTTP_CLIENT=urlconnection " + "(UrlConnectionHttpClient)",
+                            "client function, LATTICE_HTTP_CLIENT=urlconnection (UrlConnectionHttpClient)",
                             clientDir,
                             CLIENT_HANDLER,
                             with(clientEnv, "LATTICE_HTTP_CLIENT", "urlconnection"),
@@ -189,7 +304,9 @@ public final class ColdStart {
                             clientEvent,
                             ok,
                             false,
-                            false),
+                            false,
+                            java25,
+                            true),
                     new Kind(
                             "client-sampled",
                             "client function as shipped, every invocation sampled (Sampled=1: "
@@ -201,6 +318,8 @@ public final class ColdStart {
                             clientEvent,
                             ok,
                             false,
+                            true,
+                            java25,
                             true),
                     new Kind(
                             "naive-echo",
@@ -212,7 +331,9 @@ public final class ColdStart {
                             serviceEvent,
                             ok,
                             false,
-                            false),
+                            false,
+                            java25,
+                            true),
                     new Kind(
                             "floor-snap",
                             "FloorHandler, SnapStart init",
@@ -223,7 +344,9 @@ public final class ColdStart {
                             serviceEvent,
                             ok,
                             true,
-                            false),
+                            false,
+                            java25,
+                            true),
                     new Kind(
                             "service-snap",
                             "service function, SnapStart init",
@@ -234,7 +357,9 @@ public final class ColdStart {
                             serviceEvent,
                             ok,
                             true,
-                            false),
+                            false,
+                            java25,
+                            true),
                     new Kind(
                             "client-snap",
                             "client function as shipped, SnapStart init (primes the call path); "
@@ -246,39 +371,58 @@ public final class ColdStart {
                             clientEvent,
                             ok,
                             true,
-                            false)));
+                            false,
+                            java25,
+                            true)));
             // Extra client builds to compare (before/after an optimisation): --variants name=dir,name2=dir2
+            List<String> variantNames = new ArrayList<>();
             for (String variant : options.getOrDefault("variants", "").split(",")) {
                 if (!variant.isBlank()) {
                     String[] nameDir = variant.split("=", 2);
+                    Path dir = Path.of(nameDir[1]).toAbsolutePath();
                     kinds.add(new Kind(
                             nameDir[0],
                             "variant: client function built from " + nameDir[1],
-                            Path.of(nameDir[1]).toAbsolutePath(),
+                            dir,
                             CLIENT_HANDLER,
                             clientEnv,
                             crtTrust,
                             clientEvent,
                             ok,
                             false,
-                            false));
+                            false,
+                            java25,
+                            true));
                     kinds.add(new Kind(
                             nameDir[0] + "-snap",
                             "variant: client function built from " + nameDir[1] + ", SnapStart init",
-                            Path.of(nameDir[1]).toAbsolutePath(),
+                            dir,
                             CLIENT_HANDLER,
                             snapEnv,
                             crtTrust,
                             clientEvent,
                             ok,
                             true,
-                            false));
+                            false,
+                            java25,
+                            true));
+                    variantNames.add(nameDir[0]);
+                    variantNames.add(nameDir[0] + "-snap");
                 }
             }
             // Only some kinds (the floors are always kept: every ratio needs them): --kinds service,client
-            if (options.containsKey("kinds")) {
-                List<String> wanted = List.of(("floor,floor-snap," + options.get("kinds")).split(","));
-                kinds.removeIf(k -> !wanted.contains(k.name()));
+            List<String> wanted = new ArrayList<>(List.of("floor", "floor-snap"));
+            wanted.addAll(
+                    options.containsKey("kinds") ? List.of(options.get("kinds").split(",")) : DEFAULT_KINDS);
+            wanted.addAll(variantNames);
+            kinds.removeIf(k -> !wanted.contains(k.name()));
+            for (Kind kind : kinds) {
+                if (!Files.isDirectory(kind.directory())) {
+                    System.err.println("The " + kind.name() + " function's directory " + kind.directory()
+                            + " does not exist: pass its artifact directory (--peer-dir for the peers, --on-create-dir"
+                            + " for client-on-create), or leave it out with --kinds");
+                    System.exit(2);
+                }
             }
 
             Map<String, List<Launch>> launches = new LinkedHashMap<>();
@@ -310,6 +454,10 @@ public final class ColdStart {
                 row.put("description", kind.description());
                 row.put("handler", kind.handler());
                 row.put("snapStart", kind.snapStart());
+                row.put("runtime", kind.runtime().identifier());
+                row.put(
+                        "runtimeClientAotCache",
+                        kind.aotCache() && kind.runtime().runtimeClientAotCache());
                 row.put("artifactBytes", Artifacts.size(kind.directory()));
                 row.put("coldMs", ls.stream().map(Launch::firstResponseMs).toList());
                 row.put(
@@ -475,6 +623,9 @@ public final class ColdStart {
             double warmMedianCpuMs,
             double totalCpuMs) {}
 
+    /** Where the java25 runtime client's AOT caches are trained, once, before the first timed launch. */
+    private static Path aotCacheDirectory;
+
     private static LocalLambda.Builder builder(Kind kind, Queue<String> log) {
         return LocalLambda.builder()
                 .functionDirectory(kind.directory())
@@ -482,6 +633,9 @@ public final class ColdStart {
                 .functionName(kind.name())
                 .environment(kind.env())
                 .snapStart(kind.snapStart())
+                .runtime(kind.runtime())
+                .runtimeClientAotCache(kind.aotCache())
+                .aotCacheDirectory(aotCacheDirectory)
                 .traceSampled(kind.sampled())
                 .timeout(Duration.ofSeconds(30))
                 .logSink(log::add);

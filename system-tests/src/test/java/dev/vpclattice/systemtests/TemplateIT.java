@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.lambda.local.SamMakefileBuild;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,6 +23,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The security-relevant properties of template.yaml after the SAM transform (aws-sam-translator, applied offline
  * by scripts/sam-transform.py in a python3 child process), read as CloudFormation would deploy them for given
- * parameter values.
+ * parameter values; cfn-lint's verdict on it; and the artifact sam build gets for each architecture it offers.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TemplateIT {
@@ -262,7 +267,7 @@ class TemplateIT {
     // ------------------------------------------------------------------ functions and network
 
     @Test
-    void functions_runJava21WithActiveTracingJsonLogsInTheirOwnSubnetAndGroup() throws IOException {
+    void functions_runTheChosenRuntimeWithActiveTracingJsonLogsInTheirOwnSubnetAndGroup() throws IOException {
         JsonNode deployed = template.deploy(Map.of());
         Map<String, List<String>> placement = Map.of(
                 "ServiceFunction",
@@ -273,7 +278,8 @@ class TemplateIT {
         placement.forEach((function, expected) -> {
             JsonNode properties =
                     resource(deployed, function, "AWS::Lambda::Function").get("Properties");
-            assertEquals("java21", properties.get("Runtime").asText(), function);
+            assertEquals(ref("JavaRuntime"), properties.get("Runtime"), function);
+            assertEquals(List.of(ref("Architectures")), list(properties.get("Architectures")), function);
             assertEquals("Active", properties.at("/TracingConfig/Mode").asText(), function);
             assertEquals("JSON", properties.at("/LoggingConfig/LogFormat").asText(), function);
             assertEquals(List.of(ref(expected.get(0))), list(properties.at("/VpcConfig/SubnetIds")), function);
@@ -298,6 +304,99 @@ class TemplateIT {
                 1,
                 Pattern.compile("(?m)^\\s*Runtime:").matcher(source).results().count(),
                 "the runtime is declared once (Globals), not per function");
+    }
+
+    @Test
+    void parameters_offerJava25ByDefaultAndJava21OnX86OrArm() {
+        JsonNode parameters = template.deploy(Map.of()).get("Parameters");
+
+        assertEquals("java25", parameters.at("/JavaRuntime/Default").asText());
+        assertEquals(Set.of("java25", "java21"), texts(parameters.at("/JavaRuntime/AllowedValues")));
+        assertEquals("x86_64", parameters.at("/Architectures/Default").asText());
+        assertEquals(Set.of("x86_64", "arm64"), texts(parameters.at("/Architectures/AllowedValues")));
+    }
+
+    @Test
+    void transform_acceptsEveryRuntimeAndArchitecture() {
+        for (String runtime : List.of("java25", "java21")) {
+            for (String architecture : List.of("x86_64", "arm64")) {
+                Transform result = runTransform(
+                        ROOT.resolve("template.yaml"), "JavaRuntime=" + runtime, "Architectures=" + architecture);
+
+                assertEquals(0, result.exitCode, runtime + "/" + architecture + ": " + result.stderr);
+                JsonNode client = CloudFormationTemplate.parse(result.stdout)
+                        .deploy(Map.of("JavaRuntime", runtime, "Architectures", architecture))
+                        .at("/Resources/ClientFunction/Properties");
+                assertEquals(ref("JavaRuntime"), client.get("Runtime"));
+            }
+        }
+    }
+
+    @Test
+    void cfnLint_reportsNothing_andWouldReportARuntimeLambdaDoesNotHave(@TempDir Path dir) throws IOException {
+        Transform clean = runCfnLint(ROOT.resolve("template.yaml"));
+        assertEquals(0, clean.exitCode, clean.stdout + clean.stderr);
+        assertEquals("", clean.stdout.strip());
+
+        // The control: the same template offering a runtime Lambda has not got fails the same check.
+        Path wrong = dir.resolve("template.yaml");
+        Files.writeString(
+                wrong,
+                Files.readString(ROOT.resolve("template.yaml"))
+                        .replace("AllowedValues: [java25, java21]", "AllowedValues: [java25, java99]"));
+        Transform flagged = runCfnLint(wrong);
+        assertNotEquals(0, flagged.exitCode, flagged.stdout);
+        assertTrue(flagged.stdout.contains("W1030") && flagged.stdout.contains("Properties/Runtime"), flagged.stdout);
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void clientArtifact_carriesTheCrtNativeLibraryOfEachArchitecture(@TempDir Path dir) throws IOException {
+        JsonNode architectures = template.deploy(Map.of()).at("/Parameters/Architectures/AllowedValues");
+        Map<String, Integer> elfMachine = Map.of("x86_64", 0x3E, "arm64", 0xB7);
+
+        for (JsonNode allowed : architectures) {
+            String architecture = allowed.asText();
+            Path artifact = SamMakefileBuild.build(
+                    ROOT,
+                    "ClientFunction",
+                    dir.resolve(architecture),
+                    Duration.ofMinutes(10),
+                    Map.of("LAMBDA_ARCHITECTURE", architecture));
+
+            // lib/ holds the library the CRT loads directly, for this architecture (Lambda's LD_LIBRARY_PATH has it)...
+            assertEquals(
+                    elfMachine.get(architecture),
+                    elfMachine(Files.readAllBytes(artifact.resolve("lib/libaws-crt-jni.so"))),
+                    architecture);
+            // ...and the jar both, for the CRT to unpack the right one if lib/'s does not fit.
+            try (JarFile jar =
+                    new JarFile(artifact.resolve("lib/client-function.jar").toFile())) {
+                assertEquals(0x3E, elfMachine(jar, "linux/x86_64/glibc/libaws-crt-jni.so"));
+                assertEquals(0xB7, elfMachine(jar, "linux/armv8/glibc/libaws-crt-jni.so"));
+                List<String> natives = jar.stream()
+                        .map(JarEntry::getName)
+                        .filter(n -> n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll"))
+                        .toList();
+                assertEquals(2, natives.size(), "no other platform's library: " + natives);
+            }
+        }
+    }
+
+    private static int elfMachine(JarFile jar, String entry) throws IOException {
+        JarEntry found = jar.getJarEntry(entry);
+        assertTrue(found != null, entry + " is in the jar");
+        try (InputStream in = jar.getInputStream(found)) {
+            return elfMachine(in.readNBytes(20));
+        }
+    }
+
+    /** The e_machine field of an ELF header (little-endian, at offset 18). */
+    private static int elfMachine(byte[] header) {
+        assertTrue(
+                header.length >= 20 && header[0] == 0x7f && header[1] == 'E' && header[2] == 'L' && header[3] == 'F',
+                "an ELF file");
+        return (header[18] & 0xff) | (header[19] & 0xff) << 8;
     }
 
     @Test
@@ -381,27 +480,34 @@ class TemplateIT {
 
     private record Transform(int exitCode, String stdout, String stderr) {}
 
-    private static Transform runTransform(Path templateFile) {
-        Path script = ROOT.resolve("scripts/sam-transform.py");
+    private static Transform runCfnLint(Path templateFile) {
+        return run(List.of("cfn-lint", templateFile.toString()), "cfn-lint (pip install cfn-lint)");
+    }
+
+    private static Transform runTransform(Path templateFile, String... parameters) {
+        List<String> command = new ArrayList<>(
+                List.of("python3", ROOT.resolve("scripts/sam-transform.py").toString(), templateFile.toString()));
+        command.addAll(List.of(parameters));
+        return run(command, "python3 with aws-sam-translator (pip install aws-sam-translator)");
+    }
+
+    private static Transform run(List<String> command, String needed) {
         try {
             Path out = Files.createTempFile("sam-transform", ".json");
             Path err = Files.createTempFile("sam-transform", ".err");
             try {
                 Process process;
                 try {
-                    process = new ProcessBuilder("python3", script.toString(), templateFile.toString())
+                    process = new ProcessBuilder(command)
                             .redirectOutput(out.toFile())
                             .redirectError(err.toFile())
                             .start();
                 } catch (IOException e) {
-                    throw new AssertionError(
-                            "python3 is needed to apply the SAM transform (with aws-sam-translator:"
-                                    + " pip install aws-sam-translator) but could not be started: " + e.getMessage(),
-                            e);
+                    throw new AssertionError(needed + " is needed but could not be started: " + e.getMessage(), e);
                 }
                 if (!process.waitFor(90, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    throw new AssertionError("scripts/sam-transform.py did not finish within 90 s");
+                    throw new AssertionError(command.get(0) + " did not finish within 90 s");
                 }
                 return new Transform(
                         process.exitValue(),
@@ -413,9 +519,9 @@ class TemplateIT {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running scripts/sam-transform.py", e);
+            throw new AssertionError("interrupted while running " + command, e);
         } catch (IOException e) {
-            throw new AssertionError("cannot run scripts/sam-transform.py: " + e.getMessage(), e);
+            throw new AssertionError("cannot run " + command + ": " + e.getMessage(), e);
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The client function: POSTs its input event, as JSON, to the root path of a VPC Lattice service through
@@ -53,10 +52,11 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
         if (configuration.snapStart()) {
             // Init is what the snapshot holds: prime here, whether or not the CRaC hooks below are called.
             prime();
+            // Lambda's runtime client calls beforeCheckpoint once init is done (org.crac reaches it through
+            // -Dorg.crac.Core.Compat). On demand it never does, and registering would only cost the cold start the
+            // dynamic proxy org.crac generates for the runtime's interface (about 100 classes).
+            Core.getGlobalContext().register(this);
         }
-        // With SnapStart, Lambda's runtime client calls beforeCheckpoint once init is done (org.crac reaches it through
-        // -Dorg.crac.Core.Compat); on demand it never does.
-        Core.getGlobalContext().register(this);
     }
 
     private ClientHandler(ClientConfiguration configuration) {
@@ -71,11 +71,10 @@ public final class ClientHandler implements RequestStreamHandler, Resource {
         if (configuration.signingMode() != SigningMode.NONE) {
             builder.credentialsProvider(LambdaCredentials.create());
         }
-        SdkHttpClient http = HttpClients.create(configuration.httpClient());
-        if (http != null) {
-            builder.httpClient(http);
-        }
-        return builder.build();
+        // The library's timeouts and pool settings apply to the builder; naming the kind keeps it explicit in Lambda,
+        // where the library would otherwise choose the CRT client itself.
+        return builder.httpClientBuilder(HttpClients.builder(configuration.httpClient()))
+                .build();
     }
 
     ClientHandler(ClientConfiguration configuration, LatticeClient client) {

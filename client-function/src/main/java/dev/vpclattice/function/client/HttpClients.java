@@ -1,8 +1,5 @@
 package dev.vpclattice.function.client;
 
-import java.time.Duration;
-import java.util.function.Supplier;
-import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -11,30 +8,25 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * Builds the function's SDK HTTP client. Each kind lives in its own nested class: a class is linked (and its
- * referenced types loaded for verification) as a whole, so the kinds not chosen load nothing.
+ * The function's SDK HTTP client builders, handed to the library ({@code httpClientBuilder}), which applies its own
+ * defaults (connect and read timeouts, pool size, an idle limit below Lattice's listener timeout). Each kind lives in
+ * its own nested class: a class is linked (and its referenced types loaded for verification) as a whole, so the kinds
+ * not chosen load nothing.
  */
 final class HttpClients {
-    /** The library's default connect timeout, kept for every kind. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** The library's default read timeout (longest silence while waiting for bytes). */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    /** Below the 60 s idle timeout of VPC Lattice's listeners, so the client never reuses a connection it closed. */
-    static final Duration MAX_IDLE = Duration.ofSeconds(50);
-
     private HttpClients() {}
 
     /**
-     * Builds a client of the given kind, or returns null for {@code APACHE5}, which the library builds itself.
+     * Returns a builder of the given kind.
      *
      * @param kind the kind
-     * @return the client, or null to use the library's default
+     * @return a new builder, with nothing set but the CRT client's trust
      */
-    static SdkHttpClient create(ClientConfiguration.HttpClientKind kind) {
+    static SdkHttpClient.Builder<?> builder(ClientConfiguration.HttpClientKind kind) {
         return switch (kind) {
-            case APACHE5 -> null;
-            case CRT -> Crt.create(false);
-            case URL_CONNECTION -> UrlConnection.create(null);
+            case CRT -> Crt.builder();
+            case APACHE5 -> Apache5.builder();
+            case URL_CONNECTION -> UrlConnection.builder();
         };
     }
 
@@ -42,30 +34,29 @@ final class HttpClients {
     static final class Crt {
         private Crt() {}
 
-        static SdkHttpClient create(boolean trustAllForPriming) {
-            AwsCrtHttpClient.Builder builder = AwsCrtHttpClient.builder()
-                    .connectionTimeout(CONNECT_TIMEOUT)
-                    .connectionMaxIdleTime(MAX_IDLE)
-                    // -Djavax.net.ssl.trustStore, when set, replaces the CA bundle as it does for JSSE; else no-op.
-                    .useTrustStoreSystemProperties(true);
-            return trustAllForPriming
-                    ? builder.buildWithDefaults(AttributeMap.builder()
+        static SdkHttpClient.Builder<?> builder() {
+            // -Djavax.net.ssl.trustStore, when set, replaces the CA bundle as it does for JSSE; else no-op.
+            return AwsCrtHttpClient.builder().useTrustStoreSystemProperties(true);
+        }
+
+        /**
+         * The priming client: the SDK's CRT client has no per-client trust but this one, which it reads only from the
+         * settings it is built with.
+         */
+        static SdkHttpClient trustingAllForPriming() {
+            return AwsCrtHttpClient.builder()
+                    .buildWithDefaults(AttributeMap.builder()
                             .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
-                            .build())
-                    : builder.build();
+                            .build());
         }
     }
 
-    /** The Apache 5 client with a trust of its own, for priming; the function's own one is the library's default. */
+    /** JSSE TLS against the JVM's trust store, plus what the library is told to trust. */
     static final class Apache5 {
         private Apache5() {}
 
-        static SdkHttpClient create(Supplier<TrustManager[]> trust) {
-            return Apache5HttpClient.builder()
-                    .connectionTimeout(CONNECT_TIMEOUT)
-                    .socketTimeout(READ_TIMEOUT)
-                    .tlsTrustManagersProvider(trust::get)
-                    .build();
+        static SdkHttpClient.Builder<?> builder() {
+            return Apache5HttpClient.builder();
         }
     }
 
@@ -73,14 +64,8 @@ final class HttpClients {
     static final class UrlConnection {
         private UrlConnection() {}
 
-        static SdkHttpClient create(Supplier<TrustManager[]> trust) {
-            UrlConnectionHttpClient.Builder builder = UrlConnectionHttpClient.builder()
-                    .connectionTimeout(CONNECT_TIMEOUT)
-                    .socketTimeout(READ_TIMEOUT);
-            if (trust != null) {
-                builder.tlsTrustManagersProvider(trust::get);
-            }
-            return builder.build();
+        static SdkHttpClient.Builder<?> builder() {
+            return UrlConnectionHttpClient.builder();
         }
     }
 }

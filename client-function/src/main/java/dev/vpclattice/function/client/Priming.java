@@ -28,10 +28,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -119,22 +117,27 @@ final class Priming {
             }
         });
         server.start();
-        Supplier<TrustManager[]> trustManagers = trust::getTrustManagers;
-        SdkHttpClient http = switch (configuration.httpClient()) {
-            // s2n verifies certificates in native code, which needs no warming, and the CRT client takes no trust of
-            // its own: this client, which only ever talks to the server above, skips verification.
-            case CRT -> HttpClients.Crt.create(true);
-            case APACHE5 -> HttpClients.Apache5.create(trustManagers);
-            case URL_CONNECTION -> HttpClients.UrlConnection.create(trustManagers);
-        };
+        // s2n verifies certificates in native code, which needs no warming, and the CRT client takes no trust of its
+        // own: its priming client, which only ever talks to the server above, skips verification. The JSSE clients
+        // trust the server's certificate on top of the JVM's, through the library.
+        SdkHttpClient crt = configuration.httpClient() == ClientConfiguration.HttpClientKind.CRT
+                ? HttpClients.Crt.trustingAllForPriming()
+                : null;
+        LatticeClient.Builder primerBuilder = LatticeClient.builder();
+        if (crt != null) {
+            primerBuilder.httpClient(crt);
+        } else {
+            primerBuilder
+                    .httpClientBuilder(HttpClients.builder(configuration.httpClient()))
+                    .trustManagers(trust.getTrustManagers());
+        }
         boolean traceHeaderSet = false;
-        try (LatticeClient primer = LatticeClient.builder()
+        try (LatticeClient primer = primerBuilder
                 .region(configuration.region())
                 .signingMode(configuration.signingMode())
                 // Lambda's credentials are session credentials: the token is signed too.
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)))
-                .httpClient(http)
                 .callTimeout(Duration.ofSeconds(10))
                 .maxAttempts(1)
                 .build()) {
@@ -159,7 +162,9 @@ final class Priming {
             if (traceHeaderSet) {
                 System.clearProperty(TRACE_HEADER_PROPERTY);
             }
-            http.close();
+            if (crt != null) {
+                crt.close();
+            }
             server.stop(0);
             executor.shutdownNow();
         }

@@ -60,16 +60,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class LocalLambda implements AutoCloseable {
-    /** The JVM flags of the Lambda java21 runtime, used unless {@link Builder#defaultJvmArguments(boolean)} is off. */
-    public static final List<String> LAMBDA_JVM_ARGUMENTS = List.of(
-            "-XX:+TieredCompilation",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-Xshare:auto",
-            "-Djava.net.preferIPv4Stack=true",
-            "-Dfile.encoding=UTF-8",
-            "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
-
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final Set<String> RESERVED = Set.of("AWS_LAMBDA_RUNTIME_API", "_HANDLER", "LAMBDA_TASK_ROOT");
     private static final String ACCOUNT = "123456789012";
@@ -83,6 +73,7 @@ public final class LocalLambda implements AutoCloseable {
     private final Duration initTimeout;
     private final Map<String, String> environment;
     private final List<String> command;
+    private final RuntimeClientAotCache aotCache;
     private final Consumer<String> logSink;
     private final Path javaHome;
     private final boolean traceSampled;
@@ -119,7 +110,7 @@ public final class LocalLambda implements AutoCloseable {
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", b.snapStart ? "snap-start" : "on-demand");
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_EXECUTION_ENV", b.runtime.executionEnvironment());
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
         env.put("TZ", ":UTC");
@@ -133,14 +124,32 @@ public final class LocalLambda implements AutoCloseable {
 
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin").resolve("java").toString());
+        RuntimeClientAotCache cache = null;
         if (b.defaultJvmArguments) {
-            cmd.add("-XX:MaxHeapSize=" + (memorySize * 85L / 100) + "m");
-            cmd.addAll(LAMBDA_JVM_ARGUMENTS);
+            List<String> flags = new ArrayList<>();
+            flags.add("-XX:MaxHeapSize=" + (memorySize * 85L / 100) + "m");
+            flags.addAll(b.runtime.jvmArguments(b.snapStart));
             if (featureVersion(javaHome) >= 22) {
                 // The runtime client loads its JNI library; newer JDKs warn about that on every start otherwise.
-                cmd.add("--enable-native-access=ALL-UNNAMED");
+                flags.add("--enable-native-access=ALL-UNNAMED");
+            }
+            cmd.addAll(flags);
+            if (b.runtime.runtimeClientAotCache()
+                    && b.runtimeClientAotCache
+                    && featureVersion(javaHome) >= 25
+                    && !sharingConfigured(b.jvmArguments, b.environment)) {
+                cache = RuntimeClientAotCache.of(
+                        b.aotCacheDirectory != null ? b.aotCacheDirectory : RuntimeClientAotCache.defaultDirectory(),
+                        javaHome,
+                        runtimeClasspath,
+                        flags,
+                        b.runtime,
+                        b.snapStart,
+                        memorySize);
+                cmd.add(AOT_CACHE_FLAG + cache.file());
             }
         }
+        this.aotCache = cache;
         privateJniLibrary(runtimeClasspath).ifPresent(lib -> cmd.add("-D" + JNI_PROPERTY + "=" + lib));
         if (classLoadLog != null) {
             // One bare line per class, flushed as it is written: counting lines while the runtime waits is exact.
@@ -231,6 +240,29 @@ public final class LocalLambda implements AutoCloseable {
         return 0;
     }
 
+    private static final String AOT_CACHE_FLAG = "-XX:AOTCache=";
+
+    /**
+     * Whether the caller's flags or environment choose class-data sharing themselves: an AOT cache cannot be combined
+     * with any {@code -Xshare} option or a CDS archive (the JVM refuses to start), and a cache of the caller's own wins.
+     */
+    private static boolean sharingConfigured(List<String> jvmArguments, Map<String, String> environment) {
+        List<String> all = new ArrayList<>(jvmArguments);
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+            String value = environment.get(variable);
+            if (value != null) {
+                all.addAll(List.of(value.trim().split("\\s+")));
+            }
+        }
+        return all.stream()
+                .anyMatch(a -> a.startsWith("-Xshare:")
+                        || a.startsWith("-XX:SharedArchiveFile")
+                        || a.startsWith("-XX:AOTCache")
+                        || a.startsWith("-XX:AOTMode")
+                        || a.startsWith("-XX:AOTConfiguration")
+                        || a.startsWith("-XX:ArchiveClassesAtExit"));
+    }
+
     /**
      * Starts a builder. Required: {@link Builder#functionDirectory(Path)} and {@link Builder#handler(String)}.
      *
@@ -255,6 +287,7 @@ public final class LocalLambda implements AutoCloseable {
      */
     public LambdaInvocation invoke(byte[] eventJson) {
         Objects.requireNonNull(eventJson, "eventJson");
+        prepareStart();
         long start = System.nanoTime();
         invokeLock.lock();
         try {
@@ -383,15 +416,33 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
+    /** Trains the runtime client's AOT cache, if one is due, before anything of an invocation is timed. */
+    private void prepareStart() {
+        if (aotCache == null) {
+            return;
+        }
+        synchronized (environmentLock) {
+            if (current != null && current.process.isAlive()) {
+                return;
+            }
+        }
+        aotCache.ensure(this::record);
+    }
+
     private Environment startEnvironment() {
         RuntimeApiServer server =
                 RuntimeApiServer.start("arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName);
         server.traceSampled(traceSampled);
         Meter meter = new Meter(classLoadLog);
         server.phaseHook(meter::at);
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(functionDirectory.toFile())
-                .redirectErrorStream(true);
+        List<String> cmd = command;
+        if (aotCache != null && !aotCache.ensure(this::record)) {
+            cmd = command.stream()
+                    .filter(arg -> !arg.startsWith(AOT_CACHE_FLAG))
+                    .toList();
+        }
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(functionDirectory.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(environment);
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", server.address());
@@ -402,7 +453,7 @@ public final class LocalLambda implements AutoCloseable {
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(
-                    "Could not start the Lambda runtime for " + functionName + " with " + command.get(0), e);
+                    "Could not start the Lambda runtime for " + functionName + " with " + cmd.get(0), e);
         }
         meter.pid = process.pid();
         Thread pump = new Thread(() -> pump(process), "lambda-log-" + functionName);
@@ -555,7 +606,8 @@ public final class LocalLambda implements AutoCloseable {
     /**
      * Returns the command line the runtime is started with.
      *
-     * @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler)
+     * @return the command line the runtime is started with (java, JVM flags, classpath, main class, handler); a
+     *     runtime whose AOT cache could not be trained starts without its {@code -XX:AOTCache} flag
      */
     public List<String> command() {
         return command;
@@ -571,6 +623,30 @@ public final class LocalLambda implements AutoCloseable {
                 current = null;
             }
         }
+    }
+
+    /**
+     * Stops the runtime as Lambda shuts an environment down, with SIGTERM, and waits for the JVM to exit, so that what
+     * it does at exit (writing an AOT cache) completes; kills it if it has not exited in time. Then closes this
+     * instance.
+     */
+    void stopGracefully(Duration timeout) {
+        synchronized (environmentLock) {
+            if (current != null) {
+                // Through the handle: Process.destroy() would also close the pipe the JVM is still writing to.
+                current.process.toHandle().destroy();
+                try {
+                    if (!current.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                        record("lambda-runtime-local: the runtime did not exit within " + seconds(timeout)
+                                + " of SIGTERM; killing it");
+                    }
+
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        close();
     }
 
     /** One runtime process and its Runtime API server. */
@@ -655,6 +731,9 @@ public final class LocalLambda implements AutoCloseable {
         private List<Path> runtimeClasspath;
         private Path javaHome;
         private boolean snapStart;
+        private LambdaRuntime runtime = LambdaRuntime.JAVA25;
+        private boolean runtimeClientAotCache = true;
+        private Path aotCacheDirectory;
         private boolean traceSampled;
         private Path classLoadLog;
 
@@ -781,8 +860,8 @@ public final class LocalLambda implements AutoCloseable {
         /**
          * Sets whether to start the runtime with Lambda's JVM flags.
          *
-         * @param enabled whether to start the runtime with {@link #LAMBDA_JVM_ARGUMENTS} and a heap cap of 85% of the
-         *     memory size, as Lambda does; defaults to true
+         * @param enabled whether to start the runtime with the {@link #runtime(LambdaRuntime)}'s JVM flags and a heap
+         *     cap of 85% of the memory size, as Lambda does; defaults to true
          * @return this builder
          */
         public Builder defaultJvmArguments(boolean enabled) {
@@ -828,6 +907,55 @@ public final class LocalLambda implements AutoCloseable {
          */
         public Builder javaHome(Path javaHome) {
             this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+            return this;
+        }
+
+        /**
+         * Sets the managed runtime whose JVM settings the runtime starts with.
+         *
+         * <p>{@link LambdaRuntime#JAVA25} (the default): {@code -XX:+TieredCompilation -XX:TieredStopAtLevel=1} on
+         * demand and the JVM's default tiers after a SnapStart init, {@code -XX:+UseSerialGC}, and the runtime
+         * client's classes from an AOT cache ({@link #runtimeClientAotCache(boolean)}). {@link LambdaRuntime#JAVA21}:
+         * tier-1 compilation always, {@code -XX:+UseSerialGC -Xshare:auto}. Both add
+         * {@code -Djava.net.preferIPv4Stack=true -Dfile.encoding=UTF-8} and Lambda's CRaC compatibility property, and
+         * set {@code AWS_EXECUTION_ENV} to {@code AWS_Lambda_<runtime>}. The JDK is still {@link #javaHome(Path)}.
+         *
+         * @param runtime the runtime; required
+         * @return this builder
+         */
+        public Builder runtime(LambdaRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /**
+         * Sets whether a {@link LambdaRuntime#JAVA25} runtime starts from an AOT cache of the runtime interface client,
+         * as Lambda's java25 runtime does. The cache is trained once per JDK, runtime client jars, JVM flags and
+         * memory size, on the first start that needs it (a few seconds, before anything is timed), and reused by every
+         * later start, in this and other processes. It is used only on a JDK 25 or newer, with
+         * {@link #defaultJvmArguments(boolean)} on, and not when the flags or {@code JAVA_TOOL_OPTIONS} choose
+         * class-data sharing themselves ({@code -Xshare}, a CDS archive or an AOT cache of their own), which the JVM
+         * could not combine with it. A training that fails is logged and the runtime starts without a cache.
+         *
+         * @param enabled whether to use the cache; defaults to true
+         * @return this builder
+         */
+        public Builder runtimeClientAotCache(boolean enabled) {
+            this.runtimeClientAotCache = enabled;
+            return this;
+        }
+
+        /**
+         * Sets where the runtime client's AOT caches are kept.
+         *
+         * @param directory the directory; created when needed. Defaults to the system property
+         *     {@code lambda.local.aot.dir} when set, else {@code lambda-runtime-local-<user>/aot} under the JDK's
+         *     temporary directory
+         * @return this builder
+         */
+        public Builder aotCacheDirectory(Path directory) {
+            this.aotCacheDirectory =
+                    Objects.requireNonNull(directory, "directory").toAbsolutePath();
             return this;
         }
 

@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +30,27 @@ public final class SamMakefileBuild {
      * @throws IllegalStateException when make fails or times out; the message holds the build's output
      */
     public static Path build(Path projectRoot, String logicalId, Path artifactsDirectory, Duration timeout) {
+        return build(projectRoot, logicalId, artifactsDirectory, timeout, Map.of());
+    }
+
+    /**
+     * Runs {@code make -C projectRoot build-<logicalId> ARTIFACTS_DIR=artifactsDirectory NAME=VALUE...} and waits
+     * for it: the same build with make variables, as {@code sam build} passes its environment to make.
+     *
+     * @param projectRoot        the directory holding the {@code Makefile}; required
+     * @param logicalId          the function's logical id in the template; required
+     * @param artifactsDirectory where the artifact is laid out; required
+     * @param timeout            how long the build may take before it is stopped
+     * @param variables          make variables, for example {@code LAMBDA_ARCHITECTURE=arm64}; required
+     * @return {@code artifactsDirectory}
+     * @throws IllegalStateException when make fails or times out; the message holds the build's output
+     */
+    public static Path build(
+            Path projectRoot,
+            String logicalId,
+            Path artifactsDirectory,
+            Duration timeout,
+            Map<String, String> variables) {
         Objects.requireNonNull(projectRoot, "projectRoot");
         Objects.requireNonNull(logicalId, "logicalId");
         Objects.requireNonNull(artifactsDirectory, "artifactsDirectory");
@@ -34,12 +58,14 @@ public final class SamMakefileBuild {
         try {
             Path log = Files.createTempFile("sam-" + target + "-", ".log");
             try {
-                Process make = new ProcessBuilder(
-                                "make",
-                                "-C",
-                                projectRoot.toString(),
-                                target,
-                                "ARTIFACTS_DIR=" + artifactsDirectory.toAbsolutePath())
+                List<String> command = new ArrayList<>(List.of(
+                        "make",
+                        "-C",
+                        projectRoot.toString(),
+                        target,
+                        "ARTIFACTS_DIR=" + artifactsDirectory.toAbsolutePath()));
+                variables.forEach((name, value) -> command.add(name + "=" + value));
+                Process make = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();

@@ -5,7 +5,6 @@ import dev.vpclattice.client.internal.auth.LatticeSigner;
 import dev.vpclattice.client.internal.call.CallPipeline;
 import dev.vpclattice.client.internal.call.DeadlineTimer;
 import dev.vpclattice.client.internal.compat.DependencyCheck;
-import dev.vpclattice.client.internal.http.AsyncTransport;
 import dev.vpclattice.client.internal.http.HttpClients;
 import java.util.List;
 import java.util.Objects;

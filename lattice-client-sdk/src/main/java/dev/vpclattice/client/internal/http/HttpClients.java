@@ -4,7 +4,11 @@ import dev.vpclattice.client.internal.LatticeInternalApi;
 import dev.vpclattice.client.internal.OptionalDependencies;
 import dev.vpclattice.contract.ListenerLimits;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
 import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
@@ -23,13 +27,22 @@ public final class HttpClients {
     /** The pool size of the library's default HTTP client. */
     static final int MAX_CONNECTIONS = 50;
 
+    /** Set by Lambda in every function's environment. */
+    static final String LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+
+    /** The SDK's AWS CRT HTTP client, of {@code software.amazon.awssdk:aws-crt-client}. */
+    static final String CRT_HTTP_CLIENT = "software.amazon.awssdk.http.crt.AwsCrtHttpClient";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpClients.class);
+
     private HttpClients() {}
 
     /**
      * Builds the HTTP client.
      *
-     * @param builder the caller's builder, or {@code null} for {@code Apache5HttpClient}, which must then be on the
-     *     class path ({@link OptionalDependencies#APACHE5_HTTP_CLIENT})
+     * @param builder the caller's builder, or {@code null} for the library's default ({@code AwsCrtHttpClient} in
+     *     a Lambda function that has it, else {@code Apache5HttpClient}, which must then be on the class path:
+     *     {@link OptionalDependencies#APACHE5_HTTP_CLIENT})
      * @param connectTimeout the connect timeout
      * @param readTimeout the socket read timeout
      * @param trust the trust manager to use, or {@code null} for the JVM's default trust
@@ -37,8 +50,44 @@ public final class HttpClients {
      */
     public static SdkHttpClient build(
             SdkHttpClient.Builder<?> builder, Duration connectTimeout, Duration readTimeout, TrustManager trust) {
-        SdkHttpClient.Builder<?> chosen = builder != null ? builder : Apache5.builder();
+        SdkHttpClient.Builder<?> chosen = builder != null
+                ? builder
+                : defaultBuilder(trust, System.getenv(), System.getProperty("javax.net.ssl.trustStore"), CLASS_PATH);
         return chosen.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
+    }
+
+    private static final Predicate<String> CLASS_PATH = OptionalDependencies.CLASSPATH;
+
+    /**
+     * Chooses the HTTP client when the caller chose none: {@code AwsCrtHttpClient} inside a Lambda function, where it
+     * measured fastest from a cold start (native TLS, no JSSE to load), if it is on the class path and the trust is
+     * the default one it would apply the same way; {@code Apache5HttpClient} everywhere else. The CRT client ignores
+     * per-client trust managers, and reads the JVM's trust-store properties only when told to, so either keeps
+     * Apache 5.
+     *
+     * @param trust the per-client trust asked for, or {@code null}
+     * @param environment the process environment
+     * @param jvmTrustStore the {@code javax.net.ssl.trustStore} property, or {@code null}
+     * @param classPath tells whether a class is on the class path
+     * @return the builder
+     */
+    static SdkHttpClient.Builder<?> defaultBuilder(
+            TrustManager trust, Map<String, String> environment, String jvmTrustStore, Predicate<String> classPath) {
+        if (trust == null
+                && jvmTrustStore == null
+                && environment.get(LAMBDA_FUNCTION_NAME) != null
+                && classPath.test(CRT_HTTP_CLIENT)) {
+            SdkHttpClient.Builder<?> crt = Crt.builder();
+            if (crt != null) {
+                LOG.debug(
+                        "In a Lambda function ({} is set) with aws-crt-client on the class path: sending with {},"
+                                + " the fastest HTTP client from a cold start there",
+                        LAMBDA_FUNCTION_NAME,
+                        CRT_HTTP_CLIENT);
+                return crt;
+            }
+        }
+        return Apache5.builder();
     }
 
     /**
@@ -99,6 +148,24 @@ public final class HttpClients {
 
         static SdkHttpClient.Builder<?> builder() {
             return software.amazon.awssdk.http.apache5.Apache5HttpClient.builder();
+        }
+    }
+
+    /** The CRT client's builder, found by name: aws-crt-client is not a dependency of the library. */
+    private static final class Crt {
+        private Crt() {}
+
+        static SdkHttpClient.Builder<?> builder() {
+            try {
+                return (SdkHttpClient.Builder<?>)
+                        Class.forName(CRT_HTTP_CLIENT, true, HttpClients.class.getClassLoader())
+                                .getMethod("builder")
+                                .invoke(null);
+            } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+                LOG.debug(
+                        "{} is on the class path but could not be built; using Apache5HttpClient", CRT_HTTP_CLIENT, e);
+                return null;
+            }
         }
     }
 
