@@ -32,17 +32,13 @@ public final class OptionalDependencies {
     /** The default async HTTP client, of {@code software.amazon.awssdk:netty-nio-client}. */
     public static final String NETTY_ASYNC_CLIENT = "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient";
 
-    /** Answers by loading the class (without initialising it) with this library's class loader. */
+    /** Answers by finding the class's file with this library's class loader, without loading the class. */
     public static final Predicate<String> CLASSPATH = OptionalDependencies::isPresent;
 
     private OptionalDependencies() {}
 
     private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, OptionalDependencies.class.getClassLoader());
-            return DependencyCheck.usable(className); // false below its floor (DependencyCheck warns once)
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        // false below its floor (DependencyCheck warns once)
+        return DependencyCheck.classFile(className) != null && DependencyCheck.usable(className);
     }
 }

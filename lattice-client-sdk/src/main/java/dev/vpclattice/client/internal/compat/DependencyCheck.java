@@ -11,6 +11,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,35 +156,50 @@ public final class DependencyCheck {
 
     /** The version of the artifact that holds the dependency's class, or null when it is absent or says none. */
     static String versionOnClassPath(Dependency dependency) {
-        Class<?> anchor;
-        try {
-            anchor = Class.forName(dependency.anchorClass(), false, DependencyCheck.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-        String[] coordinates = dependency.coordinates().split(":");
-        String version = property(
-                anchor, "META-INF/maven/" + coordinates[0] + "/" + coordinates[1] + "/pom.properties", "version");
-        if (version == null && dependency.coordinates().startsWith("com.amazonaws:aws-xray")) {
-            version = property(anchor, "com/amazonaws/xray/sdk.properties", "awsxrayrecordersdk.version");
-        }
-        if (version == null && anchor.getPackage() != null) {
-            version = anchor.getPackage().getImplementationVersion();
-        }
-        return version;
-    }
-
-    /** Reads a properties resource from the jar that holds the class, not from another jar on the class path. */
-    private static String property(Class<?> anchor, String resource, String key) {
-        URL own = anchor.getResource("/" + anchor.getName().replace('.', '/') + ".class");
+        // The class file's URL names its jar without loading the class: a check must not load what it checks.
+        URL own = classFile(dependency.anchorClass());
         if (own == null || !"jar".equals(own.getProtocol())) {
             return null;
         }
         String jar = own.toString().substring(0, own.toString().indexOf("!/") + 2);
+        String[] coordinates = dependency.coordinates().split(":");
+        String version =
+                property(jar, "META-INF/maven/" + coordinates[0] + "/" + coordinates[1] + "/pom.properties", "version");
+        if (version == null && dependency.coordinates().startsWith("com.amazonaws:aws-xray")) {
+            version = property(jar, "com/amazonaws/xray/sdk.properties", "awsxrayrecordersdk.version");
+        }
+        if (version == null) {
+            version = implementationVersion(jar);
+        }
+        return version;
+    }
+
+    /**
+     * Finds a class's file on this library's class loader without loading the class.
+     *
+     * @param className a class name
+     * @return its URL, or null when it is not on the class path
+     */
+    public static URL classFile(String className) {
+        String path = className.replace('.', '/') + ".class";
+        ClassLoader loader = DependencyCheck.class.getClassLoader();
+        return loader != null ? loader.getResource(path) : ClassLoader.getSystemResource(path);
+    }
+
+    /** Reads a properties resource from the given jar, not from another jar on the class path. */
+    private static String property(String jar, String resource, String key) {
         try (InputStream in = new URL(jar + resource).openStream()) {
             Properties properties = new Properties();
             properties.load(in);
             return properties.getProperty(key);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String implementationVersion(String jar) {
+        try (InputStream in = new URL(jar + "META-INF/MANIFEST.MF").openStream()) {
+            return new Manifest(in).getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
         } catch (IOException e) {
             return null;
         }
