@@ -200,8 +200,11 @@ class HttpTargetCliIT {
         assertEquals(
                 "Principal=arn:aws:iam::123456789012:user/streamer;",
                 target.last().header("x-amzn-lattice-identity"));
-        assertTrue(
-                SERVE_ERR.toString().contains("GET /whoami 200 arn:aws:iam::123456789012:user/streamer "),
-                SERVE_ERR.toString());
+        // serve writes the line once the answer is delivered: it may reach its stderr just after the answer.
+        String line = "GET /whoami 200 arn:aws:iam::123456789012:user/streamer ";
+        for (int i = 0; i < 200 && !SERVE_ERR.toString().contains(line); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(SERVE_ERR.toString().contains(line), SERVE_ERR.toString());
     }
 }

@@ -63,11 +63,17 @@ class HttpTargetFailureTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private String logLine(String path) {
-        return accessLog.stream()
-                .filter(line -> line.startsWith("GET " + path + " "))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(path + " not in " + accessLog));
+    /** The access-log line of a path; it is written once the answer is delivered, so it may come just after it. */
+    private String logLine(String path) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            var line =
+                    accessLog.stream().filter(l -> l.contains(" " + path + " ")).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(path + " not in " + accessLog);
     }
 
     @Test
@@ -175,10 +181,33 @@ class HttpTargetFailureTest {
 
         // Well before the 50 s idle timeout: the client's leaving, not the timeout, closed it.
         assertTrue(target.closedByPeer.await(20, java.util.concurrent.TimeUnit.SECONDS), accessLog.toString());
-        for (int i = 0; i < 100 && accessLog.stream().noneMatch(l -> l.startsWith("GET /left ")); i++) {
-            Thread.sleep(50);
-        }
         assertTrue(logLine("/left").contains("ClientConnectionClosed"), accessLog.toString());
+    }
+
+    @Test
+    void clientStallingInTheMiddleOfItsBody_is408_notBlamedOnTheTarget() throws Exception {
+        try (RecordingTarget reading = new RecordingTarget()) {
+            front(reading.url());
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", lattice.port())) {
+                client.setSoTimeout(60_000);
+                client.getOutputStream()
+                        .write(("POST /slow-body HTTP/1.1\r\nHost: 127.0.0.1:" + lattice.port()
+                                        + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+
+                String answer =
+                        new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+
+                assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+                assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+                assertTrue(
+                        answer.endsWith("RequestTimeoutException: The request body stopped arriving for the idle"
+                                + " timeout."),
+                        answer);
+            }
+            assertTrue(logLine("/slow-body").startsWith("POST /slow-body 408 "), accessLog.toString());
+        }
     }
 
     @Test

@@ -59,6 +59,7 @@ public final class HttpTargetProxy extends ProxyHandler {
     private static final String CLIENT_FAILURE = HttpTargetProxy.class.getName() + ".clientFailure";
     private static final String UPSTREAM = HttpTargetProxy.class.getName() + ".upstream";
     private static final String BODY_READ = HttpTargetProxy.class.getName() + ".bodyRead";
+    private static final String AWAITING_CLIENT = HttpTargetProxy.class.getName() + ".awaitingClient";
 
     /** Lattice's limit on a request's headers ("60K"); the target's answer gets the same. */
     static final int MAX_HEADERS_BYTES = 64 * 1024;
@@ -312,6 +313,8 @@ public final class HttpTargetProxy extends ProxyHandler {
             @Override
             public Content.Chunk read() {
                 Content.Chunk chunk = super.read();
+                // Nothing to read: the proxy now waits for the client's next bytes, not for the target.
+                request.setAttribute(AWAITING_CLIENT, chunk == null);
                 if (Content.Chunk.isFailure(chunk)) {
                     request.setAttribute(CLIENT_FAILURE, chunk.getFailure());
                 } else if (chunk != null && chunk.isLast()) {
@@ -360,6 +363,13 @@ public final class HttpTargetProxy extends ProxyHandler {
             Throwable failure) {
         Forward forward = forwardOf(request);
         Object clientFailure = request.getAttribute(CLIENT_FAILURE);
+        if (clientFailure == null
+                && causedBy(failure, TimeoutException.class)
+                && !bodyRead(request)
+                && Boolean.TRUE.equals(request.getAttribute(AWAITING_CLIENT))) {
+            // The target's connection went idle because the client stopped sending its body: the client's fault.
+            clientFailure = new TimeoutException("the request body stopped arriving");
+        }
         Answer answer = clientFailure instanceof Throwable client ? clientAnswer(client) : targetAnswer(failure);
         forward.failure().accept(answer.reason());
         if (answer.status() == 0 || response.isCommitted()) {
