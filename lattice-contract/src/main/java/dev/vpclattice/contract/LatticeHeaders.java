@@ -31,6 +31,12 @@ public final class LatticeHeaders {
     /** The client's address, added for every target. */
     public static final String FORWARDED_FOR = "x-forwarded-for";
 
+    /** The listener's port, added for HTTP targets (the User Guide's current name; older versions said {@code x-forwarded-for-port}). */
+    public static final String FORWARDED_PORT = "x-forwarded-port";
+
+    /** The listener's protocol, {@code http} or {@code https}, added for HTTP targets (older versions: {@code x-forwarded-for-proto}). */
+    public static final String FORWARDED_PROTO = "x-forwarded-proto";
+
     /** The key of the authenticated principal's ARN in {@value #IDENTITY}. */
     public static final String KEY_PRINCIPAL = "Principal";
 

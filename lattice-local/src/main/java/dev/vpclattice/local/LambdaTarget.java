@@ -1,9 +1,11 @@
 package dev.vpclattice.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.contract.PayloadLimits;
 import dev.vpclattice.events.InvalidLatticeEventException;
 import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeV1Request;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LambdaInvocation;
@@ -16,8 +18,9 @@ import java.util.function.Consumer;
  * ({@link LocalLambda}): one warm runtime reused across requests, restarted by {@link LocalLambda} when it died or
  * timed out.
  *
- * <p>Each request's event is written as JSON and passed to the function; its answer is read as a V2 response
- * (statusCode, statusDescription, headers, body, isBase64Encoded). As Lattice answers:
+ * <p>Each request's event, V2 or V1 as the {@link LocalLattice} is configured, is written as JSON and passed to the
+ * function; its answer is read as the one response shape of both versions (statusCode, statusDescription, headers,
+ * body, isBase64Encoded). As Lattice answers:
  * <ul>
  *   <li>a function error, an init failure or a crash becomes {@code 502 Bad Gateway};</li>
  *   <li>a timeout becomes {@code 504 Gateway Timeout};</li>
@@ -64,7 +67,26 @@ public final class LambdaTarget implements LatticeTarget, AutoCloseable {
 
     @Override
     public VpcLatticeV2Response invoke(VpcLatticeV2Request event) {
-        LambdaInvocation result = function.invoke(codec.writeRequest(event));
+        return answer(function.invoke(codec.writeRequest(event)));
+    }
+
+    @Override
+    public VpcLatticeV2Response invokeV1(VpcLatticeV1Request event) {
+        return answer(function.invoke(codec.writeV1Request(event)));
+    }
+
+    /**
+     * True for both versions: the function receives the JSON of whichever the target group sends.
+     *
+     * @param version the event version
+     * @return true
+     */
+    @Override
+    public boolean supports(EventVersion version) {
+        return version != null;
+    }
+
+    private VpcLatticeV2Response answer(LambdaInvocation result) {
         switch (result.status()) {
             case SUCCESS -> {
                 if (!PayloadLimits.fits(result.payload().length)) {

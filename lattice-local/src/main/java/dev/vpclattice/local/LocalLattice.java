@@ -1,8 +1,13 @@
 package dev.vpclattice.local;
 
+import dev.vpclattice.contract.EventVersion;
+import dev.vpclattice.contract.LatticeHeaders;
+import dev.vpclattice.contract.ListenerLimits;
 import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.local.internal.CallerDetails;
 import dev.vpclattice.local.internal.EventFactory;
 import dev.vpclattice.local.internal.FrontEnd;
+import dev.vpclattice.local.internal.HttpTargetProxy;
 import dev.vpclattice.local.internal.LatticeExchangeHandler;
 import dev.vpclattice.local.internal.LatticeResources;
 import dev.vpclattice.local.internal.LocalCredential;
@@ -29,7 +34,8 @@ import java.util.regex.Pattern;
 
 /**
  * A local VPC Lattice service: an HTTPS (or plain HTTP) server on loopback that authenticates callers as Lattice does
- * and forwards each request to one {@link LatticeTarget} as a V2 event.
+ * and forwards each request to one {@link LatticeTarget} as a V2 (or V1) event, or to a running HTTP server
+ * ({@link Builder#targetUrl(URI)}) as the request itself, with the headers Lattice adds for HTTP targets.
  *
  * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} only (not
  * {@code ::1}); an HTTPS listener (the default) serves a fresh self-signed certificate for {@code localhost},
@@ -40,8 +46,9 @@ import java.util.regex.Pattern;
  * of the configured credentials, and the signing principal must be allowed; otherwise the caller gets {@code 403} and
  * a text body in Lattice's format, such as {@code AccessDeniedException: User: anonymous is not authorized to perform:
  * vpc-lattice-svcs:Invoke on resource: arn:...:service/svc-.../path because no service-based policy allows the
- * vpc-lattice-svcs:Invoke action}. A signed request is verified under {@link AuthType#NONE} too, as Lattice does. A
- * request whose Lambda event would exceed 6 MB gets {@code 413}; a response over 6 MB becomes {@code 502}.
+ * vpc-lattice-svcs:Invoke action}. A signed request is verified under {@link AuthType#NONE} too, as Lattice does. For a
+ * target of events, a request whose Lambda event would exceed 6 MB gets {@code 413} and a response over 6 MB becomes
+ * {@code 502}; an HTTP target's bodies stream through, with no such limit.
  *
  * <pre>{@code
  * try (LocalLattice lattice = LocalLattice.builder()
@@ -59,8 +66,8 @@ public final class LocalLattice implements AutoCloseable {
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
-    /** How long a connection may carry no bytes at all (between requests, or while a client stalls). */
-    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a connection may carry no bytes at all (between requests, or while a client stalls): Lattice's. */
+    private static final Duration IDLE_TIMEOUT = ListenerLimits.IDLE_TIMEOUT;
 
     private final FrontEnd server;
     private final TargetDispatcher dispatcher;
@@ -95,9 +102,23 @@ public final class LocalLattice implements AutoCloseable {
         SigV4Verifier verifier = new SigV4Verifier(builder.region, credentials, builder.clock, builder.pathForm);
         Set<String> hostNames = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         hostNames.addAll(builder.hostNames);
-        EventFactory events = new EventFactory(resources, builder.principalOrgId);
-        this.dispatcher = new TargetDispatcher(
-                builder.target.maxConcurrency(), builder.maxQueuedRequests, "local-lattice-target");
+        CallerDetails callers = new CallerDetails(
+                builder.principalOrgId, builder.principalOrgPath, builder.principalTags, builder.x509Fields);
+        EventFactory events = new EventFactory(resources, callers);
+        HttpTargetProxy httpTarget = builder.targetUrl == null
+                ? null
+                : new HttpTargetProxy(
+                        builder.targetUrl,
+                        builder.targetIdleTimeout,
+                        LatticeTarget.DEFAULT_MAX_CONCURRENCY,
+                        builder.maxQueuedRequests,
+                        resources,
+                        callers,
+                        listener);
+        this.dispatcher = builder.target == null
+                ? null
+                : new TargetDispatcher(
+                        builder.target.maxConcurrency(), builder.maxQueuedRequests, "local-lattice-target");
         this.server = FrontEnd.start(
                 builder.port,
                 listener == ListenerProtocol.HTTPS ? () -> join(selfSigned).sslContext() : null,
@@ -109,10 +130,12 @@ public final class LocalLattice implements AutoCloseable {
                         builder.pathForm,
                         builder.allowed,
                         events,
+                        builder.eventVersion,
                         new VpcLatticeEventCodec(),
                         builder.target,
-                        !builder.target.checksResponseSize(),
+                        builder.target != null && !builder.target.checksResponseSize(),
                         dispatcher,
+                        httpTarget,
                         resources.serviceArn(),
                         builder.clock,
                         builder.accessLog,
@@ -240,17 +263,50 @@ public final class LocalLattice implements AutoCloseable {
      */
     @Override
     public void close() {
-        dispatcher.close();
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
         server.close();
     }
 
     /** How many authorized requests wait for the target, for tests that must know a request is queued. */
     int queuedRequests() {
-        return dispatcher.queued();
+        return dispatcher == null ? 0 : dispatcher.queued();
     }
 
     static String defaultPrincipal(String accountId) {
         return "arn:aws:iam::" + accountId + ":user/local-user";
+    }
+
+    /**
+     * Checks an HTTP target's URL: {@code http://HOST:PORT}, nothing else.
+     *
+     * @param url the URL; required
+     * @return the URL with its port made explicit
+     * @throws IllegalArgumentException if it is not an {@code http} URL with a host, or has a path, query, fragment
+     *     or user info
+     */
+    static URI httpTargetUrl(URI url) {
+        Objects.requireNonNull(url, "targetUrl");
+        if (url.getScheme() == null || !url.getScheme().equalsIgnoreCase("http")) {
+            throw new IllegalArgumentException("targetUrl must be an http:// URL such as http://127.0.0.1:8080, not '"
+                    + url + "' (HTTPS target groups are not emulated)");
+        }
+        if (url.getHost() == null || url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    "targetUrl must name a host and port and no user info, such as http://127.0.0.1:8080");
+        }
+        String path = url.getRawPath();
+        if ((path != null && !path.isEmpty() && !path.equals("/"))
+                || url.getRawQuery() != null
+                || url.getRawFragment() != null) {
+            throw new IllegalArgumentException("targetUrl must be http://HOST:PORT with no path, query or fragment:"
+                    + " a target receives the request's own path, not '" + url + "'");
+        }
+        int port = url.getPort() < 0 ? 80 : url.getPort();
+        String host = url.getHost();
+        return URI.create(
+                "http://" + (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
     }
 
     /** Configures and starts a {@link LocalLattice}. Not thread-safe. */
@@ -349,12 +405,50 @@ public final class LocalLattice implements AutoCloseable {
         Builder allow(String principalArn);
 
         /**
-         * The organization id reported as {@code principalOrgID} for authenticated callers.
+         * The organization id reported as {@code principalOrgID} for authenticated callers (and {@code PrincipalOrgID}
+         * in an HTTP target's {@code x-amzn-lattice-identity}).
          *
          * @param principalOrgId e.g. {@code o-abc123}; defaults to none (the field is left out)
          * @return this builder
          */
         Builder principalOrgId(String principalOrgId);
+
+        /**
+         * The organization path reported as {@code PrincipalOrgPath} in an HTTP target's
+         * {@code x-amzn-lattice-identity} (and {@code principalorgpath} in its tags header) for authenticated callers.
+         * A V2 event has no such field.
+         *
+         * @param principalOrgPath e.g. {@code o-abc123/r-ab12/ou-ab12-11111111/}; defaults to none (left out)
+         * @return this builder
+         */
+        Builder principalOrgPath(String principalOrgPath);
+
+        /**
+         * The principal tags Lattice reports for a principal: an HTTP target receives them in
+         * {@code x-amzn-lattice-identity-tags}, sent only for principals that have tags. Repeatable; a later call for
+         * the same principal adds to its tags.
+         *
+         * @param principalArn the principal, as configured with its credential; required
+         * @param tags tag key to value; required; keys must be non-blank, hold neither {@code ;} nor {@code =}, and
+         *     not be one of the header's own keys ({@code principal}, {@code principalorgid},
+         *     {@code principalorgpath}); a {@code ;} in a value is sent escaped as {@code \;}
+         * @return this builder
+         * @throws IllegalArgumentException if the principal is not an IAM principal ARN or a key is not allowed
+         */
+        Builder principalTags(String principalArn, Map<String, String> tags);
+
+        /**
+         * The IAM Roles Anywhere certificate fields Lattice reports for a principal: in an HTTP target's
+         * {@code x-amzn-lattice-identity} and a V2 event's identity ({@code x509SubjectCn} ...). Repeatable.
+         *
+         * @param principalArn the principal, as configured with its credential; required
+         * @param fields field to value, keyed by {@link LatticeHeaders#KEY_X509_ISSUER_OU},
+         *     {@link LatticeHeaders#KEY_X509_SAN_DNS}, {@link LatticeHeaders#KEY_X509_SAN_NAME_CN},
+         *     {@link LatticeHeaders#KEY_X509_SAN_URI} or {@link LatticeHeaders#KEY_X509_SUBJECT_CN}; required
+         * @return this builder
+         * @throws IllegalArgumentException if the principal is not an IAM principal ARN or a key is not one of those
+         */
+        Builder x509Fields(String principalArn, Map<String, String> fields);
 
         /**
          * Where to send one line per request: method, path without query, status, principal and duration. Never
@@ -385,8 +479,10 @@ public final class LocalLattice implements AutoCloseable {
         Builder headerTimeout(Duration headerTimeout);
 
         /**
-         * The longest time an authorized client may take to send its request body once the headers arrived. A
-         * client that takes longer gets {@code 408} and is disconnected; the target is not invoked.
+         * The longest time an authorized client may take to send its request body once the headers arrived, for a
+         * target of events (which needs the whole body first). A client that takes longer gets {@code 408} and is
+         * disconnected; the target is not invoked. An HTTP target's body streams instead: a client that sends nothing
+         * for the listener's idle timeout (60 s) gets {@code 408}.
          *
          * @param bodyTimeout positive; defaults to 30 seconds
          * @return this builder
@@ -412,7 +508,8 @@ public final class LocalLattice implements AutoCloseable {
         Builder clock(Clock clock);
 
         /**
-         * The target that receives every authorized request. Required.
+         * The target that receives every authorized request as a Lambda event. This or {@link #targetUrl(URI)} is
+         * required.
          *
          * @param target the target, thread-safe
          * @return this builder
@@ -420,10 +517,46 @@ public final class LocalLattice implements AutoCloseable {
         Builder target(LatticeTarget target);
 
         /**
+         * Fronts a running HTTP server, as a target group of type {@code INSTANCE}, {@code IP}, {@code ALB} or an ECS
+         * or EKS service does: the server receives each authorized request itself, its body streamed, without
+         * hop-by-hop headers and client-sent {@code x-amzn-lattice-*} headers, with {@code x-forwarded-for},
+         * {@code x-forwarded-port}, {@code x-forwarded-proto}, {@code x-amzn-lattice-identity} (for an authenticated
+         * caller), {@code x-amzn-lattice-identity-tags} (when it has tags), {@code x-amzn-lattice-network},
+         * {@code x-amzn-lattice-target} and {@code x-amzn-requestid}. This or {@link #target(LatticeTarget)} is
+         * required.
+         *
+         * @param targetUrl {@code http://HOST:PORT}, e.g. {@code http://127.0.0.1:8080}; no path, query or user info
+         * @return this builder
+         * @throws IllegalArgumentException if it is not such a URL
+         */
+        Builder targetUrl(URI targetUrl);
+
+        /**
+         * How long an HTTP target may send nothing, while it works on a request or on an idle kept-alive connection.
+         * A target silent that long before its answer's head gets the client {@code 504}; after it, the client's
+         * connection is closed.
+         *
+         * @param targetIdleTimeout positive; defaults to Lattice's idle timeout, 60 seconds
+         * @return this builder
+         */
+        Builder targetIdleTimeout(Duration targetIdleTimeout);
+
+        /**
+         * The structure of the Lambda event the target receives, as the target group's
+         * {@code LambdaEventStructureVersion} sets it. Lattice's own default is {@link EventVersion#V1}; this one's is
+         * V2, as this project's template sets.
+         *
+         * @param eventVersion defaults to {@link EventVersion#V2}
+         * @return this builder
+         */
+        Builder eventVersion(EventVersion eventVersion);
+
+        /**
          * Starts the server.
          *
          * @return the running local Lattice
-         * @throws IllegalStateException if no target is set
+         * @throws IllegalStateException if neither or both of a target and a target URL are set, the target does not
+         *     take events of the version set, or an event version is set for a target URL
          * @throws UncheckedIOException if the port cannot be bound
          */
         LocalLattice build();
@@ -441,6 +574,13 @@ public final class LocalLattice implements AutoCloseable {
         private Consumer<String> accessLog = line -> {};
         private Clock clock = Clock.systemUTC();
         private LatticeTarget target;
+        private URI targetUrl;
+        private Duration targetIdleTimeout = ListenerLimits.IDLE_TIMEOUT;
+        private EventVersion eventVersion = EventVersion.V2;
+        private boolean eventVersionSet;
+        private String principalOrgPath;
+        private final Map<String, Map<String, String>> principalTags = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> x509Fields = new LinkedHashMap<>();
         private final Set<String> hostNames = new LinkedHashSet<>();
         private CanonicalPathForm pathForm = CanonicalPathForm.DOUBLE_ENCODED;
         private Duration headerTimeout = Duration.ofSeconds(10);
@@ -599,9 +739,87 @@ public final class LocalLattice implements AutoCloseable {
         }
 
         @Override
+        public Builder principalOrgPath(String principalOrgPath) {
+            this.principalOrgPath = principalOrgPath;
+            return this;
+        }
+
+        @Override
+        public Builder principalTags(String principalArn, Map<String, String> tags) {
+            String principal = PrincipalArns.require(
+                    Objects.requireNonNull(principalArn, "principalArn").trim(), "principalTags");
+            Objects.requireNonNull(tags, "tags");
+            Map<String, String> checked = new LinkedHashMap<>();
+            tags.forEach((key, value) -> {
+                Objects.requireNonNull(key, "tag key");
+                Objects.requireNonNull(value, "the value of tag '" + key + "'");
+                if (key.isBlank() || key.indexOf(';') >= 0 || key.indexOf('=') >= 0) {
+                    throw new IllegalArgumentException(
+                            "a principal tag key must be non-blank and hold neither ';' nor '=', not '" + key + "'");
+                }
+                if (List.of(
+                                LatticeHeaders.TAGS_KEY_PRINCIPAL,
+                                LatticeHeaders.TAGS_KEY_PRINCIPAL_ORG_ID,
+                                LatticeHeaders.TAGS_KEY_PRINCIPAL_ORG_PATH)
+                        .contains(key.toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException(
+                            "'" + key + "' is a key of x-amzn-lattice-identity-tags itself," + " not a tag key");
+                }
+                checked.put(key, value);
+            });
+            principalTags.computeIfAbsent(principal, p -> new LinkedHashMap<>()).putAll(checked);
+            return this;
+        }
+
+        @Override
+        public Builder x509Fields(String principalArn, Map<String, String> fields) {
+            String principal = PrincipalArns.require(
+                    Objects.requireNonNull(principalArn, "principalArn").trim(), "x509Fields");
+            Objects.requireNonNull(fields, "fields");
+            Map<String, String> checked = new LinkedHashMap<>();
+            fields.forEach((key, value) -> {
+                if (!CallerDetails.X509_KEYS.contains(key)) {
+                    throw new IllegalArgumentException(
+                            "an X.509 field must be one of " + CallerDetails.X509_KEYS + ", not '" + key + "'");
+                }
+                checked.put(key, Objects.requireNonNull(value, key));
+            });
+            x509Fields.computeIfAbsent(principal, p -> new LinkedHashMap<>()).putAll(checked);
+            return this;
+        }
+
+        @Override
+        public Builder targetUrl(URI targetUrl) {
+            this.targetUrl = httpTargetUrl(targetUrl);
+            return this;
+        }
+
+        @Override
+        public Builder targetIdleTimeout(Duration targetIdleTimeout) {
+            this.targetIdleTimeout = positive(targetIdleTimeout, "targetIdleTimeout");
+            return this;
+        }
+
+        @Override
+        public Builder eventVersion(EventVersion eventVersion) {
+            this.eventVersion = Objects.requireNonNull(eventVersion, "eventVersion");
+            this.eventVersionSet = true;
+            return this;
+        }
+
+        @Override
         public LocalLattice build() {
-            if (target == null) {
-                throw new IllegalStateException("A LocalLattice needs a target: call target(...) before build()");
+            if ((target == null) == (targetUrl == null)) {
+                throw new IllegalStateException("A LocalLattice needs one target: call target(...) (events) or"
+                        + " targetUrl(...) (an HTTP server) before build()" + (target == null ? "" : ", not both"));
+            }
+            if (targetUrl != null && eventVersionSet) {
+                throw new IllegalStateException("eventVersion is for a target of Lambda events; an HTTP target at "
+                        + targetUrl + " receives the request itself");
+            }
+            if (target != null && !target.supports(eventVersion)) {
+                throw new IllegalStateException("The target does not take " + eventVersion + " events: set the"
+                        + " eventVersion it takes (the target group's " + EventVersion.SETTING + ")");
             }
             return new LocalLattice(this);
         }

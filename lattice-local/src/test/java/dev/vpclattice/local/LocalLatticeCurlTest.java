@@ -595,6 +595,34 @@ class LocalLatticeCurlTest {
     }
 
     @Test
+    void signedContentTypeWithAnUpperCaseCharset_isVerified_andReachesTheEventAsSent() throws Exception {
+        Curl.Result result = curl(
+                "/charset",
+                signedBy(
+                        SCOPE,
+                        "AKIDALICE",
+                        "alice-secret-key",
+                        "-H",
+                        "Content-Type: application/json; charset=UTF-8",
+                        "--data-binary",
+                        "{}"));
+
+        assertEquals(200, result.status(), result.body());
+        VpcLatticeV2Request event = CODEC.readRequest(result.body().getBytes(StandardCharsets.UTF_8));
+        assertEquals(
+                List.of("application/json; charset=UTF-8"), event.getHeaders().get("content-type"));
+    }
+
+    @Test
+    void signatureOverXForwardedFor_isRefusedNamingTheHeader() throws Exception {
+        Curl.Result result =
+                curl("/xff", signedBy(SCOPE, "AKIDALICE", "alice-secret-key", "-H", "X-Forwarded-For: 10.1.2.3"));
+
+        assertEquals(403, result.status(), result.body());
+        assertTrue(result.body().contains("covers the 'x-forwarded-for' header"), result.body());
+    }
+
+    @Test
     void fiveMbBinaryBody_isOver6MbAsAnEvent_gets413_andNeverReachesTheTarget() throws Exception {
         Path binary = dir.resolve("five-mb.bin");
         byte[] bytes = new byte[5 * 1024 * 1024];

@@ -1,6 +1,8 @@
 package dev.vpclattice.local.junit;
 
+import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeV1Request;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.lambda.local.LocalLambda;
@@ -43,8 +45,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A JUnit Jupiter extension that runs a {@link LocalLattice} for a test class: HTTPS on loopback, SigV4 verified as
- * VPC Lattice verifies it, an auth policy, and V2 events delivered to an in-JVM {@link LatticeTarget} or to a Lambda
- * function's SAM artifact in the real Lambda Java runtime client.
+ * VPC Lattice verifies it, an auth policy, and V2 (or V1) events delivered to an in-JVM {@link LatticeTarget} or to a
+ * Lambda function's SAM artifact in the real Lambda Java runtime client, or requests forwarded to a running HTTP
+ * server with the headers Lattice adds for HTTP targets.
  *
  * <p>Register it in a static field; it starts before the class's first test (before its {@code @BeforeAll} methods)
  * and stops after the class, the function's runtime included:
@@ -105,6 +108,7 @@ public final class LocalLatticeExtension
     private final AwsCredentialsProvider allowedProvider;
     private final AwsCredentialsProvider deniedProvider;
     private final List<VpcLatticeV2Request> received = new CopyOnWriteArrayList<>();
+    private final List<VpcLatticeV1Request> receivedV1 = new CopyOnWriteArrayList<>();
     private final VpcLatticeEventCodec codec = new VpcLatticeEventCodec();
 
     /** Class-level contexts (the class, its nested classes) and method-level contexts that hold the server. */
@@ -153,6 +157,7 @@ public final class LocalLatticeExtension
             }
         }
         received.clear();
+        receivedV1.clear();
     }
 
     @Override
@@ -182,14 +187,18 @@ public final class LocalLatticeExtension
         LocalLambda function = null;
         Path directory = null;
         try {
-            // A function handles one request at a time and its target measures what the function wrote; an in-JVM
-            // target says so itself.
+            // A function handles one request at a time, takes either event version and its target measures what the
+            // function wrote; an in-JVM target says so itself.
             boolean runsFunction = config.functionDirectory != null;
-            DelegatingTarget target = new DelegatingTarget(
-                    received,
-                    codec,
-                    runsFunction ? 1 : config.target.maxConcurrency(),
-                    runsFunction || config.target.checksResponseSize());
+            DelegatingTarget target = config.targetUrl != null
+                    ? null
+                    : new DelegatingTarget(
+                            received,
+                            receivedV1,
+                            codec,
+                            runsFunction ? 1 : config.target.maxConcurrency(),
+                            runsFunction || config.target.checksResponseSize(),
+                            runsFunction ? version -> true : config.target::supports);
             LocalLattice.Builder builder = LocalLattice.builder()
                     .listener(config.listener)
                     .region(config.region)
@@ -204,8 +213,15 @@ public final class LocalLatticeExtension
                             denied.secretAccessKey(),
                             denied.sessionToken(),
                             config.deniedPrincipal)
-                    .allow(config.allowedPrincipal)
-                    .target(target);
+                    .allow(config.allowedPrincipal);
+            if (target != null) {
+                builder.target(target);
+            } else {
+                builder.targetUrl(config.targetUrl);
+            }
+            if (config.eventVersion != null) {
+                builder.eventVersion(config.eventVersion);
+            }
             config.latticeOptions.forEach(option -> option.accept(builder));
             lattice = builder.build();
             if (config.functionDirectory != null) {
@@ -218,7 +234,7 @@ public final class LocalLatticeExtension
                 function = lambda.build();
                 lambdaTarget = LambdaTarget.of(function, line -> System.err.println("local lattice: " + line));
                 target.delegate = lambdaTarget;
-            } else {
+            } else if (target != null) {
                 target.delegate = config.target;
             }
             directory = Files.createTempDirectory("local-lattice-junit");
@@ -437,15 +453,25 @@ public final class LocalLatticeExtension
     }
 
     /**
-     * The events the target received since the current test began (the list is cleared before each test), as
+     * The V2 events the target received since the current test began (the list is cleared before each test), as
      * Lattice sent them (copies: a target that edits its event does not change them). Requests refused by the
-     * local Lattice (403, 404, 413 ...) never reach the target and are not here. With tests of one class running in
-     * parallel, the list is shared by them.
+     * local Lattice (403, 404, 413 ...) never reach the target and are not here, and an HTTP target receives no
+     * events. With tests of one class running in parallel, the list is shared by them.
      *
      * @return an immutable snapshot, in the order received
      */
     public List<VpcLatticeV2Request> receivedEvents() {
         return List.copyOf(received);
+    }
+
+    /**
+     * The V1 events the target received since the current test began, with {@link Builder#eventVersion}
+     * {@code V1}; otherwise as {@link #receivedEvents()}.
+     *
+     * @return an immutable snapshot, in the order received
+     */
+    public List<VpcLatticeV1Request> receivedV1Events() {
+        return List.copyOf(receivedV1);
     }
 
     /**
@@ -457,7 +483,8 @@ public final class LocalLatticeExtension
     public LocalLambda function() {
         LocalLambda function = running().function();
         if (function == null) {
-            throw new IllegalStateException("This local Lattice forwards to an in-JVM target, not a function");
+            throw new IllegalStateException(
+                    "This local Lattice forwards to an in-JVM target or an HTTP server, not a function");
         }
         return function;
     }
@@ -489,20 +516,45 @@ public final class LocalLatticeExtension
     /** The target the local Lattice is built with: records each event, then hands it to the real target. */
     private static final class DelegatingTarget implements LatticeTarget {
         private final List<VpcLatticeV2Request> received;
+        private final List<VpcLatticeV1Request> receivedV1;
         private final VpcLatticeEventCodec codec;
         private final int maxConcurrency;
         private final boolean checksResponseSize;
+        private final java.util.function.Predicate<EventVersion> supports;
         volatile LatticeTarget delegate;
 
         DelegatingTarget(
                 List<VpcLatticeV2Request> received,
+                List<VpcLatticeV1Request> receivedV1,
                 VpcLatticeEventCodec codec,
                 int maxConcurrency,
-                boolean checksResponseSize) {
+                boolean checksResponseSize,
+                java.util.function.Predicate<EventVersion> supports) {
             this.received = received;
+            this.receivedV1 = receivedV1;
             this.codec = codec;
             this.maxConcurrency = maxConcurrency;
             this.checksResponseSize = checksResponseSize;
+            this.supports = supports;
+        }
+
+        @Override
+        public boolean supports(EventVersion version) {
+            return supports.test(version);
+        }
+
+        @Override
+        public VpcLatticeV2Response invokeV1(VpcLatticeV1Request event) throws Exception {
+            receivedV1.add(codec.readV1Request(codec.writeV1Request(event)));
+            return delegate().invokeV1(event);
+        }
+
+        private LatticeTarget delegate() {
+            LatticeTarget target = delegate;
+            if (target == null) {
+                throw new IllegalStateException("the local Lattice is still starting");
+            }
+            return target;
         }
 
         @Override
@@ -518,11 +570,7 @@ public final class LocalLatticeExtension
         @Override
         public VpcLatticeV2Response invoke(VpcLatticeV2Request event) throws Exception {
             received.add(codec.readRequest(codec.writeRequest(event)));
-            LatticeTarget target = delegate;
-            if (target == null) {
-                throw new IllegalStateException("the local Lattice is still starting");
-            }
-            return target.invoke(event);
+            return delegate().invoke(event);
         }
     }
 
@@ -531,7 +579,7 @@ public final class LocalLatticeExtension
         /**
          * Forwards every authorized request to an in-JVM target: a lambda expression taking the
          * {@link VpcLatticeV2Request} and returning a {@code VpcLatticeV2Response}, or any {@link LatticeTarget}.
-         * Either this or {@link #function(Path, String)} is required.
+         * One of this, {@link #function(Path, String)} and {@link #targetUrl(URI)} is required.
          *
          * @param target the target, called from several threads at once; the extension does not close it
          * @return this builder
@@ -541,7 +589,8 @@ public final class LocalLatticeExtension
         /**
          * Forwards every authorized request to a Lambda function run from its SAM artifact directory in the real
          * Lambda Java runtime client ({@link LocalLambda}): one warm runtime for the class, started by the first
-         * request, stopped with the local Lattice. Either this or {@link #target(LatticeTarget)} is required.
+         * request, stopped with the local Lattice. One of this, {@link #target(LatticeTarget)} and
+         * {@link #targetUrl(URI)} is required.
          *
          * @param functionDirectory the artifact directory as {@code sam build} writes it (classes at its root,
          *     {@code lib/*.jar}), e.g. {@code .aws-sam/build/OrdersFunction}; required
@@ -550,6 +599,28 @@ public final class LocalLatticeExtension
          * @return this builder
          */
         Builder function(Path functionDirectory, String handler);
+
+        /**
+         * Forwards every authorized request to a running HTTP server, as Lattice does for an instance, IP, ECS or EKS
+         * target: the request itself, bodies streamed, with the headers Lattice adds ({@code x-amzn-lattice-identity}
+         * naming the signer, {@code x-forwarded-for}, ...; see {@link LocalLattice.Builder#targetUrl(URI)}). The
+         * server is yours to start before the class and stop after it. One of this, {@link #target(LatticeTarget)}
+         * and {@link #function(Path, String)} is required.
+         *
+         * @param targetUrl {@code http://HOST:PORT}, e.g. {@code http://127.0.0.1:8080}; required
+         * @return this builder
+         * @throws IllegalArgumentException if it is not an {@code http} URL of a host and port only
+         */
+        Builder targetUrl(URI targetUrl);
+
+        /**
+         * The structure of the events the target or function receives, as the target group's
+         * {@code LambdaEventStructureVersion} sets it. Lattice's own default is {@link EventVersion#V1}.
+         *
+         * @param eventVersion defaults to {@link EventVersion#V2}
+         * @return this builder
+         */
+        Builder eventVersion(EventVersion eventVersion);
 
         /**
          * Sets an environment variable of the function (besides those Lambda sets). Repeatable.
@@ -641,14 +712,16 @@ public final class LocalLatticeExtension
          * Creates the extension; nothing starts until JUnit runs the class that registers it.
          *
          * @return the extension, to assign to a {@code @RegisterExtension} field
-         * @throws IllegalStateException if neither or both of a target and a function are set, or the two
-         *     principals are the same
+         * @throws IllegalStateException if not exactly one of a target, a function and a target URL is set, an event
+         *     version is set for a target URL, or the two principals are the same
          */
         LocalLatticeExtension build();
     }
 
     private static final class DefaultBuilder implements Builder {
         private LatticeTarget target;
+        private URI targetUrl;
+        private EventVersion eventVersion;
         private Path functionDirectory;
         private String handler;
         private final Map<String, String> functionEnvironment = new LinkedHashMap<>();
@@ -670,6 +743,20 @@ public final class LocalLatticeExtension
         public Builder function(Path functionDirectory, String handler) {
             this.functionDirectory = Objects.requireNonNull(functionDirectory, "functionDirectory");
             this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        @Override
+        public Builder targetUrl(URI targetUrl) {
+            // LocalLattice's builder owns the rule: checked now rather than when the class starts.
+            LocalLattice.builder().targetUrl(targetUrl);
+            this.targetUrl = targetUrl;
+            return this;
+        }
+
+        @Override
+        public Builder eventVersion(EventVersion eventVersion) {
+            this.eventVersion = Objects.requireNonNull(eventVersion, "eventVersion");
             return this;
         }
 
@@ -740,9 +827,14 @@ public final class LocalLatticeExtension
 
         @Override
         public LocalLatticeExtension build() {
-            if ((target == null) == (functionDirectory == null)) {
-                throw new IllegalStateException("A LocalLatticeExtension needs either target(...) or function(...),"
-                        + (target == null ? " and has neither" : " not both"));
+            int targets = (target == null ? 0 : 1) + (functionDirectory == null ? 0 : 1) + (targetUrl == null ? 0 : 1);
+            if (targets != 1) {
+                throw new IllegalStateException("A LocalLatticeExtension needs one of target(...), function(...) and"
+                        + " targetUrl(...)," + (targets == 0 ? " and has none" : " not more"));
+            }
+            if (targetUrl != null && eventVersion != null) {
+                throw new IllegalStateException("eventVersion is for a target of Lambda events; an HTTP target at "
+                        + targetUrl + " receives the request itself");
             }
             if (allowedPrincipal.equals(deniedPrincipal)) {
                 throw new IllegalStateException(
@@ -754,6 +846,8 @@ public final class LocalLatticeExtension
         DefaultBuilder copy() {
             DefaultBuilder copy = new DefaultBuilder();
             copy.target = target;
+            copy.targetUrl = targetUrl;
+            copy.eventVersion = eventVersion;
             copy.functionDirectory = functionDirectory;
             copy.handler = handler;
             copy.functionEnvironment.putAll(functionEnvironment);

@@ -162,19 +162,20 @@ class LocalLatticeExtensionTest {
     void function_isRefused_forAnInJvmTarget() {
         IllegalStateException e = assertThrows(IllegalStateException.class, lattice::function);
 
-        assertEquals("This local Lattice forwards to an in-JVM target, not a function", e.getMessage());
+        assertEquals(
+                "This local Lattice forwards to an in-JVM target or an HTTP server, not a function", e.getMessage());
     }
 
     @Test
     void builder_refusesAmbiguousOrMissingConfiguration() {
         assertEquals(
-                "A LocalLatticeExtension needs either target(...) or function(...), and has neither",
+                "A LocalLatticeExtension needs one of target(...), function(...) and targetUrl(...), and has none",
                 assertThrows(
                                 IllegalStateException.class,
                                 () -> LocalLatticeExtension.builder().build())
                         .getMessage());
         assertEquals(
-                "A LocalLatticeExtension needs either target(...) or function(...), not both",
+                "A LocalLatticeExtension needs one of target(...), function(...) and targetUrl(...), not more",
                 assertThrows(
                                 IllegalStateException.class,
                                 () -> LocalLatticeExtension.builder()

@@ -15,16 +15,15 @@ import picocli.CommandLine.Option;
 final class FunctionOptions {
     @Option(
             names = "--function-dir",
-            required = true,
             paramLabel = "DIR",
-            description = "SAM-style artifact directory: classes at the root, lib/*.jar")
+            description =
+                    "the function's SAM-style artifact directory: classes at the root, lib/*.jar (with" + " --handler)")
     Path functionDirectory;
 
     @Option(
             names = "--handler",
-            required = true,
             paramLabel = "HANDLER",
-            description = "package.Class or package.Class::method")
+            description = "the function's handler, package.Class or package.Class::method (with --function-dir)")
     String handler;
 
     @Option(
@@ -57,14 +56,44 @@ final class FunctionOptions {
     String region;
 
     /**
+     * Tells whether a function was named.
+     *
+     * @return true when {@code --function-dir} or {@code --handler} was given
+     */
+    boolean named() {
+        return functionDirectory != null || handler != null;
+    }
+
+    /**
+     * Names the function's runtime-only options that were given, for a command that runs no function.
+     *
+     * @param parsed the command's parse result
+     * @return the options given, such as {@code --env}; empty when none
+     */
+    static List<String> functionOnlyOptionsGiven(picocli.CommandLine.ParseResult parsed) {
+        List<String> given = new ArrayList<>();
+        for (String name : List.of("--env", "--timeout", "--jvm-arg")) {
+            if (parsed.hasMatchedOption(name)) {
+                given.add(name);
+            }
+        }
+        return given;
+    }
+
+    /**
      * Builds the function; its runtime starts with the first invocation.
      *
      * @param processEnvironment this process's environment, for {@code --env NAME}
      * @param logSink where the runtime's output goes
      * @return the function
-     * @throws IllegalArgumentException if the directory is not one or an {@code --env} name is not set
+     * @throws IllegalArgumentException if {@code --function-dir} or {@code --handler} is missing, the directory is
+     *     not one or an {@code --env} name is not set
      */
     LocalLambda build(Map<String, String> processEnvironment, Consumer<String> logSink) {
+        if (functionDirectory == null || handler == null) {
+            throw new IllegalArgumentException("the function needs both --function-dir DIR and --handler HANDLER"
+                    + " (missing: " + (functionDirectory == null ? "--function-dir" : "--handler") + ")");
+        }
         if (!Files.isDirectory(functionDirectory)) {
             throw new IllegalArgumentException("--function-dir " + functionDirectory + " is not a directory");
         }

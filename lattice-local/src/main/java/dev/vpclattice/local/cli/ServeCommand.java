@@ -1,5 +1,6 @@
 package dev.vpclattice.local.cli;
 
+import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.local.AuthType;
 import dev.vpclattice.local.CanonicalPathForm;
 import dev.vpclattice.local.LambdaTarget;
@@ -8,7 +9,9 @@ import dev.vpclattice.local.LocalCertificate;
 import dev.vpclattice.local.LocalLattice;
 import dev.vpclattice.local.internal.SigV4Verifier;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,24 +22,55 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code lattice-local serve}: a local VPC Lattice in front of a function, until the process is stopped. */
+/**
+ * {@code lattice-local serve}: a local VPC Lattice in front of a function or a running HTTP server, until the process
+ * is stopped.
+ */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
         versionProvider = LatticeLocalCommand.Version.class,
         sortOptions = false,
         description = {
-            "An HTTPS server on 127.0.0.1 playing VPC Lattice for one service whose target is the function, run in"
-                    + " the real Lambda Java runtime client (one warm runtime, restarted if it dies or times out).",
+            "An HTTPS server on 127.0.0.1 playing VPC Lattice for one service whose target is either a function"
+                    + " (--function-dir with --handler), run in the real Lambda Java runtime client (one warm runtime,"
+                    + " restarted if it dies or times out), or a running HTTP server (--target-url).",
             "It prints the URL it listens on, then one access-log line per request on stderr."
         })
 final class ServeCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> processEnvironment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--target-url",
+            paramLabel = "URL",
+            description = "front a running HTTP server instead of a function, e.g. http://127.0.0.1:8080: it receives"
+                    + " each request itself, bodies streamed, with the headers Lattice adds for HTTP targets")
+    URI targetUrl;
+
+    @Option(
+            names = "--target-idle-timeout",
+            paramLabel = "SECONDS",
+            description = "how long the HTTP target may send nothing before the caller gets 504 (default: 60, Lattice's"
+                    + " idle timeout)")
+    Integer targetIdleTimeoutSeconds;
+
+    @Option(
+            names = "--event-version",
+            paramLabel = "V",
+            converter = EventVersionConverter.class,
+            description = "the Lambda event the function receives, as the target group's LambdaEventStructureVersion"
+                    + " sets it: V2 (default here, as this project's template sets it) or V1 (Lattice's own default)")
+    EventVersion eventVersion;
 
     @Option(
             names = "--port",
@@ -127,6 +161,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "principalOrgID reported for signed callers (default: none)")
     String principalOrgId;
 
+    @Option(
+            names = "--principal-org-path",
+            paramLabel = "PATH",
+            description = "PrincipalOrgPath reported to an HTTP target for signed callers (default: none)")
+    String principalOrgPath;
+
     @Mixin
     FunctionOptions function;
 
@@ -140,15 +180,21 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LocalLattice.Builder builder = configure();
-        LambdaTarget target = LambdaTarget.of(
-                function.build(processEnvironment, err::println), line -> err.println("lattice-local: " + line));
+        LambdaTarget target = null;
         LocalLattice lattice;
-        try {
-            lattice = builder.target(target).build();
-        } catch (RuntimeException e) {
-            target.close();
-            throw e;
+        if (targetUrl != null) {
+            lattice = builder.targetUrl(targetUrl).build();
+        } else {
+            target = LambdaTarget.of(
+                    function.build(processEnvironment, err::println), line -> err.println("lattice-local: " + line));
+            try {
+                lattice = builder.target(target).build();
+            } catch (RuntimeException e) {
+                target.close();
+                throw e;
+            }
         }
+        LambdaTarget lambda = target;
         if (certOut != null) {
             lattice.certificate().writePem(certOut);
         }
@@ -160,7 +206,9 @@ final class ServeCommand implements Callable<Integer> {
                 .addShutdownHook(new Thread(
                         () -> {
                             lattice.close();
-                            target.close();
+                            if (lambda != null) {
+                                lambda.close();
+                            }
                             stopped.countDown();
                         },
                         "lattice-local-shutdown"));
@@ -175,6 +223,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Everything but the target, checked before the function is built: bad input costs no runtime start. */
     private LocalLattice.Builder configure() {
+        checkTarget();
         if (listener == ListenerProtocol.HTTP) {
             if (certOut != null || trustStoreOut != null) {
                 throw new IllegalArgumentException((certOut != null ? "--cert-out" : "--truststore-out")
@@ -194,6 +243,20 @@ final class ServeCommand implements Callable<Integer> {
         if (principalOrgId != null) {
             builder.principalOrgId(principalOrgId);
         }
+        if (principalOrgPath != null) {
+            builder.principalOrgPath(principalOrgPath);
+        }
+        if (eventVersion != null) {
+            builder.eventVersion(eventVersion);
+        }
+        if (targetIdleTimeoutSeconds != null) {
+            try {
+                builder.targetIdleTimeout(Duration.ofSeconds(targetIdleTimeoutSeconds));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "--target-idle-timeout must be a positive number of seconds, not " + targetIdleTimeoutSeconds);
+            }
+        }
         trustCredentials(builder);
         for (String principal : allowed) {
             try {
@@ -206,11 +269,43 @@ final class ServeCommand implements Callable<Integer> {
         return builder;
     }
 
+    /** Exactly one target: a function, or an HTTP server with none of the function's options. */
+    private void checkTarget() {
+        if (targetUrl == null) {
+            if (!function.named()) {
+                throw new IllegalArgumentException("serve needs a target: --function-dir DIR with --handler HANDLER"
+                        + " (a Lambda function), or --target-url URL (a running HTTP server)");
+            }
+            if (targetIdleTimeoutSeconds != null) {
+                throw new IllegalArgumentException(
+                        "--target-idle-timeout is for --target-url; a function has" + " --timeout");
+            }
+            return;
+        }
+        if (function.named()) {
+            throw new IllegalArgumentException(
+                    "serve fronts one target: --target-url or --function-dir with" + " --handler, not both");
+        }
+        List<String> functionOnly =
+                FunctionOptions.functionOnlyOptionsGiven(spec.commandLine().getParseResult());
+        if (eventVersion != null) {
+            functionOnly.add(0, "--event-version");
+        }
+        if (!functionOnly.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", functionOnly) + " applies to a function; an HTTP"
+                    + " target (--target-url) receives the request itself");
+        }
+    }
+
     private void report(LocalLattice lattice) {
         out.println("Local VPC Lattice listening on " + lattice.endpoint());
+        String target = targetUrl != null
+                ? "HTTP target " + targetUrl
+                : "target " + function.handler + " (" + (eventVersion == null ? EventVersion.V2 : eventVersion)
+                        + " events)";
         out.println("  service " + lattice.serviceArn() + ", auth " + lattice.authType() + ", region "
-                + lattice.region() + ", target " + function.handler + ", signatures over the "
-                + SigV4Verifier.cliName(pathForm) + " path");
+                + lattice.region() + ", " + target + ", signatures over the " + SigV4Verifier.cliName(pathForm)
+                + " path");
         if (certOut != null) {
             out.println("  certificate written to " + certOut.toAbsolutePath());
         }
@@ -290,6 +385,18 @@ final class ServeCommand implements Callable<Integer> {
                 return AuthType.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("it must be NONE or AWS_IAM");
+            }
+        }
+    }
+
+    /** {@code V1} or {@code V2}, in any case. */
+    static final class EventVersionConverter implements ITypeConverter<EventVersion> {
+        @Override
+        public EventVersion convert(String value) {
+            try {
+                return EventVersion.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("it must be V1 or V2");
             }
         }
     }

@@ -82,6 +82,10 @@ public final class FrontEnd implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setHttpCompliance(HttpCompliance.RFC9110);
+        // The signature covers header values as the client sent them. Jetty's header cache would otherwise hand the
+        // handler a cached value that differs in case, such as "application/json;charset=utf-8" for the
+        // "application/json;charset=UTF-8" Apache HttpClient sends, and a valid signature would fail to verify.
+        http.setHeaderCacheCaseSensitive(true);
         // Lattice routes by the Host header, not by the TLS server name: a host it does not serve is 404, whatever
         // SNI said (Jetty's default check would answer 400 "Invalid SNI" first).
         SslContextFactory.Server tls = null;

@@ -2,8 +2,12 @@ package dev.vpclattice.local.internal;
 
 import static dev.vpclattice.contract.PayloadLimits.MAX_PAYLOAD_BYTES;
 
+import dev.vpclattice.contract.EventVersion;
+import dev.vpclattice.contract.LatticeHeaders;
 import dev.vpclattice.contract.PayloadLimits;
 import dev.vpclattice.events.VpcLatticeEventCodec;
+import dev.vpclattice.events.VpcLatticeRequest;
+import dev.vpclattice.events.VpcLatticeV1Request;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.AuthType;
@@ -24,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpException;
@@ -36,14 +42,20 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Plays VPC Lattice for one request, in the order Lattice works: check the framing, route by host, authenticate the
- * signature, authorize the principal, read the body within Lambda's payload limit, hand the request to the target
- * through the {@link TargetDispatcher} and map its answer back to HTTP. No step holds a server thread while it waits:
- * the body is read as it arrives, and the target runs on the dispatcher's threads.
+ * signature, authorize the principal, then either read the body within Lambda's payload limit, hand the V2 or V1 event
+ * to the target through the {@link TargetDispatcher} and map its answer back to HTTP, or forward the request to an
+ * HTTP target through the {@link HttpTargetProxy}, both bodies streamed. No step holds a server thread while it
+ * waits: the body is read as it arrives, and the target runs on the dispatcher's threads or answers asynchronously.
+ *
+ * <p>Every answer carries {@code x-amzn-requestid}: the client's own value (cut to 512 bytes) or a new UUID, as
+ * Lattice's request tracking does; an HTTP target receives it too.
  *
  * <p>A request refused before its body is read is answered at once, with {@code Connection: close}; then up to
  * {@link #DRAIN_BYTES} of its body are read and discarded, within {@link #DRAIN_TIME}, so that a client that sends
@@ -81,12 +93,15 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * @param pathForm the path form signatures are verified in, which decides the path the target receives
      * @param allowedPrincipals the auth policy: principals allowed to invoke; empty means any authenticated
      *     principal; {@code *} also admits unauthenticated callers
-     * @param events builds the V2 event
+     * @param events builds the event
+     * @param eventVersion the version of the event the target receives
      * @param codec writes events and responses as JSON, to measure them as Lambda does
-     * @param target the target
+     * @param target the target of events; null when {@code httpTarget} is set
      * @param measureResponses whether to measure the target's response as JSON against Lambda's limit; false for a
      *     target that measured the bytes its function wrote itself
-     * @param dispatcher runs requests against the target, a bounded number at once
+     * @param dispatcher runs requests against the target, a bounded number at once; null when {@code httpTarget} is
+     *     set
+     * @param httpTarget forwards requests to an HTTP target instead; null for a target of events
      * @param serviceArn the service ARN, for denial messages
      * @param clock the clock for {@code timeEpoch}
      * @param accessLog receives one line per request (method, path without query, status, principal, duration)
@@ -101,10 +116,12 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             CanonicalPathForm pathForm,
             Set<String> allowedPrincipals,
             EventFactory events,
+            EventVersion eventVersion,
             VpcLatticeEventCodec codec,
             LatticeTarget target,
             boolean measureResponses,
             TargetDispatcher dispatcher,
+            HttpTargetProxy httpTarget,
             String serviceArn,
             Clock clock,
             Consumer<String> accessLog,
@@ -119,9 +136,11 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             Objects.requireNonNull(pathForm, "pathForm");
             allowedPrincipals = Set.copyOf(allowedPrincipals);
             Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(eventVersion, "eventVersion");
             Objects.requireNonNull(codec, "codec");
-            Objects.requireNonNull(target, "target");
-            Objects.requireNonNull(dispatcher, "dispatcher");
+            if ((httpTarget == null) == (target == null) || (target == null) != (dispatcher == null)) {
+                throw new IllegalArgumentException("exactly one of a target with its dispatcher and an HTTP target");
+            }
             Objects.requireNonNull(serviceArn, "serviceArn");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(accessLog, "accessLog");
@@ -143,6 +162,19 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         // Declared blocking so that Jetty runs it on a pool thread, not the selector: verification costs CPU time.
         super(InvocationType.BLOCKING);
         this.config = Objects.requireNonNull(config, "config");
+        if (config.httpTarget() != null) {
+            // Started and stopped with this handler: its HTTP client lives as long as the server.
+            addBean(config.httpTarget(), true);
+        }
+    }
+
+    /** The HTTP target's proxy is a handler too, of the same server. */
+    @Override
+    public void setServer(Server server) {
+        super.setServer(server);
+        if (config.httpTarget() != null) {
+            config.httpTarget().setServer(server);
+        }
     }
 
     /** Lets the handler tell the header deadlines when a connection's request starts and ends. */
@@ -163,6 +195,10 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             }
             LocalCredential caller = authenticate(exchange, route);
             if (exchange.answered() || !authorize(exchange, route, caller)) {
+                return true;
+            }
+            if (config.httpTarget() != null) {
+                exchange.forward(route, caller);
                 return true;
             }
             readBody(exchange, body -> dispatch(exchange, route, caller, body));
@@ -352,17 +388,34 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
      * bound the caller gets {@code 429}, as a throttled service answers.
      */
     private void dispatch(Exchange exchange, Route route, LocalCredential caller, byte[] body) {
-        VpcLatticeV2Request event = config.events()
-                .build(
-                        route.method(),
-                        route.forwardedPath(),
-                        route.rawQuery(),
-                        route.headers(),
-                        body,
-                        Request.getRemoteAddr(exchange.request),
-                        caller,
-                        exchange.receivedAt);
-        int eventBytes = config.codec().writeRequest(event).length;
+        String clientAddress = Request.getRemoteAddr(exchange.request);
+        VpcLatticeRequest event;
+        int eventBytes;
+        if (config.eventVersion() == EventVersion.V1) {
+            VpcLatticeV1Request v1 = config.events()
+                    .buildV1(
+                            route.method(),
+                            route.forwardedPath(),
+                            route.rawQuery(),
+                            route.headers(),
+                            body,
+                            clientAddress);
+            event = v1;
+            eventBytes = config.codec().writeV1Request(v1).length;
+        } else {
+            VpcLatticeV2Request v2 = config.events()
+                    .build(
+                            route.method(),
+                            route.forwardedPath(),
+                            route.rawQuery(),
+                            route.headers(),
+                            body,
+                            clientAddress,
+                            caller,
+                            exchange.receivedAt);
+            event = v2;
+            eventBytes = config.codec().writeRequest(v2).length;
+        }
         if (!PayloadLimits.fits(eventBytes)) {
             exchange.payloadTooLarge("The Lambda event for this request would be " + eventBytes + " bytes"
                     + " (the body as the event carries it, base64 when binary, plus the request's other fields)");
@@ -379,9 +432,9 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
     /** One authorized request's call to the target, as the dispatcher runs it. */
     private final class Invocation implements TargetDispatcher.Job {
         private final Exchange exchange;
-        private final VpcLatticeV2Request event;
+        private final VpcLatticeRequest event;
 
-        Invocation(Exchange exchange, VpcLatticeV2Request event) {
+        Invocation(Exchange exchange, VpcLatticeRequest event) {
             this.exchange = exchange;
             this.event = event;
         }
@@ -395,7 +448,9 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         public void run() {
             VpcLatticeV2Response response;
             try {
-                response = config.target().invoke(event);
+                response = event instanceof VpcLatticeV1Request v1
+                        ? config.target().invokeV1(v1)
+                        : config.target().invoke((VpcLatticeV2Request) event);
             } catch (Exception e) {
                 config.accessLog().accept("target failed: " + e.getClass().getName());
                 response = null;
@@ -492,8 +547,12 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
         final long started = System.nanoTime();
         final Instant receivedAt = config.clock().instant();
         final Connection connection;
+        final String requestId;
         volatile String loggedPath;
         volatile String principal = "anonymous";
+        /** Why an HTTP target failed, for the access log. */
+        private volatile String targetFailure;
+
         private final AtomicBoolean answered = new AtomicBoolean();
         private final AtomicBoolean completed = new AtomicBoolean();
         /** Bytes of a pipelined next request read while checking on the client, handed back to Jetty at the end. */
@@ -504,6 +563,8 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
             this.response = response;
             this.callback = callback;
             this.connection = request.getConnectionMetaData().getConnection();
+            this.requestId = requestId(request);
+            response.getHeaders().put(LatticeHeaders.REQUEST_ID, requestId);
             HeaderDeadlines current = deadlines;
             if (current != null) {
                 current.requestStarted(connection);
@@ -512,6 +573,61 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
 
         boolean answered() {
             return answered.get();
+        }
+
+        /**
+         * Until the answer's head is out, checks twice a second whether the client has left (once its body is read,
+         * the only time the connection may be read for that): a target working on an abandoned request is stopped
+         * rather than kept until its idle timeout. Afterwards, writing the answer notices it.
+         */
+        private void watchClientWhileForwarding() {
+            Scheduler scheduler = request.getComponents().getScheduler();
+            Runnable watch = new Runnable() {
+                @Override
+                public void run() {
+                    if (completed.get() || response.isCommitted()) {
+                        return;
+                    }
+                    if (config.httpTarget().bodyRead(request) && clientGone()) {
+                        config.httpTarget().clientLeft(request);
+                        return;
+                    }
+                    scheduler.schedule(this, CLIENT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            };
+            scheduler.schedule(watch, CLIENT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        /** Hands the request to the HTTP target, which answers the client; the body streams through. */
+        void forward(Route route, LocalCredential caller) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            Callback delivered = Callback.from(
+                    () -> {
+                        log(Integer.toString(response.getStatus()), targetFailure);
+                        complete();
+                    },
+                    failure -> {
+                        String note = targetFailure;
+                        log(
+                                response.isCommitted() ? Integer.toString(response.getStatus()) : "-",
+                                note == null ? "ClientConnectionClosed: the answer was not delivered" : note);
+                        finishExchange(() -> callback.failed(failure));
+                    });
+            watchClientWhileForwarding();
+            config.httpTarget()
+                    .forward(
+                            request,
+                            response,
+                            delivered,
+                            new HttpTargetProxy.Forward(
+                                    route.forwardedPath(),
+                                    route.rawQuery(),
+                                    caller,
+                                    requestId,
+                                    config.port(),
+                                    note -> targetFailure = note));
         }
 
         void payloadTooLarge(String what) {
@@ -627,7 +743,10 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                 }
             }
             headers.forEach((name, value) -> {
-                if (name != null && value != null && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
+                if (name != null
+                        && value != null
+                        && !HOP_BY_HOP_RESPONSE.contains(name.toLowerCase(Locale.ROOT))
+                        && !LatticeHeaders.REQUEST_ID.equalsIgnoreCase(name)) {
                     response.getHeaders().add(name, value);
                 }
             });
@@ -691,6 +810,27 @@ public final class LatticeExchangeHandler extends Handler.Abstract {
                             + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms"
                             + (note == null ? "" : " " + note));
         }
+    }
+
+    /** How often a forwarded request's client is checked for having left. */
+    private static final long CLIENT_CHECK_MILLIS = 500;
+
+    /** The longest {@code x-amzn-requestid} a client may set; Lattice cuts longer ones to this. */
+    static final int MAX_REQUEST_ID_BYTES = 512;
+
+    /**
+     * The request's ID: the client's {@code x-amzn-requestid}, cut to 512 bytes, or a new random UUID ("Request
+     * tracking", VPC Lattice User Guide, access logs).
+     */
+    private static String requestId(Request request) {
+        String sent = request.getHeaders().get(LatticeHeaders.REQUEST_ID);
+        if (sent == null || sent.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        byte[] bytes = sent.getBytes(StandardCharsets.ISO_8859_1);
+        return bytes.length <= MAX_REQUEST_ID_BYTES
+                ? sent
+                : new String(bytes, 0, MAX_REQUEST_ID_BYTES, StandardCharsets.ISO_8859_1);
     }
 
     /** An RFC 9110 field name: one or more token characters. */

@@ -55,9 +55,10 @@ public final class SigV4Verifier {
     private static final String INVALID_SIGNATURE = "InvalidSignatureException";
     private static final String INCOMPLETE_SIGNATURE = "IncompleteSignatureException";
     private static final String UNRECOGNIZED_CLIENT = "UnrecognizedClientException";
-    // AwsV4HttpSigner never signs these headers, so a signature over one cannot be recomputed with it.
+    // AwsV4HttpSigner never signs these headers (V4CanonicalRequest's list in http-auth-aws 2.57), so a signature over
+    // one cannot be recomputed with it.
     private static final List<String> UNSIGNABLE_BY_SDK =
-            List.of("user-agent", "x-amzn-trace-id", "expect", "connection");
+            List.of("user-agent", "x-amzn-trace-id", "expect", "connection", "transfer-encoding", "x-forwarded-for");
     // A signed header the signer sets itself from its inputs (the clock, the payload rule, the session token): a second
     // value the client adds would be overwritten when the signature is recomputed, so each must come exactly once.
     private static final List<String> SINGLE_VALUED =

@@ -124,6 +124,10 @@ class LatticeLocalCommandTest {
                 "--region",
                 "--account-id",
                 "--principal-org-id",
+                "--principal-org-path",
+                "--target-url",
+                "--target-idle-timeout",
+                "--event-version",
                 "--event",
                 "--function-dir",
                 "--handler",
@@ -146,5 +150,42 @@ class LatticeLocalCommandTest {
         assertTrue(twice.err().contains("'--port'"), twice.err());
         assertTrue(
                 badValue.err().contains("--auth-type") && badValue.err().contains("NONE or AWS_IAM"), badValue.err());
+    }
+
+    @Test
+    void serve_needsExactlyOneTarget_andNoFunctionOptionsForAnHttpOne() {
+        Outcome none = run("serve");
+        Outcome both = run("serve", "--target-url", "http://127.0.0.1:9", "--function-dir", ".", "--handler", "a.B");
+        Outcome withEnv = run("serve", "--target-url", "http://127.0.0.1:9", "--env", "A=b", "--timeout", "5");
+        Outcome withVersion = run("serve", "--target-url", "http://127.0.0.1:9", "--event-version", "V1");
+        Outcome withPath = run("serve", "--target-url", "http://127.0.0.1:9/api");
+        Outcome badVersion = run("serve", "--event-version", "V3", "--function-dir", ".", "--handler", "a.B");
+        Outcome idleForFunction = run("serve", "--target-idle-timeout", "5", "--function-dir", ".", "--handler", "a.B");
+        Outcome handlerOnly = run("serve", "--handler", "a.B");
+        Outcome invokeWithoutDirectory = run("invoke", "--handler", "a.B");
+
+        for (Outcome bad : java.util.List.of(
+                none,
+                both,
+                withEnv,
+                withVersion,
+                withPath,
+                badVersion,
+                idleForFunction,
+                handlerOnly,
+                invokeWithoutDirectory)) {
+            assertEquals(2, bad.exit(), bad.err());
+            assertTrue(bad.err().startsWith("lattice-local: "), bad.err());
+        }
+        assertTrue(none.err().contains("--function-dir DIR with --handler HANDLER"), none.err());
+        assertTrue(none.err().contains("--target-url URL"), none.err());
+        assertTrue(both.err().contains("not both"), both.err());
+        assertTrue(withEnv.err().contains("--env, --timeout applies to a function"), withEnv.err());
+        assertTrue(withVersion.err().contains("--event-version applies to a function"), withVersion.err());
+        assertTrue(withPath.err().contains("no path, query or fragment"), withPath.err());
+        assertTrue(badVersion.err().contains("V1 or V2"), badVersion.err());
+        assertTrue(idleForFunction.err().contains("--target-idle-timeout is for --target-url"), idleForFunction.err());
+        assertTrue(handlerOnly.err().contains("missing: --function-dir"), handlerOnly.err());
+        assertTrue(invokeWithoutDirectory.err().contains("--function-dir"), invokeWithoutDirectory.err());
     }
 }

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The event as Lattice builds it, field by field. */
 class EventFactoryTest {
-    private final EventFactory factory =
-            new EventFactory(LatticeResources.of("eu-central-1", "111122223333"), "o-exampleorg");
+    private final EventFactory factory = new EventFactory(
+            LatticeResources.of("eu-central-1", "111122223333"),
+            new CallerDetails("o-exampleorg", null, java.util.Map.of(), java.util.Map.of()));
 
     private static Map<String, List<String>> headers(String... pairs) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
