@@ -7,21 +7,9 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 
 /**
- * A thread-safe, non-blocking client for services behind Amazon VPC Lattice: the asynchronous twin of
- * {@link LatticeClient}, over the AWS SDK's {@link SdkAsyncHttpClient} (by default the SDK's
- * {@code NettyNioAsyncHttpClient}, from {@code software.amazon.awssdk:netty-nio-client}, which you add). It signs, retries,
- * bounds and traces each call exactly as the sync client does, but no thread waits: {@link #send} returns at once and
- * the call goes on on the HTTP client's I/O threads, the library's timer thread and its credentials thread. Build it
- * once and share it; close it when done.
- *
- * <pre>{@code
- * try (LatticeAsyncClient client = LatticeAsyncClient.create()) {
- *     client.send(LatticeRequest.builder().url(System.getenv("SERVICE_DNS_NAME")).build())
- *           .thenApply(LatticeResponse::ensureSuccess)
- *           .thenAccept(response -> System.out.println(response.bodyAsString()))
- *           .join();
- * }
- * }</pre>
+ * A thread-safe, non-blocking client for services behind Amazon VPC Lattice: {@link LatticeClient}'s twin over the AWS
+ * SDK's {@link SdkAsyncHttpClient}, by default {@code NettyNioAsyncHttpClient} from
+ * {@code software.amazon.awssdk:netty-nio-client}, which you add. Build it once, share it, and close it when done.
  */
 public interface LatticeAsyncClient extends AutoCloseable {
 

@@ -10,9 +10,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The settings that {@link LatticeClient.Builder} and {@link LatticeAsyncClient.Builder} share, with the same
- * defaults and meaning on both, as the AWS SDK's service client builders share {@code SdkClientBuilder}. Each builder
- * adds its HTTP client and its {@code build()}. Not thread-safe; every setting is optional.
+ * The settings that {@link LatticeClient.Builder} and {@link LatticeAsyncClient.Builder} share, with the same defaults
+ * and meaning on both. Not thread-safe; every setting is optional.
  *
  * @param <B> the builder's own type, returned by every setter
  * @param <C> the client it builds

@@ -3,15 +3,9 @@ package dev.vpclattice.client;
 import java.time.Duration;
 
 /**
- * Hears about every attempt of a {@link LatticeClient}'s calls: when it starts, the response it got, or how it
- * failed, with its number and durations. Register one with {@link LatticeClient.Builder#addCallListener}; a
- * metrics library (Micrometer, CloudWatch EMF) or a log line can hang off it without this library depending on them.
- *
- * <p>Methods run synchronously on the thread that runs the attempt, in the order the listeners were added; keep them
- * short. A listener that throws never fails the call: the exception is logged (at WARN the first time, then at DEBUG)
- * and the call goes on. Every method does nothing by default, so a listener implements only what it needs. A call that
- * fails before its first attempt starts (its credentials cannot be resolved, the client is closed) has no attempt
- * and reaches no listener; the caller gets its exception.
+ * Hears every attempt of a client's calls (its start, its response or its failure), so that metrics or logs can hang
+ * off a client without this library depending on them. Methods run on the attempt's thread, in the order the listeners
+ * were added, and one that throws never fails the call.
  */
 public interface LatticeCallListener {
 

@@ -4,14 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The call timeout ({@link LatticeClient.Builder#callTimeout(Duration)}, or the request's own
- * {@link LatticeRequest.Builder#callTimeout(Duration)}) expired: it aborted an attempt in flight, or expired while the
- * call waited for credentials or before the next attempt. Like the SDK's {@code ApiCallTimeoutException}. Its
- * {@link #failureKind()} is {@link FailureKind#TIMEOUT}.
- *
- * <p>When the client gives up early because the next retry's backoff would pass the deadline, the timeout has not
- * fired: that is a plain {@link LatticeClientException} whose cause is the last attempt's failure, or the last
- * response is returned.
+ * The call timeout expired: it aborted an attempt in flight, or ran out while the call waited for credentials or for
+ * its next attempt. Its {@link #failureKind()} is {@link FailureKind#TIMEOUT}.
  */
 public class LatticeCallTimeoutException extends LatticeClientException {
     private static final long serialVersionUID = 1L;

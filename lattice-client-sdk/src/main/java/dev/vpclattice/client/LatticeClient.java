@@ -8,20 +8,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * A thread-safe HTTPS client for services behind Amazon VPC Lattice that signs each request with SigV4 (service
- * {@code vpc-lattice-svcs}, unsigned payload), retries transient failures, and traces each call: an X-Ray subsegment
- * when the X-Ray recorder is on the classpath and a segment is active, an OpenTelemetry span per attempt when
- * {@code opentelemetry-api} is on the classpath and a global {@code OpenTelemetry} is installed. Build it once and
- * share it; close it when done.
- *
- * <pre>{@code
- * try (LatticeClient client = LatticeClient.create()) {
- *     LatticeResponse response = client.send(LatticeRequest.builder()
- *         .method("POST").url(System.getenv("SERVICE_DNS_NAME")).jsonBody(Map.of("hello", "lattice")).build());
- *     response.ensureSuccess();
- *     System.out.println(response.bodyAsString());
- * }
- * }</pre>
+ * A thread-safe HTTPS client for services behind Amazon VPC Lattice that signs each request with SigV4 for
+ * {@code vpc-lattice-svcs}, retries transient failures and bounds each call with a timeout. Build it once, share it,
+ * and close it when done.
  */
 public interface LatticeClient extends AutoCloseable {
 

@@ -3,9 +3,8 @@ package dev.vpclattice.client;
 import java.util.Objects;
 
 /**
- * A call produced no usable answer. {@link #failureKind()} says what went wrong, the same for every HTTP client;
- * the cause keeps the underlying failure (for example the HTTP client's {@code IOException}).
- * {@link LatticeCallTimeoutException}, a subclass, means the call timeout ended the call.
+ * A call produced no usable answer; {@link #failureKind()} says why, the same for every HTTP client, and the cause
+ * keeps the underlying failure.
  */
 public class LatticeClientException extends LatticeException {
     private static final long serialVersionUID = 1L;

@@ -1,19 +1,8 @@
 package dev.vpclattice.client;
 
 /**
- * The root of every exception this library throws from a call: catch it to handle any failure of
- * {@link LatticeClient#send(LatticeRequest)}, {@link LatticeResponse#ensureSuccess()} or
- * {@link LatticeResponse#bodyAs(Class)}. Unchecked, like the AWS SDK's {@code SdkException}.
- *
- * <ul>
- *   <li>{@link LatticeServiceException}: the service (or Lattice) answered with a non-2xx status;</li>
- *   <li>{@link LatticeClientException}: no usable answer, with its {@link LatticeClientException#failureKind()};
- *     {@link LatticeCallTimeoutException} when the call timeout ended the call.</li>
- * </ul>
- *
- * <p>Messages name the request's method and URL without its query, and never carry credentials, signatures, header
- * values, the query or the server's body. Builders validate their arguments as the SDK's do, with
- * {@link NullPointerException} and {@link IllegalArgumentException}, which are not part of this tree.
+ * The unchecked root of every exception a call of this library throws: catch it to handle any failure of a call, or
+ * catch {@link LatticeServiceException} or {@link LatticeClientException} for one kind.
  */
 public class LatticeException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -24,28 +24,8 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * An immutable, thread-safe HTTP request to a service behind VPC Lattice, sent with
- * {@link LatticeClient#send(LatticeRequest)}.
- *
- * <pre>{@code
- * LatticeRequest request = LatticeRequest.builder()
- *     .method("POST")
- *     .url("my-svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws")   // a DNS name means https://<name>
- *     .path("/orders")
- *     .queryParameter("id", "1")
- *     .jsonBody(order)
- *     .build();
- * }</pre>
- *
- * <p>A request without a url is relative: it names a path, query, headers and body, and goes to the service a client
- * was built for with {@link LatticeClient.Builder#service(String)}. A request with a url goes to that url,
- * whatever service the client knows. The url, the paths and the query parameters may be set in any order: the url's
- * path comes first, then the paths added with {@link Builder#path(String)}, and the url's query parameters, then those
- * added with {@link Builder#queryParameter(String, String)}.
- *
- * <p>The request is immutable except for what it refers to: a {@link Builder#jsonBody(Object) JSON value} is
- * serialized when the request is sent, and a {@link Builder#body(InputStream, long) stream} or
- * {@link Builder#body(Path) file} is read then.
+ * An immutable, thread-safe HTTP request to a service behind VPC Lattice, made with {@link #builder()} and sent by
+ * {@link LatticeClient} or {@link LatticeAsyncClient}.
  */
 public final class LatticeRequest {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");

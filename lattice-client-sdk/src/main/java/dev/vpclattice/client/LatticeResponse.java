@@ -19,9 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An immutable, thread-safe HTTP response from a service behind VPC Lattice. Every status is returned as a
- * response; call {@link #ensureSuccess()} to turn a non-2xx answer into a {@link LatticeServiceException}. The response
- * of {@link LatticeClient#sendStreaming} carries the status and headers only: its body is the stream.
+ * An immutable, thread-safe HTTP response from a service behind VPC Lattice, returned whatever its status;
+ * {@link #ensureSuccess()} turns a non-2xx answer into a {@link LatticeServiceException}.
  */
 public final class LatticeResponse {
     private static final Pattern ERROR_PREFIX =

@@ -7,10 +7,8 @@ import software.amazon.awssdk.http.Abortable;
 import software.amazon.awssdk.http.AbortableInputStream;
 
 /**
- * A response whose body is read as a stream, from {@link LatticeClient#sendStreaming} or
- * {@link LatticeAsyncClient#sendStreaming}, as the SDK's {@code ResponseInputStream}: the status and headers are in
- * {@link #response()}, the body is this stream, never held in memory whole. Close it when done: closing before the end
- * drops the connection instead of reading the rest. Not thread-safe.
+ * A response whose body is read as a stream, never held in memory whole; its status and headers are in
+ * {@link #response()}. Close it when done (closing before the end drops the connection); not thread-safe.
  */
 public final class LatticeResponseInputStream extends FilterInputStream implements Abortable {
     private final LatticeResponse response;

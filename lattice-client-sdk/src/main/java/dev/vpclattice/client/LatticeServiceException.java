@@ -5,14 +5,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A VPC Lattice service (or Lattice itself) answered with a non-2xx status. Thrown by
- * {@link LatticeResponse#ensureSuccess()} and {@link LatticeResponse#bodyAs(Class)}, and built by
- * {@link LatticeResponse#toException()}; the client itself returns every answer as a {@link LatticeResponse}. The
- * message names the status, the error code when it has the form of an exception name, and the request's method and
- * URL without query; never the body, which stays available through {@link #response()}.
- *
- * <p>For Lattice's own denials the body reads {@code AccessDeniedException: User: ... is not authorized ...}: the
- * {@link #errorCode()} is then {@code AccessDeniedException} and the {@link #errorMessage()} the rest.
+ * The service, or VPC Lattice itself, answered with a non-2xx status. Its message names the status, the error code and
+ * the request's method and URL without the query, never the body, which {@link #response()} keeps.
  */
 public class LatticeServiceException extends LatticeException {
     private static final long serialVersionUID = 1L;

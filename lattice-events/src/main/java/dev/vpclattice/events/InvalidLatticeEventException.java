@@ -1,11 +1,8 @@
 package dev.vpclattice.events;
 
 /**
- * Thrown when input is not a VPC Lattice Lambda event of the version asked for: not JSON, not a JSON object, the
- * other version (the target group's {@code LambdaEventStructureVersion} decides which arrives), or a field with the
- * wrong shape.
- *
- * <p>Unchecked; the message names the broken rule and, where safe, the bad value. The cause is kept.
+ * Thrown when input is not a VPC Lattice Lambda event of the version asked for. Unchecked; the message names the
+ * broken rule and never quotes the input where it could carry a secret, and the cause is kept.
  */
 public class InvalidLatticeEventException extends RuntimeException {
     private static final long serialVersionUID = 1L;

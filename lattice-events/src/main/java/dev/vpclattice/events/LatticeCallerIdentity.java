@@ -13,13 +13,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Who called a service through VPC Lattice, and through which Lattice resources: read from the headers Lattice adds
- * for an HTTP target, or from a V2 Lambda event's {@code requestContext}, so that one code path serves both.
- *
- * <p>Immutable and thread-safe. Every field is optional: Lattice sends the principal fields only when AWS
- * authentication succeeded, the X.509 fields only for IAM Roles Anywhere, and the source VPC only when it can be
- * identified. An empty value counts as absent. {@link #attributes()} keeps every key as sent, including keys AWS adds
- * later.
+ * Who called a service through VPC Lattice, and through which Lattice resources, read from the headers Lattice adds
+ * for an HTTP target or from a V2 event's {@code requestContext}. Immutable and thread-safe; every field is optional.
  */
 public final class LatticeCallerIdentity {
     private static final LatticeCallerIdentity EMPTY = builder().build();

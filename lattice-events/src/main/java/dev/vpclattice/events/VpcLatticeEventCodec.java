@@ -20,17 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads and writes VPC Lattice Lambda events (V1 and V2) and responses as JSON with Jackson.
- *
- * <p>Lenient where real inputs vary: unknown fields are ignored (AWS adds identity fields over time), a plain string
- * is accepted where a list is expected (some fixtures send {@code "queryStringParameters": {"id": "1"}}), a numeric
- * {@code timeEpoch} is read as text, and every spelling of the identity fields is read (see
- * {@link VpcLatticeV2Request.Identity}). Strict where a mistake is likely: {@link EventVersion} decides which version
- * an event is, from its {@code version} field first, and a reader of one version refuses the other with a message
- * naming the target group setting ({@code LambdaEventStructureVersion}). Writing leaves out null fields and writes
- * each identity field under one spelling. One response shape answers both versions.
- *
- * <p>Thread-safe: create one and share it.
+ * Reads and writes VPC Lattice Lambda events of either version, and responses, as JSON with Jackson: lenient with what
+ * real inputs vary in, strict about the event version. Thread-safe: create one and share it.
  */
 public final class VpcLatticeEventCodec {
     private final ObjectMapper mapper;

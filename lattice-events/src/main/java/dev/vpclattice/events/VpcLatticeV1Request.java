@@ -12,17 +12,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The event VPC Lattice sends to a Lambda target when the target group's {@code LambdaEventStructureVersion} is
- * {@code V1}, the default.
- *
- * <p>A mutable bean whose accessors are named after the JSON fields, snake_case as Lattice sends them
- * ({@code getRaw_path()} for {@code raw_path}), so that both {@link VpcLatticeEventCodec} and the Lambda runtime's
- * built-in serializer (which ignores Jackson annotations) bind it. A version 1 event has no {@code requestContext}:
- * it says nothing about the caller. Repeated headers arrive joined into one string with {@code ", "}, and a repeated
- * query parameter arrives with its last value only. The helpers ({@link #decodeBody()}, {@link #header(String)},
- * {@link #queryParameters()}, {@link #pathWithoutQuery()}) are not bean getters, so serializers do not see them.
- *
- * <p>Not thread-safe.
+ * The event VPC Lattice sends to a Lambda target whose target group's {@code LambdaEventStructureVersion} is
+ * {@code V1}, the default: a bean named after the snake_case JSON fields, so that both {@link VpcLatticeEventCodec}
+ * and the Lambda runtime's own serializer bind it. Not thread-safe.
  */
 public final class VpcLatticeV1Request implements VpcLatticeRequest {
     private String raw_path;

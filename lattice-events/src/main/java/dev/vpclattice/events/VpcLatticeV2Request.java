@@ -12,17 +12,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The event VPC Lattice sends to a Lambda target when the target group's {@code LambdaEventStructureVersion} is
- * {@code V2}.
- *
- * <p>A mutable bean whose getters and setters are named exactly after the JSON fields, so that both
- * {@link VpcLatticeEventCodec} and the Lambda runtime's built-in serializer (which ignores Jackson annotations)
- * can bind it. A getter returns the field as received, null when the event has none. Headers and query parameters
- * are multi-value maps, as Lattice sends them. The helpers ({@link #decodeBody()}, {@link #firstHeader(String)},
- * {@link #queryParameters()}, {@link #pathWithoutQuery()}, {@link #requestTime()}) are deliberately not bean
- * getters, so serializers do not see them as properties.
- *
- * <p>Not thread-safe.
+ * The event VPC Lattice sends to a Lambda target whose target group's {@code LambdaEventStructureVersion} is
+ * {@code V2}: a bean named after the JSON fields, so that both {@link VpcLatticeEventCodec} and the Lambda runtime's
+ * own serializer bind it. Not thread-safe.
  */
 public final class VpcLatticeV2Request implements VpcLatticeRequest {
     private String version;
@@ -342,22 +334,10 @@ public final class VpcLatticeV2Request implements VpcLatticeRequest {
     }
 
     /**
-     * The caller, as Lattice knows it. Fields appear only when known: {@code principal} and friends with
-     * {@code AWS_IAM} auth, the {@code x509*} fields with IAM Roles Anywhere.
-     *
-     * <p><b>Spellings.</b> AWS's own code disagrees on how some of these fields are spelled, and which one real
-     * Lattice sends is unverified, so every spelling is read and each getter returns whichever arrived. The
-     * getters' names follow the AWS Lambda Rust runtime and the AWS Lambda Java events pull request
-     * ({@code principalOrgID}, {@code x509SubjectCn}, {@code x509IssuerOu}, {@code x509SanDns},
-     * {@code x509SanNameCn}, {@code x509SanUri}); the other spellings come from Powertools for AWS Lambda (Python:
-     * {@code X509SubjectCn}, {@code X509IssuerOu}, {@code X509SanNameCn}, {@code X509SanUri}; TypeScript: the same
-     * but {@code x509SanUri}, and {@code principalOrgId}). When both spellings arrive, the getter's own spelling wins.
-     * {@code events/README.md} lists the source files.
-     *
-     * <p>The capitalised spellings are public fields ({@link #X509SubjectCn} and friends) because no bean setter
-     * name maps to a JSON name starting {@code X5}, and the Lambda runtime's serializer binds public fields by their
-     * exact name. Read the getters; the fields exist for binding. {@link VpcLatticeEventCodec} writes the getters'
-     * spelling only.
+     * The caller, as Lattice knows it: {@code principal} and the fields beside it with {@code AWS_IAM} auth, the
+     * {@code x509*} fields with IAM Roles Anywhere. Every spelling of these fields that AWS's own code uses is read,
+     * and each getter returns whichever arrived; the capitalised public fields ({@link #X509SubjectCn} and the like)
+     * exist only so that the Lambda runtime's serializer can bind those spellings, so read the getters.
      */
     public static class Identity {
         private String sourceVpcArn;

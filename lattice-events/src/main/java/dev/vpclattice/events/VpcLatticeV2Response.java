@@ -6,10 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a Lambda target returns to VPC Lattice: status, headers (single-valued) and a text or base64 body.
- *
- * <p>A mutable bean named after the JSON fields so any serializer can write it, plus a fluent {@link #builder()}.
- * Lattice ignores hop-by-hop headers and computes {@code Content-Length} itself. Not thread-safe.
+ * What a Lambda target returns to VPC Lattice, for events of either version: status, single-valued headers, and a text
+ * or base64 body. A bean with a fluent {@link #builder()}; not thread-safe.
  */
 public class VpcLatticeV2Response {
     private int statusCode;

@@ -8,15 +8,8 @@ import java.net.http.HttpRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Signs {@link HttpRequest}s of the JDK's {@link HttpClient} for VPC Lattice: call {@link #sign(HttpRequest)} (or
- * {@link #signAsync(HttpRequest)}) right before {@code send} or {@code sendAsync}, and again before each retry, so
- * every attempt carries a fresh signature. The body publisher, timeout, version and {@code Expect: 100-continue} of the
- * request are kept, so a streamed body stays streamed. Thread-safe.
- *
- * <pre>{@code
- * LatticeJdkHttpSigner signer = LatticeJdkHttpSigner.create(LatticeRequestSigner.create());
- * HttpResponse<String> response = httpClient.send(signer.sign(request), HttpResponse.BodyHandlers.ofString());
- * }</pre>
+ * Signs the JDK {@link HttpClient}'s {@link HttpRequest}s for VPC Lattice: call {@link #sign(HttpRequest)} right
+ * before each send, retries included. Thread-safe.
  */
 public interface LatticeJdkHttpSigner {
     /**

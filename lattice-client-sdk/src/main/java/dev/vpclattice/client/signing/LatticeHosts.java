@@ -9,10 +9,6 @@ import java.util.regex.Pattern;
 /**
  * The hosts whose requests a {@link LatticeRequestSigner} signs; requests to any other host pass unsigned. Immutable
  * and thread-safe.
- *
- * <p>A pattern is an exact host name ({@code orders.example.com}), or {@code *.} followed by a domain, which matches
- * every name below that domain but not the domain itself ({@code *.example.com} matches {@code a.example.com} and
- * {@code a.b.example.com}). Matching ignores case and a trailing dot.
  */
 public final class LatticeHosts {
     private static final Pattern HOST =
@@ -55,7 +51,10 @@ public final class LatticeHosts {
     }
 
     /**
-     * Matches the given host names and patterns.
+     * Matches the given host names and patterns. A pattern is an exact host name ({@code orders.example.com}), or
+     * {@code *.} followed by a domain, which matches every name below that domain but not the domain itself
+     * ({@code *.example.com} matches {@code a.example.com} and {@code a.b.example.com}). Matching ignores case and a
+     * trailing dot.
      *
      * @param patterns exact host names, or {@code *.domain}; at least one
      * @return the matcher

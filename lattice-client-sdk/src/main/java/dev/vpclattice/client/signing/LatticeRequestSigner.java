@@ -13,18 +13,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Signs the requests any HTTP client sends to VPC Lattice services, as {@code LatticeClient} signs its own: given a
- * request's method, URI and final headers, it returns the headers to add ({@code Authorization}, {@code X-Amz-Date},
- * {@code x-amz-content-sha256: UNSIGNED-PAYLOAD}, the session token, then trace headers the request lacks). The body is
- * never read. Immutable and thread-safe; {@link #close()} releases the credentials provider it created.
- *
- * <pre>{@code
- * LatticeRequestSigner signer = LatticeRequestSigner.builder()
- *         .region(Region.US_WEST_2)
- *         .hosts(LatticeHosts.of("orders.example.com"))
- *         .build();
- * Map<String, String> add = signer.sign("GET", URI.create("https://orders.example.com/orders/7"), Map.of());
- * }</pre>
+ * Signs the requests any HTTP client sends to VPC Lattice services, as {@link dev.vpclattice.client.LatticeClient}
+ * signs its own: given a request's method, URI and final headers, it returns the headers to add. Immutable and
+ * thread-safe; {@link #close()} releases the credentials provider it created.
  */
 public interface LatticeRequestSigner extends AutoCloseable {
     /**

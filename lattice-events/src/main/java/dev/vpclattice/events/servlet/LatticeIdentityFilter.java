@@ -11,12 +11,8 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * A servlet filter that reads the caller identity VPC Lattice adds to each request for an HTTP target and puts it
- * on the request, as the attribute {@value #ATTRIBUTE}; read it with {@link #identity(ServletRequest)}.
- *
- * <p>It only reads: it lets every request through, and a request without Lattice's headers carries
- * {@link LatticeCallerIdentity#empty()}. Lattice strips these headers from what clients send, so they can be trusted
- * only when nothing but Lattice can reach the service. Stateless and thread-safe.
+ * A servlet filter that puts the caller identity VPC Lattice sends an HTTP target on each request, as the attribute
+ * {@value #ATTRIBUTE}, and lets every request through. Stateless and thread-safe.
  */
 public final class LatticeIdentityFilter implements Filter {
     /** The request attribute that holds the {@link LatticeCallerIdentity}: the class's fully qualified name. */
