@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  * ({@link Builder#targetUrl(URI)}) as the request itself, with the headers Lattice adds for HTTP targets.
  *
  * <p>{@link Builder#build()} starts it; {@link #close()} stops it. It listens on {@code 127.0.0.1} only (not
- * {@code ::1}); an HTTPS listener (the default) serves a fresh self-signed certificate for {@code localhost},
- * {@code 127.0.0.1} and {@code ::1}; see {@link #certificate()} to let clients trust it.
+ * {@code ::1}); an HTTPS listener (the default) serves a self-signed certificate for {@code localhost},
+ * {@code 127.0.0.1} and {@code ::1}, made once per JVM and set of {@link Builder#hostName(String) host names} and valid
+ * for a week; see {@link #certificate()} to let clients trust it.
  *
  * <p>With {@link AuthType#AWS_IAM} (the default) every request must be signed with SigV4 for service
  * {@code vpc-lattice-svcs} in this service's region, with {@code x-amz-content-sha256: UNSIGNED-PAYLOAD} signed, by one
@@ -93,8 +94,7 @@ public final class LocalLattice implements AutoCloseable {
                             credential.sessionToken(),
                             principal));
         }
-        // Generating the key pair and certificate (BouncyCastle) and loading the HTTP server's classes take about the
-        // same time and need nothing from each other: on two cores, doing them at once halves the wait for build().
+        // The first certificate of a JVM comes from a keytool process: it runs while this JVM starts the server.
         CompletableFuture<SelfSignedCertificate> selfSigned = new CompletableFuture<>();
         if (listener == ListenerProtocol.HTTPS) {
             startCertificate(selfSigned, List.copyOf(builder.hostNames));
@@ -156,7 +156,7 @@ public final class LocalLattice implements AutoCloseable {
         Thread generator = new Thread(
                 () -> {
                     try {
-                        selfSigned.complete(SelfSignedCertificate.generate(names));
+                        selfSigned.complete(SelfSignedCertificate.shared(names));
                     } catch (Throwable e) {
                         selfSigned.completeExceptionally(e);
                     }

@@ -63,6 +63,9 @@ public final class LocalLambda implements AutoCloseable {
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final Set<String> RESERVED = Set.of("AWS_LAMBDA_RUNTIME_API", "_HANDLER", "LAMBDA_TASK_ROOT");
     private static final String ACCOUNT = "123456789012";
+    private static final Pattern HANDLER = Pattern.compile("[^\\s:]+(::[^\\s:]+)?");
+    private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     private final Path functionDirectory;
     private final String handler;
@@ -85,7 +88,7 @@ public final class LocalLambda implements AutoCloseable {
     private Environment current;
     private volatile boolean closed;
 
-    private LocalLambda(Builder b) {
+    private LocalLambda(DefaultBuilder b) {
         this.functionDirectory = b.functionDirectory.toAbsolutePath().normalize();
         this.handler = b.handler;
         this.functionName = b.functionName;
@@ -269,7 +272,7 @@ public final class LocalLambda implements AutoCloseable {
      * @return a new builder
      */
     public static Builder builder() {
-        return new Builder();
+        return new DefaultBuilder();
     }
 
     /**
@@ -716,7 +719,220 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     /** Configures a {@link LocalLambda}. Not thread-safe. */
-    public static final class Builder {
+    public interface Builder {
+        /**
+         * Sets the artifact directory.
+         *
+         * @param functionDirectory the artifact directory, as {@code sam build} lays it out: classes at the root,
+         *     dependencies as {@code lib/*.jar}; becomes the runtime's working directory and task root. Required.
+         * @return this builder
+         */
+        Builder functionDirectory(Path functionDirectory);
+
+        /**
+         * Sets the handler, as in the Lambda configuration.
+         *
+         * @param handler the handler as in the Lambda configuration, {@code package.Class} or
+         *     {@code package.Class::method}. Required.
+         * @return this builder
+         * @throws IllegalArgumentException if it is blank, holds white space or is not of either form
+         */
+        Builder handler(String handler);
+
+        /**
+         * Sets the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN.
+         *
+         * @param functionName the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN: 1 to 64
+         *     letters, digits, hyphens and underscores, as Lambda allows; defaults to {@code local-function}
+         * @return this builder
+         * @throws IllegalArgumentException if it is not such a name
+         */
+        Builder functionName(String functionName);
+
+        /**
+         * Sets the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}.
+         *
+         * @param region the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; defaults to {@code us-east-1}
+         * @return this builder
+         * @throws IllegalArgumentException if it does not look like a region, such as {@code eu-west-1}
+         */
+        Builder region(String region);
+
+        /**
+         * Sets the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240.
+         *
+         * @param memorySize the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240; the heap is capped at
+         *     85% of it as Lambda does. Defaults to 512.
+         * @return this builder
+         * @throws IllegalArgumentException if it is outside 128 to 10240
+         */
+        Builder memorySize(int memorySize);
+
+        /**
+         * Sets how long the function may run once it has the event.
+         *
+         * @param timeout how long the function may run once it has the event; the deadline it sees is delivery time
+         *     plus this. Defaults to 30 seconds.
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        Builder timeout(Duration timeout);
+
+        /**
+         * Sets how long a starting runtime may take to load the handler and ask for its first event.
+         *
+         * @param initTimeout how long a starting runtime may take to load the handler and ask for its first event.
+         *     Defaults to 30 seconds, more than Lambda's 10, because a local JVM start competes with builds.
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        Builder initTimeout(Duration initTimeout);
+
+        /**
+         * Adds environment variables for the function (replacing earlier values of the same names). They may
+         * override the defaults (for example {@code AWS_REGION}) but not {@code AWS_LAMBDA_RUNTIME_API},
+         * {@code _HANDLER} or {@code LAMBDA_TASK_ROOT}. Defaults to none.
+         *
+         * @param environment the variables; required
+         * @return this builder
+         * @throws IllegalArgumentException naming a reserved variable
+         */
+        Builder environment(Map<String, String> environment);
+
+        /**
+         * Adds runtime JVM flags, after the defaults. Repeatable: each call adds to the earlier ones.
+         *
+         * @param jvmArguments extra runtime JVM flags, after the defaults (a later flag wins), for example
+         *     {@code -Djavax.net.ssl.trustStore=...}; defaults to none
+         * @return this builder
+         */
+        Builder jvmArguments(List<String> jvmArguments);
+
+        /**
+         * Sets whether to start the runtime with Lambda's JVM flags.
+         *
+         * @param enabled whether to start the runtime with the {@link #runtime(LambdaRuntime)}'s JVM flags and a heap
+         *     cap of 85% of the memory size, as Lambda does; defaults to true
+         * @return this builder
+         */
+        Builder defaultJvmArguments(boolean enabled);
+
+        /**
+         * Sets where the runtime's output goes.
+         *
+         * @param logSink receives each line the runtime writes to stdout or stderr, on a dedicated thread; defaults
+         *     to printing to {@code System.err}
+         * @return this builder
+         */
+        Builder logSink(Consumer<String> logSink);
+
+        /**
+         * Overrides where the runtime client's jars come from. By default they are discovered on this class's class
+         * loader: the jars of {@code aws-lambda-java-runtime-interface-client}, {@code aws-lambda-java-core},
+         * {@code aws-lambda-java-serialization} and {@code utils-lite} (a Maven test-scope dependency on this
+         * module brings them). From a shaded jar that does not contain them, pass them here.
+         *
+         * @param runtimeClasspath the jars or class directories; required, not empty
+         * @return this builder
+         * @throws IllegalArgumentException if it is empty
+         */
+        Builder runtimeClasspath(List<Path> runtimeClasspath);
+
+        /**
+         * Sets the JDK or JRE whose {@code bin/java} runs the runtime. It must be at least the Java version the
+         * function is compiled for (21 for the Lambda java21 runtime); an older one fails the invocation with
+         * {@code Runtime.UnsupportedClassVersion}, naming both versions.
+         *
+         * @param javaHome the JDK or JRE home; defaults to the system property
+         *     {@value LocalLambda#JAVA_HOME_PROPERTY} when
+         *     set, else this JVM's {@code java.home}
+         * @return this builder
+         */
+        Builder javaHome(Path javaHome);
+
+        /**
+         * Sets the managed runtime whose JVM settings the runtime starts with.
+         *
+         * <p>{@link LambdaRuntime#JAVA25} (the default): {@code -XX:+TieredCompilation -XX:TieredStopAtLevel=1} on
+         * demand and the JVM's default tiers after a SnapStart init, {@code -XX:+UseSerialGC}, and the runtime
+         * client's classes from an AOT cache ({@link #runtimeClientAotCache(boolean)}). {@link LambdaRuntime#JAVA21}:
+         * tier-1 compilation always, {@code -XX:+UseSerialGC -Xshare:auto}. Both add
+         * {@code -Djava.net.preferIPv4Stack=true -Dfile.encoding=UTF-8} and Lambda's CRaC compatibility property, and
+         * set {@code AWS_EXECUTION_ENV} to {@code AWS_Lambda_<runtime>}. The JDK is still {@link #javaHome(Path)}.
+         *
+         * @param runtime the runtime; required
+         * @return this builder
+         */
+        Builder runtime(LambdaRuntime runtime);
+
+        /**
+         * Sets whether a {@link LambdaRuntime#JAVA25} runtime starts from an AOT cache of the runtime interface client,
+         * as Lambda's java25 runtime does. The cache is trained once per JDK, runtime client jars, JVM flags and
+         * memory size, on the first start that needs it (a few seconds, before anything is timed), and reused by every
+         * later start, in this and other processes. It is used only on a JDK 25 or newer, with
+         * {@link #defaultJvmArguments(boolean)} on, and not when the flags or {@code JAVA_TOOL_OPTIONS} choose
+         * class-data sharing themselves ({@code -Xshare}, a CDS archive or an AOT cache of their own), which the JVM
+         * could not combine with it. A training that fails is logged and the runtime starts without a cache.
+         *
+         * @param enabled whether to use the cache; defaults to true
+         * @return this builder
+         */
+        Builder runtimeClientAotCache(boolean enabled);
+
+        /**
+         * Sets where the runtime client's AOT caches are kept.
+         *
+         * @param directory the directory; created when needed. Defaults to the system property
+         *     {@code lambda.local.aot.dir} when set, else {@code lambda-runtime-local-<user>/aot} under the JDK's
+         *     temporary directory
+         * @return this builder
+         */
+        Builder aotCacheDirectory(Path directory);
+
+        /**
+         * Sets whether the runtime initialises as for SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}):
+         * the runtime client then calls {@code GET /runtime/restore/next} at the end of init, where Lambda takes the
+         * snapshot, runs the {@code org.crac} hooks around it, and only then polls for the first event. Nothing is
+         * snapshotted locally: the first invocation after such an init shows what a restored environment still has
+         * to do. Defaults to false ({@code on-demand}).
+         *
+         * @param enabled whether to initialise as for SnapStart
+         * @return this builder
+         */
+        Builder snapStart(boolean enabled);
+
+        /**
+         * Sets whether each event's trace header ({@code Lambda-Runtime-Trace-Id}) says the request was sampled
+         * ({@code Sampled=1}), as under active tracing when X-Ray sampled it, or not ({@code Sampled=0}).
+         *
+         * @param sampled whether events carry {@code Sampled=1}; defaults to false
+         * @return this builder
+         */
+        Builder traceSampled(boolean sampled);
+
+        /**
+         * Sets a file the runtime logs every class it loads to ({@code -Xlog:class+load}, one class per line), so that
+         * each invocation reports how many classes were loaded by the end of init, at the event's delivery and at the
+         * answer ({@link LambdaInvocation#classesLoadedAtInitEnd()} and the two after it), and the file says which.
+         * A new runtime process (after a timeout or crash) starts the file afresh (no rotation). Logging costs a little time.
+         *
+         * @param file the log file; its directory must exist. Defaults to none: no class logging.
+         * @return this builder
+         */
+        Builder classLoadLog(Path file);
+
+        /**
+         * Validates the configuration and creates the instance. The runtime starts on the first invoke.
+         *
+         * @return the local function
+         * @throws IllegalStateException naming what is missing: {@link #functionDirectory(Path)},
+         *     {@link #handler(String)}, or the runtime interface client's artifacts on the class path
+         * @throws IllegalArgumentException if the function directory does not exist
+         */
+        LocalLambda build();
+    }
+
+    private static final class DefaultBuilder implements Builder {
         private Path functionDirectory;
         private String handler;
         private String functionName = "local-function";
@@ -737,62 +953,45 @@ public final class LocalLambda implements AutoCloseable {
         private boolean traceSampled;
         private Path classLoadLog;
 
-        private Builder() {}
-
-        /**
-         * Sets the artifact directory.
-         *
-         * @param functionDirectory the artifact directory, as {@code sam build} lays it out: classes at the root,
-         *     dependencies as {@code lib/*.jar}; becomes the runtime's working directory and task root. Required.
-         * @return this builder
-         */
+        @Override
         public Builder functionDirectory(Path functionDirectory) {
             this.functionDirectory = Objects.requireNonNull(functionDirectory, "functionDirectory");
             return this;
         }
 
-        /**
-         * Sets the handler, as in the Lambda configuration.
-         *
-         * @param handler the handler as in the Lambda configuration, {@code package.Class} or
-         *     {@code package.Class::method}. Required.
-         * @return this builder
-         */
+        @Override
         public Builder handler(String handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(handler, "handler");
+            if (!HANDLER.matcher(handler).matches()) {
+                throw new IllegalArgumentException(
+                        "handler must be package.Class or package.Class::method, not '" + handler + "'");
+            }
+            this.handler = handler;
             return this;
         }
 
-        /**
-         * Sets the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN.
-         *
-         * @param functionName the {@code AWS_LAMBDA_FUNCTION_NAME}, also used in the function ARN; defaults to
-         *     {@code local-function}
-         * @return this builder
-         */
+        @Override
         public Builder functionName(String functionName) {
-            this.functionName = Objects.requireNonNull(functionName, "functionName");
+            Objects.requireNonNull(functionName, "functionName");
+            if (!FUNCTION_NAME.matcher(functionName).matches()) {
+                throw new IllegalArgumentException("functionName must be 1 to 64 letters, digits, hyphens and"
+                        + " underscores, not '" + functionName + "'");
+            }
+            this.functionName = functionName;
             return this;
         }
 
-        /**
-         * Sets the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}.
-         *
-         * @param region the {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; defaults to {@code us-east-1}
-         * @return this builder
-         */
+        @Override
         public Builder region(String region) {
-            this.region = Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(region, "region");
+            if (!REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("region must look like us-east-1, not '" + region + "'");
+            }
+            this.region = region;
             return this;
         }
 
-        /**
-         * Sets the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240.
-         *
-         * @param memorySize the {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} in MB, 128 to 10240; the heap is capped at
-         *     85% of it as Lambda does. Defaults to 512.
-         * @return this builder
-         */
+        @Override
         public Builder memorySize(int memorySize) {
             if (memorySize < 128 || memorySize > 10240) {
                 throw new IllegalArgumentException("memorySize must be 128 to 10240 MB, got " + memorySize);
@@ -801,216 +1000,118 @@ public final class LocalLambda implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Sets how long the function may run once it has the event.
-         *
-         * @param timeout how long the function may run once it has the event; the deadline it sees is delivery time
-         *     plus this. Defaults to 30 seconds.
-         * @return this builder
-         */
+        @Override
         public Builder timeout(Duration timeout) {
             this.timeout = positive(timeout, "timeout");
             return this;
         }
 
-        /**
-         * Sets how long a starting runtime may take to load the handler and ask for its first event.
-         *
-         * @param initTimeout how long a starting runtime may take to load the handler and ask for its first event.
-         *     Defaults to 30 seconds, more than Lambda's 10, because a local JVM start competes with builds.
-         * @return this builder
-         */
+        @Override
         public Builder initTimeout(Duration initTimeout) {
             this.initTimeout = positive(initTimeout, "initTimeout");
             return this;
         }
 
-        /**
-         * Adds environment variables for the function (replacing earlier values of the same names). They may
-         * override the defaults (for example {@code AWS_REGION}) but not {@code AWS_LAMBDA_RUNTIME_API},
-         * {@code _HANDLER} or {@code LAMBDA_TASK_ROOT}. Defaults to none.
-         *
-         * @param environment the variables; required
-         * @return this builder
-         * @throws IllegalArgumentException naming a reserved variable
-         */
+        @Override
         public Builder environment(Map<String, String> environment) {
-            environment.forEach((k, v) -> {
+            // Checked whole before any is kept: a refused map changes nothing.
+            Map<String, String> checked = new LinkedHashMap<>();
+            Objects.requireNonNull(environment, "environment").forEach((k, v) -> {
+                Objects.requireNonNull(k, "an environment variable's name");
                 if (RESERVED.contains(k)) {
                     throw new IllegalArgumentException(
-                            "The environment variable " + k + " is set by LocalLambda " + "and cannot be overridden");
+                            "The environment variable " + k + " is set by LocalLambda and cannot be overridden");
                 }
-                this.environment.put(k, Objects.requireNonNull(v, "value of " + k));
+                checked.put(k, Objects.requireNonNull(v, "value of " + k));
             });
+            this.environment.putAll(checked);
             return this;
         }
 
-        /**
-         * Sets extra runtime JVM flags, after the defaults.
-         *
-         * @param jvmArguments extra runtime JVM flags, after the defaults (a later flag wins), for example
-         *     {@code -Djavax.net.ssl.trustStore=...}; defaults to none
-         * @return this builder
-         */
+        @Override
         public Builder jvmArguments(List<String> jvmArguments) {
-            this.jvmArguments.addAll(jvmArguments);
+            this.jvmArguments.addAll(List.copyOf(jvmArguments));
             return this;
         }
 
-        /**
-         * Sets whether to start the runtime with Lambda's JVM flags.
-         *
-         * @param enabled whether to start the runtime with the {@link #runtime(LambdaRuntime)}'s JVM flags and a heap
-         *     cap of 85% of the memory size, as Lambda does; defaults to true
-         * @return this builder
-         */
+        @Override
         public Builder defaultJvmArguments(boolean enabled) {
             this.defaultJvmArguments = enabled;
             return this;
         }
 
-        /**
-         * Sets where the runtime's output goes.
-         *
-         * @param logSink receives each line the runtime writes to stdout or stderr, on a dedicated thread; defaults
-         *     to printing to {@code System.err}
-         * @return this builder
-         */
+        @Override
         public Builder logSink(Consumer<String> logSink) {
             this.logSink = Objects.requireNonNull(logSink, "logSink");
             return this;
         }
 
-        /**
-         * Overrides where the runtime client's jars come from. By default they are discovered on this class's class
-         * loader: the jars of {@code aws-lambda-java-runtime-interface-client}, {@code aws-lambda-java-core},
-         * {@code aws-lambda-java-serialization} and {@code utils-lite} (a Maven test-scope dependency on this
-         * module brings them). From a shaded jar that does not contain them, pass them here.
-         *
-         * @param runtimeClasspath the jars or class directories; required
-         * @return this builder
-         */
+        @Override
         public Builder runtimeClasspath(List<Path> runtimeClasspath) {
-            this.runtimeClasspath = List.copyOf(runtimeClasspath);
+            List<Path> paths = List.copyOf(runtimeClasspath);
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "runtimeClasspath needs the runtime interface client's jars, not an" + " empty list");
+            }
+            this.runtimeClasspath = paths;
             return this;
         }
 
-        /**
-         * Sets the JDK or JRE whose {@code bin/java} runs the runtime. It must be at least the Java version the
-         * function is compiled for (21 for the Lambda java21 runtime); an older one fails the invocation with
-         * {@code Runtime.UnsupportedClassVersion}, naming both versions.
-         *
-         * @param javaHome the JDK or JRE home; defaults to the system property
-         *     {@value LocalLambda#JAVA_HOME_PROPERTY} when
-         *     set, else this JVM's {@code java.home}
-         * @return this builder
-         */
+        @Override
         public Builder javaHome(Path javaHome) {
             this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
             return this;
         }
 
-        /**
-         * Sets the managed runtime whose JVM settings the runtime starts with.
-         *
-         * <p>{@link LambdaRuntime#JAVA25} (the default): {@code -XX:+TieredCompilation -XX:TieredStopAtLevel=1} on
-         * demand and the JVM's default tiers after a SnapStart init, {@code -XX:+UseSerialGC}, and the runtime
-         * client's classes from an AOT cache ({@link #runtimeClientAotCache(boolean)}). {@link LambdaRuntime#JAVA21}:
-         * tier-1 compilation always, {@code -XX:+UseSerialGC -Xshare:auto}. Both add
-         * {@code -Djava.net.preferIPv4Stack=true -Dfile.encoding=UTF-8} and Lambda's CRaC compatibility property, and
-         * set {@code AWS_EXECUTION_ENV} to {@code AWS_Lambda_<runtime>}. The JDK is still {@link #javaHome(Path)}.
-         *
-         * @param runtime the runtime; required
-         * @return this builder
-         */
+        @Override
         public Builder runtime(LambdaRuntime runtime) {
             this.runtime = Objects.requireNonNull(runtime, "runtime");
             return this;
         }
 
-        /**
-         * Sets whether a {@link LambdaRuntime#JAVA25} runtime starts from an AOT cache of the runtime interface client,
-         * as Lambda's java25 runtime does. The cache is trained once per JDK, runtime client jars, JVM flags and
-         * memory size, on the first start that needs it (a few seconds, before anything is timed), and reused by every
-         * later start, in this and other processes. It is used only on a JDK 25 or newer, with
-         * {@link #defaultJvmArguments(boolean)} on, and not when the flags or {@code JAVA_TOOL_OPTIONS} choose
-         * class-data sharing themselves ({@code -Xshare}, a CDS archive or an AOT cache of their own), which the JVM
-         * could not combine with it. A training that fails is logged and the runtime starts without a cache.
-         *
-         * @param enabled whether to use the cache; defaults to true
-         * @return this builder
-         */
+        @Override
         public Builder runtimeClientAotCache(boolean enabled) {
             this.runtimeClientAotCache = enabled;
             return this;
         }
 
-        /**
-         * Sets where the runtime client's AOT caches are kept.
-         *
-         * @param directory the directory; created when needed. Defaults to the system property
-         *     {@code lambda.local.aot.dir} when set, else {@code lambda-runtime-local-<user>/aot} under the JDK's
-         *     temporary directory
-         * @return this builder
-         */
+        @Override
         public Builder aotCacheDirectory(Path directory) {
             this.aotCacheDirectory =
                     Objects.requireNonNull(directory, "directory").toAbsolutePath();
             return this;
         }
 
-        /**
-         * Sets whether the runtime initialises as for SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}):
-         * the runtime client then calls {@code GET /runtime/restore/next} at the end of init, where Lambda takes the
-         * snapshot, runs the {@code org.crac} hooks around it, and only then polls for the first event. Nothing is
-         * snapshotted locally: the first invocation after such an init shows what a restored environment still has
-         * to do. Defaults to false ({@code on-demand}).
-         *
-         * @param enabled whether to initialise as for SnapStart
-         * @return this builder
-         */
+        @Override
         public Builder snapStart(boolean enabled) {
             this.snapStart = enabled;
             return this;
         }
 
-        /**
-         * Sets whether each event's trace header ({@code Lambda-Runtime-Trace-Id}) says the request was sampled
-         * ({@code Sampled=1}), as under active tracing when X-Ray sampled it, or not ({@code Sampled=0}).
-         *
-         * @param sampled whether events carry {@code Sampled=1}; defaults to false
-         * @return this builder
-         */
+        @Override
         public Builder traceSampled(boolean sampled) {
             this.traceSampled = sampled;
             return this;
         }
 
-        /**
-         * Sets a file the runtime logs every class it loads to ({@code -Xlog:class+load}, one class per line), so that
-         * each invocation reports how many classes were loaded by the end of init, at the event's delivery and at the
-         * answer ({@link LambdaInvocation#classesLoadedAtInitEnd()} and the two after it), and the file says which.
-         * A new runtime process (after a timeout or crash) starts the file afresh (no rotation). Logging costs a little time.
-         *
-         * @param file the log file; its directory must exist. Defaults to none: no class logging.
-         * @return this builder
-         */
+        @Override
         public Builder classLoadLog(Path file) {
             this.classLoadLog = Objects.requireNonNull(file, "file").toAbsolutePath();
             return this;
         }
 
-        /**
-         * Validates the configuration and creates the instance. The runtime starts on the first invoke.
-         *
-         * @return the local function
-         * @throws IllegalStateException if a required value is missing or the runtime client's jars are not found
-         * @throws IllegalArgumentException if the function directory does not exist
-         */
+        @Override
         public LocalLambda build() {
-            if (functionDirectory == null || handler == null) {
-                throw new IllegalStateException("LocalLambda needs both functionDirectory and handler; got "
-                        + "functionDirectory=" + functionDirectory + ", handler=" + handler);
+            List<String> missing = new ArrayList<>();
+            if (functionDirectory == null) {
+                missing.add("functionDirectory(Path)");
+            }
+            if (handler == null) {
+                missing.add("handler(String)");
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException(
+                        "LocalLambda needs " + String.join(" and ", missing) + " before build()");
             }
             if (!Files.isDirectory(functionDirectory)) {
                 throw new IllegalArgumentException(

@@ -1,6 +1,5 @@
 package dev.vpclattice.lambda.local;
 
-import dev.vpclattice.lambda.local.internal.AotTrainingHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +39,13 @@ final class RuntimeClientAotCache {
     static final String DIRECTORY_PROPERTY = "lambda.local.aot.dir";
 
     private static final Duration TRAINING_EXIT = Duration.ofMinutes(3);
+
+    /**
+     * The trivial handler the cache is trained with, by name: it implements aws-lambda-java-core's handler interface,
+     * which this JVM may lack (the runtime client's jars can come from elsewhere), so this JVM never loads it.
+     */
+    static final String TRAINING_HANDLER = "dev.vpclattice.lambda.local.internal.AotTrainingHandler";
+
     private static final Set<Path> FAILED = ConcurrentHashMap.newKeySet();
 
     private final Path file;
@@ -173,10 +179,9 @@ final class RuntimeClientAotCache {
         Path output = work.resolve("cache.aot");
         List<String> lines = new ArrayList<>();
         try {
-            Path handlerClass = work.resolve("task")
-                    .resolve(AotTrainingHandler.class.getName().replace('.', '/') + ".class");
+            Path handlerClass = work.resolve("task").resolve(TRAINING_HANDLER.replace('.', '/') + ".class");
             Files.createDirectories(handlerClass.getParent());
-            String resource = "/" + AotTrainingHandler.class.getName().replace('.', '/') + ".class";
+            String resource = "/" + TRAINING_HANDLER.replace('.', '/') + ".class";
             try (InputStream in = RuntimeClientAotCache.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IOException("the training handler " + resource + " is not on the class path");
@@ -185,7 +190,7 @@ final class RuntimeClientAotCache {
             }
             try (LocalLambda trainer = LocalLambda.builder()
                     .functionDirectory(work.resolve("task"))
-                    .handler(AotTrainingHandler.class.getName())
+                    .handler(TRAINING_HANDLER)
                     .functionName("aot-training")
                     .javaHome(javaHome)
                     .runtime(runtime)

@@ -51,10 +51,10 @@ public final class RuntimeClasspath {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("The Lambda Java runtime interface client is not on the classpath: "
-                    + "missing " + missing + ". Add com.amazonaws:aws-lambda-java-runtime-interface-client "
-                    + "(test scope is enough; it brings the others), or pass the jars to "
-                    + "LocalLambda.Builder.runtimeClasspath(...).");
+            throw new IllegalStateException("A function directory runs in the Lambda Java runtime interface client,"
+                    + " which is not on the class path: missing " + missing + ". Add the dependency"
+                    + " com.amazonaws:aws-lambda-java-runtime-interface-client (test scope is enough; it brings the"
+                    + " others), or pass the jars to LocalLambda.Builder.runtimeClasspath(...).");
         }
         return List.copyOf(paths);
     }
