@@ -441,7 +441,7 @@ public final class Report {
 
         line("### Echo handler (`handleRequest` on byte streams, as the runtime client calls it)");
         line();
-        line("The event is a V2 POST shaped like `events/post-json.json` with a JSON body padded to the size. "
+        line("The event is a V2 POST shaped like `sample-events/post-json.json` with a JSON body padded to the size. "
                 + "Each operation wraps the event in a `ByteArrayInputStream`, resets a reused "
                 + "`ByteArrayOutputStream` and copies it out, as the runtime client does. `floorHandler` writes a "
                 + "constant answer; `naiveDatabindEcho` is the same echo written with jackson-databind (tree in, "

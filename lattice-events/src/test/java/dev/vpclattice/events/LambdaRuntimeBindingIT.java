@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class LambdaRuntimeBindingIT {
     static final Path BASE = Path.of(System.getProperty("basedir", "."));
-    static final Path EVENTS = BASE.resolve("../events").normalize();
+    static final Path EVENTS = BASE.resolve("../sample-events").normalize();
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir

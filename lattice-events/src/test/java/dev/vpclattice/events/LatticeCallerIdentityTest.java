@@ -16,8 +16,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LatticeCallerIdentityTest {
-    static final Path EVENTS =
-            Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    static final Path EVENTS = Path.of(System.getProperty("basedir", "."))
+            .resolve("../sample-events")
+            .normalize();
     static final String PRINCIPAL = "arn:aws:sts::123456789012:assumed-role/orders-caller/session-1";
     static final String VPC = "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0";
     static final String SERVICE = "arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0";

@@ -29,15 +29,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class VpcLatticeEventCodecTest {
-    private static final Path EVENTS =
-            Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    private static final Path EVENTS = Path.of(System.getProperty("basedir", "."))
+            .resolve("../sample-events")
+            .normalize();
     private final VpcLatticeEventCodec codec = new VpcLatticeEventCodec();
 
     private static byte[] event(String name) throws IOException {
         return Files.readAllBytes(EVENTS.resolve(name));
     }
 
-    /** Every file directly in events/ except its README: a new fixture is tested without being named here. */
+    /** Every file directly in sample-events/ except its README: a new fixture is tested without being named here. */
     static Stream<String> sampleEvents() throws IOException {
         try (Stream<Path> files = Files.list(EVENTS)) {
             return files
@@ -64,7 +65,8 @@ class VpcLatticeEventCodecTest {
                         "version1-post-base64.json",
                         "powertools-python-v2-shape.json")),
                 names.toString());
-        assertFalse(names.contains("input.json"), "events/client-function/ holds the client's input, not events");
+        assertFalse(
+                names.contains("input.json"), "sample-events/client-function/ holds the client's input, not events");
     }
 
     @ParameterizedTest

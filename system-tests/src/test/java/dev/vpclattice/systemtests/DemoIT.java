@@ -50,7 +50,8 @@ class DemoIT {
         assertEquals("POST", event.get("method").asText());
         assertEquals("/", event.get("path").asText());
         assertEquals(
-                JSON.readTree(ROOT.resolve("events/client-function/input.json").toFile()),
+                JSON.readTree(
+                        ROOT.resolve("sample-events/client-function/input.json").toFile()),
                 JSON.readTree(event.get("body").asText()),
                 "the client's input event is the body the service got");
         assertEquals(
@@ -92,11 +93,11 @@ class DemoIT {
 
     @Test
     void event_thatDoesNotExist_isRefusedSayingSo() throws Exception {
-        Result result = demo("events/no-such-event.json");
+        Result result = demo("sample-events/no-such-event.json");
 
         assertEquals(1, result.status(), result.stderr());
         assertEquals(
-                "demo: EVENT " + ROOT.resolve("events/no-such-event.json") + ": no such file.",
+                "demo: EVENT " + ROOT.resolve("sample-events/no-such-event.json") + ": no such file.",
                 result.stderr().strip());
     }
 

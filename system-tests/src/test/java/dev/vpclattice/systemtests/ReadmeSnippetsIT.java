@@ -75,7 +75,7 @@ class ReadmeSnippetsIT {
         runFiles = Files.createDirectories(work.resolve("run-files"));
         Files.copy(lattice.certificatePem(), runFiles.resolve("lattice.pem"));
         certificate.writeTrustStore(runFiles.resolve("lattice.p12"), "changeit".toCharArray());
-        Files.copy(ROOT.resolve("events/post-json.json"), runFiles.resolve("event.json"));
+        Files.copy(ROOT.resolve("sample-events/post-json.json"), runFiles.resolve("event.json"));
     }
 
     @TestFactory

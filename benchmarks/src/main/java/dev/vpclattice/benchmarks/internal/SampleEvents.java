@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * VPC Lattice V2 events of a chosen size, shaped like {@code events/post-json.json}: a signed POST with a JSON
+ * VPC Lattice V2 events of a chosen size, shaped like {@code sample-events/post-json.json}: a signed POST with a JSON
  * body whose length is padded so that the whole event is close to the requested size.
  */
 public final class SampleEvents {

@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EchoHandlerTest {
-    static final Path EVENTS =
-            Path.of(System.getProperty("basedir", ".")).resolve("../events").normalize();
+    static final Path EVENTS = Path.of(System.getProperty("basedir", "."))
+            .resolve("../sample-events")
+            .normalize();
     static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final String MARKER = "[REDACTED]";
 
@@ -178,7 +179,7 @@ class EchoHandlerTest {
 
     /**
      * Whether a sample event's header value is one of its fake credentials. The fixtures mark every credential with
-     * the word "fake" (events/README.md), so this test finds the secrets from the data, not from the handler's list
+     * the word "fake" (sample-events/README.md), so this test finds the secrets from the data, not from the handler's list
      * of header names.
      */
     static boolean isFakeSecret(JsonNode headerValue) {
