@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
- * Docs that compile (issue 9.9): every ```java block of every README in the repository is compiled in-process with
+ * Docs that compile: every ```java block of every README in the repository is compiled in-process with
  * javac against this project's classes, for Java 17 as the library's users run it, and run where it can, in a child
  * JVM whose environment points at a local Lattice ({@link LocalLatticeExtension}) that verifies SigV4 (the convention is in
  * system-tests/README.md, "README snippets").
