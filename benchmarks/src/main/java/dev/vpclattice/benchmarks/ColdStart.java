@@ -162,7 +162,7 @@ public final class ColdStart {
                         .build()) {
             // Trust as in production plus the local Lattice's certificate. JSSE clients: the JDK's CA certificates
             // and it, in a trust store (-Djavax.net.ssl.trustStore, which the JVM reads as it would read cacerts).
-            // CRT: s2n reads the system CA bundle natively and, as libcrypto does, SSL_CERT_FILE (measured here); a
+            // CRT: s2n reads the system CA bundle natively and, as libcrypto does, SSL_CERT_FILE (tested); a
             // Java trust store would make the CRT client parse it with Java's KeyStore, which no Lambda does.
             List<String> jsseTrust = List.of(
                     "-Djavax.net.ssl.trustStore=" + jdkCasAnd(lattice, work),

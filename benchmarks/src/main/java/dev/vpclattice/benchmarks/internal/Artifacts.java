@@ -2,15 +2,12 @@ package dev.vpclattice.benchmarks.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Enumeration;
 import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
@@ -72,44 +69,6 @@ public final class Artifacts {
             throw new UncheckedIOException("Could not copy jars into " + lib, e);
         } catch (URISyntaxException e) {
             throw new IllegalStateException("A code source is not a file path: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Copies an artifact directory, rewriting each jar under {@code lib/} without the entries under a package prefix.
-     *
-     * @param source the artifact directory
-     * @param target the copy to (re)create
-     * @param entryPrefix the entry-name prefix to leave out, e.g. {@code com/amazonaws/xray/}
-     * @return the copy
-     * @throws UncheckedIOException if reading or writing fails
-     */
-    public static Path withoutPackage(Path source, Path target, String entryPrefix) {
-        try {
-            Path lib = Files.createDirectories(target.resolve("lib"));
-            try (Stream<Path> jars = Files.list(source.resolve("lib"))) {
-                for (Path jarPath :
-                        jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                    try (JarFile in = new JarFile(jarPath.toFile());
-                            OutputStream file = Files.newOutputStream(lib.resolve(jarPath.getFileName()));
-                            JarOutputStream out = new JarOutputStream(file)) {
-                        for (Enumeration<JarEntry> e = in.entries(); e.hasMoreElements(); ) {
-                            JarEntry entry = e.nextElement();
-                            if (entry.getName().startsWith(entryPrefix)) {
-                                continue;
-                            }
-                            out.putNextEntry(new JarEntry(entry.getName()));
-                            try (InputStream data = in.getInputStream(entry)) {
-                                data.transferTo(out);
-                            }
-                            out.closeEntry();
-                        }
-                    }
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not copy " + source + " to " + target, e);
         }
     }
 

@@ -203,7 +203,7 @@ public final class LambdaInvocation {
     }
 
     /**
-     * Returns Lambda's <em>Max Memory Used</em> as measured here: the runtime process's peak resident set size
+     * Returns Lambda's <em>Max Memory Used</em> as LocalLambda measures it: the runtime process's peak resident set size
      * ({@code VmHWM}) right after it answered.
      *
      * @return the peak resident set size in bytes, or empty where {@code /proc} is not readable or the process is gone

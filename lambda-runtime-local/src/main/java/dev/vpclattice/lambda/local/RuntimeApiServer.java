@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * behind by a killed process cannot swallow the next event. {@link LocalLambda} does this for you; use this class
  * directly to drive a runtime of your own. Thread-safe.
  *
- * <p>Like Lambda's, this API trusts its host: any process on this machine that finds the port can call it. It binds
+ * <p>Like Lambda's, this API trusts its host: any process on the same host that finds the port can call it. It binds
  * to loopback only, and request ids are random, so another local process cannot answer an invocation it was not
  * given; it could still report an init error during init, as a runtime does.
  */
