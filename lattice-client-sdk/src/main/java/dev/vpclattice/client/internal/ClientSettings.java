@@ -5,6 +5,7 @@ import dev.vpclattice.client.LatticeBaseClientBuilder;
 import dev.vpclattice.client.LatticeCallListener;
 import dev.vpclattice.client.SigningMode;
 import dev.vpclattice.client.internal.auth.CredentialsCache;
+import dev.vpclattice.client.internal.auth.EnvironmentRegion;
 import dev.vpclattice.client.internal.auth.LatticeSigner;
 import dev.vpclattice.client.internal.call.RetryPolicy;
 import dev.vpclattice.client.internal.http.ResponseFactory;
@@ -24,7 +25,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
@@ -351,7 +351,7 @@ public abstract class ClientSettings<B extends LatticeBaseClientBuilder<B, C>, C
      */
     static String regionFromEnvironment(String clientName, String purpose) {
         try {
-            return new DefaultAwsRegionProviderChain().getRegion().id();
+            return EnvironmentRegion.find().id();
         } catch (SdkClientException e) {
             throw new IllegalStateException(
                     "No region for " + purpose + ": set " + clientName + ".builder().region(...)"

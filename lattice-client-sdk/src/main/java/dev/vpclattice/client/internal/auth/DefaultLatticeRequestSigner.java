@@ -33,7 +33,6 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -361,7 +360,7 @@ public final class DefaultLatticeRequestSigner implements LatticeRequestSigner {
         /** The region of the environment, needed for SigV4 and for the default hosts. */
         private String regionFromEnvironment() {
             try {
-                return new DefaultAwsRegionProviderChain().getRegion().id();
+                return EnvironmentRegion.find().id();
             } catch (SdkClientException e) {
                 String need = signingMode == SigningMode.SIGV4
                         ? "No region for SigV4 signing: set LatticeRequestSigner.builder().region(...) or the"
