@@ -378,7 +378,7 @@ public final class LocalLatticeExtension
      * library's {@code trustedCertificates(...)}, {@link LocalCertificate#trustManagers()} for an SDK HTTP client,
      * {@link LocalCertificate#sslContext()} for the JDK's {@code HttpClient}.
      *
-     * @return the certificate, new at every start
+     * @return the certificate, made once per JVM and set of host names and valid for a week
      * @throws IllegalStateException if it is not running, or its listener is plain HTTP
      */
     public LocalCertificate certificate() {
