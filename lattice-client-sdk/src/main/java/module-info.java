@@ -38,9 +38,6 @@ module dev.vpclattice.client {
     // apache5-client out, since their own client sends; LatticeClient.builder().build() then names what to add.
     requires static software.amazon.awssdk.http.apache5;
     requires static software.amazon.awssdk.http.nio.netty;
-    // The default Netty client's event loop group, which the async client shuts down itself.
-    requires static io.netty.common;
-    requires static io.netty.transport;
     // Optional: service discovery (LatticeClient.Builder.service) uses the SDK's VPC Lattice client when present.
     requires static software.amazon.awssdk.services.vpclattice;
 

@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +21,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,26 +109,6 @@ class LatticeAsyncClientTest {
             assertTrue(IndependentSigV4Verifier.verify(plain, Map.of(ACCESS_KEY, SECRET_KEY))
                     .valid());
         }
-    }
-
-    @Test
-    void close_endsTheDefaultNettyClientsEventLoopThreads_beforeItReturns() throws Exception {
-        fixture.server().handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, Map.of(), "ok");
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
-        LatticeAsyncClient client = client().build();
-        assertEquals(
-                200, client.send(get(fixture.url())).get(30, TimeUnit.SECONDS).statusCode());
-        List<Thread> eventLoops = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> !before.contains(thread))
-                .filter(thread -> thread.getName().contains("NettyEventLoop"))
-                .collect(Collectors.toList());
-        assertFalse(eventLoops.isEmpty(), "the call ran on no Netty event loop thread");
-
-        client.close();
-
-        assertEquals(
-                List.of(),
-                eventLoops.stream().filter(Thread::isAlive).map(Thread::getName).collect(Collectors.toList()));
     }
 
     @Test

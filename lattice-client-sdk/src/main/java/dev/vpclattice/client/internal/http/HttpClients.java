@@ -103,10 +103,8 @@ public final class HttpClients {
      */
     public static SdkAsyncHttpClient buildAsync(
             SdkAsyncHttpClient.Builder<?> builder, Duration connectTimeout, Duration readTimeout, TrustManager trust) {
-        if (builder == null) {
-            return Netty.build(defaults(connectTimeout, readTimeout, trust));
-        }
-        return builder.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
+        SdkAsyncHttpClient.Builder<?> chosen = builder != null ? builder : Netty.builder();
+        return chosen.buildWithDefaults(defaults(connectTimeout, readTimeout, trust));
     }
 
     /**
@@ -173,56 +171,10 @@ public final class HttpClients {
 
     /** Its own class so that nothing links Netty before {@link OptionalDependencies} found it on the class path. */
     private static final class Netty {
-        /** How long close() waits for the event loop's threads to end. */
-        private static final long SHUTDOWN_TIMEOUT_SECONDS = 15;
-
         private Netty() {}
 
-        /**
-         * Builds Netty on an event loop group of its own, which {@link #close()} shuts down with no quiet period:
-         * {@code NettyNioAsyncHttpClient} waits two seconds of quiet in its own close, for tasks that a closed client
-         * can no longer submit.
-         */
-        static SdkAsyncHttpClient build(AttributeMap defaults) {
-            software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup group =
-                    software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup.builder()
-                            .build();
-            SdkAsyncHttpClient netty;
-            try {
-                netty = software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
-                        .eventLoopGroup(group)
-                        .buildWithDefaults(defaults);
-            } catch (RuntimeException | Error e) {
-                shutDown(group);
-                throw e;
-            }
-            return new SdkAsyncHttpClient() {
-                @Override
-                public java.util.concurrent.CompletableFuture<Void> execute(
-                        software.amazon.awssdk.http.async.AsyncExecuteRequest request) {
-                    return netty.execute(request);
-                }
-
-                @Override
-                public String clientName() {
-                    return netty.clientName();
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        netty.close();
-                    } finally {
-                        shutDown(group);
-                    }
-                }
-            };
-        }
-
-        private static void shutDown(software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup group) {
-            group.eventLoopGroup()
-                    .shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
-                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        static SdkAsyncHttpClient.Builder<?> builder() {
+            return software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder();
         }
     }
 }
