@@ -69,11 +69,13 @@ import software.amazon.awssdk.regions.Region;
  * with {@code PAYLOAD_SIGNING_ENABLED=false}, the signed headers copied onto the request, in the same hook the adapter
  * uses) and {@code <client>Adapter}, for the clients {@code ok}, {@code apache}, {@code jdk}, {@code spring} (RestClient)
  * and {@code webClient}. The budget is {@code <client>Adapter} at most 1.05x {@code <client>Hand}, from the same run.
+ * Its iterations are short, to keep {@code make bench} short; pass {@code -wi}, {@code -i} and {@code -r} for a closer
+ * look.
  */
 @State(Scope.Thread)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class AdapterSigningBenchmark {

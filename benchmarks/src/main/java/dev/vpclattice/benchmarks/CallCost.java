@@ -1,5 +1,6 @@
 package dev.vpclattice.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.benchmarks.internal.Options;
 import dev.vpclattice.benchmarks.internal.Stats;
 import dev.vpclattice.client.LatticeAsyncClient;
@@ -69,8 +70,8 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
  * <p>Usage: {@code CallCost [--clients crt,apache5,netty] [--launches N] [--blocks N] [--calls N] [--warm N]
  * [--event FILE] [--jvm-args "..."] [--out FILE]}: per launch {@code --warm} calls each way, then {@code --blocks}
  * pairs of blocks of {@code --calls} calls. {@code --jvm-args} replaces Lambda's on-demand flags (e.g. with the JVM's
- * defaults, {@code " "}). Prints a table and, with {@code --out}, writes the per-client medians as JSON lines the
- * {@link Report} reads.
+ * defaults, {@code " "}). Prints a table and, with {@code --out}, writes the per-client medians and the settings as
+ * JSON lines (one object per HTTP client) that {@link Report} reads.
  */
 public final class CallCost {
     /** Lambda's java25 JVM on demand, as {@code LocalLambda} sets it up: tier 1, Serial GC, heap 85% of 512 MB. */
@@ -83,10 +84,14 @@ public final class CallCost {
 
     private CallCost() {}
 
-    /** The medians of one HTTP client over all launches. */
+    /** The medians of one HTTP client over all launches, and the settings they ran with. */
     record Result(
             String client,
+            String jvmArgs,
             int launches,
+            int warm,
+            int blocks,
+            int calls,
             int pairs,
             double handCpuUs,
             double libraryCpuUs,
@@ -94,26 +99,7 @@ public final class CallCost {
             double cpuRatioP25,
             double cpuRatioP75,
             double handAllocatedBytes,
-            double libraryAllocatedBytes) {
-
-        String json() {
-            return String.format(
-                    Locale.ROOT,
-                    "{\"client\":\"%s\",\"launches\":%d,\"pairs\":%d,\"handCpuUs\":%.3f,\"libraryCpuUs\":%.3f,"
-                            + "\"cpuRatio\":%.4f,\"cpuRatioP25\":%.4f,\"cpuRatioP75\":%.4f,"
-                            + "\"handAllocatedBytes\":%.0f,\"libraryAllocatedBytes\":%.0f}",
-                    client,
-                    launches,
-                    pairs,
-                    handCpuUs,
-                    libraryCpuUs,
-                    cpuRatio,
-                    cpuRatioP25,
-                    cpuRatioP75,
-                    handAllocatedBytes,
-                    libraryAllocatedBytes);
-        }
-    }
+            double libraryAllocatedBytes) {}
 
     /**
      * Runs the launches and prints the table.
@@ -182,7 +168,11 @@ public final class CallCost {
                 }
                 results.add(new Result(
                         client,
+                        String.join(" ", jvmArgs),
                         launches,
+                        warm,
+                        blocks,
+                        calls,
                         pairs.size(),
                         Stats.median(hand),
                         Stats.median(library),
@@ -220,9 +210,10 @@ public final class CallCost {
                     r.libraryAllocatedBytes());
         }
         if (options.containsKey("out")) {
+            ObjectMapper mapper = new ObjectMapper();
             StringBuilder json = new StringBuilder();
             for (Result r : results) {
-                json.append(r.json()).append('\n');
+                json.append(mapper.writeValueAsString(r)).append('\n');
             }
             Files.writeString(Path.of(options.get("out")), json);
         }

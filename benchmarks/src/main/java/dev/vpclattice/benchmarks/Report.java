@@ -1,7 +1,9 @@
 package dev.vpclattice.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.vpclattice.benchmarks.internal.Machine;
 import dev.vpclattice.benchmarks.internal.Options;
 import dev.vpclattice.benchmarks.internal.Stats;
@@ -18,12 +20,12 @@ import java.util.Optional;
 
 /**
  * Writes {@code docs/benchmarks.md} from one run's results: the JMH JSON ({@code -rf json}), the {@link ColdStart}
- * JSON, and the machine as it is now. Every ratio compares two numbers measured in the same run. A hand-written
- * findings file, if given, is appended as is.
+ * JSON, the {@link CallCost} JSON lines, and the machine as it is now. Every ratio compares two numbers measured in the
+ * same run. A result file that is absent, or JMH rows that are not in it, give a line saying that measurement was not
+ * run. A hand-written findings file, if given, is appended as is.
  *
- * <p>Usage: {@code Report --jmh FILE --cold FILE --out FILE [--findings FILE] [--load-before "1 5 15"]
- * [--load-after "1 5 15"]
- * [--seconds N] [--jmh-args "..."] [--command "..."]}.
+ * <p>Usage: {@code Report --jmh FILE --cold FILE --out FILE [--call-cost FILE] [--findings FILE]
+ * [--load-before "1 5 15"] [--load-after "1 5 15"] [--seconds N] [--jmh-args "..."]}.
  */
 public final class Report {
     /** Client function cold start budget, as a multiple of the hand-written CRT peer's. */
@@ -32,6 +34,8 @@ public final class Report {
     public static final double CLIENT_COLD_STRETCH = 0.9;
     /** The library per call budget, as a multiple of the hand-signed call on the same HTTP client. */
     public static final double LIBRARY_CALL_BUDGET = 1.0;
+    /** Each signing adapter per call, as a multiple of the same HTTP client signing by hand (JMH). */
+    public static final double ADAPTER_CALL_BUDGET = 1.05;
     /** Service cold start budget, as a multiple of the floor's. */
     public static final double SERVICE_COLD_BUDGET = 1.3;
     /** Client first invocation after a SnapStart init, as a multiple of its own warm Duration. */
@@ -43,13 +47,24 @@ public final class Report {
 
     private static final String PACKAGE = "dev.vpclattice.benchmarks.";
 
+    /** The signing adapters of {@link AdapterSigningBenchmark}: row prefix, what it is. */
+    private static final String[][] ADAPTERS = {
+        {"ok", "OkHttp, `LatticeOkHttpInterceptor` (network interceptor)"},
+        {"apache", "Apache HttpClient 5, `LatticeApache5Interceptor`"},
+        {"jdk", "`java.net.http.HttpClient`, `LatticeJdkHttpSigner`"},
+        {"spring", "Spring `RestClient` on the JDK client, `LatticeSpringInterceptor`"},
+        {"webClient", "Spring `WebClient` on the JDK client, `LatticeWebClientFilter`"}
+    };
+
     private final List<JsonNode> jmh;
     private final JsonNode cold;
+    private final List<JsonNode> callCost;
     private final StringBuilder md = new StringBuilder();
 
-    private Report(List<JsonNode> jmh, JsonNode cold) {
+    private Report(List<JsonNode> jmh, JsonNode cold, List<JsonNode> callCost) {
         this.jmh = jmh;
         this.cold = cold;
+        this.callCost = callCost;
     }
 
     /**
@@ -62,9 +77,20 @@ public final class Report {
         Map<String, String> options = Options.parse(args);
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> jmh = new ArrayList<>();
-        json.readTree(Path.of(Options.required(options, "jmh")).toFile()).forEach(jmh::add);
-        JsonNode cold = json.readTree(Path.of(Options.required(options, "cold")).toFile());
-        Report report = new Report(jmh, cold);
+        Path jmhFile = Path.of(Options.required(options, "jmh"));
+        if (Files.exists(jmhFile)) {
+            json.readTree(jmhFile.toFile()).forEach(jmh::add);
+        }
+        Path coldFile = Path.of(Options.required(options, "cold"));
+        JsonNode cold = Files.exists(coldFile) ? json.readTree(coldFile.toFile()) : MissingNode.getInstance();
+        List<JsonNode> callCost = new ArrayList<>();
+        if (options.containsKey("call-cost") && Files.exists(Path.of(options.get("call-cost")))) {
+            try (MappingIterator<JsonNode> lines = json.readerFor(JsonNode.class)
+                    .readValues(Path.of(options.get("call-cost")).toFile())) {
+                lines.forEachRemaining(callCost::add);
+            }
+        }
+        Report report = new Report(jmh, cold, callCost);
         String findings = options.containsKey("findings") ? Files.readString(Path.of(options.get("findings"))) : null;
         Path out = Path.of(Options.required(options, "out"));
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -82,6 +108,7 @@ public final class Report {
         machine(options);
         budgets();
         coldStarts();
+        libraryPerCall();
         perRequest(options);
         if (findings != null) {
             line(findings.strip());
@@ -110,8 +137,12 @@ public final class Report {
                 + "-XX:+UseSerialGC` on demand (no `TieredStopAtLevel` after a SnapStart init), `-XX:AOTCache` of the "
                 + "runtime client trained once on this JDK with the same flags, heap 85% of 512 MB; java21 rows: "
                 + "`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto` |");
-        line("| cold-start run | " + cold.path("started").asText() + " to "
-                + cold.path("finished").asText() + " |");
+        line("| cold-start run | "
+                + (cold.has("started")
+                        ? cold.path("started").asText() + " to "
+                                + cold.path("finished").asText()
+                        : "not run")
+                + " |");
         line();
     }
 
@@ -160,10 +191,25 @@ public final class Report {
         if (signed.isPresent() && lib.isPresent()) {
             double r = micros(lib.get()) / micros(signed.get());
             line("| the same, JMH: `LatticeClient.send` vs the SDK signer and `Apache5HttpClient` called directly | "
-                    + ratio(r) + " (" + fmt(micros(lib.get())) + " ± " + fmt(error(lib.get())) + " vs "
-                    + fmt(micros(signed.get())) + " ± " + fmt(error(signed.get())) + " µs) | "
+                    + ratio(r) + " (" + fmt(micros(lib.get())) + plusMinus(error(lib.get())) + " vs "
+                    + fmt(micros(signed.get())) + plusMinus(error(signed.get())) + " µs) | "
                     + verdict(r, LIBRARY_CALL_BUDGET) + " | | |");
         }
+        if (callCost.isEmpty()) {
+            line("| the library per call ≤ " + fmt1(LIBRARY_CALL_BUDGET) + "× the hand-signed call on the same HTTP "
+                    + "client, `CallCost`: CPU per call in a JVM set up as Lambda on demand | | | not run | |");
+        }
+        for (JsonNode c : callCost) {
+            double r = c.path("cpuRatio").asDouble();
+            line("| the library per call ≤ " + fmt1(LIBRARY_CALL_BUDGET) + "× the hand-signed call on the same HTTP "
+                    + "client, `CallCost`: CPU per call on `"
+                    + httpClient(c.path("client").asText())
+                    + "` in a JVM set up as Lambda on demand (median of paired ratios) | | | " + ratio(r) + " ("
+                    + fmt(c.path("libraryCpuUs").asDouble()) + " vs "
+                    + fmt(c.path("handCpuUs").asDouble())
+                    + " µs) | " + verdict(r, LIBRARY_CALL_BUDGET) + " |");
+        }
+        adapterBudget();
         for (String[] k : new String[][] {{"service", "floor", ""}, {"service-java21", "floor-java21", ", java21"}}) {
             if (!has(k[0]) || !has(k[1])) {
                 continue;
@@ -258,6 +304,11 @@ public final class Report {
         int warm = cold.path("warmCalls").asInt();
         line("## Cold start, as Lambda reports it");
         line();
+        if (cold.path("kinds").isEmpty()) {
+            line("Not run: no cold-start results (`cold-start.json`) in this run.");
+            line();
+            return;
+        }
         line("Each launch starts a fresh JVM running the real Lambda runtime interface client on the SAM artifact "
                 + "directory (`LocalLambda`), invokes it once cold, then " + warm + " times warm. *launch → first "
                 + "response*: from spawning the JVM to the first response reaching the Runtime API server. *Init "
@@ -433,14 +484,28 @@ public final class Report {
     private void perRequest(Map<String, String> options) {
         line("## Per-request cost (JMH)");
         line();
-        line("JMH " + (jmh.isEmpty() ? "" : jmh.get(0).path("jmhVersion").asText()) + " ("
+        if (jmh.isEmpty()) {
+            line("Not run: no JMH results (`jmh.json`) in this run.");
+            line();
+            return;
+        }
+        line("JMH " + jmh.get(0).path("jmhVersion").asText() + " ("
                 + options.getOrDefault("jmh-args", "?") + "), one thread; ± is JMH's 99.9% confidence "
                 + "half-interval; allocation per operation from `-prof gc` (`gc.alloc.rate.norm`). Default JIT "
                 + "(C2), unlike the cold starts.");
         line();
+        echo();
+        signing();
+        http();
+        adapters();
+    }
 
+    private void echo() {
         line("### Echo handler (`handleRequest` on byte streams, as the runtime client calls it)");
         line();
+        if (notRun("EchoBenchmark")) {
+            return;
+        }
         line("The event is a V2 POST shaped like `sample-events/post-json.json` with a JSON body padded to the size. "
                 + "Each operation wraps the event in a `ByteArrayInputStream`, resets a reused "
                 + "`ByteArrayOutputStream` and copies it out, as the runtime client does. `floorHandler` writes a "
@@ -464,9 +529,14 @@ public final class Report {
             }
         }
         line();
+    }
 
+    private void signing() {
         line("### Signing");
         line();
+        if (notRun("SigningBenchmark")) {
+            return;
+        }
         line("A POST with session credentials: the library's `LatticeSigner` against the SDK's `AwsV4HttpSigner` "
                 + "called directly with the same properties (service `vpc-lattice-svcs`, unsigned payload).");
         line();
@@ -480,9 +550,14 @@ public final class Report {
                             + sdk.map(s -> ratio(micros(r) / micros(s))).orElse("") + " |"));
         }
         line();
+    }
 
+    private void http() {
         line("### One request over a kept-alive HTTPS connection (loopback)");
         line();
+        if (notRun("HttpClientBenchmark")) {
+            return;
+        }
         line("POST of a 1 KB JSON body to an HTTPS server on 127.0.0.1 (JDK `HttpsServer`, constant 200 answer). "
                 + "*raw*: the SDK HTTP client alone, unsigned. *library*: `LatticeClient.send` over the same kind "
                 + "of HTTP client: builds the `LatticeRequest`, resolves credentials (default chain), signs, arms the "
@@ -514,6 +589,167 @@ public final class Report {
         line();
     }
 
+    /** Says so, and returns true, when the JMH results have no row of the benchmark class. */
+    private boolean notRun(String benchmarkClass) {
+        for (JsonNode r : jmh) {
+            if (r.path("benchmark").asText().startsWith(PACKAGE + benchmarkClass + ".")) {
+                return false;
+            }
+        }
+        line("Not run: no `" + benchmarkClass + "` rows in this run's JMH results.");
+        line();
+        return true;
+    }
+
+    /** The worst signing adapter against the same HTTP client signing by hand, as one budget row. */
+    private void adapterBudget() {
+        String worst = null;
+        double worstRatio = Double.NEGATIVE_INFINITY;
+        double worstError = Double.NaN;
+        for (String[] adapter : ADAPTERS) {
+            Optional<JsonNode> hand = find("AdapterSigningBenchmark." + adapter[0] + "Hand", null);
+            Optional<JsonNode> signed = find("AdapterSigningBenchmark." + adapter[0] + "Adapter", null);
+            if (hand.isPresent() && signed.isPresent()) {
+                double r = micros(signed.get()) / micros(hand.get());
+                if (r > worstRatio) {
+                    worst = adapter[0];
+                    worstRatio = r;
+                    worstError = ratioError(signed.get(), hand.get());
+                }
+            }
+        }
+        String budget = "each signing adapter per call ≤ " + fmt2(ADAPTER_CALL_BUDGET) + "× the same HTTP client "
+                + "signing by hand (JMH, `AdapterSigningBenchmark`)";
+        if (worst == null) {
+            line("| " + budget + " | not run | | | |");
+            return;
+        }
+        line("| " + budget + ": the highest, `" + worst + "Adapter` | " + ratio(worstRatio) + plusMinus(worstError)
+                + " | " + verdict(worstRatio, ADAPTER_CALL_BUDGET) + spans(worstRatio, worstError, ADAPTER_CALL_BUDGET)
+                + " | | |");
+    }
+
+    private void adapters() {
+        line("### Signing adapters against the same HTTP client signing by hand");
+        line();
+        if (notRun("AdapterSigningBenchmark")) {
+            return;
+        }
+        line("`AdapterSigningBenchmark`: a POST of a 1 KB JSON body over a kept-alive HTTPS connection to a loopback "
+                + "server (constant 200 answer), through each HTTP client an adapter serves. *by hand*: the User "
+                + "Guide's Java example in the same hook the adapter uses (`AwsV4HttpSigner`, "
+                + "`PAYLOAD_SIGNING_ENABLED=false`, the signed headers copied onto the request); *adapter*: the "
+                + "library's adapter on another instance of the same client; *unsigned*: the client alone, when "
+                + "run (`make bench` leaves those rows out). Budget: each adapter ≤ " + fmt2(ADAPTER_CALL_BUDGET)
+                + "× by hand. The ratio's ± is JMH's two half-intervals carried through the division (first "
+                + "order); the signing is a small part of a loopback round trip, so it is wide on a loaded machine, "
+                + "and the allocation per call, which does not depend on the load, is the steadier sign.");
+        line();
+        line("| HTTP client, adapter | by hand µs/op | adapter µs/op | × by hand | verdict | allocated/op by hand "
+                + "| adapter | unsigned µs/op |");
+        line("|---|---:|---:|---:|---|---:|---:|---:|");
+        for (String[] adapter : ADAPTERS) {
+            Optional<JsonNode> hand = find("AdapterSigningBenchmark." + adapter[0] + "Hand", null);
+            Optional<JsonNode> signed = find("AdapterSigningBenchmark." + adapter[0] + "Adapter", null);
+            Optional<JsonNode> unsigned = find("AdapterSigningBenchmark." + adapter[0] + "Unsigned", null);
+            if (hand.isEmpty() || signed.isEmpty()) {
+                line("| " + adapter[1] + " | not run | | | | | | |");
+                continue;
+            }
+            double r = micros(signed.get()) / micros(hand.get());
+            double e = ratioError(signed.get(), hand.get());
+            line("| " + adapter[1]
+                    + " | " + fmt(micros(hand.get())) + plusMinus(error(hand.get()))
+                    + " | " + fmt(micros(signed.get())) + plusMinus(error(signed.get()))
+                    + " | " + ratio(r) + plusMinus(e)
+                    + " | " + verdict(r, ADAPTER_CALL_BUDGET) + spans(r, e, ADAPTER_CALL_BUDGET)
+                    + " | " + bytes(alloc(hand.get()))
+                    + " | " + bytes(alloc(signed.get()))
+                    + " | "
+                    + unsigned.map(u -> fmt(micros(u)) + plusMinus(error(u))).orElse("not run")
+                    + " |");
+        }
+        line();
+    }
+
+    private void libraryPerCall() {
+        line("## The library per call");
+        line();
+        if (callCost.isEmpty()) {
+            line("Not run: no `CallCost` results (`call-cost.json`) in this run.");
+            line();
+            return;
+        }
+        JsonNode first = callCost.get(0);
+        String flags = first.path("jvmArgs").asText();
+        line("`CallCost`: the library's CPU time and heap allocation per call against the User Guide's hand-signed "
+                + "call on the same HTTP client, each on its own instance of it, in one JVM per launch set up as "
+                + "Lambda runs a function on demand (`" + (flags.isBlank() ? "the JVM's defaults" : flags) + "`). "
+                + "*hand*: the hand-written peer's code (`AwsV4HttpSigner`, `PAYLOAD_SIGNING_ENABLED=false`, "
+                + "`DefaultCredentialsProvider`); *library*: the `create()` handler's (`LatticeClient.send`, "
+                + "`ensureSuccess().body()`). Both POST the same event to a `LocalLattice` in the benchmark JVM, "
+                + "which verifies each signature, so the server's work is in neither figure. Per launch "
+                + first.path("warm").asInt() + " warm-up calls each way, then "
+                + first.path("blocks").asInt()
+                + " pairs of blocks of " + first.path("calls").asInt() + " calls, alternating the two ways; CPU "
+                + "time of all the JVM's threads (`schedstat`) and bytes allocated around each block. The ratio is "
+                + "taken block pair by block pair; medians over the block pairs of "
+                + (first.path("launches").asInt() == 1
+                        ? "1 launch"
+                        : first.path("launches").asInt() + " launches")
+                + " per HTTP client, p25–p75 in brackets.");
+        line();
+        line("Budget: the library per call ≤ " + fmt1(LIBRARY_CALL_BUDGET) + "× the hand-signed way on the same "
+                + "HTTP client.");
+        line();
+        line("| HTTP client | launches × block pairs | hand CPU µs/call | library CPU µs/call | × hand (p25–p75) "
+                + "| verdict | hand allocated/call | library allocated/call |");
+        line("|---|---:|---:|---:|---:|---|---:|---:|");
+        for (JsonNode c : callCost) {
+            double r = c.path("cpuRatio").asDouble();
+            double p25 = c.path("cpuRatioP25").asDouble();
+            double p75 = c.path("cpuRatioP75").asDouble();
+            line("| `" + httpClient(c.path("client").asText()) + "`"
+                    + " | " + c.path("launches").asInt() + " × "
+                    + c.path("pairs").asInt() / Math.max(1, c.path("launches").asInt())
+                    + " | " + fmt(c.path("handCpuUs").asDouble())
+                    + " | " + fmt(c.path("libraryCpuUs").asDouble())
+                    + " | " + ratio(r) + " (" + fmt2(p25) + "–" + fmt2(p75) + ")"
+                    + " | " + verdict(r, LIBRARY_CALL_BUDGET)
+                    + (p25 <= LIBRARY_CALL_BUDGET && LIBRARY_CALL_BUDGET <= p75 ? "; p25–p75 spans the budget" : "")
+                    + " | " + bytes(c.path("handAllocatedBytes").asDouble(Double.NaN))
+                    + " | " + bytes(c.path("libraryAllocatedBytes").asDouble(Double.NaN))
+                    + " |");
+        }
+        line();
+    }
+
+    /** The SDK class of a {@link CallCost} client name. */
+    private static String httpClient(String name) {
+        return switch (name) {
+            case "crt" -> "AwsCrtHttpClient";
+            case "apache5" -> "Apache5HttpClient";
+            case "netty" -> "NettyNioAsyncHttpClient";
+            default -> name;
+        };
+    }
+
+    /** The half-interval of a / b from those of a and b, to first order. */
+    private static double ratioError(JsonNode a, JsonNode b) {
+        double r = micros(a) / micros(b);
+        double ea = error(a) / a.path("primaryMetric").path("score").asDouble();
+        double eb = error(b) / b.path("primaryMetric").path("score").asDouble();
+        return r * Math.sqrt(ea * ea + eb * eb);
+    }
+
+    private static String plusMinus(double error) {
+        return Double.isNaN(error) ? "" : " ± " + fmt(error);
+    }
+
+    private static String spans(double measured, double error, double budget) {
+        return !Double.isNaN(error) && Math.abs(measured - budget) <= error ? "; the budget is inside the ±" : "";
+    }
+
     private void reproduce() {
         line("## How to reproduce");
         line();
@@ -523,6 +759,7 @@ public final class Report {
         line("BENCH_WARM=20 scripts/bench                      # fewer warm calls per launch (default 100)");
         line("BENCH_KINDS=client,peer-crt scripts/bench        # only these cold-start kinds, besides the floors");
         line("BENCH_JMH_ARGS='-f 2 -wi 5 -i 10' scripts/bench  # another JMH configuration (' ' for every row)");
+        line("BENCH_CALL_COST=4 scripts/bench                  # more CallCost launches per HTTP client (0: none)");
         line("BENCH_SKIP_BUILD=1 scripts/bench                 # reuse the last build");
         line(
                 "BENCH_REPORT_ONLY=1 scripts/bench                # this file again from the last run (after editing FINDINGS.md)");
@@ -531,8 +768,10 @@ public final class Report {
                 "It builds the modules, the two SAM artifacts (`make build-ServiceFunction / build-ClientFunction`) and the "
                         + "peer's and the `create()` handler's artifacts laid out the same way, with the JDK 21+ of the build's toolchains file, runs JMH with `-prof gc`, then "
                         + "the cold starts (training the java25 runtime client's AOT caches into "
-                        + "`benchmarks/target/bench/work/aot/` during the discarded first round), and writes this file. Raw "
-                        + "results stay in `benchmarks/target/bench/` (`jmh.json`, `cold-start.json`, logs). Numbers from a "
+                        + "`benchmarks/target/bench/work/aot/` during the discarded first round), then `CallCost` on "
+                        + "`AwsCrtHttpClient` and `Apache5HttpClient`, and writes this file. Raw "
+                        + "results stay in `benchmarks/target/bench/` (`jmh.json`, `cold-start.json`, `call-cost.json`, "
+                        + "logs). Numbers from a "
                         + "loaded machine are noisy: check the load average above. Run one benchmark with e.g. "
                         + "`java -cp \"benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)\" "
                         + "org.openjdk.jmh.Main HttpClientBenchmark -prof gc`.");
