@@ -60,7 +60,8 @@ final class ClientFixture implements BeforeAllCallback, AfterAllCallback, Before
      * One Netty event loop group for the async clients of every test in this JVM. The SDK never shuts down a group it
      * was given, so closing a client does not wait Netty's two-second quiet period for its own group.
      */
-    private static final SdkEventLoopGroup EVENT_LOOP = SdkEventLoopGroup.builder().build();
+    private static final SdkEventLoopGroup EVENT_LOOP =
+            SdkEventLoopGroup.builder().build();
 
     /**
      * A Netty builder on the shared event loop group, for {@code LatticeAsyncClient.Builder.httpClientBuilder}: the
