@@ -1,26 +1,25 @@
 package dev.vpclattice.client.apache5;
 
+import static dev.vpclattice.client.testing.EchoLattice.date;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.LatticeClientException;
-import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import dev.vpclattice.client.testing.DefaultPortLattice;
+import dev.vpclattice.client.testing.EchoLattice;
 import dev.vpclattice.client.testing.LogCapture;
 import dev.vpclattice.client.testing.RecordingSigner;
 import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
-import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -42,51 +41,17 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /** Apache HttpClient 5 classic with the interceptor added last, against a local Lattice under AWS_IAM. */
 @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
 class Apache5SigningLocalLatticeTest {
-    static final AtomicInteger failNext = new AtomicInteger();
+    @RegisterExtension
+    static final EchoLattice echo = EchoLattice.create("orders.example.com");
 
     @RegisterExtension
-    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
-            .region("eu-central-1")
-            .latticeOptions(options -> options.hostName("orders.example.com"))
-            .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                    ? VpcLatticeV2Response.builder().statusCode(503).build()
-                    : VpcLatticeV2Response.builder()
-                            .statusCode(200)
-                            .header("content-type", "application/json")
-                            .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}")
-                            .build())
-            .build();
-
-    @AfterEach
-    void reset() {
-        failNext.set(0);
-    }
-
-    static RecordingSigner signer(AwsCredentialsProvider credentials) {
-        return new RecordingSigner(LatticeRequestSigner.builder()
-                .region(Region.EU_CENTRAL_1)
-                .credentialsProvider(credentials)
-                .hosts(LatticeHosts.of("127.0.0.1"))
-                .signingClock(SigningFixtures.ticking())
-                .build());
-    }
-
-    static AwsCredentialsProvider wrongSecret() {
-        return SigningFixtures.wrongSecret(lattice.credentials());
-    }
-
-    static String date(VpcLatticeV2Request event) {
-        return event.getHeaders().get("x-amz-date").get(0);
-    }
+    static final LocalLatticeExtension lattice = echo.extension();
 
     /** The host client's own TLS trust, timeouts and retry strategy (503 for idempotent methods). */
     static CloseableHttpClient client(LatticeRequestSigner signer) {
@@ -128,7 +93,7 @@ class Apache5SigningLocalLatticeTest {
 
     @Test
     void getAndStreamedJsonPost_areSignedAndAccepted() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials());
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials());
                 CloseableHttpClient client = client(signer)) {
             assertEquals(
                     "200 {\"seen\":\"GET /orders/7?b=2&a=1\"}", call(client, new HttpGet(url("/orders/7?b=2&a=1"))));
@@ -144,8 +109,8 @@ class Apache5SigningLocalLatticeTest {
 
     @Test
     void retryByTheClientsRetryStrategy_isSignedAgainWithAFreshDate() throws Exception {
-        failNext.set(1);
-        try (LatticeRequestSigner signer = signer(lattice.credentials());
+        echo.failNext(1);
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials());
                 CloseableHttpClient client = client(signer)) {
             assertEquals("200 {\"seen\":\"GET /retry\"}", call(client, new HttpGet(url("/retry"))));
 
@@ -157,7 +122,7 @@ class Apache5SigningLocalLatticeTest {
 
     @Test
     void wrongSecret_gets403() throws Exception {
-        try (LatticeRequestSigner signer = signer(wrongSecret());
+        try (LatticeRequestSigner signer = echo.signer(echo.wrongSecret());
                 CloseableHttpClient client = client(signer)) {
             String answer = call(client, new HttpGet(url("/")));
             assertTrue(answer.startsWith("403 "), answer);
@@ -167,7 +132,7 @@ class Apache5SigningLocalLatticeTest {
 
     @Test
     void plainHttp_failsTheCallWithTheClientException() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials());
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials());
                 CloseableHttpClient client = client(signer)) {
             HttpGet get = new HttpGet("http://127.0.0.1:" + lattice.endpoint().getPort() + "/");
 
@@ -180,11 +145,7 @@ class Apache5SigningLocalLatticeTest {
     @Test
     void explicitDefaultPort_isSignedAsHttpClientSendsIt() throws Exception {
         try (DefaultPortLattice on443 = DefaultPortLattice.start("eu-central-1");
-                LatticeRequestSigner signer = new RecordingSigner(LatticeRequestSigner.builder()
-                        .region(Region.EU_CENTRAL_1)
-                        .credentialsProvider(on443.credentials())
-                        .hosts(LatticeHosts.of("127.0.0.1"))
-                        .build());
+                LatticeRequestSigner signer = on443.signer();
                 CloseableHttpClient client = HttpClients.custom()
                         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(
@@ -206,7 +167,7 @@ class Apache5SigningLocalLatticeTest {
 
     @Test
     void hostOverride_isSignedAsSent() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials());
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials());
                 CloseableHttpClient client = client(signer)) {
             HttpGet get = new HttpGet(url("/override"));
             get.setHeader("Host", "orders.example.com:" + lattice.endpoint().getPort());
@@ -220,8 +181,8 @@ class Apache5SigningLocalLatticeTest {
 
     @Test
     void asyncClient_getAndPost_areSignedAndAccepted_andAWrongSecretGets403() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials());
-                LatticeRequestSigner wrong = signer(wrongSecret());
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials());
+                LatticeRequestSigner wrong = echo.signer(echo.wrongSecret());
                 CloseableHttpAsyncClient client = asyncClient(signer);
                 CloseableHttpAsyncClient denied = asyncClient(wrong)) {
             client.start();
@@ -265,13 +226,13 @@ class Apache5SigningLocalLatticeTest {
         Logger headers = Logger.getLogger("org.apache.hc.client5.http.headers");
         Logger wire = Logger.getLogger("org.apache.hc.client5.http.wire");
         try (LogCapture logs = LogCapture.start();
-                RecordingSigner signer = signer(lattice.credentials());
-                RecordingSigner wrong = signer(wrongSecret());
+                RecordingSigner signer = echo.signer(lattice.credentials());
+                RecordingSigner wrong = echo.signer(echo.wrongSecret());
                 CloseableHttpClient client = client(signer);
                 CloseableHttpClient denied = client(wrong)) {
             headers.setLevel(Level.INFO);
             wire.setLevel(Level.INFO);
-            failNext.set(1);
+            echo.failNext(1);
             call(client, new HttpGet(url("/logged")));
             call(client, streamedPost("/logged", "{}"));
             String refused = call(denied, new HttpGet(url("/logged")));

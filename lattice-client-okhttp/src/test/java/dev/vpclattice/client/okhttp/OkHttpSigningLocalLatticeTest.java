@@ -1,5 +1,6 @@
 package dev.vpclattice.client.okhttp;
 
+import static dev.vpclattice.client.testing.EchoLattice.date;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,20 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.LatticeClientException;
-import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
+import dev.vpclattice.client.testing.EchoLattice;
 import dev.vpclattice.client.testing.LogCapture;
 import dev.vpclattice.client.testing.RecordingSigner;
 import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
-import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -30,52 +29,18 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.logging.HttpLoggingInterceptor;
 import okio.BufferedSink;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /** OkHttp 5 with the interceptor as a network interceptor, against a local Lattice under AWS_IAM. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OkHttpSigningLocalLatticeTest {
-    static final AtomicInteger failNext = new AtomicInteger();
+    @RegisterExtension
+    static final EchoLattice echo = EchoLattice.create("orders.example.com");
 
     @RegisterExtension
-    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
-            .region("eu-central-1")
-            .latticeOptions(options -> options.hostName("orders.example.com"))
-            .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                    ? VpcLatticeV2Response.builder().statusCode(503).build()
-                    : VpcLatticeV2Response.builder()
-                            .statusCode(200)
-                            .header("content-type", "application/json")
-                            .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}")
-                            .build())
-            .build();
-
-    @AfterEach
-    void reset() {
-        failNext.set(0);
-    }
-
-    static RecordingSigner signer(AwsCredentialsProvider credentials) {
-        return new RecordingSigner(LatticeRequestSigner.builder()
-                .region(Region.EU_CENTRAL_1)
-                .credentialsProvider(credentials)
-                .hosts(LatticeHosts.of("127.0.0.1"))
-                .signingClock(SigningFixtures.ticking())
-                .build());
-    }
-
-    static AwsCredentialsProvider wrongSecret() {
-        return SigningFixtures.wrongSecret(lattice.credentials());
-    }
-
-    static String date(VpcLatticeV2Request event) {
-        return event.getHeaders().get("x-amz-date").get(0);
-    }
+    static final LocalLatticeExtension lattice = echo.extension();
 
     /** The host client's own TLS trust, timeouts, application interceptors and network interceptors after ours. */
     static OkHttpClient client(LatticeRequestSigner signer, Interceptor... networkInterceptorsAfter) {
@@ -132,7 +97,7 @@ class OkHttpSigningLocalLatticeTest {
 
     @Test
     void getAndStreamedJsonPost_areSignedAndAccepted() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             OkHttpClient client = client(signer);
 
             assertEquals(
@@ -162,8 +127,8 @@ class OkHttpSigningLocalLatticeTest {
 
     @Test
     void retry_isSignedAgainWithAFreshDate() throws Exception {
-        failNext.set(1);
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        echo.failNext(1);
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             assertEquals(
                     "200 {\"seen\":\"GET /retry\"}",
                     call(
@@ -178,7 +143,7 @@ class OkHttpSigningLocalLatticeTest {
 
     @Test
     void wrongSecret_gets403() throws Exception {
-        try (LatticeRequestSigner signer = signer(wrongSecret())) {
+        try (LatticeRequestSigner signer = echo.signer(echo.wrongSecret())) {
             String answer =
                     call(client(signer), new Request.Builder().url(url("/")).build());
             assertTrue(answer.startsWith("403 "), answer);
@@ -188,7 +153,7 @@ class OkHttpSigningLocalLatticeTest {
 
     @Test
     void plainHttp_failsTheCallWithAnIOException() {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             Request request = new Request.Builder()
                     .url("http://127.0.0.1:" + lattice.endpoint().getPort() + "/")
                     .build();
@@ -199,7 +164,7 @@ class OkHttpSigningLocalLatticeTest {
 
     @Test
     void hostOverride_isSignedAsSent() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             Request request = new Request.Builder()
                     .url(url("/override"))
                     .header("Host", "orders.example.com:" + lattice.endpoint().getPort())
@@ -214,7 +179,7 @@ class OkHttpSigningLocalLatticeTest {
 
     @Test
     void plainHttp_withUserInfo_failsWithoutShowingIt() {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             Request request = new Request.Builder()
                     .url("http://user:hunter2@127.0.0.1:" + lattice.endpoint().getPort() + "/")
                     .build();
@@ -236,9 +201,9 @@ class OkHttpSigningLocalLatticeTest {
         logging.redactHeader("Authorization");
         logging.redactHeader("X-Amz-Security-Token");
         try (LogCapture logs = LogCapture.start();
-                RecordingSigner signer = signer(lattice.credentials());
-                RecordingSigner wrong = signer(wrongSecret())) {
-            failNext.set(1);
+                RecordingSigner signer = echo.signer(lattice.credentials());
+                RecordingSigner wrong = echo.signer(echo.wrongSecret())) {
+            echo.failNext(1);
             call(
                     client(signer, logging),
                     new Request.Builder().url(url("/logged")).build());

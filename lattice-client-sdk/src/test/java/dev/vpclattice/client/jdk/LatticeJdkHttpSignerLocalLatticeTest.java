@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpclattice.client.LatticeClientException;
 import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
+import dev.vpclattice.client.testing.EchoLattice;
 import dev.vpclattice.client.testing.LogCapture;
 import dev.vpclattice.client.testing.RecordingSigner;
 import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
-import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -23,31 +23,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /** The JDK's HttpClient, its requests signed by {@link LatticeJdkHttpSigner}, against a local Lattice under AWS_IAM. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LatticeJdkHttpSignerLocalLatticeTest {
-    static final AtomicInteger failNext = new AtomicInteger();
+    @RegisterExtension
+    static final EchoLattice echo = EchoLattice.create();
 
     @RegisterExtension
-    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
-            .region("eu-central-1")
-            .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                    ? VpcLatticeV2Response.builder().statusCode(503).build()
-                    : VpcLatticeV2Response.builder()
-                            .statusCode(200)
-                            .header("content-type", "application/json")
-                            .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}")
-                            .build())
-            .build();
+    static final LocalLatticeExtension lattice = echo.extension();
 
     static HttpClient http;
 
@@ -60,25 +49,14 @@ class LatticeJdkHttpSignerLocalLatticeTest {
                 .build();
     }
 
-    @AfterAll
-    static void stop() {
-        failNext.set(0);
-    }
-
-    static LatticeRequestSigner.Builder core(AwsCredentialsProvider credentials) {
-        return LatticeRequestSigner.builder()
-                .region(Region.EU_CENTRAL_1)
-                .credentialsProvider(credentials)
-                .hosts(LatticeHosts.of("127.0.0.1"));
-    }
-
     static URI uri(String pathAndQuery) {
         return URI.create(lattice.endpoint() + pathAndQuery);
     }
 
     @Test
     void get_isSignedAndAccepted() throws Exception {
-        try (LatticeRequestSigner core = core(lattice.credentials()).build()) {
+        try (LatticeRequestSigner core =
+                echo.signerBuilder(lattice.credentials()).build()) {
             LatticeJdkHttpSigner signer = LatticeJdkHttpSigner.create(core);
             HttpRequest request = HttpRequest.newBuilder(uri("/orders/7?b=2&a=1"))
                     .header("Accept", "application/json")
@@ -101,7 +79,8 @@ class LatticeJdkHttpSignerLocalLatticeTest {
     @Test
     void jsonPost_withAStreamedBody_isSignedAndAccepted() throws Exception {
         byte[] json = "{\"order\":7,\"items\":[\"a\",\"b\"]}".getBytes(StandardCharsets.UTF_8);
-        try (LatticeRequestSigner core = core(lattice.credentials()).build()) {
+        try (LatticeRequestSigner core =
+                echo.signerBuilder(lattice.credentials()).build()) {
             LatticeJdkHttpSigner signer = LatticeJdkHttpSigner.create(core);
             // A publisher of unknown length: the JDK client streams it (chunked), nothing reads it for signing.
             HttpRequest request = HttpRequest.newBuilder(uri("/orders"))
@@ -122,8 +101,8 @@ class LatticeJdkHttpSignerLocalLatticeTest {
 
     @Test
     void retry_isSignedAgain_withAFreshDate() throws Exception {
-        failNext.set(1);
-        try (LatticeRequestSigner core = core(lattice.credentials())
+        echo.failNext(1);
+        try (LatticeRequestSigner core = echo.signerBuilder(lattice.credentials())
                 .signingClock(SigningFixtures.ticking())
                 .build()) {
             LatticeJdkHttpSigner signer = LatticeJdkHttpSigner.create(core);
@@ -149,8 +128,7 @@ class LatticeJdkHttpSignerLocalLatticeTest {
 
     @Test
     void wrongSecret_gets403() throws Exception {
-        try (LatticeRequestSigner core =
-                core(SigningFixtures.wrongSecret(lattice.credentials())).build()) {
+        try (LatticeRequestSigner core = echo.signerBuilder(echo.wrongSecret()).build()) {
             HttpResponse<String> response = http.send(
                     LatticeJdkHttpSigner.create(core)
                             .sign(HttpRequest.newBuilder(uri("/")).build()),
@@ -163,7 +141,7 @@ class LatticeJdkHttpSignerLocalLatticeTest {
 
     @Test
     void hostNotNamed_isSentUnsigned_andDenied() throws Exception {
-        try (LatticeRequestSigner core = core(lattice.credentials())
+        try (LatticeRequestSigner core = echo.signerBuilder(lattice.credentials())
                 .hosts(LatticeHosts.of("orders.example.com"))
                 .build()) {
             HttpRequest request = HttpRequest.newBuilder(uri("/")).build();
@@ -191,7 +169,8 @@ class LatticeJdkHttpSignerLocalLatticeTest {
 
     @Test
     void plainHttp_isRefusedBeforeSending() {
-        try (LatticeRequestSigner core = core(lattice.credentials()).build()) {
+        try (LatticeRequestSigner core =
+                echo.signerBuilder(lattice.credentials()).build()) {
             HttpRequest request = HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + lattice.endpoint().getPort() + "/"))
                     .build();
@@ -210,12 +189,12 @@ class LatticeJdkHttpSignerLocalLatticeTest {
     @Test
     void signatureValues_reachNoLogLineButTheSdkSignersOwn() throws Exception {
         try (LogCapture logs = LogCapture.withSdkSignerDebug();
-                RecordingSigner core =
-                        new RecordingSigner(core(lattice.credentials()).build());
+                RecordingSigner core = new RecordingSigner(
+                        echo.signerBuilder(lattice.credentials()).build());
                 RecordingSigner wrong = new RecordingSigner(
-                        core(SigningFixtures.wrongSecret(lattice.credentials())).build())) {
+                        echo.signerBuilder(echo.wrongSecret()).build())) {
             LatticeJdkHttpSigner signer = LatticeJdkHttpSigner.create(core);
-            failNext.set(1);
+            echo.failNext(1);
             for (int i = 0; i < 2; i++) {
                 http.send(
                         signer.sign(

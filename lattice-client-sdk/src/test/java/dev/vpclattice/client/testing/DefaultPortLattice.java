@@ -2,6 +2,8 @@ package dev.vpclattice.client.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vpclattice.client.signing.LatticeHosts;
+import dev.vpclattice.client.signing.LatticeRequestSigner;
 import dev.vpclattice.events.VpcLatticeV2Request;
 import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.LocalCertificate;
@@ -12,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * A local Lattice on {@code 127.0.0.1:443}, https' default port, as a real listener has it: there clients send
@@ -24,10 +27,12 @@ public final class DefaultPortLattice implements AutoCloseable {
     private static final AwsSessionCredentials CREDENTIALS = AwsSessionCredentials.create(
             "ASIADEFAULTPORT00001", "default-port-secret-00000000000000000000", "default-port-session-token");
 
+    private final Region region;
     private final LocalLattice lattice;
     private final List<VpcLatticeV2Request> received = new CopyOnWriteArrayList<>();
 
     private DefaultPortLattice(String region) {
+        this.region = Region.of(region);
         LocalLattice started = null;
         try {
             started = LocalLattice.builder()
@@ -70,6 +75,19 @@ public final class DefaultPortLattice implements AutoCloseable {
      */
     public AwsCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(CREDENTIALS);
+    }
+
+    /**
+     * Returns a recording signer of the allowed caller for {@code 127.0.0.1}.
+     *
+     * @return the signer, to close
+     */
+    public RecordingSigner signer() {
+        return new RecordingSigner(LatticeRequestSigner.builder()
+                .region(region)
+                .credentialsProvider(credentials())
+                .hosts(LatticeHosts.of("127.0.0.1"))
+                .build());
     }
 
     /**

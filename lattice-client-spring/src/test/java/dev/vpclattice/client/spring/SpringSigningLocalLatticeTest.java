@@ -1,30 +1,28 @@
 package dev.vpclattice.client.spring;
 
+import static dev.vpclattice.client.testing.EchoLattice.date;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpclattice.client.signing.LatticeHosts;
 import dev.vpclattice.client.signing.LatticeRequestSigner;
 import dev.vpclattice.client.testing.DefaultPortLattice;
+import dev.vpclattice.client.testing.EchoLattice;
 import dev.vpclattice.client.testing.LogCapture;
 import dev.vpclattice.client.testing.RecordingSigner;
 import dev.vpclattice.client.testing.SigningFixtures;
 import dev.vpclattice.events.VpcLatticeV2Request;
-import dev.vpclattice.events.VpcLatticeV2Response;
 import dev.vpclattice.local.junit.LocalLatticeExtension;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,8 +40,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.util.retry.Retry;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Spring's RestClient and RestTemplate (over the JDK client) and WebClient (over Reactor Netty), signed by the
@@ -51,38 +47,11 @@ import software.amazon.awssdk.regions.Region;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpringSigningLocalLatticeTest {
-    static final AtomicInteger failNext = new AtomicInteger();
+    @RegisterExtension
+    static final EchoLattice echo = EchoLattice.create("orders.example.com");
 
     @RegisterExtension
-    static final LocalLatticeExtension lattice = LocalLatticeExtension.builder()
-            .region("eu-central-1")
-            .latticeOptions(options -> options.hostName("orders.example.com"))
-            .target(event -> failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                    ? VpcLatticeV2Response.builder().statusCode(503).build()
-                    : VpcLatticeV2Response.builder()
-                            .statusCode(200)
-                            .header("content-type", "application/json")
-                            .body("{\"seen\":\"" + event.getMethod() + " " + event.getPath() + "\"}")
-                            .build())
-            .build();
-
-    @AfterEach
-    void reset() {
-        failNext.set(0);
-    }
-
-    static RecordingSigner signer(AwsCredentialsProvider credentials) {
-        return new RecordingSigner(LatticeRequestSigner.builder()
-                .region(Region.EU_CENTRAL_1)
-                .credentialsProvider(credentials)
-                .hosts(LatticeHosts.of("127.0.0.1"))
-                .signingClock(SigningFixtures.ticking())
-                .build());
-    }
-
-    static AwsCredentialsProvider wrongSecret() {
-        return SigningFixtures.wrongSecret(lattice.credentials());
-    }
+    static final LocalLatticeExtension lattice = echo.extension();
 
     /** The host client's own TLS trust and timeouts. */
     static JdkClientHttpRequestFactory jdkRequests() {
@@ -122,13 +91,9 @@ class SpringSigningLocalLatticeTest {
                 .build();
     }
 
-    static String date(VpcLatticeV2Request event) {
-        return event.getHeaders().get("x-amz-date").get(0);
-    }
-
     @Test
     void restClient_getAndJsonPost_areSignedAndAccepted() {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             RestClient client = restClient(signer);
 
             String got = client.get().uri("/orders/7?b=2&a=1").retrieve().body(String.class);
@@ -151,8 +116,8 @@ class SpringSigningLocalLatticeTest {
 
     @Test
     void restClient_retriedBySpringRetry_isSignedAgainWithAFreshDate() throws Exception {
-        failNext.set(1);
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        echo.failNext(1);
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             RestClient client = restClient(signer);
             RetryTemplate retry = new RetryTemplate(RetryPolicy.builder()
                     .maxRetries(2)
@@ -172,7 +137,7 @@ class SpringSigningLocalLatticeTest {
 
     @Test
     void restClient_wrongSecret_gets403() {
-        try (LatticeRequestSigner signer = signer(wrongSecret())) {
+        try (LatticeRequestSigner signer = echo.signer(echo.wrongSecret())) {
             HttpClientErrorException e = assertThrows(
                     HttpClientErrorException.class,
                     () -> restClient(signer).get().uri("/").retrieve().body(String.class));
@@ -183,14 +148,14 @@ class SpringSigningLocalLatticeTest {
 
     @Test
     void restTemplate_getPostAndRetry_areSigned() throws Exception {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             RestTemplate template = new RestTemplate(jdkRequests());
             template.getInterceptors().add(LatticeSpringInterceptor.create(signer));
             String base = lattice.endpoint().toString();
 
             assertEquals("{\"seen\":\"GET /t\"}", template.getForObject(base + "/t", String.class));
             assertEquals("{\"seen\":\"POST /t\"}", template.postForObject(base + "/t", Map.of("a", 1), String.class));
-            failNext.set(1);
+            echo.failNext(1);
             RetryTemplate retry = new RetryTemplate(RetryPolicy.builder()
                     .maxRetries(2)
                     .delay(Duration.ofMillis(10))
@@ -203,7 +168,7 @@ class SpringSigningLocalLatticeTest {
             assertEquals("{\"a\":1}", events.get(1).getBody());
             assertNotEquals(date(events.get(2)), date(events.get(3)));
         }
-        try (LatticeRequestSigner wrong = signer(wrongSecret())) {
+        try (LatticeRequestSigner wrong = echo.signer(echo.wrongSecret())) {
             RestTemplate template = new RestTemplate(jdkRequests());
             template.getInterceptors().add(LatticeSpringInterceptor.create(wrong));
             HttpClientErrorException e = assertThrows(
@@ -215,7 +180,7 @@ class SpringSigningLocalLatticeTest {
 
     @Test
     void webClient_getJsonPostAndRetry_areSigned() {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             WebClient client = webClient(signer);
 
             String got = client.get()
@@ -230,7 +195,7 @@ class SpringSigningLocalLatticeTest {
                     .retrieve()
                     .bodyToMono(String.class)
                     .block(Duration.ofSeconds(30));
-            failNext.set(1);
+            echo.failNext(1);
             String retried = client.get()
                     .uri("/w")
                     .retrieve()
@@ -251,7 +216,7 @@ class SpringSigningLocalLatticeTest {
 
     @Test
     void webClient_wrongSecret_gets403() {
-        try (LatticeRequestSigner signer = signer(wrongSecret())) {
+        try (LatticeRequestSigner signer = echo.signer(echo.wrongSecret())) {
             WebClientResponseException e = assertThrows(
                     WebClientResponseException.class,
                     () -> webClient(signer)
@@ -266,7 +231,7 @@ class SpringSigningLocalLatticeTest {
 
     @Test
     void webClient_hostOverride_isSignedAsSent() {
-        try (LatticeRequestSigner signer = signer(lattice.credentials())) {
+        try (LatticeRequestSigner signer = echo.signer(lattice.credentials())) {
             String got = webClient(signer)
                     .get()
                     .uri("/override")
@@ -289,11 +254,7 @@ class SpringSigningLocalLatticeTest {
     @Test
     void explicitDefaultPort_isSentAsSigned() throws Exception {
         try (DefaultPortLattice on443 = DefaultPortLattice.start("eu-central-1");
-                LatticeRequestSigner signer = new RecordingSigner(LatticeRequestSigner.builder()
-                        .region(Region.EU_CENTRAL_1)
-                        .credentialsProvider(on443.credentials())
-                        .hosts(LatticeHosts.of("127.0.0.1"))
-                        .build());
+                LatticeRequestSigner signer = on443.signer();
                 CloseableHttpClient apache = HttpClients.custom()
                         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(
@@ -336,8 +297,8 @@ class SpringSigningLocalLatticeTest {
     @Test
     void signatureValues_reachNoLogLine_ofSpringOrItsClients() {
         try (LogCapture logs = LogCapture.start();
-                RecordingSigner signer = signer(lattice.credentials());
-                RecordingSigner wrong = signer(wrongSecret())) {
+                RecordingSigner signer = echo.signer(lattice.credentials());
+                RecordingSigner wrong = echo.signer(echo.wrongSecret())) {
             RestTemplate template = new RestTemplate(jdkRequests());
             template.getInterceptors().add(LatticeSpringInterceptor.create(signer));
             template.getForObject(lattice.endpoint() + "/logged", String.class);
