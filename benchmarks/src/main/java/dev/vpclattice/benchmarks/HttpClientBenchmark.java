@@ -59,13 +59,13 @@ import software.amazon.awssdk.regions.Region;
  *
  * <p>The async rows do the same through {@link LatticeAsyncClient} ({@code send(...).join()} on the benchmark thread,
  * the future completed on the client's default completion executor) over NettyNioAsyncHttpClient, its default, against
- * the raw Netty client. AwsCrtAsyncHttpClient is not measured here: against this JDK {@code HttpsServer} it leaves about
+ * the raw Netty client. AwsCrtAsyncHttpClient is left out of this class: against this JDK {@code HttpsServer} it leaves about
  * one exchange in a few hundred unanswered, which turns an iteration into a timeout; {@link AsyncHttpClientComparison}
  * compares the two async clients against a LocalLattice instead.
  */
 @State(Scope.Thread)
 @Fork(1)
-@Warmup(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
