@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.internal.call.DeadlineTimer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -166,10 +164,7 @@ class LatticeAsyncClientTest {
 
     @Test
     void connectionRefused_isRetriedEvenForPost_becauseNothingWasSent() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = ClosedPort.port();
         LatticeRequest post = LatticeRequest.builder()
                 .method("POST")
                 .url("https://127.0.0.1:" + closedPort)

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -132,10 +131,7 @@ class LatticeClientCallListenerTest {
 
     @Test
     void attemptsWithoutAnAnswer_areHeardAsFailures() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = ClosedPort.port();
         Recorder recorder = new Recorder();
         try (LatticeClient client = client().addCallListener(recorder).build()) {
             LatticeClientException e = assertThrows(

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpclattice.client.LatticeClientException.FailureKind;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -74,10 +72,7 @@ class LatticeClientErrorModelTest {
     @ParameterizedTest
     @EnumSource(Client.class)
     void connectionRefused_isConnect_retryable_andRetried(Client kind) throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = ClosedPort.port();
         LatticeClientException e = fails(kind, "https://127.0.0.1:" + closedPort + "/", 2);
         assertEquals(FailureKind.CONNECT, e.failureKind(), e::toString);
         assertTrue(e.retryable());

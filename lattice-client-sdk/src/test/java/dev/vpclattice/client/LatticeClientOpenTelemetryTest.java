@@ -33,7 +33,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -290,10 +289,7 @@ class LatticeClientOpenTelemetryTest {
 
     @Test
     void attemptsWithoutAnAnswer_carryTheFailuresClassAsErrorType() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = ClosedPort.port();
         try (LatticeClient client = client().build()) {
             // WHEN nothing listens: a connection failure, retried for every method
             LatticeClientException e = assertThrows(

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -331,10 +329,7 @@ class LatticeClientResilienceTest {
 
     @Test
     void connectionRefused_isRetriedForEveryMethod_becauseNothingWasSent() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = ClosedPort.port();
         try (LatticeClient client = client().maxAttempts(2).build()) {
             LatticeClientException e = assertThrows(
                     LatticeClientException.class, () -> client.send(get("https://127.0.0.1:" + closedPort)));
