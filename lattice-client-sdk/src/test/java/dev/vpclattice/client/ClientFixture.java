@@ -9,8 +9,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -56,23 +54,6 @@ final class ClientFixture implements BeforeAllCallback, AfterAllCallback, Before
         server.handler = (exchange, request) -> TestHttpsServer.respond(exchange, 200, "ok");
     }
 
-    /**
-     * One Netty event loop group for the async clients of every test in this JVM. The SDK never shuts down a group it
-     * was given, so closing a client does not wait Netty's two-second quiet period for its own group.
-     */
-    private static final SdkEventLoopGroup EVENT_LOOP =
-            SdkEventLoopGroup.builder().build();
-
-    /**
-     * A Netty builder on the shared event loop group, for {@code LatticeAsyncClient.Builder.httpClientBuilder}: the
-     * library hands it its timeouts and trust as it does the default one.
-     *
-     * @return a new builder
-     */
-    static NettyNioAsyncHttpClient.Builder netty() {
-        return NettyNioAsyncHttpClient.builder().eventLoopGroup(EVENT_LOOP);
-    }
-
     /** @return the server, whose handler a test sets and whose received requests it reads */
     TestHttpsServer server() {
         return server;
@@ -104,7 +85,6 @@ final class ClientFixture implements BeforeAllCallback, AfterAllCallback, Before
         return LatticeAsyncClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(netty())
                 .trustedCertificates(TestTls.INSTANCE.certificate)
                 .backoffBase(Duration.ofMillis(5))
                 .backoffMax(Duration.ofMillis(50))

@@ -65,7 +65,6 @@ class LatticeAsyncClientCallListenerTest {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDASYNCLISTENER001", "async-listener-secret-000000000000")))
-                .httpClientBuilder(ClientFixture.netty())
                 .trustedCertificates(TestTls.INSTANCE.certificate)
                 .backoffBase(Duration.ofMillis(1))
                 .tracing(false);

@@ -114,7 +114,6 @@ class LatticeAsyncClientLocalLatticeTest {
         return LatticeAsyncClient.builder()
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(credentials)
-                .httpClientBuilder(ClientFixture.netty())
                 .trustedCertificates(lattice.certificate().x509())
                 .tracing(false);
     }

@@ -50,7 +50,6 @@ class LatticeAsyncClientTest {
         return LatticeAsyncClient.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(ClientFixture.netty())
                 .trustedCertificates(TestTls.INSTANCE.certificate)
                 .backoffBase(Duration.ofMillis(5))
                 .backoffMax(Duration.ofMillis(50))
