@@ -48,6 +48,7 @@ final class RequestBody implements Runnable {
     private final AtomicBoolean finished = new AtomicBoolean();
     private long seen;
     private volatile Scheduler.Task timer;
+    private volatile boolean expired;
 
     private RequestBody(Request request, long limit, boolean keep, Consumer<Outcome> done) {
         this.request = request;
@@ -98,7 +99,10 @@ final class RequestBody implements Runnable {
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
-                    finish(new Failed(chunk.getFailure()));
+                    // The deadline fails the request to stop the read, and that failure can reach this thread first;
+                    // Jetty's idle timeout fails it the same way. Either is a client too slow with its body: 408.
+                    boolean slow = expired || chunk.getFailure() instanceof TimeoutException;
+                    finish(slow ? new TimedOut() : new Failed(chunk.getFailure()));
                     return;
                 }
                 seen += chunk.remaining();
@@ -128,6 +132,7 @@ final class RequestBody implements Runnable {
 
     private void timeOut() {
         if (!finished.get()) {
+            expired = true;
             request.fail(new TimeoutException("the request body was not complete in time"));
             finish(new TimedOut());
         }
