@@ -2,7 +2,6 @@ package dev.vpclattice.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,18 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpclattice.contract.EventVersion;
 import dev.vpclattice.lambda.local.LocalLambda;
 import dev.vpclattice.lambda.local.SamMakefileBuild;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,13 +35,12 @@ class EchoFunctionEventVersionIT {
     private static final String HANDLER = "dev.vpclattice.function.service.EchoHandler";
     private static final String SCOPE = "aws:amz:us-east-1:vpc-lattice-svcs";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final StringBuffer SERVE_ERR = new StringBuffer();
 
     @TempDir
     static Path dir;
 
     static Path echo;
-    static Process serve;
+    static ServeProcess serve;
     static String serveEndpoint;
 
     @BeforeAll
@@ -59,10 +51,7 @@ class EchoFunctionEventVersionIT {
     @AfterAll
     static void stop() throws InterruptedException {
         if (serve != null) {
-            serve.destroy();
-            if (!serve.waitFor(30, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            serve.close();
         }
     }
 
@@ -156,32 +145,9 @@ class EchoFunctionEventVersionIT {
                 "AKIDECHO:echo-secret",
                 "--cert-out",
                 pem.toString());
-        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-        serve = builder.start();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader err =
-                    new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8))) {
-                err.lines().forEach(line -> SERVE_ERR.append(line).append('\n'));
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine() + "\n" + out.readLine();
-                    } catch (IOException e) {
-                        return null;
-                    }
-                })
-                .get(90, TimeUnit.SECONDS);
-        assertNotNull(first, "serve printed nothing; stderr: " + SERVE_ERR);
-        Matcher url = Pattern.compile("https://127\\.0\\.0\\.1:\\d+").matcher(first);
-        assertTrue(url.find(), first + "\n" + SERVE_ERR);
-        assertTrue(first.contains("(V1 events)"), first);
+        serve = ServeProcess.start(builder);
+        assertTrue(serve.announced.contains("(V1 events)"), serve.announced);
 
-        assertV1Echo(echoed(call(url.group(), pem, "/orders?id=1&id=2")));
+        assertV1Echo(echoed(call(serve.url, pem, "/orders?id=1&id=2")));
     }
 }

@@ -1,18 +1,13 @@
 package dev.vpclattice.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -21,10 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -48,13 +40,12 @@ class HttpTargetCliIT {
     private static final Path JAR = Path.of("target", "lattice-local.jar").toAbsolutePath();
     private static final long SIZE = 256L * 1024 * 1024;
     private static final String HEAP = "-Xmx64m";
-    private static final StringBuffer SERVE_ERR = new StringBuffer();
 
     @TempDir
     static Path dir;
 
     static RecordingTarget target;
-    static Process serve;
+    static ServeProcess serve;
     static URI endpoint;
     static HttpClient http;
 
@@ -76,32 +67,9 @@ class HttpTargetCliIT {
                 "AKIDSTREAM:stream-secret:arn:aws:iam::123456789012:user/streamer",
                 "--cert-out",
                 pem.toString());
-        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-        serve = builder.start();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader err =
-                    new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8))) {
-                err.lines().forEach(line -> SERVE_ERR.append(line).append('\n'));
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-        String announced = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine() + "\n" + out.readLine();
-                    } catch (IOException e) {
-                        return null;
-                    }
-                })
-                .get(90, TimeUnit.SECONDS);
-        assertNotNull(announced, "serve printed nothing; stderr: " + SERVE_ERR);
-        Matcher url = Pattern.compile("https://127\\.0\\.0\\.1:\\d+").matcher(announced);
-        assertTrue(url.find(), announced + "\n" + SERVE_ERR);
-        assertTrue(announced.contains("HTTP target " + target.url()), announced);
-        endpoint = URI.create(url.group());
+        serve = ServeProcess.start(builder);
+        assertTrue(serve.announced.contains("HTTP target " + target.url()), serve.announced);
+        endpoint = URI.create(serve.url);
 
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
@@ -122,10 +90,7 @@ class HttpTargetCliIT {
     @AfterAll
     static void stop() throws InterruptedException {
         if (serve != null) {
-            serve.destroy();
-            if (!serve.waitFor(30, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            serve.close();
         }
         if (target != null) {
             target.close();
@@ -172,13 +137,13 @@ class HttpTargetCliIT {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertEquals(200, response.statusCode(), SERVE_ERR::toString);
+        assertEquals(200, response.statusCode(), serve.stderr::toString);
         String expected = RecordingTarget.Bytes.digestOf(SIZE);
         assertEquals(
                 expected, response.headers().firstValue("x-received-sha256").orElse(null), "what the target read");
         assertEquals(expected, answered, "what came back");
-        assertTrue(serve.isAlive(), "serve died: " + SERVE_ERR);
-        assertTrue(!SERVE_ERR.toString().contains("OutOfMemoryError"), SERVE_ERR.toString());
+        assertTrue(serve.process.isAlive(), "serve died: " + serve.stderr);
+        assertTrue(!serve.stderr.toString().contains("OutOfMemoryError"), serve.stderr.toString());
         // Reported, not asserted: timing on a shared machine is not a correctness property.
         System.out.println("[measure] " + (2 * SIZE >> 20) + " MiB through serve --target-url (" + HEAP + ") in "
                 + took.toMillis() + " ms");
@@ -202,9 +167,9 @@ class HttpTargetCliIT {
                 target.last().header("x-amzn-lattice-identity"));
         // serve writes the line once the answer is delivered: it may reach its stderr just after the answer.
         String line = "GET /whoami 200 arn:aws:iam::123456789012:user/streamer ";
-        for (int i = 0; i < 200 && !SERVE_ERR.toString().contains(line); i++) {
+        for (int i = 0; i < 200 && !serve.stderr.toString().contains(line); i++) {
             Thread.sleep(50);
         }
-        assertTrue(SERVE_ERR.toString().contains(line), SERVE_ERR.toString());
+        assertTrue(serve.stderr.toString().contains(line), serve.stderr.toString());
     }
 }
