@@ -65,7 +65,7 @@ class LambdaDefaultHttpClientIT {
                 "-Dslf4j.provider=org.slf4j.jul.JULServiceProvider",
                 "-Djava.util.logging.config.file=" + logging));
         command.addAll(jvmArguments);
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, kept), HttpClientProbeMain.class.getName()));
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, kept), ClientProbeMain.class.getName()));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("AWS_LAMBDA_FUNCTION_NAME");

@@ -64,7 +64,7 @@ class TracingClassPathIT {
                 "-Dslf4j.provider=org.slf4j.jul.JULServiceProvider",
                 "-cp",
                 String.join(File.pathSeparator, kept),
-                TracingProbeMain.class.getName()));
+                ClientProbeMain.class.getName()));
         command.addAll(Arrays.asList(switches));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;

@@ -8,17 +8,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * Run in a child JVM by {@link LambdaDefaultHttpClientIT}: builds a client with nothing but the signing mode set (or,
- * given {@code trustedCertificate=<PEM file>}, with a per-client trust too), sends one call to a loopback HTTP server
- * and prints {@code ANSWERED <status>}. The parent reads which HTTP client the JVM loaded and what the library logged.
+ * Run in a child JVM by {@link TracingClassPathIT} and {@link LambdaDefaultHttpClientIT}: builds a client with nothing
+ * but the signing mode and the settings named in the arguments ({@code tracing=false}, {@code xRayTracing=false},
+ * {@code openTelemetryTracing=false}, {@code trustedCertificate=<PEM file>}), sends one call to a loopback HTTP server
+ * and prints {@code ANSWERED <status>}. The parent reads which classes the JVM loaded and what the library logged.
  */
-public final class HttpClientProbeMain {
-    private HttpClientProbeMain() {}
+public final class ClientProbeMain {
+    private ClientProbeMain() {}
 
     /**
      * Entry point.
      *
-     * @param args optionally {@code trustedCertificate=<PEM file>}
+     * @param args the settings
      * @throws Exception if the server cannot start
      */
     public static void main(String[] args) throws Exception {
@@ -34,8 +35,13 @@ public final class HttpClientProbeMain {
             for (String arg : args) {
                 if (arg.startsWith("trustedCertificate=")) {
                     builder.trustedCertificates(java.nio.file.Path.of(arg.substring("trustedCertificate=".length())));
-                } else {
-                    throw new IllegalArgumentException(arg);
+                    continue;
+                }
+                switch (arg) {
+                    case "tracing=false" -> builder.tracing(false);
+                    case "xRayTracing=false" -> builder.xRayTracing(false);
+                    case "openTelemetryTracing=false" -> builder.openTelemetryTracing(false);
+                    default -> throw new IllegalArgumentException(arg);
                 }
             }
             try (LatticeClient client = builder.build()) {
